@@ -1,0 +1,146 @@
+#include "consumers/alert.h"
+
+#include <curl/curl.h>
+#include <google/protobuf/util/json_util.h>
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <random>
+#include <thread>
+#include <unordered_set>
+
+#include "consumers/alert_rules.h"
+#include "consumers/event_input.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "core/record_format.h"
+#include "core/stage_loop.h"
+
+namespace herald {
+namespace {
+
+// POSTs body as JSON; retries with exponential backoff and jitter.
+Status PostWebhook(const std::string& url, const std::string& body, int attempts) {
+  std::string last_error;
+  std::mt19937 jitter(std::random_device{}());
+  for (int attempt = 1; attempt <= attempts; ++attempt) {
+    CURL* curl = curl_easy_init();
+    if (!curl) return Retriable("curl_easy_init failed");
+    curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
+    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 5000L);
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    CURLcode rc = curl_easy_perform(curl);
+    long status = 0;
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    curl_slist_free_all(headers);
+    curl_easy_cleanup(curl);
+    if (rc == CURLE_OK && status >= 200 && status < 300) return {};
+    last_error = rc != CURLE_OK ? curl_easy_strerror(rc) : "HTTP " + std::to_string(status);
+    if (attempt < attempts) {
+      int base_ms = 200 << (attempt - 1);
+      std::this_thread::sleep_for(std::chrono::milliseconds(base_ms + static_cast<int>(jitter() % base_ms)));
+    }
+  }
+  return Retriable("webhook " + url + ": " + last_error + " after " + std::to_string(attempts) + " attempts");
+}
+
+}  // namespace
+
+std::string FormatAlertLine(const v1::Alert& a) {
+  std::string reasons;
+  for (const auto& r : a.reasons()) reasons += (reasons.empty() ? "" : "; ") + r;
+  return "ALERT " + a.severity() + " " + a.rule() + " " + a.article_id() + " \"" + a.title() + "\" (" + reasons + ")";
+}
+
+void AddAlertOptions(CLI::App* app, AlertOptions* o) {
+  AddKafkaOptions(app, &o->kafka);
+  AddTopicOptions(app, &o->topics);
+  app->add_option("--group", o->group, "Consumer group id")->capture_default_str();
+  app->add_option("--rules", o->rules_path, "Alert rules YAML file")->required()->check(CLI::ExistingFile);
+  app->add_option("--webhook", o->webhook, "URL to POST each alert to as JSON (rules may set their own)");
+  app->add_option("--webhook-attempts", o->webhook_attempts, "Tries per webhook delivery")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 20));
+  app->add_option("--batch-size", o->batch_size, "Records per poll and commit")->capture_default_str();
+}
+
+Status RunAlert(const AlertOptions& options, std::stop_token stop, StageCounters* counters,
+                const std::function<void(const v1::Alert&)>& on_alert) {
+  auto rules = AlertRules::LoadFile(options.rules_path);
+  if (!rules) return std::unexpected(rules.error());
+  auto producer = kafka::Producer::Create(kafka::ProducerProperties(options.kafka.brokers, options.kafka.properties));
+  if (!producer) return std::unexpected(producer.error());
+  auto consumer = kafka::Consumer::Create(
+      kafka::ConsumerProperties(options.kafka.brokers, options.group, options.kafka.properties),
+      {options.topics.events});
+  if (!consumer) return std::unexpected(consumer.error());
+  log::Info("alert started", {{"topic", options.topics.events}, {"rules", std::to_string(rules->rules().size())},
+                              {"group", options.group}});
+
+  std::unordered_set<std::string> fired;
+  google::protobuf::util::JsonPrintOptions json_options;
+  json_options.preserve_proto_field_names = true;
+  v1::EventRecord record;
+  auto handle = [&](const kafka::Batch& batch) -> Result<BatchOutcome> {
+    std::vector<v1::Alert> alerts;
+    std::unordered_set<std::string> in_batch;  // the same article twice in one batch fires once
+    BatchOutcome outcome;
+    for (const kafka::Record& r : batch) {
+      auto decoded = DecodeOrDeadLetter(r, **producer, options.topics.dlq, "alert", &record);
+      if (!decoded) return std::unexpected(decoded.error());
+      if (!*decoded) {
+        ++outcome.dead_lettered;
+        continue;
+      }
+      for (RuleMatch& m : rules->Evaluate(record)) {
+        v1::Alert a;
+        a.set_id(m.rule->name + "/" + record.id());
+        if (fired.count(a.id()) || !in_batch.insert(a.id()).second) continue;
+        a.set_rule(m.rule->name);
+        a.set_severity(m.rule->severity);
+        a.set_article_id(record.id());
+        a.set_title(record.article().title());
+        a.set_url(record.article().url());
+        for (auto& reason : m.reasons) a.add_reasons(std::move(reason));
+        a.set_fired_at(NowRfc3339());
+        std::string bytes = a.SerializeAsString();
+        if (Status s = (*producer)->Produce(options.topics.alerts, a.id(), bytes,
+                                            {{std::string(header::kContentType), std::string(kProtobufContentType)}});
+            !s) {
+          return std::unexpected(s.error());
+        }
+        alerts.push_back(std::move(a));
+      }
+    }
+    if (Status s = (*producer)->Flush(std::chrono::seconds(60)); !s) return std::unexpected(s.error());
+    for (const v1::Alert& a : alerts) {
+      fired.insert(a.id());
+      std::cout << FormatAlertLine(a) << std::endl;
+      if (on_alert) on_alert(a);
+      const AlertRule* rule = nullptr;
+      for (const AlertRule& candidate : rules->rules()) {
+        if (candidate.name == a.rule()) rule = &candidate;
+      }
+      const std::string& url = rule && !rule->webhook.empty() ? rule->webhook : options.webhook;
+      if (url.empty()) continue;
+      std::string json;
+      (void)google::protobuf::util::MessageToJsonString(a, &json, json_options);
+      if (Status s = PostWebhook(url, json, options.webhook_attempts); !s) {
+        log::Error("webhook delivery failed; the alert stays on the alerts topic",
+                   {{"alert", a.id()}, {"reason", s.error().reason}});
+      }
+    }
+    outcome.records_out = static_cast<int64_t>(alerts.size());
+    return outcome;
+  };
+  Status s = RunStageLoop(**consumer, {.stage = "alert", .batch_size = options.batch_size, .counters = counters},
+                          handle, stop);
+  log::Info("alert stopped", {{"fired", std::to_string(fired.size())}});
+  return s;
+}
+
+}  // namespace herald

@@ -1,0 +1,47 @@
+// alert.h: the alert daemon (`herald alert`): a consumer group on the events
+// topic that evaluates the alert rules (alert_rules.h) against each record and,
+// for each match, writes an Alert to the alerts topic, a line to stdout, and a
+// JSON POST to the rule's (or the default) webhook.
+//
+// A rule fires at most once per article: alerts are keyed "<rule>/<article id>"
+// and the daemon remembers what it fired. Offsets are committed only after the
+// batch's alerts are acknowledged by the broker.
+// Failure: a webhook that fails after retries is logged and counted; the alerts
+// topic stays the source of truth. A fatal Kafka error returns an Error.
+#pragma once
+
+#include <functional>
+#include <stop_token>
+#include <string>
+
+#include "core/options.h"
+#include "core/stage_counters.h"
+#include "core/status.h"
+#include "herald/v1/alert.pb.h"
+
+namespace CLI {
+class App;
+}
+
+namespace herald {
+
+struct AlertOptions {
+  KafkaOptions kafka;
+  Topics topics;
+  std::string group = "herald-alert";
+  std::string rules_path;
+  // Default webhook for rules without their own; empty for none.
+  std::string webhook;
+  int webhook_attempts = 3;
+  size_t batch_size = 500;
+};
+
+void AddAlertOptions(CLI::App* app, AlertOptions* options);
+// on_alert, when given, sees every alert fired (the demo collects them).
+Status RunAlert(const AlertOptions& options, std::stop_token stop, StageCounters* counters = nullptr,
+                const std::function<void(const v1::Alert&)>& on_alert = {});
+
+// One stdout line for an alert: "ALERT WARNING us-china-military-contact <article id> "title" (reasons)".
+std::string FormatAlertLine(const v1::Alert& alert);
+
+}  // namespace herald

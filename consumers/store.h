@@ -1,0 +1,35 @@
+// store.h: the store daemon (`herald store`): a consumer group on the events
+// topic writing each EventRecord to the SQLite event store.
+//
+// Delivery: a batch's Kafka offsets are committed only after its database
+// transaction commits; a redelivered batch is absorbed by the upsert on id.
+// A record that is not a valid EventRecord is dead-lettered (stage "store").
+// Failure: database busy or I/O errors rewind and retry the batch with backoff;
+// a fatal Kafka or database error returns an Error.
+#pragma once
+
+#include <stop_token>
+#include <string>
+
+#include "core/options.h"
+#include "core/stage_counters.h"
+#include "core/status.h"
+
+namespace CLI {
+class App;
+}
+
+namespace herald {
+
+struct StoreOptions {
+  KafkaOptions kafka;
+  Topics topics;
+  std::string group = "herald-store";
+  std::string sqlite_path = "herald.db";
+  size_t batch_size = 1000;
+};
+
+void AddStoreOptions(CLI::App* app, StoreOptions* options);
+Status RunStore(const StoreOptions& options, std::stop_token stop, StageCounters* counters = nullptr);
+
+}  // namespace herald

@@ -1,0 +1,40 @@
+// article_source.h: reading articles from files, directories and stdin, the
+// way `herald produce` and `herald extract` both take them.
+//
+//   Result<std::vector<SourceArticle>> articles = ReadArticles({"samples/", "-"}, "auto");
+//
+// Formats, by --format or, with "auto", by file extension then content:
+//   json    one JSON envelope per file (pretty-printed is fine)
+//   ndjson  one JSON envelope per line (.ndjson, .jsonl; a .json file whose
+//           every non-blank line is a JSON object also counts)
+//   text    one plain-text article per file (.txt, .text, .md)
+//   html    one HTML page per file (.html, .htm)
+// Directories are walked recursively in name order; hidden files are skipped,
+// as are files with other extensions under a directory (named files are read whatever their extension).
+// Each article keeps its origin ("path" or "path:line") for error messages.
+//
+// Failure: an unreadable path or an unknown --format is an Error. Bad article
+// content is not judged here: it travels on and is dead-lettered by the processor.
+// Thread-safety: pure functions.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+
+namespace herald {
+
+struct SourceArticle {
+  std::string bytes;
+  std::string content_type;  // application/json, text/plain or text/html
+  std::string origin;
+};
+
+Result<std::vector<SourceArticle>> ReadArticles(const std::vector<std::string>& inputs, std::string_view format);
+
+// The record key for an article: a JSON envelope's "id", else its "url", else ContentHashId.
+std::string ArticleKey(const SourceArticle& article);
+
+}  // namespace herald

@@ -1,0 +1,88 @@
+#include "core/article_source.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "core/record_format.h"
+
+namespace herald {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::ElementsAre;
+using ::testing::Field;
+
+class ArticleSourceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("herald-source-test-" + std::to_string(::getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_ / "nested");
+    fs::create_directories(dir_ / ".hidden");
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  void Write(const fs::path& rel, const std::string& text) { std::ofstream(dir_ / rel) << text; }
+  fs::path dir_;
+};
+
+TEST_F(ArticleSourceTest, WalksDirectoriesByExtensionInNameOrder) {
+  Write("b.txt", "Title\nBody");
+  Write("a.json", R"({"id": "x", "body": "text"})");
+  Write("nested/c.html", "<html><body>hi</body></html>");
+  Write("nested/d.ndjson", "{\"id\":\"1\"}\n\n{\"id\":\"2\"}\n");
+  Write("notes.yaml", "rules: []");
+  Write(".hidden/e.txt", "secret");
+  auto articles = ReadArticles({dir_.string()}, "auto");
+  ASSERT_TRUE(articles) << articles.error().reason;
+  ASSERT_EQ(articles->size(), 5u);
+  EXPECT_EQ((*articles)[0].content_type, "application/json");
+  EXPECT_EQ((*articles)[1].content_type, "text/plain");
+  EXPECT_EQ((*articles)[2].content_type, "text/html");
+  EXPECT_EQ((*articles)[3].bytes, "{\"id\":\"1\"}");
+  EXPECT_EQ((*articles)[4].bytes, "{\"id\":\"2\"}");
+  EXPECT_EQ((*articles)[4].origin, (dir_ / "nested/d.ndjson").string() + ":3");
+}
+
+TEST_F(ArticleSourceTest, JsonFileWithOneObjectPerLineIsNdjson) {
+  Write("lines.json", "{\"id\":\"1\"}\n{\"id\":\"2\"}\n");
+  Write("pretty.json", "{\n  \"id\": \"3\",\n  \"body\": \"x\"\n}\n");
+  auto lines = ReadArticles({(dir_ / "lines.json").string()}, "auto");
+  auto pretty = ReadArticles({(dir_ / "pretty.json").string()}, "auto");
+  ASSERT_TRUE(lines && pretty);
+  EXPECT_EQ(lines->size(), 1u) << "a .json file is one envelope unless every line is an object";
+  EXPECT_EQ(pretty->size(), 1u);
+}
+
+TEST_F(ArticleSourceTest, NamedFileWithUnknownExtensionIsSniffed) {
+  Write("article.dat", "<html><body>x</body></html>");
+  auto articles = ReadArticles({(dir_ / "article.dat").string()}, "auto");
+  ASSERT_TRUE(articles);
+  EXPECT_THAT(*articles, ElementsAre(Field(&SourceArticle::content_type, "text/html")));
+}
+
+TEST_F(ArticleSourceTest, MissingPathAndUnknownFormatAreErrors) {
+  auto missing = ReadArticles({(dir_ / "nope").string()}, "auto");
+  ASSERT_FALSE(missing);
+  EXPECT_THAT(missing.error().reason, ::testing::HasSubstr("no such file or directory"));
+  auto bad_format = ReadArticles({dir_.string()}, "xml");
+  ASSERT_FALSE(bad_format);
+  EXPECT_THAT(bad_format.error().reason, ::testing::HasSubstr("unknown format 'xml'"));
+}
+
+TEST(ArticleKeyTest, PrefersEnvelopeIdThenUrlThenContentHash) {
+  EXPECT_EQ(ArticleKey({R"({"url": "https://a/b", "id": "abc"})", "application/json", ""}), "abc");
+  EXPECT_EQ(ArticleKey({R"({"url": "https://a/b"})", "application/json", ""}), "https://a/b");
+  EXPECT_EQ(ArticleKey({"{broken", "application/json", ""}), ContentHashId("{broken"));
+  EXPECT_EQ(ArticleKey({"plain text", "text/plain", ""}), ContentHashId("plain text"));
+}
+
+TEST(ContentHashIdTest, IsStableAndDistinguishesContent) {
+  EXPECT_EQ(ContentHashId("hello"), "h:a430d84680aabd0b");
+  EXPECT_NE(ContentHashId("hello"), ContentHashId("hello!"));
+}
+
+}  // namespace
+}  // namespace herald

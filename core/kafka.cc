@@ -1,0 +1,386 @@
+#include "core/kafka.h"
+
+#include <librdkafka/rdkafka.h>
+#include <librdkafka/rdkafka_mock.h>
+
+#include <map>
+#include <thread>
+
+#include "core/log.h"
+
+namespace herald::kafka {
+namespace {
+
+Properties Merge(Properties base, const Properties& extra) {
+  for (const auto& [k, v] : extra) {
+    bool replaced = false;
+    for (auto& [bk, bv] : base) {
+      if (bk == k) {
+        bv = v;
+        replaced = true;
+      }
+    }
+    if (!replaced) base.emplace_back(k, v);
+  }
+  return base;
+}
+
+Result<std::unique_ptr<RdKafka::Conf>> MakeConf(const Properties& properties) {
+  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+  std::string err;
+  for (const auto& [k, v] : properties) {
+    if (conf->set(k, v, err) != RdKafka::Conf::CONF_OK) {
+      return Fatal("kafka property " + k + ": " + err);
+    }
+  }
+  return conf;
+}
+
+// librdkafka's own log lines, routed into herald's log at a matching level.
+class LogBridge : public RdKafka::EventCb {
+ public:
+  void event_cb(RdKafka::Event& event) override {
+    if (event.type() == RdKafka::Event::EVENT_ERROR) {
+      std::string err = RdKafka::err2str(event.err());
+      log::Write(event.fatal() ? log::Level::kError : log::Level::kWarn, "kafka client error",
+                 {{"error", err}, {"detail", event.str()}});
+    } else if (event.type() == RdKafka::Event::EVENT_LOG) {
+      log::Level level = event.severity() <= RdKafka::Event::EVENT_SEVERITY_ERROR ? log::Level::kWarn
+                                                                                   : log::Level::kDebug;
+      log::Write(level, "kafka client", {{"facility", event.fac()}, {"detail", event.str()}});
+    }
+  }
+};
+
+LogBridge g_log_bridge;
+
+// The same routing for handles made with the C API (admin, mock cluster).
+void CLogBridge(const rd_kafka_t*, int level, const char* facility, const char* message) {
+  log::Write(level <= 3 ? log::Level::kWarn : log::Level::kDebug, "kafka client",
+             {{"facility", facility}, {"detail", message}});
+}
+
+}  // namespace
+
+Properties ProducerProperties(std::string_view brokers, const Properties& extra) {
+  return Merge({{"bootstrap.servers", std::string(brokers)},
+                {"enable.idempotence", "true"},
+                {"acks", "all"},
+                {"linger.ms", "5"},
+                {"compression.type", "lz4"},
+                {"message.timeout.ms", "120000"}},
+               extra);
+}
+
+Properties ConsumerProperties(std::string_view brokers, std::string_view group,
+                              const Properties& extra) {
+  return Merge({{"bootstrap.servers", std::string(brokers)},
+                {"group.id", std::string(group)},
+                {"enable.auto.commit", "false"},
+                {"enable.auto.offset.store", "false"},
+                {"auto.offset.reset", "earliest"},
+                {"isolation.level", "read_committed"},
+                {"session.timeout.ms", "10000"},
+                {"heartbeat.interval.ms", "1000"},
+                {"queued.max.messages.kbytes", "16384"}},
+               extra);
+}
+
+std::string_view Record::key() const {
+  const std::string* k = message_->key();
+  return k ? std::string_view(*k) : std::string_view();
+}
+
+std::string_view Record::value() const {
+  return {static_cast<const char*>(message_->payload()), message_->len()};
+}
+
+std::optional<std::string_view> Record::header(std::string_view name) const {
+  // The C API hands out views into the message itself; the C++ API's Header
+  // objects are copies that would not outlive this call.
+  rd_kafka_headers_t* headers = nullptr;
+  if (rd_kafka_message_headers(message_->c_ptr(), &headers) != RD_KAFKA_RESP_ERR_NO_ERROR) return std::nullopt;
+  const void* value = nullptr;
+  size_t size = 0;
+  std::string key(name);
+  if (rd_kafka_header_get(headers, 0, key.c_str(), &value, &size) != RD_KAFKA_RESP_ERR_NO_ERROR) return std::nullopt;
+  return value ? std::string_view(static_cast<const char*>(value), size) : std::string_view();
+}
+
+Headers Record::headers() const {
+  Headers out;
+  RdKafka::Headers* headers = message_->headers();
+  if (!headers) return out;
+  for (const RdKafka::Headers::Header& h : headers->get_all()) {
+    out.push_back({h.key(), h.value() ? std::string(static_cast<const char*>(h.value()), h.value_size())
+                                      : std::string()});
+  }
+  return out;
+}
+
+class Producer::DeliveryCounter : public RdKafka::DeliveryReportCb {
+ public:
+  explicit DeliveryCounter(Producer* owner) : owner_(owner) {}
+  void dr_cb(RdKafka::Message& message) override {
+    if (message.err() == RdKafka::ERR_NO_ERROR) {
+      owner_->delivered_.fetch_add(1, std::memory_order_relaxed);
+      return;
+    }
+    owner_->failed_.fetch_add(1);
+    owner_->failed_since_flush_.fetch_add(1);
+    std::lock_guard lock(owner_->first_failure_mutex_);
+    if (owner_->first_failure_.empty()) {
+      owner_->first_failure_ = message.topic_name() + ": " + message.errstr();
+    }
+  }
+
+ private:
+  Producer* owner_;
+};
+
+Result<std::unique_ptr<Producer>> Producer::Create(const Properties& properties) {
+  auto conf = MakeConf(properties);
+  if (!conf) return std::unexpected(conf.error());
+  std::unique_ptr<Producer> p(new Producer());
+  p->reports_ = std::make_unique<DeliveryCounter>(p.get());
+  std::string err;
+  (*conf)->set("dr_cb", p->reports_.get(), err);
+  (*conf)->set("event_cb", static_cast<RdKafka::EventCb*>(&g_log_bridge), err);
+  p->producer_.reset(RdKafka::Producer::create(conf->get(), err));
+  if (!p->producer_) return Fatal("cannot create Kafka producer: " + err);
+  return p;
+}
+
+Producer::~Producer() {
+  if (producer_) producer_->flush(5000);
+}
+
+Status Producer::Produce(std::string_view topic, std::string_view key, std::string_view value,
+                         const Headers& headers) {
+  for (;;) {
+    RdKafka::Headers* h = nullptr;
+    if (!headers.empty()) {
+      h = RdKafka::Headers::create();
+      for (const Header& header : headers) {
+        h->add(header.key, header.value.data(), header.value.size());
+      }
+    }
+    RdKafka::ErrorCode err = producer_->produce(
+        std::string(topic), RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
+        const_cast<char*>(value.data()), value.size(), key.data(), key.size(), 0, h, nullptr);
+    if (err == RdKafka::ERR_NO_ERROR) {
+      producer_->poll(0);
+      return {};
+    }
+    delete h;  // ownership passes to librdkafka only on success
+    if (err == RdKafka::ERR__QUEUE_FULL) {
+      producer_->poll(50);
+      continue;
+    }
+    ErrorKind kind = err == RdKafka::ERR__FATAL ? ErrorKind::kFatal : ErrorKind::kRetriable;
+    return Fail(v1::SINK_FAILED, "produce to " + std::string(topic) + ": " + RdKafka::err2str(err),
+                kind);
+  }
+}
+
+Status Producer::Flush(std::chrono::milliseconds timeout) {
+  RdKafka::ErrorCode err = producer_->flush(static_cast<int>(timeout.count()));
+  if (err != RdKafka::ERR_NO_ERROR) {
+    return Retriable("flush: " + std::to_string(producer_->outq_len()) +
+                     " records still undelivered after " + std::to_string(timeout.count()) + " ms");
+  }
+  if (failed_since_flush_.exchange(0) > 0) {
+    std::lock_guard lock(first_failure_mutex_);
+    std::string reason = "delivery failed: " + first_failure_;
+    first_failure_.clear();
+    return Retriable(std::move(reason));
+  }
+  return {};
+}
+
+Result<std::unique_ptr<Consumer>> Consumer::Create(const Properties& properties,
+                                                   const std::vector<std::string>& topics) {
+  auto conf = MakeConf(properties);
+  if (!conf) return std::unexpected(conf.error());
+  std::string err;
+  (*conf)->set("event_cb", static_cast<RdKafka::EventCb*>(&g_log_bridge), err);
+  std::unique_ptr<Consumer> c(new Consumer());
+  c->consumer_.reset(RdKafka::KafkaConsumer::create(conf->get(), err));
+  if (!c->consumer_) return Fatal("cannot create Kafka consumer: " + err);
+  RdKafka::ErrorCode sub = c->consumer_->subscribe(topics);
+  if (sub != RdKafka::ERR_NO_ERROR) return Fatal("subscribe: " + RdKafka::err2str(sub));
+  return c;
+}
+
+Consumer::~Consumer() { Close(); }
+
+void Consumer::Close() {
+  if (closed_ || !consumer_) return;
+  closed_ = true;
+  consumer_->close();
+}
+
+Result<Batch> Consumer::Poll(size_t max_records, std::chrono::milliseconds wait) {
+  Batch batch;
+  int timeout_ms = static_cast<int>(wait.count());
+  while (batch.size() < max_records) {
+    std::unique_ptr<RdKafka::Message> m(consumer_->consume(timeout_ms));
+    switch (m->err()) {
+      case RdKafka::ERR_NO_ERROR:
+        batch.emplace_back(std::move(m));
+        timeout_ms = 0;
+        continue;
+      case RdKafka::ERR__TIMED_OUT:
+      case RdKafka::ERR__PARTITION_EOF:
+        return batch;
+      case RdKafka::ERR__FATAL: {
+        std::string reason;
+        RdKafka::ErrorCode cause = consumer_->fatal_error(reason);
+        return Fatal("kafka consumer fatal error " + RdKafka::err2str(cause) + ": " + reason);
+      }
+      default:
+        // Topic not yet created, broker transport errors: librdkafka recovers by itself.
+        log::Debug("consume", {{"error", m->errstr()}});
+        return batch;
+    }
+  }
+  return batch;
+}
+
+namespace {
+
+// For each partition in batch: the record with the lowest (first=true) or highest offset.
+std::vector<std::unique_ptr<RdKafka::TopicPartition>> Bounds(const Batch& batch, bool first) {
+  std::map<std::pair<std::string, int32_t>, int64_t> bound;
+  for (const Record& r : batch) {
+    auto [it, inserted] = bound.try_emplace({r.topic(), r.partition()}, r.offset());
+    if (!inserted) it->second = first ? std::min(it->second, r.offset()) : std::max(it->second, r.offset());
+  }
+  std::vector<std::unique_ptr<RdKafka::TopicPartition>> out;
+  for (const auto& [tp, offset] : bound) {
+    out.emplace_back(RdKafka::TopicPartition::create(tp.first, tp.second, first ? offset : offset + 1));
+  }
+  return out;
+}
+
+std::vector<RdKafka::TopicPartition*> Raw(const std::vector<std::unique_ptr<RdKafka::TopicPartition>>& v) {
+  std::vector<RdKafka::TopicPartition*> out;
+  for (const auto& p : v) out.push_back(p.get());
+  return out;
+}
+
+}  // namespace
+
+Status Consumer::Commit(const Batch& batch) {
+  if (batch.empty()) return {};
+  auto offsets = Bounds(batch, /*first=*/false);
+  auto raw = Raw(offsets);
+  RdKafka::ErrorCode err = consumer_->commitSync(raw);
+  if (err != RdKafka::ERR_NO_ERROR) {
+    // After a rebalance the partitions belong to another member, which will re-read
+    // from the last commit; the idempotent sinks absorb the repeat.
+    return Retriable("offset commit: " + RdKafka::err2str(err));
+  }
+  return {};
+}
+
+Status Consumer::Rewind(const Batch& batch) {
+  for (const auto& tp : Bounds(batch, /*first=*/true)) {
+    RdKafka::ErrorCode err = consumer_->seek(*tp, 5000);
+    if (err != RdKafka::ERR_NO_ERROR && err != RdKafka::ERR__STATE) {
+      return Retriable("seek " + tp->topic() + "/" + std::to_string(tp->partition()) + ": " +
+                       RdKafka::err2str(err));
+    }
+  }
+  return {};
+}
+
+Status EnsureTopics(const Properties& properties, const std::vector<std::string>& topics,
+                    int partitions, std::chrono::milliseconds timeout) {
+  char err[512];
+  rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  for (const auto& [k, v] : properties) {
+    if (rd_kafka_conf_set(conf, k.c_str(), v.c_str(), err, sizeof err) != RD_KAFKA_CONF_OK) {
+      rd_kafka_conf_destroy(conf);
+      return Fatal("kafka property " + k + ": " + err);
+    }
+  }
+  rd_kafka_conf_set_log_cb(conf, CLogBridge);
+  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
+  if (!rk) {
+    rd_kafka_conf_destroy(conf);
+    return Fatal(std::string("admin client: ") + err);
+  }
+  std::vector<rd_kafka_NewTopic_t*> requests;
+  for (const std::string& t : topics) {
+    requests.push_back(rd_kafka_NewTopic_new(t.c_str(), partitions, -1, err, sizeof err));
+  }
+  rd_kafka_AdminOptions_t* options = rd_kafka_AdminOptions_new(rk, RD_KAFKA_ADMIN_OP_CREATETOPICS);
+  rd_kafka_AdminOptions_set_operation_timeout(options, static_cast<int>(timeout.count()), err, sizeof err);
+  rd_kafka_AdminOptions_set_request_timeout(options, static_cast<int>(timeout.count()), err, sizeof err);
+  rd_kafka_queue_t* queue = rd_kafka_queue_new(rk);
+  rd_kafka_CreateTopics(rk, requests.data(), requests.size(), options, queue);
+  rd_kafka_event_t* event = rd_kafka_queue_poll(queue, static_cast<int>(timeout.count()) + 1000);
+  Status status;
+  if (!event) {
+    status = Retriable("create topics: no answer from the cluster at " + [&] {
+      for (const auto& [k, v] : properties) if (k == "bootstrap.servers") return v;
+      return std::string("?");
+    }());
+  } else if (rd_kafka_event_error(event)) {
+    status = Retriable(std::string("create topics: ") + rd_kafka_event_error_string(event));
+  } else {
+    size_t n = 0;
+    const rd_kafka_topic_result_t** results =
+        rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(event), &n);
+    for (size_t i = 0; i < n && status; ++i) {
+      rd_kafka_resp_err_t e = rd_kafka_topic_result_error(results[i]);
+      if (e != RD_KAFKA_RESP_ERR_NO_ERROR && e != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
+        status = Retriable(std::string("create topic ") + rd_kafka_topic_result_name(results[i]) + ": " +
+                           rd_kafka_err2str(e));
+      }
+    }
+  }
+  if (event) rd_kafka_event_destroy(event);
+  rd_kafka_queue_destroy(queue);
+  rd_kafka_AdminOptions_destroy(options);
+  rd_kafka_NewTopic_destroy_array(requests.data(), requests.size());
+  rd_kafka_destroy(rk);
+  return status;
+}
+
+struct MockCluster::Handle {
+  rd_kafka_t* owner = nullptr;
+  rd_kafka_mock_cluster_t* cluster = nullptr;
+  ~Handle() {
+    if (cluster) rd_kafka_mock_cluster_destroy(cluster);
+    if (owner) rd_kafka_destroy(owner);
+  }
+};
+
+Result<std::unique_ptr<MockCluster>> MockCluster::Start(int brokers) {
+  std::unique_ptr<MockCluster> m(new MockCluster());
+  m->handle_ = std::make_unique<Handle>();
+  char err[512];
+  rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  rd_kafka_conf_set_log_cb(conf, CLogBridge);
+  m->handle_->owner = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
+  if (!m->handle_->owner) {
+    rd_kafka_conf_destroy(conf);
+    return Fatal(std::string("mock cluster owner: ") + err);
+  }
+  m->handle_->cluster = rd_kafka_mock_cluster_new(m->handle_->owner, brokers);
+  if (!m->handle_->cluster) return Fatal("cannot start librdkafka's mock cluster");
+  m->bootstrap_ = rd_kafka_mock_cluster_bootstraps(m->handle_->cluster);
+  return m;
+}
+
+Status MockCluster::CreateTopic(const std::string& name, int partitions) {
+  rd_kafka_resp_err_t err = rd_kafka_mock_topic_create(handle_->cluster, name.c_str(), partitions, 1);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return Fatal("mock topic " + name + ": " + rd_kafka_err2str(err));
+  return {};
+}
+
+MockCluster::~MockCluster() = default;
+
+}  // namespace herald::kafka

@@ -1,0 +1,151 @@
+// kafka.h: herald's thin wrappers over librdkafka's C++ client.
+//
+// Purpose: give every stage the same producer and consumer behaviour (idempotent
+// producer that accounts for every delivery report; consumer with manual offset
+// commits after the stage's own sink has committed) and turn librdkafka's error
+// codes into herald::Error with the right ErrorKind.
+//
+//   auto producer = kafka::Producer::Create(kafka::ProducerProperties(brokers));
+//   if (!producer) return producer.error();
+//   (*producer)->Produce("herald.events.v1", key, bytes, headers);
+//   auto flushed = (*producer)->Flush(std::chrono::seconds(30));  // every report in
+//
+//   auto consumer = kafka::Consumer::Create(kafka::ConsumerProperties(brokers, group), {topic});
+//   kafka::Batch batch = (*consumer)->Poll(500, std::chrono::milliseconds(100));
+//   ... handle batch, make results durable ...
+//   (*consumer)->Commit(batch);
+//
+// Thread-safety: a Producer may be used from several threads. A Consumer belongs
+// to one thread.
+// Failure: Create fails with a fatal Error on a bad property. Poll reports a
+// fatal error through its status; transient broker errors are logged and retried
+// by librdkafka itself.
+#pragma once
+
+#include <librdkafka/rdkafkacpp.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/status.h"
+
+namespace herald::kafka {
+
+using Properties = std::vector<std::pair<std::string, std::string>>;
+
+struct Header {
+  std::string key;
+  std::string value;
+};
+using Headers = std::vector<Header>;
+
+// Defaults for herald's producers: idempotent, acks=all, small linger. `extra`
+// (user pass-through properties, e.g. TLS or SASL) is applied last and wins.
+Properties ProducerProperties(std::string_view brokers, const Properties& extra = {});
+// Defaults for herald's consumers: manual commits, earliest reset, read_committed.
+Properties ConsumerProperties(std::string_view brokers, std::string_view group,
+                              const Properties& extra = {});
+
+// Creates those of `topics` that do not exist yet, with `partitions` partitions
+// and the broker's default replication factor. Existing topics are left as they are.
+Status EnsureTopics(const Properties& properties, const std::vector<std::string>& topics,
+                    int partitions, std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+// A consumed record. Owns librdkafka's message; views stay valid while it lives.
+class Record {
+ public:
+  explicit Record(std::unique_ptr<RdKafka::Message> message) : message_(std::move(message)) {}
+
+  std::string_view key() const;
+  std::string_view value() const;
+  std::string topic() const { return message_->topic_name(); }
+  int32_t partition() const { return message_->partition(); }
+  int64_t offset() const { return message_->offset(); }
+  // The first header with this name, if any.
+  std::optional<std::string_view> header(std::string_view name) const;
+  Headers headers() const;
+
+ private:
+  std::unique_ptr<RdKafka::Message> message_;
+};
+
+using Batch = std::vector<Record>;
+
+class Producer {
+ public:
+  static Result<std::unique_ptr<Producer>> Create(const Properties& properties);
+  ~Producer();
+
+  // Enqueues one record; waits (serving delivery reports) while the local
+  // queue is full. The outcome arrives as a delivery report, counted below.
+  Status Produce(std::string_view topic, std::string_view key, std::string_view value,
+                 const Headers& headers = {});
+  // Waits until every enqueued record has a delivery report, or the timeout.
+  // Fails when records are still in flight or any delivery failed since the
+  // last successful Flush.
+  Status Flush(std::chrono::milliseconds timeout);
+
+  int64_t delivered() const { return delivered_.load(); }
+  int64_t failed() const { return failed_.load(); }
+
+ private:
+  class DeliveryCounter;
+  Producer() = default;
+
+  std::unique_ptr<DeliveryCounter> reports_;
+  std::unique_ptr<RdKafka::Producer> producer_;
+  std::atomic<int64_t> delivered_{0};
+  std::atomic<int64_t> failed_{0};
+  std::atomic<int64_t> failed_since_flush_{0};
+  std::mutex first_failure_mutex_;
+  std::string first_failure_;
+};
+
+class Consumer {
+ public:
+  static Result<std::unique_ptr<Consumer>> Create(const Properties& properties,
+                                                  const std::vector<std::string>& topics);
+  ~Consumer();
+
+  // Up to max_records, waiting at most `wait` for the first and then taking
+  // only what is already fetched. A fatal client error is returned as an Error.
+  Result<Batch> Poll(size_t max_records, std::chrono::milliseconds wait);
+  // Commits, synchronously, the offset after the last record of each partition in batch.
+  Status Commit(const Batch& batch);
+  // Moves each partition in batch back to its first record, so it is consumed again.
+  Status Rewind(const Batch& batch);
+  // Leaves the group cleanly.
+  void Close();
+
+ private:
+  Consumer() = default;
+  std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
+  bool closed_ = false;
+};
+
+// An in-process Kafka-protocol cluster (librdkafka's mock cluster) for the
+// zero-install demo. It has no transaction markers: never a stand-in for a real
+// broker in tests of delivery guarantees.
+class MockCluster {
+ public:
+  static Result<std::unique_ptr<MockCluster>> Start(int brokers);
+  ~MockCluster();
+  const std::string& bootstrap_servers() const { return bootstrap_; }
+  Status CreateTopic(const std::string& name, int partitions);
+
+ private:
+  MockCluster() = default;
+  struct Handle;
+  std::unique_ptr<Handle> handle_;
+  std::string bootstrap_;
+};
+
+}  // namespace herald::kafka

@@ -1,0 +1,105 @@
+#include "core/log.h"
+
+#include <atomic>
+#include <cstdio>
+#include <mutex>
+
+#include "core/clock.h"
+
+namespace herald::log {
+namespace {
+
+std::atomic<Level> g_level{Level::kInfo};
+std::atomic<bool> g_json{false};
+std::mutex g_mutex;
+
+std::string_view Name(Level level) {
+  switch (level) {
+    case Level::kDebug: return "debug";
+    case Level::kInfo: return "info";
+    case Level::kWarn: return "warn";
+    case Level::kError: return "error";
+  }
+  return "info";
+}
+
+void AppendJsonString(std::string* out, std::string_view s) {
+  out->push_back('"');
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out->append("\\\""); break;
+      case '\\': out->append("\\\\"); break;
+      case '\n': out->append("\\n"); break;
+      case '\r': out->append("\\r"); break;
+      case '\t': out->append("\\t"); break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out->append(buf);
+        } else {
+          out->push_back(static_cast<char>(c));
+        }
+    }
+  }
+  out->push_back('"');
+}
+
+// Text mode quotes a value only when it would otherwise be ambiguous.
+void AppendTextValue(std::string* out, std::string_view s) {
+  bool plain = !s.empty() && s.find_first_of(" \"=\n\t") == std::string_view::npos;
+  if (plain) {
+    out->append(s);
+  } else {
+    AppendJsonString(out, s);
+  }
+}
+
+}  // namespace
+
+void SetLevel(Level level) { g_level = level; }
+void SetJson(bool json) { g_json = json; }
+bool Enabled(Level level) { return level >= g_level.load(std::memory_order_relaxed); }
+
+bool ParseLevel(std::string_view name, Level* level) {
+  for (Level l : {Level::kDebug, Level::kInfo, Level::kWarn, Level::kError}) {
+    if (name == Name(l)) {
+      *level = l;
+      return true;
+    }
+  }
+  return false;
+}
+
+void Write(Level level, std::string_view message, std::initializer_list<Field> fields) {
+  if (!Enabled(level)) return;
+  std::string line;
+  line.reserve(128);
+  std::string ts = NowRfc3339();
+  if (g_json) {
+    line.append("{\"ts\":\"").append(ts).append("\",\"level\":\"").append(Name(level)).append("\",\"msg\":");
+    AppendJsonString(&line, message);
+    for (const auto& [key, value] : fields) {
+      line.push_back(',');
+      AppendJsonString(&line, key);
+      line.push_back(':');
+      AppendJsonString(&line, value);
+    }
+    line.append("}\n");
+  } else {
+    line.append(ts).push_back(' ');
+    for (char c : Name(level)) line.push_back(static_cast<char>(c - 'a' + 'A'));
+    line.push_back(' ');
+    line.append(message);
+    for (const auto& [key, value] : fields) {
+      line.push_back(' ');
+      line.append(key).push_back('=');
+      AppendTextValue(&line, value);
+    }
+    line.push_back('\n');
+  }
+  std::lock_guard lock(g_mutex);
+  std::fwrite(line.data(), 1, line.size(), stderr);
+}
+
+}  // namespace herald::log

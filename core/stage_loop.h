@@ -1,0 +1,52 @@
+// stage_loop.h: the loop every consuming stage runs: poll a batch, hand it to
+// the stage, commit the batch's offsets once the stage has made its results
+// durable, and rewind and retry when it could not.
+//
+//   StageLoopOptions loop{.batch_size = 500, .counters = &counters};
+//   Status s = RunStageLoop(*consumer, loop, [&](const kafka::Batch& batch) -> Result<BatchOutcome> {
+//     for (const kafka::Record& r : batch) { ... }
+//     if (Status f = producer->Flush(std::chrono::seconds(30)); !f) return std::unexpected(f.error());
+//     return BatchOutcome{.records_out = n, .dead_lettered = d};   // durable before the commit
+//   }, stop_token);
+//
+// What the handler's Error::kind means to the loop:
+//   kRetriable, kAbortTransaction: rewind to the batch's first offsets, back off
+//     (exponential, capped at 5 s), consume the batch again;
+//   kFatal: return the error; the daemon exits non-zero;
+//   kPermanent: a handler reports permanent, per-record errors by dead-lettering
+//     them itself; returned from the handler it is treated as fatal.
+// Returns when stop is requested (after the batch in hand is committed) or on a
+// fatal error, having closed the consumer (it leaves the group).
+// Thread-safety: runs on the calling thread, which owns the consumer.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <stop_token>
+#include <string>
+
+#include "core/kafka.h"
+#include "core/stage_counters.h"
+#include "core/status.h"
+
+namespace herald {
+
+struct StageLoopOptions {
+  std::string stage;  // for log lines
+  size_t batch_size = 500;
+  std::chrono::milliseconds poll_wait{100};
+  StageCounters* counters = nullptr;
+};
+
+// What a handled batch produced, for the stage's counters.
+struct BatchOutcome {
+  int64_t records_out = 0;
+  int64_t dead_lettered = 0;
+};
+
+using BatchHandler = std::function<Result<BatchOutcome>(const kafka::Batch&)>;
+
+Status RunStageLoop(kafka::Consumer& consumer, const StageLoopOptions& options, const BatchHandler& handle,
+                    std::stop_token stop);
+
+}  // namespace herald

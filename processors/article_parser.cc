@@ -1,0 +1,374 @@
+#include "processors/article_parser.h"
+
+#include "core/record_format.h"
+
+#include <gumbo.h>
+#include <simdjson.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+namespace herald {
+namespace {
+
+constexpr size_t kMaxJsonDepth = 64;
+constexpr size_t kMaxTitleLength = 160;
+
+bool IsBlank(std::string_view s) {
+  return s.find_first_not_of(" \t\r\n\f\v") == std::string_view::npos;
+}
+
+std::string_view Trim(std::string_view s) {
+  size_t b = s.find_first_not_of(" \t\r\n\f\v");
+  if (b == std::string_view::npos) return {};
+  size_t e = s.find_last_not_of(" \t\r\n\f\v");
+  return s.substr(b, e - b + 1);
+}
+
+// Text that is mostly control bytes is not an article, whatever its encoding.
+bool LooksBinary(std::string_view s) {
+  size_t control = 0;
+  for (unsigned char c : s) {
+    if (c == 0) return true;
+    if (c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f') ++control;
+  }
+  return control * 20 > s.size();
+}
+
+enum class Format { kJson, kText, kHtml };
+
+Result<Format> FormatOf(std::string_view bytes, std::optional<std::string_view> content_type) {
+  if (content_type) {
+    std::string_view ct = Trim(content_type->substr(0, content_type->find(';')));
+    if (ct == "application/json" || ct == "application/x-ndjson" || ct == "text/json") return Format::kJson;
+    if (ct == "text/plain") return Format::kText;
+    if (ct == "text/html" || ct == "application/xhtml+xml") return Format::kHtml;
+    return Fail(v1::UNKNOWN_CONTENT_TYPE,
+                "content type '" + std::string(*content_type) +
+                    "' is not one herald reads (application/json, text/plain, text/html)");
+  }
+  std::string_view t = Trim(bytes);
+  if (t.starts_with('{') || t.starts_with('[')) return Format::kJson;
+  if (t.starts_with('<')) return Format::kHtml;
+  return Format::kText;
+}
+
+// Text without a headline gets its first sentence, cut at a word near kMaxTitleLength.
+std::string HeadlineFrom(std::string_view text) {
+  std::string_view first = text.substr(0, text.find('\n'));
+  size_t stop = first.find(". ");
+  if (stop != std::string_view::npos) first = first.substr(0, stop + 1);
+  if (first.size() <= kMaxTitleLength) return std::string(first);
+  size_t cut = first.rfind(' ', kMaxTitleLength - 3);
+  return std::string(first.substr(0, cut == std::string_view::npos ? kMaxTitleLength - 3 : cut)) + "...";
+}
+
+// Plain text: a short first line followed by more text is the title.
+void FillFromText(std::string_view text, v1::Article* a) {
+  text = Trim(text);
+  size_t nl = text.find('\n');
+  if (nl != std::string_view::npos) {
+    std::string_view first = Trim(text.substr(0, nl));
+    bool title_like = first.size() <= kMaxTitleLength && !first.ends_with('.');
+    if (title_like && a->title().empty()) {
+      a->set_title(std::string(first));
+      a->set_body(std::string(Trim(text.substr(nl + 1))));
+      return;
+    }
+  }
+  a->set_body(std::string(text));
+  if (a->title().empty()) a->set_title(HeadlineFrom(text));
+}
+
+// ---- HTML ----
+
+bool SkippedTag(GumboTag tag) {
+  switch (tag) {
+    case GUMBO_TAG_SCRIPT: case GUMBO_TAG_STYLE: case GUMBO_TAG_NOSCRIPT: case GUMBO_TAG_NAV:
+    case GUMBO_TAG_HEADER: case GUMBO_TAG_FOOTER: case GUMBO_TAG_ASIDE: case GUMBO_TAG_FORM:
+    case GUMBO_TAG_TEMPLATE: case GUMBO_TAG_IFRAME: case GUMBO_TAG_SVG: case GUMBO_TAG_HEAD:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool BlockTag(GumboTag tag) {
+  switch (tag) {
+    case GUMBO_TAG_P: case GUMBO_TAG_DIV: case GUMBO_TAG_BR: case GUMBO_TAG_LI: case GUMBO_TAG_H1:
+    case GUMBO_TAG_H2: case GUMBO_TAG_H3: case GUMBO_TAG_H4: case GUMBO_TAG_H5: case GUMBO_TAG_H6:
+    case GUMBO_TAG_TR: case GUMBO_TAG_BLOCKQUOTE: case GUMBO_TAG_SECTION: case GUMBO_TAG_ARTICLE:
+    case GUMBO_TAG_UL: case GUMBO_TAG_OL: case GUMBO_TAG_TABLE: case GUMBO_TAG_PRE: case GUMBO_TAG_FIGCAPTION:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Visible text with block elements on lines of their own and runs of white space folded.
+void CollectText(const GumboNode* node, std::string* out) {
+  if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_CDATA) {
+    for (char c : std::string_view(node->v.text.text)) {
+      bool space = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+      if (space) {
+        if (!out->empty() && out->back() != ' ' && out->back() != '\n') out->push_back(' ');
+      } else {
+        out->push_back(c);
+      }
+    }
+    return;
+  }
+  if (node->type != GUMBO_NODE_ELEMENT) return;
+  GumboTag tag = node->v.element.tag;
+  if (SkippedTag(tag)) return;
+  bool block = BlockTag(tag);
+  auto newline = [out] {
+    while (!out->empty() && out->back() == ' ') out->pop_back();
+    if (!out->empty() && out->back() != '\n') out->push_back('\n');
+  };
+  if (block) newline();
+  const GumboVector& children = node->v.element.children;
+  for (unsigned i = 0; i < children.length; ++i) {
+    CollectText(static_cast<const GumboNode*>(children.data[i]), out);
+  }
+  if (block) newline();
+}
+
+const GumboNode* FindFirst(const GumboNode* node, GumboTag tag) {
+  if (node->type != GUMBO_NODE_ELEMENT) return nullptr;
+  if (node->v.element.tag == tag) return node;
+  const GumboVector& children = node->v.element.children;
+  for (unsigned i = 0; i < children.length; ++i) {
+    if (const GumboNode* found = FindFirst(static_cast<const GumboNode*>(children.data[i]), tag)) return found;
+  }
+  return nullptr;
+}
+
+const char* Attribute(const GumboNode* node, const char* name) {
+  const GumboAttribute* a = gumbo_get_attribute(&node->v.element.attributes, name);
+  return a ? a->value : nullptr;
+}
+
+// <meta property|name=... content=...> and <link rel=canonical> in the head.
+void ReadHeadMetadata(const GumboNode* node, v1::Article* a) {
+  if (node->type != GUMBO_NODE_ELEMENT) return;
+  GumboTag tag = node->v.element.tag;
+  if (tag == GUMBO_TAG_META) {
+    const char* key = Attribute(node, "property");
+    if (!key) key = Attribute(node, "name");
+    const char* content = Attribute(node, "content");
+    if (key && content) {
+      std::string_view k(key);
+      if ((k == "article:published_time" || k == "date" || k == "pubdate") && a->published_at().empty()) {
+        a->set_published_at(content);
+      } else if ((k == "og:site_name") && a->source().empty()) {
+        a->set_source(content);
+      } else if (k == "og:title" && a->title().empty()) {
+        a->set_title(std::string(Trim(content)));
+      }
+    }
+  } else if (tag == GUMBO_TAG_LINK) {
+    const char* rel = Attribute(node, "rel");
+    const char* href = Attribute(node, "href");
+    if (rel && href && std::string_view(rel) == "canonical" && a->url().empty()) a->set_url(href);
+  }
+  const GumboVector& children = node->v.element.children;
+  for (unsigned i = 0; i < children.length; ++i) {
+    ReadHeadMetadata(static_cast<const GumboNode*>(children.data[i]), a);
+  }
+}
+
+void FillFromHtml(std::string_view html, v1::Article* a) {
+  GumboOutput* doc = gumbo_parse_with_options(&kGumboDefaultOptions, html.data(), html.size());
+  const GumboNode* root = doc->root;
+  if (const char* lang = Attribute(root, "lang"); lang && a->language().empty()) a->set_language(lang);
+  ReadHeadMetadata(root, a);
+  if (a->title().empty()) {
+    for (GumboTag t : {GUMBO_TAG_TITLE, GUMBO_TAG_H1}) {
+      if (const GumboNode* n = FindFirst(root, t)) {
+        std::string text;
+        const GumboVector& children = n->v.element.children;
+        for (unsigned i = 0; i < children.length; ++i) CollectText(static_cast<const GumboNode*>(children.data[i]), &text);
+        if (!IsBlank(text)) {
+          a->set_title(std::string(Trim(text)));
+          break;
+        }
+      }
+    }
+  }
+  // Prefer the <article> element: it leaves out the page's chrome.
+  const GumboNode* content = FindFirst(root, GUMBO_TAG_ARTICLE);
+  if (!content) content = FindFirst(root, GUMBO_TAG_BODY);
+  if (!content) content = root;
+  std::string text;
+  CollectText(content, &text);
+  std::string_view body = Trim(text);
+  // The page's <h1> usually repeats the title; the body starts after it.
+  if (!a->title().empty() && body.starts_with(a->title())) body = Trim(body.substr(a->title().size()));
+  a->set_body(std::string(body));
+  gumbo_destroy_output(&kGumboDefaultOptions, doc);
+}
+
+// ---- JSON ----
+
+std::string JsonErrorReason(simdjson::error_code e, std::string_view context) {
+  return "JSON envelope: " + std::string(context) + std::string(simdjson::error_message(e));
+}
+
+// On-Demand parsing skips unknown fields without descending into them, so the
+// nesting limit is checked here, in one pass that tracks strings and escapes.
+bool NestedDeeperThan(std::string_view json, size_t limit) {
+  size_t depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < json.size(); ++i) {
+    char c = json[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      if (++depth > limit) return true;
+    } else if ((c == '}' || c == ']') && depth > 0) {
+      --depth;
+    }
+  }
+  return false;
+}
+
+Result<v1::Article> FromJson(std::string_view bytes, const ParseOptions& options) {
+  if (NestedDeeperThan(bytes, kMaxJsonDepth)) {
+    return Fail(v1::TOO_DEEPLY_NESTED,
+                "JSON envelope: nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+  }
+  // Per-thread parser and buffer: no allocation per article once warm. iterate()
+  // grows the capacity as needed and keeps the depth limit.
+  struct State {
+    simdjson::ondemand::parser parser;
+    State() {
+      if (parser.allocate(64 * 1024, kMaxJsonDepth) != simdjson::SUCCESS) std::abort();  // out of memory at start
+    }
+  };
+  thread_local State state;
+  thread_local simdjson::padded_string buffer;
+  simdjson::ondemand::parser& parser = state.parser;
+  if (buffer.size() < bytes.size() || buffer.size() > 4 * bytes.size() + 65536) {
+    buffer = simdjson::padded_string(bytes.size());
+  }
+  std::memcpy(buffer.data(), bytes.data(), bytes.size());
+  simdjson::padded_string_view view(buffer.data(), bytes.size(), buffer.size() + simdjson::SIMDJSON_PADDING);
+
+  auto classify = [](simdjson::error_code e, std::string_view context) {
+    ErrorCode code = v1::MALFORMED_JSON;
+    if (e == simdjson::DEPTH_ERROR) code = v1::TOO_DEEPLY_NESTED;
+    if (e == simdjson::INCORRECT_TYPE) code = v1::WRONG_FIELD_TYPE;
+    if (e == simdjson::UTF8_ERROR) code = v1::INVALID_UTF8;
+    return Fail(code, JsonErrorReason(e, context));
+  };
+
+  simdjson::ondemand::document doc;
+  if (auto e = parser.iterate(view).get(doc); e) return classify(e, "");
+  simdjson::ondemand::object object;
+  if (auto e = doc.get_object().get(object); e) {
+    if (e == simdjson::INCORRECT_TYPE) {
+      return Fail(v1::WRONG_FIELD_TYPE, "JSON envelope: the top level must be an object with title and body fields");
+    }
+    return classify(e, "");
+  }
+  v1::Article a;
+  std::string html;
+  for (auto field : object) {
+    std::string_view key;
+    if (auto e = field.unescaped_key().get(key); e) return classify(e, "");
+    auto string_field = [&](std::string* target) -> Status {
+      simdjson::ondemand::json_type type;
+      if (auto e = field.value().type().get(type); e) return classify(e, "field '" + std::string(key) + "': ");
+      if (type == simdjson::ondemand::json_type::null) return {};
+      std::string_view s;
+      if (auto e = field.value().get_string().get(s); e) {
+        if (e == simdjson::INCORRECT_TYPE) {
+          return Fail(v1::WRONG_FIELD_TYPE, "JSON envelope: field '" + std::string(key) + "' must be a string");
+        }
+        return classify(e, "field '" + std::string(key) + "': ");
+      }
+      target->assign(s);
+      return {};
+    };
+    Status s;
+    if (key == "id") s = string_field(a.mutable_id());
+    else if (key == "url" || key == "link") s = string_field(a.mutable_url());
+    else if (key == "source" || key == "publisher") s = string_field(a.mutable_source());
+    else if (key == "title" || key == "headline") s = string_field(a.mutable_title());
+    else if (key == "body" || key == "text" || key == "content") s = string_field(a.mutable_body());
+    else if (key == "html") s = string_field(&html);
+    else if (key == "published_at" || key == "publishedAt" || key == "date") s = string_field(a.mutable_published_at());
+    else if (key == "language" || key == "lang") s = string_field(a.mutable_language());
+    else if (key == "tags") {
+      simdjson::ondemand::array tags;
+      if (auto e = field.value().get_array().get(tags); e) {
+        if (e == simdjson::INCORRECT_TYPE) return Fail(v1::WRONG_FIELD_TYPE, "JSON envelope: field 'tags' must be an array of strings");
+        return classify(e, "field 'tags': ");
+      }
+      for (auto tag : tags) {
+        std::string_view t;
+        if (auto e = tag.get_string().get(t); e) {
+          if (e == simdjson::INCORRECT_TYPE) return Fail(v1::WRONG_FIELD_TYPE, "JSON envelope: field 'tags' must be an array of strings");
+          return classify(e, "field 'tags': ");
+        }
+        a.add_tags(std::string(t));
+      }
+    }
+    // Unknown fields are skipped by the iteration itself, which still checks their structure.
+    if (!s) return std::unexpected(s.error());
+  }
+  if (doc.current_location().error() != simdjson::OUT_OF_BOUNDS) return Fail(v1::MALFORMED_JSON, "JSON envelope: unexpected content after the top-level object");
+  if (a.body().empty() && !html.empty()) {
+    FillFromHtml(html, &a);
+  } else if (a.title().empty() && !a.body().empty()) {
+    std::string body = std::move(*a.mutable_body());
+    FillFromText(body, &a);
+  }
+  return a;
+}
+
+}  // namespace
+
+Result<v1::Article> ParseArticle(std::string_view bytes, const ParseOptions& options) {
+  if (bytes.size() > options.max_bytes) {
+    return Fail(v1::OVERSIZED_ARTICLE, "article is " + std::to_string(bytes.size()) + " bytes; the limit is " +
+                                           std::to_string(options.max_bytes));
+  }
+  if (IsBlank(bytes)) return Fail(v1::EMPTY_ARTICLE, "article is empty");
+  if (!simdjson::validate_utf8(bytes.data(), bytes.size())) {
+    return Fail(v1::INVALID_UTF8, "article is not valid UTF-8");
+  }
+  if (LooksBinary(bytes)) return Fail(v1::BINARY_CONTENT, "article holds binary data, not text");
+  auto format = FormatOf(bytes, options.content_type);
+  if (!format) return std::unexpected(format.error());
+
+  v1::Article a;
+  switch (*format) {
+    case Format::kJson: {
+      auto parsed = FromJson(bytes, options);
+      if (!parsed) return parsed;
+      a = std::move(*parsed);
+      break;
+    }
+    case Format::kHtml:
+      FillFromHtml(bytes, &a);
+      break;
+    case Format::kText:
+      FillFromText(bytes, &a);
+      break;
+  }
+  if (IsBlank(a.body()) && IsBlank(a.title())) return Fail(v1::NO_TEXT, "article has neither title nor body text");
+  if (a.id().empty()) a.set_id(!options.key.empty() ? std::string(options.key)
+                               : !a.url().empty() ? a.url() : ContentHashId(bytes));
+  if (a.source().empty()) a.set_source(std::string(options.source));
+  if (a.url().empty()) a.set_url(std::string(options.url));
+  return a;
+}
+
+}  // namespace herald

@@ -1,0 +1,418 @@
+#include "processors/extractor.h"
+
+#include <algorithm>
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace herald {
+namespace {
+
+using Match = PhraseMatcher::Match;
+
+bool IsUpper(char c) { return c >= 'A' && c <= 'Z'; }
+bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool IsWordChar(char c) { return IsAlpha(c) || (c >= '0' && c <= '9') || static_cast<unsigned char>(c) >= 0x80; }
+
+uint64_t Fnv1a(std::string_view s, uint64_t h = 0xcbf29ce484222325ULL) {
+  for (char c : s) {
+    h ^= static_cast<unsigned char>(FoldCase(c));
+    h *= 0x100000001b3ULL;
+  }
+  return h;
+}
+
+struct Word {
+  uint32_t begin, end;
+};
+
+std::vector<Word> Words(std::string_view text) {
+  std::vector<Word> words;
+  size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && !IsWordChar(text[i])) ++i;
+    size_t b = i;
+    while (i < text.size() && (IsWordChar(text[i]) || (text[i] == '\'' && i + 1 < text.size() && IsAlpha(text[i + 1])))) ++i;
+    if (i > b) words.push_back({static_cast<uint32_t>(b), static_cast<uint32_t>(i)});
+  }
+  return words;
+}
+
+// Sentences end at . ! ? followed by white space and an upper-case letter, a
+// quote or a line end, and at every line break; "Mr. Smith" stays whole.
+std::vector<v1::Span> Sentences(std::string_view text) {
+  std::vector<v1::Span> out;
+  size_t begin = 0;
+  auto emit = [&](size_t end) {
+    size_t b = begin;
+    while (b < end && (text[b] == ' ' || text[b] == '\n' || text[b] == '\t' || text[b] == '\r')) ++b;
+    if (end > b) {
+      v1::Span s;
+      s.set_begin(static_cast<uint32_t>(b));
+      s.set_end(static_cast<uint32_t>(end));
+      out.push_back(s);
+    }
+    begin = end;
+  };
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '\n') {
+      emit(i);
+      continue;
+    }
+    if ((c == '.' || c == '!' || c == '?') && i + 2 < text.size() && text[i + 1] == ' ') {
+      char next = text[i + 2];
+      bool abbreviation = i >= 2 && IsUpper(text[i - 2]) == false && text[i - 2] == ' ' && IsUpper(text[i - 1]);
+      bool title = i >= 2 && (text.substr(i - 2, 2) == "Mr" || text.substr(i - 2, 2) == "Ms" ||
+                              text.substr(i - 2, 2) == "Dr" || (i >= 3 && text.substr(i - 3, 3) == "Mrs"));
+      if ((IsUpper(next) || next == '"') && !abbreviation && !title) emit(i + 1);
+    }
+  }
+  emit(text.size());
+  return out;
+}
+
+v1::Span MakeSpan(uint32_t b, uint32_t e) {
+  v1::Span s;
+  s.set_begin(b);
+  s.set_end(e);
+  return s;
+}
+
+// Words that start with a capital but do not continue a person's name.
+bool StopsName(std::string_view w) {
+  static const char* kStop[] = {"The", "A", "An", "In", "On", "At", "And", "But", "Or", "Of", "For", "To", "Has",
+                                "Had", "Have", "Is", "Was", "Said", "Says", "Will", "Would", "Who", "Which",
+                                "That", "This", "Assembly", "Council", "Department", "Ministry", "Staff",
+                                "Office", "Committee", "House", "General", "Secretary", "Minister"};
+  for (const char* s : kStop) {
+    if (w == s) return true;
+  }
+  return false;
+}
+
+struct ActorMention {
+  uint32_t begin, end;
+  std::string code, name, country;
+};
+
+struct Context {
+  const KnowledgeBase& kb;
+  std::string_view text;
+  v1::EventRecord* record;
+  std::vector<Match> all;       // every dictionary match, overlapping
+  std::vector<Match> entities;  // leftmost-longest among entity terms
+  std::vector<ActorMention> actors;
+};
+
+bool IsEntityKind(TermKind k) { return k != TermKind::kThemeKeyword && k != TermKind::kVerb; }
+
+void AddCountryMention(std::map<std::string, v1::CountryMention>* countries, const Country& c, uint32_t b,
+                       uint32_t e) {
+  v1::CountryMention& m = (*countries)[c.iso3];
+  m.set_code(c.iso3);
+  m.set_name(c.name);
+  m.set_mentions(m.mentions() + 1);
+  *m.add_spans() = MakeSpan(b, e);
+}
+
+// A capitalised run of 1-3 words right after a role title is a person's name.
+std::string_view NameAfter(std::string_view text, uint32_t pos, uint32_t* name_begin, uint32_t* name_end) {
+  size_t i = pos;
+  while (i < text.size() && text[i] == ' ') ++i;
+  size_t begin = i, end = i;
+  int words = 0;
+  while (words < 3 && i < text.size() && IsUpper(text[i])) {
+    size_t w = i;
+    while (i < text.size() && (IsAlpha(text[i]) || text[i] == '-' || static_cast<unsigned char>(text[i]) >= 0x80)) ++i;
+    std::string_view word = text.substr(w, i - w);
+    if (word.size() < 2 || StopsName(word)) break;
+    end = i;
+    ++words;
+    if (i >= text.size() || text[i] != ' ') break;
+    ++i;
+  }
+  if (words == 0) return {};
+  *name_begin = static_cast<uint32_t>(begin);
+  *name_end = static_cast<uint32_t>(end);
+  return text.substr(begin, end - begin);
+}
+
+// The country modifying a role: "US Defense Secretary", "Chinese Defence Minister", "China's Foreign Minister".
+const Country* CountryBefore(const Context& ctx, size_t entity_index, uint32_t role_begin, uint32_t* modifier_begin) {
+  if (entity_index == 0) return nullptr;
+  const Match& prev = ctx.entities[entity_index - 1];
+  const KnowledgeBase::Term& t = ctx.kb.term(prev.id);
+  if (t.kind != TermKind::kCountryName && t.kind != TermKind::kDemonym) return nullptr;
+  std::string_view gap = ctx.text.substr(prev.end, role_begin - prev.end);
+  if (gap != " " && gap != "'s " && gap != "’s ") return nullptr;
+  *modifier_begin = prev.begin;
+  return &ctx.kb.countries()[t.index];
+}
+
+void ExtractEntities(Context& ctx) {
+  std::map<std::string, v1::CountryMention> countries;
+  std::map<std::string, v1::Location> locations;
+  std::map<std::string, v1::Organization> organizations;
+  std::vector<v1::Person> persons;
+  auto location = [&](const std::string& key, std::string_view name, std::string_view type, std::string_view iso3,
+                      double lat, double lon, uint32_t b, uint32_t e) {
+    v1::Location& l = locations[key];
+    l.set_name(std::string(name));
+    l.set_type(std::string(type));
+    l.set_country_code(std::string(iso3));
+    l.set_latitude(lat);
+    l.set_longitude(lon);
+    *l.add_spans() = MakeSpan(b, e);
+  };
+
+  for (size_t i = 0; i < ctx.entities.size(); ++i) {
+    const Match& m = ctx.entities[i];
+    const KnowledgeBase::Term& t = ctx.kb.term(m.id);
+    std::string_view surface = ctx.text.substr(m.begin, m.end - m.begin);
+    switch (t.kind) {
+      case TermKind::kCountryName:
+      case TermKind::kDemonym: {
+        const Country& c = ctx.kb.countries()[t.index];
+        AddCountryMention(&countries, c, m.begin, m.end);
+        if (t.kind == TermKind::kCountryName) {
+          location("C:" + c.iso3, c.name, "COUNTRY", c.iso3, c.lat, c.lon, m.begin, m.end);
+        }
+        // A role right after the country belongs to the person; it codes the actor there.
+        bool modifies_role = i + 1 < ctx.entities.size() && ctx.kb.term(ctx.entities[i + 1].id).kind == TermKind::kRole;
+        if (!modifies_role) ctx.actors.push_back({m.begin, m.end, c.iso3, std::string(surface), c.iso3});
+        break;
+      }
+      case TermKind::kCapital: {
+        const Country& c = ctx.kb.countries()[t.index];
+        AddCountryMention(&countries, c, m.begin, m.end);
+        location("K:" + c.iso3, c.capital, "CAPITAL", c.iso3, c.capital_lat, c.capital_lon, m.begin, m.end);
+        // Metonymy: "Washington said" is the US government speaking.
+        ctx.actors.push_back({m.begin, m.end, c.iso3 + "GOV", std::string(surface), c.iso3});
+        break;
+      }
+      case TermKind::kPlace: {
+        const Place& p = ctx.kb.places()[t.index];
+        location("P:" + p.name, p.name, p.type, p.iso3, p.lat, p.lon, m.begin, m.end);
+        if (int ci = ctx.kb.CountryIndex(p.iso3); ci >= 0) {
+          AddCountryMention(&countries, ctx.kb.countries()[ci], m.begin, m.end);
+        }
+        break;
+      }
+      case TermKind::kOrganization: {
+        const Organization& o = ctx.kb.organizations()[t.index];
+        v1::Organization& org = organizations[o.name];
+        org.set_name(o.name);
+        org.set_actor_code(o.actor_code);
+        org.set_country_code(o.iso3);
+        *org.add_spans() = MakeSpan(m.begin, m.end);
+        if (int ci = ctx.kb.CountryIndex(o.iso3); ci >= 0) {
+          AddCountryMention(&countries, ctx.kb.countries()[ci], m.begin, m.end);
+        }
+        ctx.actors.push_back({m.begin, m.end, o.actor_code, o.name, o.iso3});
+        break;
+      }
+      case TermKind::kRole: {
+        uint32_t name_begin = 0, name_end = 0;
+        std::string_view name = NameAfter(ctx.text, m.end, &name_begin, &name_end);
+        if (name.empty()) break;
+        // The name must not itself be a known entity (e.g. "President Obama" yes, "Minister China" no).
+        bool name_is_entity = i + 1 < ctx.entities.size() && ctx.entities[i + 1].begin < name_end;
+        if (name_is_entity) break;
+        uint32_t role_begin = m.begin;
+        const Country* country = CountryBefore(ctx, i, m.begin, &role_begin);
+        const Role& role = ctx.kb.roles()[t.index];
+        std::string role_text(ctx.text.substr(role_begin, m.end - role_begin));
+        std::string iso3 = country ? country->iso3 : "";
+        // "Secretary Austin" after "Lloyd Austin": the same person, by family name.
+        v1::Person* person = nullptr;
+        for (v1::Person& p : persons) {
+          std::string_view full = p.name();
+          if (full == name || (full.size() > name.size() && full.ends_with(name) && full[full.size() - name.size() - 1] == ' ')) {
+            person = &p;
+            break;
+          }
+        }
+        if (!person) {
+          person = &persons.emplace_back();
+          person->set_name(std::string(name));
+        }
+        if (person->role().size() < role_text.size()) person->set_role(role_text);
+        if (person->country_code().empty() && !iso3.empty()) {
+          person->set_country_code(iso3);
+          person->set_actor_code(iso3 + role.sector);
+        }
+        *person->add_spans() = MakeSpan(name_begin, name_end);
+        // A role without a country ("President Smith") names no codable actor.
+        if (!person->actor_code().empty()) {
+          ctx.actors.push_back({role_begin, name_end, person->actor_code(), person->name(), person->country_code()});
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  std::vector<v1::CountryMention> ranked;
+  for (auto& [code, c] : countries) ranked.push_back(std::move(c));
+  std::stable_sort(ranked.begin(), ranked.end(),
+                   [](const auto& a, const auto& b) { return a.mentions() > b.mentions(); });
+  for (auto& c : ranked) *ctx.record->add_countries() = std::move(c);
+  for (auto& p : persons) *ctx.record->add_persons() = std::move(p);
+  for (auto& [name, o] : organizations) *ctx.record->add_organizations() = std::move(o);
+  for (auto& [key, l] : locations) *ctx.record->add_locations() = std::move(l);
+  std::sort(ctx.actors.begin(), ctx.actors.end(), [](const auto& a, const auto& b) { return a.begin < b.begin; });
+}
+
+void ExtractThemes(Context& ctx) {
+  std::vector<uint32_t> hits(ctx.kb.themes().size(), 0);
+  for (const Match& m : ctx.all) {
+    const KnowledgeBase::Term& t = ctx.kb.term(m.id);
+    if (t.kind == TermKind::kThemeKeyword) ++hits[t.index];
+  }
+  std::vector<std::pair<uint32_t, size_t>> ranked;
+  for (size_t i = 0; i < hits.size(); ++i) {
+    // One stray keyword does not make a theme.
+    if (hits[i] >= 2) ranked.emplace_back(hits[i], i);
+  }
+  std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (const auto& [count, i] : ranked) ctx.record->add_themes(ctx.kb.themes()[i].name);
+}
+
+void CodeEvents(Context& ctx) {
+  std::vector<v1::Span> sentences = Sentences(ctx.text);
+  ctx.record->mutable_stats()->set_sentence_count(static_cast<uint32_t>(sentences.size()));
+  for (const Match& m : ctx.all) {
+    const KnowledgeBase::Term& t = ctx.kb.term(m.id);
+    if (t.kind != TermKind::kVerb) continue;
+    auto sentence = std::find_if(sentences.begin(), sentences.end(),
+                                 [&](const v1::Span& s) { return s.begin() <= m.begin && m.end <= s.end(); });
+    if (sentence == sentences.end()) continue;
+    const ActorMention* source = nullptr;
+    const ActorMention* target = nullptr;
+    for (const ActorMention& a : ctx.actors) {
+      if (a.begin < sentence->begin() || a.end > sentence->end()) continue;
+      if (a.end <= m.begin) source = &a;
+      if (a.begin >= m.end && !target) target = &a;
+    }
+    if (!source || !target || source->code == target->code) continue;
+    const CameoEvent& cameo = ctx.kb.cameo_events()[ctx.kb.verbs()[t.index].cameo_index];
+    v1::CodedEvent* e = ctx.record->add_events();
+    e->mutable_source()->set_code(source->code);
+    e->mutable_source()->set_name(source->name);
+    e->mutable_source()->set_country_code(source->country);
+    e->mutable_target()->set_code(target->code);
+    e->mutable_target()->set_name(target->name);
+    e->mutable_target()->set_country_code(target->country);
+    e->set_cameo_code(cameo.code);
+    e->set_root_code(cameo.code.substr(0, 2));
+    e->set_quad_class(cameo.quad_class);
+    e->set_goldstein(cameo.goldstein);
+    e->set_plover(cameo.plover);
+    *e->mutable_sentence() = *sentence;
+    e->set_trigger(std::string(ctx.text.substr(m.begin, m.end - m.begin)));
+  }
+}
+
+// Text between straight or curly double quotes, three words or more.
+void ExtractQuotes(Context& ctx) {
+  std::string_view text = ctx.text;
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t open = text.find_first_of("\"\xE2", i);
+    if (open == std::string_view::npos) break;
+    bool curly = text[open] != '"';
+    if (curly && text.substr(open, 3) != "\xE2\x80\x9C") {  // “
+      i = open + 1;
+      continue;
+    }
+    size_t start = open + (curly ? 3 : 1);
+    size_t close = curly ? text.find("\xE2\x80\x9D", start) : text.find('"', start);  // ”
+    if (close == std::string_view::npos) break;
+    std::string_view quote = text.substr(start, close - start);
+    if (std::count(quote.begin(), quote.end(), ' ') >= 2) {
+      v1::Quote* q = ctx.record->add_quotes();
+      q->set_text(std::string(quote));
+      *q->mutable_span() = MakeSpan(static_cast<uint32_t>(start), static_cast<uint32_t>(close));
+      // The speaker is the first person named after the quote in the same stretch of text.
+      size_t stretch_end = text.find('\n', close);
+      for (const ActorMention& a : ctx.actors) {
+        if (a.begin > close && (stretch_end == std::string_view::npos || a.begin < stretch_end) &&
+            !a.name.empty() && IsUpper(a.name[0])) {
+          q->set_speaker(a.name);
+          break;
+        }
+      }
+    }
+    i = close + (curly ? 3 : 1);
+  }
+}
+
+// English function words make up a large share of any English text.
+bool LooksEnglish(std::string_view text, const std::vector<Word>& words) {
+  static const char* kCommon[] = {"the", "of", "and", "to", "in", "a", "is", "that", "for", "on", "with", "was", "has"};
+  size_t hits = 0;
+  for (const Word& w : words) {
+    std::string_view s = text.substr(w.begin, w.end - w.begin);
+    for (const char* c : kCommon) {
+      if (s.size() == std::char_traits<char>::length(c) &&
+          std::equal(s.begin(), s.end(), c, [](char a, char b) { return FoldCase(a) == b; })) {
+        ++hits;
+        break;
+      }
+    }
+  }
+  return words.size() >= 5 && hits * 100 >= words.size() * 15;
+}
+
+}  // namespace
+
+uint64_t SimHash(std::string_view text) {
+  std::vector<Word> words = Words(text);
+  if (words.empty()) return 0;
+  int votes[64] = {};
+  for (size_t i = 0; i < words.size(); ++i) {
+    uint64_t h = Fnv1a(text.substr(words[i].begin, words[i].end - words[i].begin));
+    if (i + 1 < words.size()) h = Fnv1a(text.substr(words[i + 1].begin, words[i + 1].end - words[i + 1].begin), h ^ 0x20);
+    for (int b = 0; b < 64; ++b) votes[b] += ((h >> b) & 1) ? 1 : -1;
+  }
+  uint64_t out = 0;
+  for (int b = 0; b < 64; ++b) {
+    if (votes[b] > 0) out |= (uint64_t{1} << b);
+  }
+  return out;
+}
+
+Result<v1::EventRecord> Extractor::Process(std::string_view bytes, const ParseOptions& options) const {
+  auto article = ParseArticle(bytes, options);
+  if (!article) return std::unexpected(article.error());
+  return Extract(std::move(*article));
+}
+
+v1::EventRecord Extractor::Extract(v1::Article article) const {
+  v1::EventRecord record;
+  record.set_id(article.id());
+  *record.mutable_article() = std::move(article);
+  const std::string& body = record.article().body();
+  Context ctx{*kb_, body, &record, {}, {}, {}};
+  kb_->matcher().FindAll(body, &ctx.all);
+  std::vector<Match> entity_matches;
+  for (const Match& m : ctx.all) {
+    if (IsEntityKind(kb_->term(m.id).kind)) entity_matches.push_back(m);
+  }
+  ctx.entities = PhraseMatcher::SelectLongest(std::move(entity_matches));
+  ExtractEntities(ctx);
+  ExtractThemes(ctx);
+  CodeEvents(ctx);
+  ExtractQuotes(ctx);
+  std::vector<Word> words = Words(body);
+  record.mutable_stats()->set_word_count(static_cast<uint32_t>(words.size()));
+  record.mutable_stats()->set_simhash(SimHash(body));
+  record.mutable_tone()->set_word_count(static_cast<uint32_t>(words.size()));
+  if (record.article().language().empty() && LooksEnglish(body, words)) record.mutable_article()->set_language("en");
+  return record;
+}
+
+}  // namespace herald

@@ -1,0 +1,116 @@
+// knowledge_base.h: what herald knows about the world, compiled into one
+// phrase matcher so that an article is scanned once whatever the dictionary size.
+//
+//   Result<std::shared_ptr<const KnowledgeBase>> kb = KnowledgeBase::LoadBuiltin();
+//   for (const PhraseMatcher::Match& m : (*kb)->matcher().FindLongest(text)) {
+//     const KnowledgeBase::Term& term = (*kb)->term(m.id);
+//     if (term.kind == TermKind::kCountryName) { const Country& c = (*kb)->countries()[term.index]; }
+//   }
+//
+// The built-in tables live in processors/knowledge/*.tsv (embedded at build
+// time); each file's header comment gives its columns. LoadFromDirectory reads
+// the same files from disk, so a deployment can extend them without a rebuild.
+//
+// Thread-safety: immutable after loading; share one instance across threads.
+// Failure: a malformed table line is reported with its file and line number.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+#include "processors/phrase_matcher.h"
+
+namespace herald {
+
+struct Country {
+  std::string iso3, iso2, name, capital;
+  double capital_lat = 0, capital_lon = 0, lat = 0, lon = 0;
+};
+
+struct Place {
+  std::string name, type, iso3;
+  double lat = 0, lon = 0;
+  int64_t geonames_id = 0;
+};
+
+struct Organization {
+  std::string name, actor_code, iso3;
+};
+
+struct Role {
+  std::string phrase, sector;
+};
+
+struct CameoEvent {
+  std::string code, plover, description;
+  double goldstein = 0;
+  uint32_t quad_class = 0;
+};
+
+struct VerbPattern {
+  std::string phrase;
+  uint32_t cameo_index = 0;  // into cameo_events()
+};
+
+struct Theme {
+  std::string name;
+};
+
+enum class TermKind : uint8_t {
+  kCountryName,
+  kDemonym,
+  kCapital,
+  kPlace,
+  kOrganization,
+  kRole,
+  kVerb,
+  kThemeKeyword,
+};
+
+class KnowledgeBase {
+ public:
+  struct Term {
+    TermKind kind;
+    uint32_t index;  // into the table of its kind (countries for the first three)
+  };
+
+  // The tables compiled into herald.
+  static Result<std::shared_ptr<const KnowledgeBase>> LoadBuiltin();
+  // The same tables read from DIR/countries.tsv, DIR/places.tsv, ... .
+  static Result<std::shared_ptr<const KnowledgeBase>> LoadFromDirectory(const std::string& dir);
+
+  const PhraseMatcher& matcher() const { return matcher_; }
+  const Term& term(uint32_t id) const { return terms_[id]; }
+
+  const std::vector<Country>& countries() const { return countries_; }
+  const std::vector<Place>& places() const { return places_; }
+  const std::vector<Organization>& organizations() const { return organizations_; }
+  const std::vector<Role>& roles() const { return roles_; }
+  const std::vector<CameoEvent>& cameo_events() const { return cameo_events_; }
+  const std::vector<VerbPattern>& verbs() const { return verbs_; }
+  const std::vector<Theme>& themes() const { return themes_; }
+  // Index into countries() of an ISO alpha-3 code, or -1.
+  int CountryIndex(std::string_view iso3) const;
+
+ private:
+  struct Tables {
+    std::string_view countries, places, organizations, roles, cameo, verbs, themes;
+  };
+  static Result<std::shared_ptr<const KnowledgeBase>> Load(const Tables& tables);
+
+  std::vector<Country> countries_;
+  std::vector<Place> places_;
+  std::vector<Organization> organizations_;
+  std::vector<Role> roles_;
+  std::vector<CameoEvent> cameo_events_;
+  std::vector<VerbPattern> verbs_;
+  std::vector<Theme> themes_;
+  std::vector<Term> terms_;
+  PhraseMatcher matcher_;
+};
+
+}  // namespace herald

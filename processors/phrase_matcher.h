@@ -1,0 +1,92 @@
+// phrase_matcher.h: dictionary look-up of whole words and phrases in text, in
+// one pass linear in the text's length (Aho-Corasick over ASCII-case-folded
+// bytes), whatever the dictionary's size.
+//
+//   PhraseMatcher::Builder builder;
+//   builder.Add("South China Sea", /*id=*/7);
+//   builder.Add("US", /*id=*/3, PhraseMatcher::kExactCase);  // not "us"
+//   PhraseMatcher matcher = std::move(builder).Build();
+//   for (const PhraseMatcher::Match& m : matcher.FindLongest(text)) { ... }
+//
+// A match must start and end on word boundaries (the neighbouring bytes are not
+// ASCII letters or digits, nor UTF-8 continuation bytes). FindLongest keeps the
+// leftmost-longest non-overlapping matches, so "South China Sea" wins over
+// "China". Several ids may share one phrase; each is reported.
+//
+// Thread-safety: a built PhraseMatcher is immutable; share it across threads.
+// Failure: none; an empty phrase is ignored.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+namespace herald {
+
+class PhraseMatcher {
+ public:
+  enum CaseMode : uint8_t { kIgnoreCase = 0, kExactCase = 1 };
+
+  struct Match {
+    uint32_t begin;
+    uint32_t end;  // exclusive
+    uint32_t id;
+  };
+
+  class Builder {
+   public:
+    void Add(std::string_view phrase, uint32_t id, CaseMode mode = kIgnoreCase);
+    PhraseMatcher Build() &&;
+
+   private:
+    std::vector<std::string> storage_;
+    std::vector<std::pair<size_t, std::pair<uint32_t, CaseMode>>> entries_;
+  };
+
+  PhraseMatcher() = default;
+
+  // Every dictionary match on word boundaries, overlapping ones included, by end offset.
+  void FindAll(std::string_view text, std::vector<Match>* out) const;
+  // Leftmost-longest non-overlapping matches, by begin offset. Ids sharing the
+  // chosen phrase are all reported, adjacent in the result.
+  std::vector<Match> FindLongest(std::string_view text) const;
+
+  // Leftmost-longest non-overlapping selection from any set of matches.
+  static std::vector<Match> SelectLongest(std::vector<Match> matches);
+
+  size_t phrase_count() const { return outputs_.size(); }
+  size_t state_count() const { return states_.size(); }
+
+ private:
+  struct State {
+    uint32_t first_edge = 0;  // into edges_
+    uint16_t edge_count = 0;
+    uint32_t fail = 0;
+    uint32_t first_output = 0;  // into output_links_, chained through fail outputs
+    uint32_t output_count = 0;
+  };
+  struct Edge {
+    uint8_t byte;
+    uint32_t target;
+  };
+  struct Output {
+    uint32_t length;
+    uint32_t id;
+    CaseMode mode;
+    std::string_view exact;  // the phrase as written, for kExactCase
+  };
+
+  uint32_t Next(uint32_t state, uint8_t byte) const;
+
+  std::vector<State> states_;
+  std::vector<Edge> edges_;
+  std::vector<uint32_t> root_next_;        // 256 entries: the root's full transition table
+  std::vector<uint32_t> output_links_;     // per state, indexes into outputs_ (own then inherited)
+  std::vector<Output> outputs_;
+  std::vector<std::string> phrases_;       // owns Output::exact
+};
+
+// ASCII lower-casing, the fold the matcher uses.
+inline char FoldCase(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+
+}  // namespace herald

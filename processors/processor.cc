@@ -1,0 +1,160 @@
+#include "processors/processor.h"
+
+#include <google/protobuf/util/json_util.h>
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "core/article_source.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "core/record_format.h"
+#include "core/stage_loop.h"
+#include "processors/extractor.h"
+
+#ifndef HERALD_VERSION
+#define HERALD_VERSION "dev"
+#endif
+
+namespace herald {
+namespace {
+
+Result<std::shared_ptr<const KnowledgeBase>> LoadKnowledge(const std::string& dir) {
+  return dir.empty() ? KnowledgeBase::LoadBuiltin() : KnowledgeBase::LoadFromDirectory(dir);
+}
+
+int64_t ParseMicros(std::optional<std::string_view> v) {
+  if (!v) return 0;
+  int64_t out = 0;
+  for (char c : *v) {
+    if (c < '0' || c > '9') return 0;
+    out = out * 10 + (c - '0');
+  }
+  return out;
+}
+
+}  // namespace
+
+void AddProcessorOptions(CLI::App* app, ProcessorOptions* o) {
+  AddKafkaOptions(app, &o->kafka);
+  AddTopicOptions(app, &o->topics);
+  app->add_option("--group", o->group, "Consumer group id")->capture_default_str();
+  app->add_option("--batch-size", o->batch_size, "Records per poll and commit")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
+  app->add_option("--max-article-bytes", o->max_article_bytes, "Larger articles are dead-lettered")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64 << 20));
+  app->add_option("--knowledge-dir", o->knowledge_dir,
+                  "Directory of knowledge tables (countries.tsv, ...) replacing the built-in ones")
+      ->check(CLI::ExistingDirectory);
+}
+
+Status RunProcessor(const ProcessorOptions& options, std::stop_token stop, StageCounters* counters) {
+  auto kb = LoadKnowledge(options.knowledge_dir);
+  if (!kb) return std::unexpected(kb.error());
+  Extractor extractor(*kb);
+
+  auto producer = kafka::Producer::Create(kafka::ProducerProperties(options.kafka.brokers, options.kafka.properties));
+  if (!producer) return std::unexpected(producer.error());
+  auto consumer = kafka::Consumer::Create(
+      kafka::ConsumerProperties(options.kafka.brokers, options.group, options.kafka.properties),
+      {options.topics.raw});
+  if (!consumer) return std::unexpected(consumer.error());
+  log::Info("processor started", {{"brokers", options.kafka.brokers}, {"topic", options.topics.raw},
+                                  {"group", options.group}});
+
+  const kafka::Headers event_headers_template = {{std::string(header::kContentType), std::string(kProtobufContentType)}};
+  std::string serialized;
+  auto handle = [&](const kafka::Batch& batch) -> Result<BatchOutcome> {
+    int64_t events = 0, dead = 0;
+    for (const kafka::Record& r : batch) {
+      ParseOptions parse{.content_type = r.header(header::kContentType),
+                         .source = r.header(header::kSource).value_or(""),
+                         .url = r.header(header::kUrl).value_or(""),
+                         .key = r.key(),
+                         .max_bytes = options.max_article_bytes};
+      auto record = extractor.Process(r.value(), parse);
+      Status sent;
+      if (record) {
+        int64_t produced_at = ParseMicros(r.header(header::kProducedAtUs));
+        v1::Provenance* p = record->mutable_provenance();
+        p->set_topic(r.topic());
+        p->set_partition(r.partition());
+        p->set_offset(r.offset());
+        p->set_processed_at(NowRfc3339());
+        p->set_processor_version(HERALD_VERSION);
+        p->set_produced_at_us(produced_at);
+        if (!record->SerializeToString(&serialized)) {
+          Error e{v1::SERIALIZE_FAILED, ErrorKind::kPermanent, "event record did not serialise"};
+          sent = (*producer)->Produce(options.topics.dlq, r.key(), r.value(), DeadLetterHeaders(r, "serialize", e, 1));
+          ++dead;
+        } else {
+          kafka::Headers h = event_headers_template;
+          if (produced_at) h.push_back({std::string(header::kProducedAtUs), std::to_string(produced_at)});
+          sent = (*producer)->Produce(options.topics.events, record->id(), serialized, h);
+          ++events;
+        }
+      } else {
+        log::Debug("article rejected", {{"code", record.error().code_name()}, {"reason", record.error().reason},
+                                        {"offset", std::to_string(r.offset())}});
+        sent = (*producer)->Produce(options.topics.dlq, r.key(), r.value(),
+                                    DeadLetterHeaders(r, "parse", record.error(), 1));
+        ++dead;
+      }
+      if (!sent) return std::unexpected(sent.error());
+    }
+    if (Status flushed = (*producer)->Flush(std::chrono::seconds(60)); !flushed) return std::unexpected(flushed.error());
+    return BatchOutcome{.records_out = events, .dead_lettered = dead};
+  };
+  Status s = RunStageLoop(**consumer, {.stage = "process", .batch_size = options.batch_size, .counters = counters},
+                          handle, stop);
+  log::Info("processor stopped", {{"delivered", std::to_string((*producer)->delivered())}});
+  return s;
+}
+
+void AddExtractOptions(CLI::App* app, ExtractOptions* o) {
+  app->add_option("inputs", o->inputs, "Files, directories, or - for stdin")->required();
+  app->add_option("--format", o->format, "auto, json, ndjson, text or html")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"auto", "json", "ndjson", "text", "html"}));
+  app->add_option("--max-article-bytes", o->max_article_bytes, "Larger articles are rejected")->capture_default_str();
+  app->add_option("--knowledge-dir", o->knowledge_dir, "Directory of knowledge tables replacing the built-in ones")
+      ->check(CLI::ExistingDirectory);
+}
+
+int RunExtract(const ExtractOptions& options) {
+  auto kb = LoadKnowledge(options.knowledge_dir);
+  if (!kb) {
+    std::cerr << "herald extract: " << kb.error().reason << "\n";
+    return 2;
+  }
+  auto articles = ReadArticles(options.inputs, options.format);
+  if (!articles) {
+    std::cerr << "herald extract: " << articles.error().reason << "\n";
+    return 2;
+  }
+  Extractor extractor(*kb);
+  google::protobuf::util::JsonPrintOptions json;
+  json.preserve_proto_field_names = true;
+  int rejected = 0;
+  std::string line;
+  for (const SourceArticle& a : *articles) {
+    std::string key = ArticleKey(a);
+    auto record = extractor.Process(a.bytes, {.content_type = a.content_type, .key = key,
+                                              .max_bytes = options.max_article_bytes});
+    if (!record) {
+      std::cerr << "herald extract: " << a.origin << ": rejected (" << record.error().code_name()
+                << "): " << record.error().reason << "\n";
+      ++rejected;
+      continue;
+    }
+    line.clear();
+    (void)google::protobuf::util::MessageToJsonString(*record, &line, json);
+    std::cout << line << "\n";
+  }
+  std::cout.flush();
+  return rejected ? 1 : 0;
+}
+
+}  // namespace herald

@@ -1,0 +1,57 @@
+// processor.h: the processor daemon (`herald process`): a consumer group on the
+// raw-articles topic that turns each article into one EventRecord on the events
+// topic, keyed by article id, and dead-letters what it cannot read.
+//
+//   ProcessorOptions options;              // brokers, topics, group, limits
+//   Status s = RunProcessor(options, stop_token, &counters);
+//
+// Delivery: at least once. A batch's offsets are committed only after every
+// event and dead letter of the batch is acknowledged by the broker; the events
+// are keyed and idempotent by id, so a replayed batch does not change what the
+// sinks hold.
+// Failure: bad input never stops it (each bad record goes to the DLQ with the
+// reason); a fatal Kafka error returns an Error.
+#pragma once
+
+#include <stop_token>
+#include <string>
+
+#include "core/options.h"
+#include "core/stage_counters.h"
+#include "core/status.h"
+
+namespace CLI {
+class App;
+}
+
+namespace herald {
+
+struct ProcessorOptions {
+  KafkaOptions kafka;
+  Topics topics;
+  std::string group = "herald-processor";
+  size_t batch_size = 500;
+  size_t max_article_bytes = 1 << 20;
+  // A directory of knowledge tables replacing the built-in ones (see processors/knowledge/).
+  std::string knowledge_dir;
+};
+
+void AddProcessorOptions(CLI::App* app, ProcessorOptions* options);
+Status RunProcessor(const ProcessorOptions& options, std::stop_token stop, StageCounters* counters = nullptr);
+
+// `herald extract`: the processor's work without Kafka. Reads each input (files,
+// directories, "-" for stdin; one article per file, or per line for NDJSON) and
+// writes one JSON EventRecord per line (Protobuf's JSON mapping, proto field
+// names) to stdout; rejected inputs are reported on stderr with their reasons.
+struct ExtractOptions {
+  std::vector<std::string> inputs;
+  std::string format = "auto";
+  size_t max_article_bytes = 1 << 20;
+  std::string knowledge_dir;
+};
+
+void AddExtractOptions(CLI::App* app, ExtractOptions* options);
+// Exit status: 0 when every article was extracted, 1 when any was rejected.
+int RunExtract(const ExtractOptions& options);
+
+}  // namespace herald

@@ -1,0 +1,62 @@
+#include "producers/produce.h"
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+
+#include "core/article_source.h"
+#include "core/clock.h"
+#include "core/kafka.h"
+#include "core/log.h"
+#include "core/record_format.h"
+
+namespace herald {
+
+void AddProduceOptions(CLI::App* app, ProduceOptions* o) {
+  AddKafkaOptions(app, &o->kafka);
+  AddTopicOptions(app, &o->topics);
+  app->add_option("inputs", o->inputs, "Files, directories, or - for stdin")->required();
+  app->add_option("--format", o->format, "auto, json, ndjson, text or html")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"auto", "json", "ndjson", "text", "html"}));
+  app->add_option("--source", o->source, "Publisher name for articles that carry none");
+  app->add_option("--flush-timeout", o->flush_timeout_s, "Seconds to wait for the last delivery reports")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
+}
+
+Result<ProduceSummary> RunProduce(const ProduceOptions& options) {
+  auto articles = ReadArticles(options.inputs, options.format);
+  if (!articles) return std::unexpected(articles.error());
+  auto producer = kafka::Producer::Create(kafka::ProducerProperties(options.kafka.brokers, options.kafka.properties));
+  if (!producer) return std::unexpected(producer.error());
+
+  auto start = std::chrono::steady_clock::now();
+  ProduceSummary summary;
+  std::string ingested_at = NowRfc3339();
+  for (const SourceArticle& a : *articles) {
+    std::string key = ArticleKey(a);
+    kafka::Headers headers = {{std::string(header::kContentType), a.content_type},
+                              {std::string(header::kArticleId), key},
+                              {std::string(header::kIngestedAt), ingested_at},
+                              {std::string(header::kProducedAtUs), std::to_string(NowMicros())}};
+    if (!options.source.empty()) headers.push_back({std::string(header::kSource), options.source});
+    if (key.find("://") != std::string::npos) headers.push_back({std::string(header::kUrl), key});
+    Status s = (*producer)->Produce(options.topics.raw, key, a.bytes, headers);
+    if (!s) {
+      log::Error("produce failed", {{"origin", a.origin}, {"reason", s.error().reason}});
+      if (s.error().kind == ErrorKind::kFatal) return std::unexpected(s.error());
+      ++summary.failed;
+      continue;
+    }
+    ++summary.articles;
+    summary.bytes += static_cast<int64_t>(a.bytes.size());
+  }
+  Status flushed = (*producer)->Flush(std::chrono::seconds(options.flush_timeout_s));
+  if (!flushed) log::Error("not every article was delivered", {{"reason", flushed.error().reason}});
+  summary.delivered = (*producer)->delivered();
+  summary.failed += (*producer)->failed() + (summary.articles - (*producer)->delivered() - (*producer)->failed());
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return summary;
+}
+
+}  // namespace herald

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what herald needs from Debian's packages, skipping what is present.
+#   scripts/install-deps.sh          build and run herald (the demo)
+#   scripts/install-deps.sh --test   also the test suite: GoogleTest, Benchmark, Java 17, Maven
+set -euo pipefail
+
+packages=(cmake ninja-build g++ pkg-config protobuf-compiler libprotobuf-dev librdkafka-dev
+          libsimdjson-dev libyaml-cpp-dev libsqlite3-dev libcurl4-openssl-dev libgumbo-dev libcli11-dev)
+if [ "${1:-}" = "--test" ]; then
+  packages+=(libgtest-dev libgmock-dev libbenchmark-dev openjdk-17-jdk-headless maven sqlite3)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+# A JDK or Maven installed outside Debian's packages serves as well.
+if command -v java >/dev/null && command -v mvn >/dev/null; then
+  filtered=()
+  for p in "${missing[@]}"; do
+    case "$p" in openjdk-*|maven) ;; *) filtered+=("$p") ;; esac
+  done
+  missing=("${filtered[@]}")
+fi
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "install-deps: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+  sudo="sudo"
+fi
+echo "install-deps: installing ${missing[*]}" >&2
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,265 @@
+// The walking skeleton against a real Kafka broker (scripts/kafka-local.sh,
+// started by ctest's "kafka" fixture): produce -> process -> store + alert, and
+// bad input to the dead-letter topic.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "consumers/alert.h"
+#include "consumers/sqlite_store.h"
+#include "consumers/store.h"
+#include "core/article_source.h"
+#include "core/kafka.h"
+#include "core/record_format.h"
+#include "processors/extractor.h"
+#include "processors/processor.h"
+#include "producers/produce.h"
+
+namespace herald {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::Contains;
+using ::testing::Property;
+
+constexpr const char* kSeed = "../shared/corpus/seed/us-china-defence-talks.txt";
+
+std::string Brokers() {
+  const char* dir = std::getenv("HERALD_TEST_KAFKA_DIR");
+  if (!dir) return "";
+  std::ifstream in(std::string(dir) + "/bootstrap");
+  std::string line;
+  std::getline(in, line);
+  return line;
+}
+
+// Waits for cond, up to a generous bound so that a broken pipeline fails instead of hanging.
+bool WaitFor(const std::function<bool()>& cond, std::chrono::seconds bound = std::chrono::seconds(90)) {
+  auto deadline = std::chrono::steady_clock::now() + bound;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (cond()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return cond();
+}
+
+// A record read back from a topic, copied out: librdkafka's messages must not outlive their consumer.
+struct ReadRecord {
+  std::string key, value;
+  kafka::Headers headers;
+  std::optional<std::string> header(std::string_view name) const {
+    for (const auto& h : headers) {
+      if (h.key == name) return h.value;
+    }
+    return std::nullopt;
+  }
+};
+
+// Every record on a topic, read from the beginning by a fresh group, until `expected` arrive.
+std::vector<ReadRecord> ReadTopic(const std::string& brokers, const std::string& topic, size_t expected) {
+  auto consumer = kafka::Consumer::Create(
+      kafka::ConsumerProperties(brokers, "reader-" + topic + "-" + std::to_string(::getpid())), {topic});
+  EXPECT_TRUE(consumer);
+  std::vector<ReadRecord> all;
+  auto take = [&](std::chrono::milliseconds wait) {
+    auto batch = (*consumer)->Poll(500, wait);
+    if (!batch) return;
+    for (const kafka::Record& r : *batch) all.push_back({std::string(r.key()), std::string(r.value()), r.headers()});
+  };
+  WaitFor([&] {
+    take(std::chrono::milliseconds(200));
+    return all.size() >= expected;
+  }, std::chrono::seconds(30));
+  // Anything beyond `expected` (a duplicate) would arrive in the next moments.
+  take(std::chrono::milliseconds(1000));
+  (*consumer)->Close();
+  return all;
+}
+
+class PipelineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!std::getenv("HERALD_TEST_KAFKA_DIR")) GTEST_SKIP() << "run under ctest, whose kafka fixture starts the broker";
+    brokers_ = Brokers();
+    ASSERT_FALSE(brokers_.empty()) << "the kafka fixture left no bootstrap address";
+    std::string suffix = std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + "-" +
+                         std::to_string(::getpid());
+    topics_ = {"raw-" + suffix, "events-" + suffix, "alerts-" + suffix, "dlq-" + suffix};
+    ASSERT_TRUE(kafka::EnsureTopics(kafka::ProducerProperties(brokers_),
+                                    {topics_.raw, topics_.events, topics_.alerts, topics_.dlq}, 3));
+    sqlite_ = (fs::temp_directory_path() / ("herald-it-" + suffix + ".db")).string();
+  }
+  void TearDown() override {
+    stop_.request_stop();
+    stages_.clear();  // joins
+    for (const char* s : {"", "-wal", "-shm"}) fs::remove(sqlite_ + s);
+  }
+
+  void StartStages() {
+    ProcessorOptions p;
+    p.kafka.brokers = brokers_;
+    p.topics = topics_;
+    p.group = "processor-" + topics_.raw;
+    StoreOptions s;
+    s.kafka.brokers = brokers_;
+    s.topics = topics_;
+    s.group = "store-" + topics_.raw;
+    s.sqlite_path = sqlite_;
+    AlertOptions a;
+    a.kafka.brokers = brokers_;
+    a.topics = topics_;
+    a.group = "alert-" + topics_.raw;
+    a.rules_path = "samples/alert-rules.yaml";
+    stages_.emplace_back([this, p] { EXPECT_TRUE(RunProcessor(p, stop_.get_token(), &processed_)); });
+    stages_.emplace_back([this, s] { EXPECT_TRUE(RunStore(s, stop_.get_token(), &stored_)); });
+    stages_.emplace_back([this, a] {
+      EXPECT_TRUE(RunAlert(a, stop_.get_token(), &alerted_, [this](const v1::Alert& alert) {
+        std::lock_guard lock(alerts_mutex_);
+        alerts_.push_back(alert);
+      }));
+    });
+  }
+
+  Result<ProduceSummary> Produce(std::vector<std::string> inputs) {
+    ProduceOptions o;
+    o.kafka.brokers = brokers_;
+    o.topics = topics_;
+    o.inputs = std::move(inputs);
+    return RunProduce(o);
+  }
+
+  std::vector<v1::EventRecord> Stored() {
+    auto store = SqliteEventStore::Open(sqlite_);
+    if (!store) return {};
+    auto all = (*store)->ReadAll();
+    return all ? *all : std::vector<v1::EventRecord>{};
+  }
+
+  std::string brokers_;
+  Topics topics_;
+  std::string sqlite_;
+  StageCounters processed_, stored_, alerted_;
+  std::mutex alerts_mutex_;
+  std::vector<v1::Alert> alerts_;
+  std::stop_source stop_;
+  std::vector<std::jthread> stages_;
+};
+
+// The ids the extractor accepts among these inputs: what the store must end up holding.
+std::set<std::string> AcceptedIds(const std::vector<std::string>& inputs) {
+  auto kb = KnowledgeBase::LoadBuiltin();
+  Extractor extractor(*kb);
+  std::set<std::string> ids;
+  auto articles = ReadArticles(inputs, "auto");
+  for (const SourceArticle& a : *articles) {
+    auto r = extractor.Process(a.bytes, {.content_type = a.content_type, .key = ArticleKey(a)});
+    if (r) ids.insert(r->id());
+  }
+  return ids;
+}
+
+TEST_F(PipelineTest, SamplesAndSeedArticleAreStoredAndAlertedOnce) {
+  bool have_seed = fs::exists(kSeed);
+  if (!have_seed) std::cerr << "note: " << kSeed << " is absent; running on herald's samples alone\n";
+  std::vector<std::string> inputs = {"samples"};
+  if (have_seed) inputs.push_back(kSeed);
+  std::set<std::string> expected_ids = AcceptedIds(inputs);
+  ASSERT_GE(expected_ids.size(), 6u);
+
+  StartStages();
+  auto first = Produce(inputs);
+  ASSERT_TRUE(first) << first.error().reason;
+  EXPECT_EQ(first->failed, 0);
+  // The same articles again: a rule must still fire only once per article.
+  auto again = Produce(inputs);
+  ASSERT_TRUE(again) << again.error().reason;
+  const int64_t produced = first->delivered + again->delivered;
+
+  ASSERT_TRUE(WaitFor([&] {
+    return processed_.committed >= produced && stored_.committed >= processed_.records_out &&
+           alerted_.committed >= processed_.records_out;
+  })) << "processed " << processed_.committed << "/" << produced << ", stored " << stored_.committed
+      << ", alerted " << alerted_.committed;
+
+  std::vector<v1::EventRecord> stored = Stored();
+  std::set<std::string> stored_ids;
+  for (const auto& r : stored) stored_ids.insert(r.id());
+  EXPECT_EQ(stored_ids, expected_ids);
+  EXPECT_EQ(stored.size(), expected_ids.size()) << "the upsert on id absorbs the second delivery";
+  EXPECT_EQ(processed_.dead_lettered.load(), 2) << "samples/rejected holds one bad article, produced twice";
+
+  // The reference article: the seed when ../shared is present, else herald's own sample on the same story.
+  const std::string reference_path = have_seed ? kSeed : "samples/us-china-military-hotline.txt";
+  const std::string reference_id = ArticleKey(ReadArticles({reference_path}, "auto")->front());
+  auto it = std::find_if(stored.begin(), stored.end(), [&](const auto& r) { return r.id() == reference_id; });
+  ASSERT_NE(it, stored.end()) << "reference article " << reference_id << " not stored";
+  std::set<std::string> countries;
+  for (const auto& c : it->countries()) countries.insert(c.code());
+  EXPECT_TRUE(countries.count("USA") && countries.count("CHN"));
+  EXPECT_THAT(it->persons(), Contains(Property(&v1::Person::name, "Lloyd Austin")));
+  EXPECT_THAT(it->persons(), Contains(Property(&v1::Person::name, "Dong Jun")));
+  EXPECT_THAT(it->locations(), Contains(Property(&v1::Location::name, "Taiwan Strait")));
+  EXPECT_THAT(it->locations(), Contains(Property(&v1::Location::name, "South China Sea")));
+
+  // The alert fired exactly once for the article, both as seen by the daemon and on the alerts topic.
+  const std::string alert_id = "us-china-military-contact/" + reference_id;
+  {
+    std::lock_guard lock(alerts_mutex_);
+    EXPECT_EQ(std::count_if(alerts_.begin(), alerts_.end(), [&](const auto& a) { return a.id() == alert_id; }), 1);
+  }
+  std::vector<ReadRecord> on_topic = ReadTopic(brokers_, topics_.alerts, static_cast<size_t>(alerted_.records_out.load()));
+  EXPECT_EQ(std::count_if(on_topic.begin(), on_topic.end(), [&](const auto& r) { return r.key == alert_id; }), 1);
+  v1::Alert decoded;
+  auto rec = std::find_if(on_topic.begin(), on_topic.end(), [&](const auto& r) { return r.key == alert_id; });
+  ASSERT_NE(rec, on_topic.end());
+  ASSERT_TRUE(decoded.ParseFromString(rec->value));
+  EXPECT_EQ(decoded.severity(), "WARNING");
+  EXPECT_EQ(decoded.article_id(), reference_id);
+}
+
+TEST_F(PipelineTest, MalformedAndEmptyArticlesAreDeadLetteredWithReasons) {
+  auto producer = kafka::Producer::Create(kafka::ProducerProperties(brokers_));
+  ASSERT_TRUE(producer);
+  const kafka::Headers json = {{"content-type", "application/json"}};
+  const kafka::Headers text = {{"content-type", "text/plain"}};
+  ASSERT_TRUE((*producer)->Produce(topics_.raw, "good-1", R"({"id":"good-1","title":"Talks","body":"China and Japan met."})", json));
+  ASSERT_TRUE((*producer)->Produce(topics_.raw, "bad-json", R"({"id":"bad-json","title":"x","body":)", json));
+  ASSERT_TRUE((*producer)->Produce(topics_.raw, "good-2", "Summit\nFrance hosted Germany.", text));
+  ASSERT_TRUE((*producer)->Produce(topics_.raw, "empty", "", text));
+  ASSERT_TRUE((*producer)->Produce(topics_.raw, "good-3", "Storm\nA typhoon hit the Philippines.", text));
+  ASSERT_TRUE((*producer)->Flush(std::chrono::seconds(30)));
+
+  StartStages();
+  ASSERT_TRUE(WaitFor([&] { return processed_.committed >= 5 && stored_.committed >= 3; }));
+
+  std::vector<ReadRecord> dead = ReadTopic(brokers_, topics_.dlq, 2);
+  ASSERT_EQ(dead.size(), 2u);
+  std::map<std::string, const ReadRecord*> by_key;
+  for (const auto& r : dead) by_key[r.key] = &r;
+  ASSERT_TRUE(by_key.count("bad-json") && by_key.count("empty"));
+  const ReadRecord& bad = *by_key["bad-json"];
+  EXPECT_EQ(bad.value, R"({"id":"bad-json","title":"x","body":)") << "the original bytes are kept";
+  EXPECT_EQ(bad.header(header::kDlqErrorCode), "MALFORMED_JSON");
+  EXPECT_EQ(bad.header(header::kDlqStage), "parse");
+  EXPECT_THAT(bad.header(header::kDlqReason).value_or(""), ::testing::HasSubstr("JSON envelope"));
+  EXPECT_EQ(bad.header(header::kDlqTopic), topics_.raw);
+  EXPECT_TRUE(bad.header(header::kDlqPartition).has_value());
+  EXPECT_TRUE(bad.header(header::kDlqOffset).has_value());
+  EXPECT_EQ(bad.header("content-type"), "application/json") << "the original headers are kept";
+  EXPECT_EQ(by_key["empty"]->header(header::kDlqErrorCode), "EMPTY_ARTICLE");
+  EXPECT_EQ(by_key["empty"]->header(header::kDlqReason), "article is empty");
+
+  std::set<std::string> ids;
+  for (const auto& r : Stored()) ids.insert(r.id());
+  EXPECT_EQ(ids, (std::set<std::string>{"good-1", "good-2", "good-3"}));
+}
+
+}  // namespace
+}  // namespace herald
