@@ -336,13 +336,15 @@ void ExtractQuotes(Context& ctx) {
       v1::Quote* q = ctx.record->add_quotes();
       q->set_text(std::string(quote));
       *q->mutable_span() = MakeSpan(static_cast<uint32_t>(start), static_cast<uint32_t>(close));
-      // The speaker is the first person named after the quote in the same stretch of text.
-      size_t stretch_end = text.find('\n', close);
-      for (const ActorMention& a : ctx.actors) {
-        if (a.begin > close && (stretch_end == std::string_view::npos || a.begin < stretch_end) &&
-            !a.name.empty() && IsUpper(a.name[0])) {
-          q->set_speaker(a.name);
-          break;
+      // The speaker is the first person named after the quote on the same line.
+      size_t line_end = std::min(text.find('\n', close), text.size());
+      uint32_t nearest = UINT32_MAX;
+      for (const v1::Person& p : ctx.record->persons()) {
+        for (const v1::Span& s : p.spans()) {
+          if (s.begin() > close && s.begin() < line_end && s.begin() < nearest) {
+            nearest = s.begin();
+            q->set_speaker(p.name());
+          }
         }
       }
     }
