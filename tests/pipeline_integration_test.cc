@@ -21,6 +21,7 @@
 #include "processors/extractor.h"
 #include "processors/processor.h"
 #include "producers/produce.h"
+#include "tests/http_sink.h"
 
 namespace herald {
 namespace {
@@ -117,6 +118,7 @@ class PipelineTest : public ::testing::Test {
     a.topics = topics_;
     a.group = "alert-" + topics_.raw;
     a.rules_path = "samples/alert-rules.yaml";
+    a.webhook = webhook_.url();
     stages_.emplace_back([this, p] { EXPECT_TRUE(RunProcessor(p, stop_.get_token(), &processed_)); });
     stages_.emplace_back([this, s] { EXPECT_TRUE(RunStore(s, stop_.get_token(), &stored_)); });
     stages_.emplace_back([this, a] {
@@ -149,6 +151,7 @@ class PipelineTest : public ::testing::Test {
   std::mutex alerts_mutex_;
   std::vector<v1::Alert> alerts_;
   std::stop_source stop_;
+  testing::HttpSink webhook_;
   std::vector<std::jthread> stages_;
 };
 
@@ -222,6 +225,14 @@ TEST_F(PipelineTest, SamplesAndSeedArticleAreStoredAndAlertedOnce) {
   ASSERT_TRUE(decoded.ParseFromString(rec->value));
   EXPECT_EQ(decoded.severity(), "WARNING");
   EXPECT_EQ(decoded.article_id(), reference_id);
+
+  // Every alert was POSTed to the webhook once, as JSON with the proto field names.
+  std::vector<std::string> posted = webhook_.bodies();
+  EXPECT_EQ(posted.size(), static_cast<size_t>(alerted_.records_out.load()));
+  EXPECT_EQ(std::count_if(posted.begin(), posted.end(), [&](const std::string& body) {
+              return body.find("\"id\":\"" + alert_id + "\"") != std::string::npos &&
+                     body.find("\"article_id\":\"" + reference_id + "\"") != std::string::npos;
+            }), 1);
 }
 
 TEST_F(PipelineTest, MalformedAndEmptyArticlesAreDeadLetteredWithReasons) {
