@@ -30,6 +30,7 @@ class Extractor {
 
   Result<v1::EventRecord> Process(std::string_view bytes, const ParseOptions& options) const;
   v1::EventRecord Extract(v1::Article article) const;
+  const KnowledgeBase& knowledge() const { return *kb_; }
 
  private:
   std::shared_ptr<const KnowledgeBase> kb_;

@@ -1,0 +1,344 @@
+#include "processors/evaluation.h"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+namespace herald {
+namespace {
+
+namespace fs = std::filesystem;
+
+Result<std::string> ReadAll(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Fail(v1::INTERNAL, "cannot read " + path.string());
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+Result<std::vector<fs::path>> FilesWithExtension(const std::string& dir, std::string_view ext) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return Fail(v1::INTERNAL, dir + " is not a directory");
+  std::vector<fs::path> out;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    if (e.path().extension() == ext) out.push_back(e.path());
+  }
+  std::sort(out.begin(), out.end());
+  if (out.empty()) return Fail(v1::INTERNAL, "no " + std::string(ext) + " files in " + dir);
+  return out;
+}
+
+void Tally(const std::set<std::string>& gold, const std::set<std::string>& predicted, herald::Score* s) {
+  for (const auto& p : predicted) (gold.count(p) ? s->true_positives : s->false_positives)++;
+  for (const auto& g : gold) {
+    if (!predicted.count(g)) s->false_negatives++;
+  }
+}
+
+// ---- Reuters-21578 ----
+
+std::string DecodeSgmlEntities(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '&') {
+      out.push_back(s[i]);
+      continue;
+    }
+    size_t semi = s.find(';', i);
+    if (semi == std::string_view::npos || semi - i > 8) {
+      out.push_back('&');
+      continue;
+    }
+    std::string_view entity = s.substr(i + 1, semi - i - 1);
+    if (entity == "lt") out.push_back('<');
+    else if (entity == "gt") out.push_back('>');
+    else if (entity == "amp") out.push_back('&');
+    else if (entity == "quot") out.push_back('"');
+    // Numeric entities in this corpus are control characters: dropped.
+    i = semi;
+  }
+  return out;
+}
+
+std::string_view Between(std::string_view s, std::string_view open, std::string_view close) {
+  size_t b = s.find(open);
+  if (b == std::string_view::npos) return {};
+  b += open.size();
+  size_t e = s.find(close, b);
+  return e == std::string_view::npos ? std::string_view() : s.substr(b, e - b);
+}
+
+// Reuters' place names that are not a country's name in herald's knowledge base.
+const std::map<std::string, std::string, std::less<>>& ReutersPlaceCodes() {
+  static const std::map<std::string, std::string, std::less<>> kCodes = {
+      {"usa", "USA"}, {"uk", "GBR"}, {"uae", "ARE"}, {"ussr", "RUS"}, {"west-germany", "DEU"},
+      {"east-germany", "DEU"}, {"kampuchea", "KHM"}, {"zaire", "COD"}, {"ivory-coast", "CIV"},
+      {"yemen-arab-republic", "YEM"}, {"yemen-demo-republic", "YEM"}, {"czechoslovakia", "CZE"},
+      {"yugoslavia", "SRB"}, {"western-samoa", "WSM"}, {"hong-kong", "HKG"}, {"macao", "MAC"},
+      {"trinidad-tobago", "TTO"}, {"vatican", "VAT"}, {"congo", "COG"}, {"burma", "MMR"},
+      {"netherlands-antilles", "ANT"}, {"swaziland", "SWZ"}};
+  return kCodes;
+}
+
+std::string ReutersPlaceCode(const KnowledgeBase& kb, std::string_view place) {
+  const auto& overrides = ReutersPlaceCodes();
+  if (auto it = overrides.find(place); it != overrides.end()) return it->second;
+  std::string name(place);
+  std::replace(name.begin(), name.end(), '-', ' ');
+  for (const auto& m : kb.matcher().FindLongest(name)) {
+    const auto& term = kb.term(m.id);
+    if (m.begin == 0 && m.end == name.size() && term.kind == TermKind::kCountryName) {
+      return kb.countries()[term.index].iso3;
+    }
+  }
+  return "?" + std::string(place);  // a place herald does not know: counts as missed
+}
+
+}  // namespace
+
+double Score::precision() const {
+  int64_t d = true_positives + false_positives;
+  return d ? static_cast<double>(true_positives) / static_cast<double>(d) : 0.0;
+}
+double Score::recall() const {
+  int64_t d = true_positives + false_negatives;
+  return d ? static_cast<double>(true_positives) / static_cast<double>(d) : 0.0;
+}
+double Score::f1() const {
+  double p = precision(), r = recall();
+  return p + r > 0 ? 2 * p * r / (p + r) : 0.0;
+}
+void Score::Add(const Score& o) {
+  true_positives += o.true_positives;
+  false_positives += o.false_positives;
+  false_negatives += o.false_negatives;
+  items += o.items;
+}
+
+Result<Score> EvalReutersCountries(const Extractor& extractor, const std::string& dir) {
+  auto files = FilesWithExtension(dir, ".sgm");
+  if (!files) return std::unexpected(files.error());
+  const KnowledgeBase& kb = extractor.knowledge();
+  herald::Score score;
+  for (const fs::path& file : *files) {
+    auto text = ReadAll(file);
+    if (!text) return std::unexpected(text.error());
+    std::string_view rest = *text;
+    for (;;) {
+      size_t begin = rest.find("<REUTERS");
+      if (begin == std::string_view::npos) break;
+      size_t end = rest.find("</REUTERS>", begin);
+      if (end == std::string_view::npos) break;
+      std::string_view story = rest.substr(begin, end - begin);
+      rest = rest.substr(end + 10);
+      std::string_view places = Between(story, "<PLACES>", "</PLACES>");
+      std::string_view body = Between(story, "<BODY>", "</BODY>");
+      if (places.empty() || body.empty()) continue;
+      std::set<std::string> gold;
+      for (std::string_view p = places; !p.empty();) {
+        std::string_view d = Between(p, "<D>", "</D>");
+        if (d.empty()) break;
+        gold.insert(ReutersPlaceCode(kb, d));
+        p = p.substr(p.find("</D>") + 4);
+      }
+      std::string article = DecodeSgmlEntities(Between(story, "<TITLE>", "</TITLE>")) + "\n" +
+                            DecodeSgmlEntities(Between(story, "<DATELINE>", "</DATELINE>")) +
+                            DecodeSgmlEntities(body);
+      auto record = extractor.Process(article, {.content_type = "text/plain"});
+      std::set<std::string> predicted;
+      if (record) {
+        for (const auto& c : record->countries()) predicted.insert(c.code());
+      }
+      Tally(gold, predicted, &score);
+      score.items++;
+    }
+  }
+  return score;
+}
+
+// ---- GUM ----
+
+namespace {
+
+struct GoldMention {
+  uint32_t begin, end;
+  std::string type;  // person, place, organization
+};
+
+// One GUM document: its text (tokens joined as written) and named mentions.
+struct GumDocument {
+  std::string text;
+  std::vector<GoldMention> mentions;
+};
+
+std::vector<GumDocument> ParseGum(const std::string& conllu) {
+  std::vector<GumDocument> docs;
+  struct Open {
+    std::string id, type;
+    bool named;
+    uint32_t begin;
+    bool has_propn = false;
+  };
+  std::vector<Open> open;
+  std::istringstream in(conllu);
+  for (std::string line; std::getline(in, line);) {
+    if (line.starts_with("# newdoc")) {
+      docs.emplace_back();
+      open.clear();
+      continue;
+    }
+    if (line.empty() || line[0] == '#' || docs.empty()) {
+      if (line.empty() && !docs.empty() && !docs.back().text.empty() && docs.back().text.back() != '\n') {
+        docs.back().text.push_back('\n');  // sentences on lines of their own
+      }
+      continue;
+    }
+    std::vector<std::string> cols;
+    std::istringstream ls(line);
+    for (std::string c; std::getline(ls, c, '\t');) cols.push_back(c);
+    if (cols.size() < 10 || cols[0].find_first_of("-.") != std::string::npos) continue;
+    GumDocument& doc = docs.back();
+    uint32_t begin = static_cast<uint32_t>(doc.text.size());
+    doc.text += cols[1];
+    uint32_t end = static_cast<uint32_t>(doc.text.size());
+    if (cols[9].find("SpaceAfter=No") == std::string::npos) doc.text.push_back(' ');
+    bool propn = cols[3] == "PROPN";
+    for (auto& o : open) o.has_propn |= propn;
+    // Entity=(1-person-...-identity(2-...)  and closings like 1) or 2)1)
+    size_t e = cols[9].find("Entity=");
+    if (e == std::string::npos) continue;
+    std::string ann = cols[9].substr(e + 7, cols[9].find('|', e) - e - 7);
+    for (size_t i = 0; i < ann.size();) {
+      if (ann[i] == '(') {
+        size_t stop = ann.find_first_of("()", i + 1);
+        std::string spec = ann.substr(i + 1, (stop == std::string::npos ? ann.size() : stop) - i - 1);
+        std::vector<std::string> f;
+        std::istringstream ss(spec);
+        for (std::string part; std::getline(ss, part, '-');) f.push_back(part);
+        bool named = f.size() >= 8 && !f[7].empty();
+        Open o{f.empty() ? "" : f[0], f.size() > 1 ? f[1] : "", named, begin, propn};
+        bool closes_here = stop != std::string::npos && ann[stop] == ')';
+        if (closes_here) {
+          if (o.named && o.has_propn) doc.mentions.push_back({begin, end, o.type});
+          i = stop + 1;
+        } else {
+          open.push_back(o);
+          i = stop == std::string::npos ? ann.size() : stop;
+        }
+      } else {
+        size_t stop = ann.find(')', i);
+        if (stop == std::string::npos) break;
+        std::string id = ann.substr(i, stop - i);
+        for (auto it = open.rbegin(); it != open.rend(); ++it) {
+          if (it->id == id) {
+            if (it->named && it->has_propn) doc.mentions.push_back({it->begin, end, it->type});
+            open.erase(std::next(it).base());
+            break;
+          }
+        }
+        i = stop + 1;
+      }
+    }
+  }
+  return docs;
+}
+
+}  // namespace
+
+Result<Score> EvalGumEntities(const Extractor& extractor, const std::string& dir) {
+  auto files = FilesWithExtension(dir, ".conllu");
+  if (!files) return std::unexpected(files.error());
+  herald::Score score;
+  for (const fs::path& file : *files) {
+    auto text = ReadAll(file);
+    if (!text) return std::unexpected(text.error());
+    for (const GumDocument& doc : ParseGum(*text)) {
+      v1::Article article;
+      article.set_body(doc.text);
+      v1::EventRecord r = extractor.Extract(article);
+      std::vector<GoldMention> predicted;
+      for (const auto& p : r.persons()) {
+        for (const auto& s : p.spans()) predicted.push_back({s.begin(), s.end(), "person"});
+      }
+      for (const auto& o : r.organizations()) {
+        for (const auto& s : o.spans()) predicted.push_back({s.begin(), s.end(), "organization"});
+      }
+      for (const auto& l : r.locations()) {
+        for (const auto& s : l.spans()) predicted.push_back({s.begin(), s.end(), "place"});
+      }
+      // A prediction counts when it overlaps a gold mention of its type; each gold mention once.
+      std::vector<bool> gold_hit(doc.mentions.size(), false);
+      for (const GoldMention& p : predicted) {
+        bool hit = false;
+        for (size_t g = 0; g < doc.mentions.size(); ++g) {
+          const GoldMention& m = doc.mentions[g];
+          if (m.type == p.type && p.begin < m.end && m.begin < p.end && !gold_hit[g]) {
+            gold_hit[g] = hit = true;
+            break;
+          }
+        }
+        (hit ? score.true_positives : score.false_positives)++;
+      }
+      score.false_negatives += std::count(gold_hit.begin(), gold_hit.end(), false);
+      score.items++;
+    }
+  }
+  return score;
+}
+
+// ---- PLOVER ----
+
+Result<PloverScores> EvalPlover(const Extractor& extractor, const std::string& json_path) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  if (auto e = parser.load(json_path).get(root); e) {
+    return Fail(v1::INTERNAL, json_path + ": " + simdjson::error_message(e));
+  }
+  simdjson::dom::array records;
+  if (root.get_array().get(records)) return Fail(v1::INTERNAL, json_path + ": expected an array");
+  PloverScores scores;
+  for (simdjson::dom::element rec : records) {
+    std::string_view event, text;
+    if (rec["event"].get_string().get(event) || event == "DOCUMENT") continue;
+    if (rec["text"].get_string().get(text)) continue;
+    auto codes = [&](const char* side) {
+      std::set<std::string> out;
+      simdjson::dom::array actors;
+      if (rec[side].get_array().get(actors)) return out;
+      for (simdjson::dom::element a : actors) {
+        std::string_view code;
+        if (!a["code"].get_string().get(code) && !code.empty()) out.insert(std::string(code.substr(0, 3)));
+      }
+      return out;
+    };
+    std::string sentence(text);
+    sentence.erase(std::remove_if(sentence.begin(), sentence.end(), [](char c) { return c == '{' || c == '}'; }),
+                   sentence.end());
+    v1::Article article;
+    article.set_body(sentence);
+    v1::EventRecord r = extractor.Extract(article);
+    std::set<std::string> source, target, plover;
+    if (r.events_size() > 0) {
+      const auto& e = r.events(0);
+      if (!e.source().country_code().empty()) source.insert(e.source().country_code());
+      if (!e.target().country_code().empty()) target.insert(e.target().country_code());
+      plover.insert(e.plover());
+    }
+    Tally(codes("source"), source, &scores.source);
+    Tally(codes("target"), target, &scores.target);
+    Tally({std::string(event)}, plover, &scores.event);
+    scores.source.items++;
+    scores.target.items++;
+    scores.event.items++;
+  }
+  return scores;
+}
+
+}  // namespace herald

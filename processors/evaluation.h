@@ -1,0 +1,42 @@
+// evaluation.h: scores extraction against labelled data (the `eval` tests and
+// `herald eval`). Each function reads one public data set in its own format
+// and compares it with what the Extractor produces for the same text.
+//
+//   Score s = *EvalReutersCountries(extractor, "../shared/corpus/reuters21578");
+//   std::printf("countries P=%.3f R=%.3f F1=%.3f\n", s.precision(), s.recall(), s.f1());
+//
+// Data sets (see ../shared/README.md for their licences):
+//   Reuters-21578 *.sgm    countries per article against the PLACES tags
+//   GUM Wikinews *.conllu  persons, places, organisations against named entity mentions
+//   PLOVER GSR dev JSON    source and target countries and PLOVER event per sentence
+// Failure: a missing or unreadable data set is an Error (the tests skip on it).
+// Thread-safety: the functions share nothing; run them from any thread.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/status.h"
+#include "processors/extractor.h"
+
+namespace herald {
+
+struct Score {
+  int64_t true_positives = 0, false_positives = 0, false_negatives = 0;
+  int64_t items = 0;  // articles or sentences scored
+
+  double precision() const;
+  double recall() const;
+  double f1() const;
+  void Add(const Score& other);
+};
+
+Result<Score> EvalReutersCountries(const Extractor& extractor, const std::string& dir);
+Result<Score> EvalGumEntities(const Extractor& extractor, const std::string& dir);
+
+struct PloverScores {
+  Score source, target, event;
+};
+Result<PloverScores> EvalPlover(const Extractor& extractor, const std::string& json_path);
+
+}  // namespace herald

