@@ -92,6 +92,10 @@ std::string ReutersPlaceCode(const KnowledgeBase& kb, std::string_view place) {
   if (auto it = overrides.find(place); it != overrides.end()) return it->second;
   std::string name(place);
   std::replace(name.begin(), name.end(), '-', ' ');
+  // "el salvador" -> "El Salvador": names match as proper nouns.
+  for (size_t i = 0; i < name.size(); ++i) {
+    if (i == 0 || name[i - 1] == ' ') name[i] = static_cast<char>(std::toupper(static_cast<unsigned char>(name[i])));
+  }
   for (const auto& m : kb.matcher().FindLongest(name)) {
     const auto& term = kb.term(m.id);
     if (m.begin == 0 && m.end == name.size() && term.kind == TermKind::kCountryName) {

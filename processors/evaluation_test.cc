@@ -41,8 +41,9 @@ TEST_F(ExtractionEval, ReutersCountries) {
   auto s = EvalReutersCountries(*extractor_, dir);
   ASSERT_TRUE(s) << s.error().reason;
   Report("reuters countries", *s);
-  EXPECT_GT(s->items, 1000);
-  EXPECT_GE(s->f1(), 0.0);
+  EXPECT_GT(s->items, 3500);
+  EXPECT_GE(s->f1(), 0.83);
+  EXPECT_GE(s->precision(), 0.85);
 }
 
 TEST_F(ExtractionEval, GumEntities) {
@@ -52,7 +53,7 @@ TEST_F(ExtractionEval, GumEntities) {
   ASSERT_TRUE(s) << s.error().reason;
   Report("gum entities", *s);
   EXPECT_EQ(s->items, 12);
-  EXPECT_GE(s->f1(), 0.0);
+  EXPECT_GE(s->f1(), 0.30);
 }
 
 TEST_F(ExtractionEval, PloverEvents) {
@@ -63,7 +64,8 @@ TEST_F(ExtractionEval, PloverEvents) {
   Report("plover source", s->source);
   Report("plover target", s->target);
   Report("plover event", s->event);
-  EXPECT_GE(s->event.f1(), 0.0);
+  EXPECT_GE(s->event.f1(), 0.13);
+  EXPECT_GE(s->source.f1(), 0.19);
 }
 
 }  // namespace

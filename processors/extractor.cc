@@ -104,6 +104,9 @@ struct Context {
   std::vector<Match> all;       // every dictionary match, overlapping
   std::vector<Match> entities;  // leftmost-longest among entity terms
   std::vector<ActorMention> actors;
+  std::vector<v1::Span> sentences;
+  uint32_t lead_end = 0;                    // end of the second sentence
+  std::vector<std::string> title_countries;  // ISO alpha-3 named in the title
 };
 
 bool IsEntityKind(TermKind k) { return k != TermKind::kThemeKeyword && k != TermKind::kVerb; }
@@ -151,6 +154,18 @@ const Country* CountryBefore(const Context& ctx, size_t entity_index, uint32_t r
   return &ctx.kb.countries()[t.index];
 }
 
+// The person whose name is `name`, or ends with it as a family name.
+v1::Person* FindPerson(std::vector<v1::Person>* persons, std::string_view name) {
+  for (v1::Person& p : *persons) {
+    std::string_view full = p.name();
+    if (full == name ||
+        (full.size() > name.size() && full.ends_with(name) && full[full.size() - name.size() - 1] == ' ')) {
+      return &p;
+    }
+  }
+  return nullptr;
+}
+
 void ExtractEntities(Context& ctx) {
   std::map<std::string, v1::CountryMention> countries;
   std::map<std::string, v1::Location> locations;
@@ -167,10 +182,60 @@ void ExtractEntities(Context& ctx) {
     *l.add_spans() = MakeSpan(b, e);
   };
 
+  // Persons first: a name after a role title wins over a place of the same name
+  // ("Defense Secretary Lloyd Austin", not Austin, Texas).
+  std::vector<std::pair<uint32_t, uint32_t>> person_ranges;
+  for (size_t i = 0; i < ctx.entities.size(); ++i) {
+    const Match& m = ctx.entities[i];
+    const KnowledgeBase::Term& t = ctx.kb.term(m.id);
+    if (t.kind != TermKind::kRole) continue;
+    uint32_t name_begin = 0, name_end = 0;
+    std::string_view name = NameAfter(ctx.text, m.end, &name_begin, &name_end);
+    if (name.empty()) continue;
+    // "Minister China" is no name; "Secretary Austin" is.
+    bool starts_with_country = i + 1 < ctx.entities.size() && ctx.entities[i + 1].begin == name_begin &&
+                               (ctx.kb.term(ctx.entities[i + 1].id).kind == TermKind::kCountryName ||
+                                ctx.kb.term(ctx.entities[i + 1].id).kind == TermKind::kDemonym);
+    if (starts_with_country) continue;
+    uint32_t role_begin = m.begin;
+    const Country* country = CountryBefore(ctx, i, m.begin, &role_begin);
+    const Role& role = ctx.kb.roles()[t.index];
+    std::string role_text(ctx.text.substr(role_begin, m.end - role_begin));
+    std::string iso3 = country ? country->iso3 : "";
+    v1::Person* person = FindPerson(&persons, name);
+    if (!person) {
+      person = &persons.emplace_back();
+      person->set_name(std::string(name));
+    }
+    if (person->role().size() < role_text.size()) person->set_role(role_text);
+    if (person->country_code().empty() && !iso3.empty()) {
+      person->set_country_code(iso3);
+      person->set_actor_code(iso3 + role.sector);
+    }
+    *person->add_spans() = MakeSpan(name_begin, name_end);
+    person_ranges.emplace_back(m.begin, name_end);
+    // A role without a country ("President Smith") names no codable actor.
+    if (!person->actor_code().empty()) {
+      ctx.actors.push_back({role_begin, name_end, person->actor_code(), person->name(), person->country_code()});
+    }
+  }
+  auto in_person = [&](const Match& m) {
+    return std::any_of(person_ranges.begin(), person_ranges.end(),
+                       [&](const auto& r) { return m.begin < r.second && r.first < m.end; });
+  };
+
   for (size_t i = 0; i < ctx.entities.size(); ++i) {
     const Match& m = ctx.entities[i];
     const KnowledgeBase::Term& t = ctx.kb.term(m.id);
     std::string_view surface = ctx.text.substr(m.begin, m.end - m.begin);
+    if (t.kind == TermKind::kRole || in_person(m)) continue;
+    // A known person's family name alone ("Austin reiterated") is that person.
+    if (t.kind == TermKind::kPlace || t.kind == TermKind::kCapital) {
+      if (v1::Person* p = FindPerson(&persons, surface); p && p->name() != surface) {
+        *p->add_spans() = MakeSpan(m.begin, m.end);
+        continue;
+      }
+    }
     switch (t.kind) {
       case TermKind::kCountryName:
       case TermKind::kDemonym: {
@@ -213,53 +278,29 @@ void ExtractEntities(Context& ctx) {
         ctx.actors.push_back({m.begin, m.end, o.actor_code, o.name, o.iso3});
         break;
       }
-      case TermKind::kRole: {
-        uint32_t name_begin = 0, name_end = 0;
-        std::string_view name = NameAfter(ctx.text, m.end, &name_begin, &name_end);
-        if (name.empty()) break;
-        // The name must not itself be a known entity (e.g. "President Obama" yes, "Minister China" no).
-        bool name_is_entity = i + 1 < ctx.entities.size() && ctx.entities[i + 1].begin < name_end;
-        if (name_is_entity) break;
-        uint32_t role_begin = m.begin;
-        const Country* country = CountryBefore(ctx, i, m.begin, &role_begin);
-        const Role& role = ctx.kb.roles()[t.index];
-        std::string role_text(ctx.text.substr(role_begin, m.end - role_begin));
-        std::string iso3 = country ? country->iso3 : "";
-        // "Secretary Austin" after "Lloyd Austin": the same person, by family name.
-        v1::Person* person = nullptr;
-        for (v1::Person& p : persons) {
-          std::string_view full = p.name();
-          if (full == name || (full.size() > name.size() && full.ends_with(name) && full[full.size() - name.size() - 1] == ' ')) {
-            person = &p;
-            break;
-          }
-        }
-        if (!person) {
-          person = &persons.emplace_back();
-          person->set_name(std::string(name));
-        }
-        if (person->role().size() < role_text.size()) person->set_role(role_text);
-        if (person->country_code().empty() && !iso3.empty()) {
-          person->set_country_code(iso3);
-          person->set_actor_code(iso3 + role.sector);
-        }
-        *person->add_spans() = MakeSpan(name_begin, name_end);
-        // A role without a country ("President Smith") names no codable actor.
-        if (!person->actor_code().empty()) {
-          ctx.actors.push_back({role_begin, name_end, person->actor_code(), person->name(), person->country_code()});
-        }
-        break;
-      }
       default:
         break;
     }
   }
 
+  for (const std::string& iso3 : ctx.title_countries) countries[iso3].set_in_title(true);
   std::vector<v1::CountryMention> ranked;
-  for (auto& [code, c] : countries) ranked.push_back(std::move(c));
-  std::stable_sort(ranked.begin(), ranked.end(),
-                   [](const auto& a, const auto& b) { return a.mentions() > b.mentions(); });
-  for (auto& c : ranked) *ctx.record->add_countries() = std::move(c);
+  for (auto& [code, c] : countries) {
+    if (c.code().empty()) {  // named in the title only
+      int index = ctx.kb.CountryIndex(code);
+      c.set_code(code);
+      c.set_name(ctx.kb.countries()[index].name);
+    }
+    ranked.push_back(std::move(c));
+  }
+  std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
+    return a.in_title() != b.in_title() ? a.in_title() : a.mentions() > b.mentions();
+  });
+  for (size_t i = 0; i < ranked.size(); ++i) {
+    const v1::CountryMention& c = ranked[i];
+    bool in_lead = c.spans_size() > 0 && c.spans(0).begin() < ctx.lead_end;
+    if (i == 0 || c.in_title() || in_lead || c.mentions() >= 2) *ctx.record->add_countries() = std::move(ranked[i]);
+  }
   for (auto& p : persons) *ctx.record->add_persons() = std::move(p);
   for (auto& [name, o] : organizations) *ctx.record->add_organizations() = std::move(o);
   for (auto& [key, l] : locations) *ctx.record->add_locations() = std::move(l);
@@ -282,8 +323,7 @@ void ExtractThemes(Context& ctx) {
 }
 
 void CodeEvents(Context& ctx) {
-  std::vector<v1::Span> sentences = Sentences(ctx.text);
-  ctx.record->mutable_stats()->set_sentence_count(static_cast<uint32_t>(sentences.size()));
+  const std::vector<v1::Span>& sentences = ctx.sentences;
   for (const Match& m : ctx.all) {
     const KnowledgeBase::Term& t = ctx.kb.term(m.id);
     if (t.kind != TermKind::kVerb) continue;
@@ -398,7 +438,21 @@ v1::EventRecord Extractor::Extract(v1::Article article) const {
   record.set_id(article.id());
   *record.mutable_article() = std::move(article);
   const std::string& body = record.article().body();
-  Context ctx{*kb_, body, &record, {}, {}, {}};
+  Context ctx{*kb_, body, &record, {}, {}, {}, Sentences(body), 0, {}};
+  record.mutable_stats()->set_sentence_count(static_cast<uint32_t>(ctx.sentences.size()));
+  if (!ctx.sentences.empty()) ctx.lead_end = ctx.sentences[std::min<size_t>(1, ctx.sentences.size() - 1)].end();
+  for (const Match& m : kb_->matcher().FindLongest(record.article().title())) {
+    const KnowledgeBase::Term& t = kb_->term(m.id);
+    int country = -1;
+    if (t.kind == TermKind::kCountryName || t.kind == TermKind::kDemonym || t.kind == TermKind::kCapital) {
+      country = static_cast<int>(t.index);
+    } else if (t.kind == TermKind::kPlace) {
+      country = kb_->CountryIndex(kb_->places()[t.index].iso3);
+    } else if (t.kind == TermKind::kOrganization) {
+      country = kb_->CountryIndex(kb_->organizations()[t.index].iso3);
+    }
+    if (country >= 0) ctx.title_countries.push_back(kb_->countries()[country].iso3);
+  }
   kb_->matcher().FindAll(body, &ctx.all);
   std::vector<Match> entity_matches;
   for (const Match& m : ctx.all) {

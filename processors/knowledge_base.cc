@@ -97,8 +97,11 @@ Result<std::shared_ptr<const KnowledgeBase>> KnowledgeBase::LoadFromDirectory(co
 Result<std::shared_ptr<const KnowledgeBase>> KnowledgeBase::Load(const Tables& tables) {
   auto kb = std::make_shared<KnowledgeBase>();
   PhraseMatcher::Builder builder;
+  // Names are proper nouns; theme keywords and verbs are matched in any case.
   auto add_term = [&](std::string_view phrase, TermKind kind, size_t index) {
-    PhraseMatcher::CaseMode mode = PhraseMatcher::kIgnoreCase;
+    PhraseMatcher::CaseMode mode = (kind == TermKind::kThemeKeyword || kind == TermKind::kVerb)
+                                       ? PhraseMatcher::kIgnoreCase
+                                       : PhraseMatcher::kProperNoun;
     if (!phrase.empty() && phrase.front() == '=') {
       phrase.remove_prefix(1);
       mode = PhraseMatcher::kExactCase;

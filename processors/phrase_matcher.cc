@@ -115,6 +115,7 @@ void PhraseMatcher::FindAll(std::string_view text, std::vector<Match>* out) cons
       size_t begin = i + 1 - o.length;
       if (begin > 0 && IsWordByte(bytes[begin - 1]) && IsWordByte(bytes[begin])) continue;
       if (o.mode == kExactCase && text.substr(begin, o.length) != o.exact) continue;
+      if (o.mode == kProperNoun && !(bytes[begin] >= 'A' && bytes[begin] <= 'Z')) continue;
       out->push_back({static_cast<uint32_t>(begin), static_cast<uint32_t>(i + 1), o.id});
     }
   }

@@ -25,7 +25,9 @@ namespace herald {
 
 class PhraseMatcher {
  public:
-  enum CaseMode : uint8_t { kIgnoreCase = 0, kExactCase = 1 };
+  // kProperNoun: any casing of the letters, but the match must begin with a
+  // capital ("Turkey", "TURKEY", not "turkey"), as names do in running text.
+  enum CaseMode : uint8_t { kIgnoreCase = 0, kExactCase = 1, kProperNoun = 2 };
 
   struct Match {
     uint32_t begin;

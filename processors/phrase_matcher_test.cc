@@ -41,6 +41,13 @@ TEST(PhraseMatcherTest, ExactCasePhrasesIgnoreOtherCasings) {
   EXPECT_THAT(Found(m, "Tell us about the US plan"), ::testing::ElementsAre("US#1"));
 }
 
+TEST(PhraseMatcherTest, ProperNounsMustBeginWithACapital) {
+  PhraseMatcher::Builder b;
+  b.Add("Turkey", 1, PhraseMatcher::kProperNoun);
+  PhraseMatcher m = std::move(b).Build();
+  EXPECT_THAT(Found(m, "turkey dinner in Turkey, TURKEY"), ::testing::ElementsAre("Turkey#1", "TURKEY#1"));
+}
+
 TEST(PhraseMatcherTest, SharedPhraseReportsEveryId) {
   PhraseMatcher::Builder b;
   b.Add("Georgia", 1);
