@@ -182,13 +182,15 @@ struct GumDocument {
   std::vector<GoldMention> mentions;
 };
 
+bool Scored(std::string_view type) { return type == "person" || type == "place" || type == "organization"; }
+
 std::vector<GumDocument> ParseGum(const std::string& conllu) {
   std::vector<GumDocument> docs;
+  // A mention is named when its last token is a proper noun ("the Sea Org",
+  // "Daniel Montalvo"; not "Scientology defector" nor "he").
   struct Open {
     std::string id, type;
-    bool named;
     uint32_t begin;
-    bool has_propn = false;
   };
   std::vector<Open> open;
   std::istringstream in(conllu);
@@ -214,7 +216,6 @@ std::vector<GumDocument> ParseGum(const std::string& conllu) {
     uint32_t end = static_cast<uint32_t>(doc.text.size());
     if (cols[9].find("SpaceAfter=No") == std::string::npos) doc.text.push_back(' ');
     bool propn = cols[3] == "PROPN";
-    for (auto& o : open) o.has_propn |= propn;
     // Entity=(1-person-...-identity(2-...)  and closings like 1) or 2)1)
     size_t e = cols[9].find("Entity=");
     if (e == std::string::npos) continue;
@@ -226,11 +227,10 @@ std::vector<GumDocument> ParseGum(const std::string& conllu) {
         std::vector<std::string> f;
         std::istringstream ss(spec);
         for (std::string part; std::getline(ss, part, '-');) f.push_back(part);
-        bool named = f.size() >= 8 && !f[7].empty();
-        Open o{f.empty() ? "" : f[0], f.size() > 1 ? f[1] : "", named, begin, propn};
+        Open o{f.empty() ? "" : f[0], f.size() > 1 ? f[1] : "", begin};
         bool closes_here = stop != std::string::npos && ann[stop] == ')';
         if (closes_here) {
-          if (o.named && o.has_propn) doc.mentions.push_back({begin, end, o.type});
+          if (propn && Scored(o.type)) doc.mentions.push_back({begin, end, o.type});
           i = stop + 1;
         } else {
           open.push_back(o);
@@ -242,7 +242,7 @@ std::vector<GumDocument> ParseGum(const std::string& conllu) {
         std::string id = ann.substr(i, stop - i);
         for (auto it = open.rbegin(); it != open.rend(); ++it) {
           if (it->id == id) {
-            if (it->named && it->has_propn) doc.mentions.push_back({it->begin, end, it->type});
+            if (propn && Scored(it->type)) doc.mentions.push_back({it->begin, end, it->type});
             open.erase(std::next(it).base());
             break;
           }

@@ -92,6 +92,119 @@ bool StopsName(std::string_view w) {
   return false;
 }
 
+
+// ---- Names the dictionaries do not know ----
+
+bool OneOf(std::string_view w, std::initializer_list<std::string_view> set) {
+  return std::find(set.begin(), set.end(), w) != set.end();
+}
+
+// Capitalised words that start sentences or name times, not entities.
+bool CommonCapitalised(std::string_view w) {
+  return OneOf(w, {"The", "A", "An", "In", "On", "At", "It", "He", "She", "They", "We", "I", "You", "This", "That",
+                   "These", "Those", "But", "And", "Or", "If", "As", "For", "From", "With", "By", "To", "Of",
+                   "After", "Before", "When", "While", "Although", "However", "Meanwhile", "According", "His",
+                   "Her", "Their", "Its", "Our", "My", "There", "Here", "What", "Who", "Why", "How", "Where",
+                   "Mr", "Mrs", "Ms", "Dr", "Some", "Many", "Most", "Other", "Both", "All", "Each", "Such",
+                   "January", "February", "March", "April", "May", "June", "July", "August", "September",
+                   "October", "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
+                   "Saturday", "Sunday", "Reuter", "Reuters", "Inc", "Corp", "Ltd", "Co"});
+}
+
+bool OrganisationWord(std::string_view w) {
+  return OneOf(w, {"Inc", "Corp", "Corporation", "Company", "Co", "Ltd", "LLC", "Plc", "Group", "Holdings", "Bank",
+                   "Party", "University", "College", "Institute", "Agency", "Council",
+                   "Ministry", "Department", "Office", "Association", "Church", "Court", "Committee",
+                   "Organization", "Organisation", "Federation", "Foundation", "Commission", "Service", "Club",
+                   "Union", "League", "Army", "Navy", "Police", "Force", "Forces", "News", "Times", "Post",
+                   "Journal", "Herald", "Tribune", "Broadcasting", "Network", "Airlines", "Airways", "Motors",
+                   "Industries", "Systems", "Technologies", "Energy", "Oil", "Petroleum", "Exchange", "Fund",
+                   "Trust", "Board", "Authority", "Assembly", "Parliament", "Senate", "Congress", "Cabinet",
+                   "Team", "FC", "Institution", "Society", "Press", "Magazine", "Hospital", "School", "Org",
+                   "Legion", "Administration", "Bureau"});
+}
+
+bool PlaceWord(std::string_view w) {
+  return OneOf(w, {"City", "County", "River", "Island", "Islands", "Mountain", "Mountains", "Street", "Avenue",
+                   "Park", "Lake", "Bay", "Valley", "Province", "Region", "Airport", "Station", "Square",
+                   "Bridge", "Beach", "Desert", "Peninsula", "Ocean", "Gulf", "Canal", "Coast", "Center", "Centre",
+                   "Museum", "Base", "Port", "Harbor", "Harbour", "Camp", "Prison", "Stadium", "District"});
+}
+
+// Capitalised words of titles, events and products, which people's names do not contain.
+bool NonPersonWord(std::string_view w) {
+  return OneOf(w, {"Space", "Shuttle", "Program", "Programme", "World", "Cup", "Fair", "Science", "Weekly", "Museum",
+                   "Expo", "Day", "Games", "Award", "Awards", "Prize", "Festival", "Conference", "Summit", "Show",
+                   "Series", "Championship", "Act", "Bill", "Treaty", "Agreement", "Plan", "Project", "Mission",
+                   "Station", "Week", "Year", "Olympics", "Olympic", "Grand", "Prix", "Open", "Cathedral", "Temple",
+                   "Hall", "Tower", "Palace", "Stadium", "Arena", "Hotel", "Road", "North", "South", "East", "West",
+                   "Northern", "Southern", "Eastern", "Western", "Central", "National", "International", "Federal",
+                   "State", "Royal", "General", "Global", "Internet", "Online", "Daily", "VR", "TV", "Radio"});
+}
+
+bool Capitalised(std::string_view w) { return !w.empty() && IsUpper(w[0]); }
+
+struct NameRun {
+  uint32_t begin, end;
+  std::vector<std::string_view> words;  // capitalised words, connectors left out
+  bool has_connector = false;
+};
+
+// Runs of capitalised words joined by single spaces ("Johnson Space Center"),
+// with "of", "for", "the", "and", "de" allowed inside ("University of Texas").
+std::vector<NameRun> CapitalisedRuns(std::string_view text, const std::vector<Word>& words) {
+  std::vector<NameRun> runs;
+  size_t i = 0;
+  while (i < words.size()) {
+    std::string_view w = text.substr(words[i].begin, words[i].end - words[i].begin);
+    if (!Capitalised(w) || CommonCapitalised(w)) {
+      ++i;
+      continue;
+    }
+    NameRun run{words[i].begin, words[i].end, {w}};
+    size_t j = i + 1;
+    while (j < words.size()) {
+      std::string_view gap = text.substr(words[j - 1].end, words[j].begin - words[j - 1].end);
+      if (gap != " ") break;
+      std::string_view next = text.substr(words[j].begin, words[j].end - words[j].begin);
+      if (Capitalised(next) && !OneOf(next, {"The", "A", "An", "And", "But", "In", "On", "Reuters", "Reuter"})) {
+        run.words.push_back(next);
+        run.end = words[j].end;
+        ++j;
+        continue;
+      }
+      bool connector = OneOf(next, {"of", "for", "the", "and", "de", "at", "du", "von", "van", "al", "bin"});
+      if (connector && j + 1 < words.size() &&
+          text.substr(words[j].end, words[j + 1].begin - words[j].end) == " " &&
+          Capitalised(text.substr(words[j + 1].begin, words[j + 1].end - words[j + 1].begin))) {
+        run.has_connector = true;
+        ++j;
+        continue;
+      }
+      break;
+    }
+    runs.push_back(std::move(run));
+    i = j;
+  }
+  return runs;
+}
+
+// Whether the text right before `pos` is a courtesy title ("Mr. ", "Dr ").
+bool AfterCourtesyTitle(std::string_view text, uint32_t pos) {
+  for (std::string_view t : {"Mr. ", "Mrs. ", "Ms. ", "Dr. ", "Mr ", "Mrs ", "Ms ", "Dr "}) {
+    if (pos >= t.size() && text.substr(pos - t.size(), t.size()) == t) return true;
+  }
+  return false;
+}
+
+// Whether the word after the run is one that follows people ("Smith said").
+bool BeforeSpeechVerb(std::string_view text, uint32_t pos) {
+  for (std::string_view v : {" said", " says", " told", " added", " wrote", " stated", " announced", " explained"}) {
+    if (text.substr(pos, v.size()) == v) return true;
+  }
+  return false;
+}
+
 struct ActorMention {
   uint32_t begin, end;
   std::string code, name, country;
@@ -105,6 +218,7 @@ struct Context {
   std::vector<Match> entities;  // leftmost-longest among entity terms
   std::vector<ActorMention> actors;
   std::vector<v1::Span> sentences;
+  std::vector<Word> words;
   uint32_t lead_end = 0;                    // end of the second sentence
   std::vector<std::string> title_countries;  // ISO alpha-3 named in the title
 };
@@ -154,14 +268,14 @@ const Country* CountryBefore(const Context& ctx, size_t entity_index, uint32_t r
   return &ctx.kb.countries()[t.index];
 }
 
-// The person whose name is `name`, or ends with it as a family name.
+// The person whose name is `name`, or ends with it as a family name, or starts
+// with it as a given name ("Austin", "Daniel" after "Daniel Montalvo").
 v1::Person* FindPerson(std::vector<v1::Person>* persons, std::string_view name) {
   for (v1::Person& p : *persons) {
     std::string_view full = p.name();
-    if (full == name ||
-        (full.size() > name.size() && full.ends_with(name) && full[full.size() - name.size() - 1] == ' ')) {
-      return &p;
-    }
+    bool family = full.size() > name.size() && full.ends_with(name) && full[full.size() - name.size() - 1] == ' ';
+    bool given = full.size() > name.size() && full.starts_with(name) && full[name.size()] == ' ';
+    if (full == name || family || given) return &p;
   }
   return nullptr;
 }
@@ -179,6 +293,7 @@ void ExtractEntities(Context& ctx) {
     l.set_country_code(std::string(iso3));
     l.set_latitude(lat);
     l.set_longitude(lon);
+    l.set_resolved(true);
     *l.add_spans() = MakeSpan(b, e);
   };
 
@@ -223,6 +338,65 @@ void ExtractEntities(Context& ctx) {
     return std::any_of(person_ranges.begin(), person_ranges.end(),
                        [&](const auto& r) { return m.begin < r.second && r.first < m.end; });
   };
+
+  // Then names no dictionary knows, by the shape of the words around them.
+  for (const NameRun& run : CapitalisedRuns(ctx.text, ctx.words)) {
+    Match probe{run.begin, run.end, 0};
+    if (in_person(probe)) continue;
+    const Match* first_known = nullptr;
+    bool exactly_known = false;
+    for (const Match& e : ctx.entities) {
+      if (e.begin >= run.end) break;
+      if (e.end <= run.begin) continue;
+      if (!first_known) first_known = &e;
+      if (e.begin == run.begin && e.end == run.end) exactly_known = true;
+    }
+    if (exactly_known) continue;
+    std::string_view text = ctx.text.substr(run.begin, run.end - run.begin);
+    bool organisation = std::any_of(run.words.begin(), run.words.end(), OrganisationWord);
+    bool place = !organisation && std::any_of(run.words.begin(), run.words.end(), PlaceWord);
+    if (place) {
+      // A place no gazetteer entry names: kept for its name, without coordinates.
+      location("U:" + std::string(text), text, "PLACE", "", 0, 0, run.begin, run.end);
+      locations["U:" + std::string(text)].set_resolved(false);
+      person_ranges.emplace_back(run.begin, run.end);
+      continue;
+    }
+    if (organisation) {
+      v1::Organization& org = organizations[std::string(text)];
+      org.set_name(std::string(text));
+      *org.add_spans() = MakeSpan(run.begin, run.end);
+      person_ranges.emplace_back(run.begin, run.end);
+      continue;
+    }
+    if (run.has_connector || run.words.size() > 3 ||
+        std::any_of(run.words.begin(), run.words.end(), NonPersonWord)) {
+      continue;
+    }
+    // A name's first word is not a known place or country ("Lloyd Austin" yes, "Texas Governor" no).
+    bool starts_known = first_known && first_known->begin == run.begin;
+    if (run.words.size() == 1) {
+      v1::Person* known = FindPerson(&persons, text);
+      if (known && known->name() != text) {
+        *known->add_spans() = MakeSpan(run.begin, run.end);
+        person_ranges.emplace_back(run.begin, run.end);
+      } else if (!first_known && AfterCourtesyTitle(ctx.text, run.begin)) {
+        v1::Person& p = persons.emplace_back();
+        p.set_name(std::string(text));
+        *p.add_spans() = MakeSpan(run.begin, run.end);
+        person_ranges.emplace_back(run.begin, run.end);
+      }
+      continue;
+    }
+    if (starts_known) continue;
+    v1::Person* person = FindPerson(&persons, text);
+    if (!person) {
+      person = &persons.emplace_back();
+      person->set_name(std::string(text));
+    }
+    *person->add_spans() = MakeSpan(run.begin, run.end);
+    person_ranges.emplace_back(run.begin, run.end);
+  }
 
   for (size_t i = 0; i < ctx.entities.size(); ++i) {
     const Match& m = ctx.entities[i];
@@ -438,7 +612,7 @@ v1::EventRecord Extractor::Extract(v1::Article article) const {
   record.set_id(article.id());
   *record.mutable_article() = std::move(article);
   const std::string& body = record.article().body();
-  Context ctx{*kb_, body, &record, {}, {}, {}, Sentences(body), 0, {}};
+  Context ctx{*kb_, body, &record, {}, {}, {}, Sentences(body), Words(body), 0, {}};
   record.mutable_stats()->set_sentence_count(static_cast<uint32_t>(ctx.sentences.size()));
   if (!ctx.sentences.empty()) ctx.lead_end = ctx.sentences[std::min<size_t>(1, ctx.sentences.size() - 1)].end();
   for (const Match& m : kb_->matcher().FindLongest(record.article().title())) {
@@ -463,7 +637,7 @@ v1::EventRecord Extractor::Extract(v1::Article article) const {
   ExtractThemes(ctx);
   CodeEvents(ctx);
   ExtractQuotes(ctx);
-  std::vector<Word> words = Words(body);
+  const std::vector<Word>& words = ctx.words;
   record.mutable_stats()->set_word_count(static_cast<uint32_t>(words.size()));
   record.mutable_stats()->set_simhash(SimHash(body));
   record.mutable_tone()->set_word_count(static_cast<uint32_t>(words.size()));
