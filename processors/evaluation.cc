@@ -329,8 +329,11 @@ Result<PloverScores> EvalPlover(const Extractor& extractor, const std::string& j
     article.set_body(sentence);
     v1::EventRecord r = extractor.Extract(article);
     std::set<std::string> source, target, plover;
-    if (r.events_size() > 0) {
-      const auto& e = r.events(0);
+    // The sentence's event: its first coded interaction that is more than a statement.
+    auto chosen = std::find_if(r.events().begin(), r.events().end(), [](const auto& e) { return !e.plover().empty(); });
+    if (chosen == r.events().end() && r.events_size() > 0) chosen = r.events().begin();
+    if (chosen != r.events().end()) {
+      const auto& e = *chosen;
       if (!e.source().country_code().empty()) source.insert(e.source().country_code());
       if (!e.target().country_code().empty()) target.insert(e.target().country_code());
       plover.insert(e.plover());

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -306,7 +307,16 @@ void ExtractEntities(Context& ctx) {
     if (t.kind != TermKind::kRole) continue;
     uint32_t name_begin = 0, name_end = 0;
     std::string_view name = NameAfter(ctx.text, m.end, &name_begin, &name_end);
-    if (name.empty()) continue;
+    if (name.empty()) {
+      // No name: "Chinese troops", "the Iraqi government" still code an actor.
+      uint32_t modifier_begin = m.begin;
+      if (const Country* country = CountryBefore(ctx, i, m.begin, &modifier_begin)) {
+        ctx.actors.push_back({modifier_begin, m.end, country->iso3 + ctx.kb.roles()[t.index].sector,
+                              std::string(ctx.text.substr(modifier_begin, m.end - modifier_begin)), country->iso3});
+        person_ranges.emplace_back(modifier_begin, m.end);
+      }
+      continue;
+    }
     // "Minister China" is no name; "Secretary Austin" is.
     bool starts_with_country = i + 1 < ctx.entities.size() && ctx.entities[i + 1].begin == name_begin &&
                                (ctx.kb.term(ctx.entities[i + 1].id).kind == TermKind::kCountryName ||
@@ -439,6 +449,12 @@ void ExtractEntities(Context& ctx) {
         }
         break;
       }
+      case TermKind::kActor: {
+        const DictionaryActor& a = ctx.kb.actors()[t.index];
+        std::string country = ctx.kb.CountryIndex(std::string_view(a.code).substr(0, 3)) >= 0 ? a.code.substr(0, 3) : "";
+        ctx.actors.push_back({m.begin, m.end, a.code, std::string(surface), country});
+        break;
+      }
       case TermKind::kOrganization: {
         const Organization& o = ctx.kb.organizations()[t.index];
         v1::Organization& org = organizations[o.name];
@@ -498,7 +514,13 @@ void ExtractThemes(Context& ctx) {
 
 void CodeEvents(Context& ctx) {
   const std::vector<v1::Span>& sentences = ctx.sentences;
+  // The longest verb phrase wins: "agreed to" (030) over "agreed" (050).
+  std::vector<Match> verbs;
   for (const Match& m : ctx.all) {
+    if (ctx.kb.term(m.id).kind == TermKind::kVerb) verbs.push_back(m);
+  }
+  std::set<std::string> coded;  // source|code|target|sentence, once each
+  for (const Match& m : PhraseMatcher::SelectLongest(std::move(verbs))) {
     const KnowledgeBase::Term& t = ctx.kb.term(m.id);
     if (t.kind != TermKind::kVerb) continue;
     auto sentence = std::find_if(sentences.begin(), sentences.end(),
@@ -513,6 +535,8 @@ void CodeEvents(Context& ctx) {
     }
     if (!source || !target || source->code == target->code) continue;
     const CameoEvent& cameo = ctx.kb.cameo_events()[ctx.kb.verbs()[t.index].cameo_index];
+    std::string key = source->code + "|" + cameo.code + "|" + target->code + "|" + std::to_string(sentence->begin());
+    if (!coded.insert(key).second) continue;
     v1::CodedEvent* e = ctx.record->add_events();
     e->mutable_source()->set_code(source->code);
     e->mutable_source()->set_name(source->name);

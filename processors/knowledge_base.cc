@@ -1,7 +1,10 @@
 #include "processors/knowledge_base.h"
 
+#include <algorithm>
 #include <charconv>
 #include <fstream>
+#include <map>
+#include <set>
 #include <sstream>
 #include <unordered_map>
 
@@ -29,7 +32,17 @@ std::vector<std::string_view> Split(std::string_view s, char sep) {
   }
 }
 
-// Calls row(fields, line_number) for each non-comment, non-blank line of a TSV table.
+std::string_view Trim(std::string_view s) {
+  size_t b = s.find_first_not_of(" \t\r");
+  if (b == std::string_view::npos) return {};
+  return s.substr(b, s.find_last_not_of(" \t\r") - b + 1);
+}
+
+std::unexpected<Error> TableError(const std::string& where, const std::string& what) {
+  return Fail(v1::INTERNAL, where + what, ErrorKind::kFatal);
+}
+
+// Calls row(fields, where) for each non-comment, non-blank line of a tab-separated table.
 template <typename RowFn>
 Status ForEachRow(std::string_view table, std::string_view file, size_t min_fields, RowFn row) {
   size_t line_number = 0;
@@ -38,25 +51,31 @@ Status ForEachRow(std::string_view table, std::string_view file, size_t min_fiel
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.empty() || line.front() == '#') continue;
     std::vector<std::string_view> fields = Split(line, '\t');
-    auto where = std::string(file) + ":" + std::to_string(line_number) + ": ";
+    std::string where = std::string(file) + ":" + std::to_string(line_number) + ": ";
     if (fields.size() < min_fields) {
-      return Fail(v1::INTERNAL,
-                  where + "expected " + std::to_string(min_fields) + " tab-separated columns, found " +
-                      std::to_string(fields.size()),
-                  ErrorKind::kFatal);
+      return TableError(where, "expected " + std::to_string(min_fields) + " tab-separated columns, found " +
+                                   std::to_string(fields.size()));
     }
-    if (auto s = row(fields, where); !s) return s;
+    if (Status s = row(fields, where); !s) return s;
   }
   return {};
 }
 
-Result<double> ParseDouble(std::string_view s, const std::string& where) {
-  double v = 0;
+template <typename T>
+Result<T> ParseNumber(std::string_view s, const std::string& where) {
+  T v{};
+  s = Trim(s);
   auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || ptr != s.data() + s.size()) {
-    return Fail(v1::INTERNAL, where + "'" + std::string(s) + "' is not a number", ErrorKind::kFatal);
-  }
+  if (ec != std::errc() || ptr != s.data() + s.size()) return TableError(where, "'" + std::string(s) + "' is not a number");
   return v;
+}
+
+Result<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Fail(v1::INTERNAL, "cannot read " + path, ErrorKind::kFatal);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
 }
 
 uint32_t QuadClass(std::string_view code) {
@@ -67,7 +86,91 @@ uint32_t QuadClass(std::string_view code) {
   return 4;
 }
 
+// PETRARCH dictionaries write phrases in capitals with underscores for spaces;
+// a trailing underscore marks a whole word.
+std::string PetrarchPhrase(std::string_view s) {
+  s = Trim(s);
+  while (!s.empty() && (s.back() == '_' || s.back() == ' ')) s.remove_suffix(1);
+  std::string out(s);
+  std::replace(out.begin(), out.end(), '_', ' ');
+  return out;
+}
+
+// Regular English inflections of a verb written in capitals: SAY -> SAYS, SAYED, SAYING.
+std::vector<std::string> Inflect(const std::string& verb) {
+  std::vector<std::string> forms = {verb};
+  if (verb.empty() || verb.find(' ') != std::string::npos) return forms;
+  char last = verb.back();
+  std::string stem = verb;
+  bool ends_e = last == 'E';
+  bool ends_y = last == 'Y' && verb.size() > 1 && std::string("AEIOU").find(verb[verb.size() - 2]) == std::string::npos;
+  bool sibilant = verb.ends_with("S") || verb.ends_with("SH") || verb.ends_with("CH") || verb.ends_with("X") ||
+                  verb.ends_with("Z");
+  forms.push_back(ends_y ? stem.substr(0, stem.size() - 1) + "IES" : sibilant ? stem + "ES" : stem + "S");
+  forms.push_back(ends_e ? stem + "D" : ends_y ? stem.substr(0, stem.size() - 1) + "IED" : stem + "ED");
+  forms.push_back(ends_e && verb.size() > 2 ? stem.substr(0, stem.size() - 1) + "ING" : stem + "ING");
+  return forms;
+}
+
 }  // namespace
+
+// Accumulates tables and dictionaries into one KnowledgeBase and one matcher.
+class KnowledgeBase::Builder {
+ public:
+  Builder() : kb_(std::make_shared<KnowledgeBase>()) {}
+
+  Status AddTables(std::string_view countries, std::string_view places, std::string_view organizations,
+                   std::string_view roles, std::string_view cameo, std::string_view verbs, std::string_view themes);
+  Status AddGeoNames(const KnowledgeSources& sources);
+  Status AddGoldstein(const std::string& path);
+  Status AddPetrarchVerbs(const std::string& path);
+  Status AddPetrarchActors(const std::string& path);
+  Status AddPetrarchAgents(const std::string& path);
+
+  std::shared_ptr<const KnowledgeBase> Build() && {
+    kb_->matcher_ = std::move(builder_).Build();
+    return kb_;
+  }
+
+ private:
+  // Names are proper nouns; theme keywords and verbs are matched in any case.
+  void AddTerm(std::string_view phrase, TermKind kind, size_t index) {
+    PhraseMatcher::CaseMode mode = (kind == TermKind::kThemeKeyword || kind == TermKind::kVerb)
+                                       ? PhraseMatcher::kIgnoreCase
+                                       : PhraseMatcher::kProperNoun;
+    if (!phrase.empty() && phrase.front() == '=') {
+      phrase.remove_prefix(1);
+      mode = PhraseMatcher::kExactCase;
+    }
+    if (phrase.empty()) return;
+    builder_.Add(phrase, static_cast<uint32_t>(kb_->terms_.size()), mode);
+    kb_->terms_.push_back({kind, static_cast<uint32_t>(index)});
+    if (kind != TermKind::kThemeKeyword && kind != TermKind::kVerb) names_.insert(Folded(phrase));
+  }
+  void AddList(std::string_view list, TermKind kind, size_t index) {
+    if (list.empty()) return;
+    for (std::string_view item : Split(list, '|')) AddTerm(item, kind, index);
+  }
+  static std::string Folded(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = FoldCase(c);
+    return out;
+  }
+  // The CAMEO entry for a code, created from its closest parent when the tables lack it.
+  int CameoFor(std::string_view code);
+
+  std::shared_ptr<KnowledgeBase> kb_;
+  PhraseMatcher::Builder builder_;
+  std::set<std::string> names_;  // folded names already known, so that GeoNames does not shadow them
+};
+
+int KnowledgeBase::CameoIndex(std::string_view code) const {
+  for (size_t n = code.size(); n >= 2; --n) {
+    auto it = cameo_index_.find(std::string(code.substr(0, n)));
+    if (it != cameo_index_.end()) return static_cast<int>(it->second);
+  }
+  return -1;
+}
 
 int KnowledgeBase::CountryIndex(std::string_view iso3) const {
   for (size_t i = 0; i < countries_.size(); ++i) {
@@ -76,128 +179,384 @@ int KnowledgeBase::CountryIndex(std::string_view iso3) const {
   return -1;
 }
 
-Result<std::shared_ptr<const KnowledgeBase>> KnowledgeBase::LoadBuiltin() {
-  return Load({kEmbedded_countries, kEmbedded_places, kEmbedded_organizations, kEmbedded_roles,
-               kEmbedded_cameo, kEmbedded_verbs, kEmbedded_themes});
+int KnowledgeBase::Builder::CameoFor(std::string_view code) {
+  auto it = kb_->cameo_index_.find(std::string(code));
+  if (it != kb_->cameo_index_.end()) return static_cast<int>(it->second);
+  int parent = kb_->CameoIndex(code);
+  if (parent < 0) return -1;
+  CameoEvent e = kb_->cameo_events_[parent];
+  e.code = std::string(code);
+  kb_->cameo_index_[e.code] = static_cast<uint32_t>(kb_->cameo_events_.size());
+  kb_->cameo_events_.push_back(std::move(e));
+  return static_cast<int>(kb_->cameo_events_.size() - 1);
 }
 
-Result<std::shared_ptr<const KnowledgeBase>> KnowledgeBase::LoadFromDirectory(const std::string& dir) {
-  std::vector<std::string> texts;
-  for (const char* name : {"countries", "places", "organizations", "roles", "cameo", "verbs", "themes"}) {
-    std::string path = dir + "/" + name + ".tsv";
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return Fail(v1::INTERNAL, "cannot read " + path, ErrorKind::kFatal);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    texts.push_back(ss.str());
-  }
-  return Load({texts[0], texts[1], texts[2], texts[3], texts[4], texts[5], texts[6]});
-}
-
-Result<std::shared_ptr<const KnowledgeBase>> KnowledgeBase::Load(const Tables& tables) {
-  auto kb = std::make_shared<KnowledgeBase>();
-  PhraseMatcher::Builder builder;
-  // Names are proper nouns; theme keywords and verbs are matched in any case.
-  auto add_term = [&](std::string_view phrase, TermKind kind, size_t index) {
-    PhraseMatcher::CaseMode mode = (kind == TermKind::kThemeKeyword || kind == TermKind::kVerb)
-                                       ? PhraseMatcher::kIgnoreCase
-                                       : PhraseMatcher::kProperNoun;
-    if (!phrase.empty() && phrase.front() == '=') {
-      phrase.remove_prefix(1);
-      mode = PhraseMatcher::kExactCase;
-    }
-    builder.Add(phrase, static_cast<uint32_t>(kb->terms_.size()), mode);
-    kb->terms_.push_back({kind, static_cast<uint32_t>(index)});
-  };
-  auto add_list = [&](std::string_view list, TermKind kind, size_t index) {
-    if (list.empty()) return;
-    for (std::string_view item : Split(list, '|')) add_term(item, kind, index);
-  };
+Status KnowledgeBase::Builder::AddTables(std::string_view countries, std::string_view places,
+                                        std::string_view organizations, std::string_view roles,
+                                        std::string_view cameo, std::string_view verbs, std::string_view themes) {
+  KnowledgeBase& kb = *kb_;
   auto strip_exact = [](std::string_view s) { return std::string(s.starts_with('=') ? s.substr(1) : s); };
 
-  Status s = ForEachRow(tables.countries, "countries.tsv", 10, [&](const auto& f, const std::string& where) -> Status {
+  Status s = ForEachRow(countries, "countries.tsv", 10, [&](const auto& f, const std::string& where) -> Status {
     Country c{std::string(f[0]), std::string(f[1]), std::string(f[2]), std::string(f[5])};
     for (auto [field, target] : {std::pair{f[6], &c.capital_lat}, {f[7], &c.capital_lon}, {f[8], &c.lat}, {f[9], &c.lon}}) {
-      auto v = ParseDouble(field, where);
+      auto v = ParseNumber<double>(field, where);
       if (!v) return std::unexpected(v.error());
       *target = *v;
     }
-    size_t index = kb->countries_.size();
-    add_term(f[2], TermKind::kCountryName, index);
-    add_list(f[3], TermKind::kCountryName, index);
-    add_list(f[4], TermKind::kDemonym, index);
-    if (!f[5].empty()) add_term(f[5], TermKind::kCapital, index);
-    kb->countries_.push_back(std::move(c));
+    size_t index = kb.countries_.size();
+    AddTerm(f[2], TermKind::kCountryName, index);
+    AddList(f[3], TermKind::kCountryName, index);
+    AddList(f[4], TermKind::kDemonym, index);
+    if (!f[5].empty()) AddTerm(f[5], TermKind::kCapital, index);
+    kb.countries_.push_back(std::move(c));
     return {};
   });
-  if (!s) return std::unexpected(s.error());
+  if (!s) return s;
 
-  s = ForEachRow(tables.places, "places.tsv", 5, [&](const auto& f, const std::string& where) -> Status {
+  s = ForEachRow(places, "places.tsv", 5, [&](const auto& f, const std::string& where) -> Status {
     Place p{std::string(f[0]), std::string(f[1]), std::string(f[2])};
-    auto lat = ParseDouble(f[3], where);
-    auto lon = ParseDouble(f[4], where);
+    auto lat = ParseNumber<double>(f[3], where);
     if (!lat) return std::unexpected(lat.error());
+    auto lon = ParseNumber<double>(f[4], where);
     if (!lon) return std::unexpected(lon.error());
     p.lat = *lat;
     p.lon = *lon;
-    size_t index = kb->places_.size();
-    add_term(f[0], TermKind::kPlace, index);
-    if (f.size() > 5) add_list(f[5], TermKind::kPlace, index);
-    kb->places_.push_back(std::move(p));
+    size_t index = kb.places_.size();
+    AddTerm(f[0], TermKind::kPlace, index);
+    if (f.size() > 5) AddList(f[5], TermKind::kPlace, index);
+    kb.places_.push_back(std::move(p));
     return {};
   });
-  if (!s) return std::unexpected(s.error());
+  if (!s) return s;
 
-  s = ForEachRow(tables.organizations, "organizations.tsv", 3, [&](const auto& f, const std::string&) -> Status {
-    size_t index = kb->organizations_.size();
-    kb->organizations_.push_back({strip_exact(f[0]), std::string(f[1]), std::string(f[2])});
-    add_term(f[0], TermKind::kOrganization, index);
-    if (f.size() > 3) add_list(f[3], TermKind::kOrganization, index);
+  s = ForEachRow(organizations, "organizations.tsv", 3, [&](const auto& f, const std::string&) -> Status {
+    size_t index = kb.organizations_.size();
+    kb.organizations_.push_back({strip_exact(f[0]), std::string(f[1]), std::string(f[2])});
+    AddTerm(f[0], TermKind::kOrganization, index);
+    if (f.size() > 3) AddList(f[3], TermKind::kOrganization, index);
     return {};
   });
-  if (!s) return std::unexpected(s.error());
+  if (!s) return s;
 
-  s = ForEachRow(tables.roles, "roles.tsv", 2, [&](const auto& f, const std::string&) -> Status {
-    size_t index = kb->roles_.size();
-    kb->roles_.push_back({std::string(f[0]), std::string(f[1])});
+  s = ForEachRow(roles, "roles.tsv", 2, [&](const auto& f, const std::string&) -> Status {
+    size_t index = kb.roles_.size();
+    kb.roles_.push_back({std::string(f[0]), std::string(f[1])});
     // Titles are capitalised before a name; "minister" in running text is not a title.
-    add_term("=" + std::string(f[0]), TermKind::kRole, index);
+    AddTerm("=" + std::string(f[0]), TermKind::kRole, index);
     return {};
   });
-  if (!s) return std::unexpected(s.error());
+  if (!s) return s;
 
-  std::unordered_map<std::string, uint32_t> cameo_index;
-  s = ForEachRow(tables.cameo, "cameo.tsv", 4, [&](const auto& f, const std::string& where) -> Status {
-    auto g = ParseDouble(f[1], where);
+  s = ForEachRow(cameo, "cameo.tsv", 4, [&](const auto& f, const std::string& where) -> Status {
+    auto g = ParseNumber<double>(f[1], where);
     if (!g) return std::unexpected(g.error());
-    cameo_index[std::string(f[0])] = static_cast<uint32_t>(kb->cameo_events_.size());
-    kb->cameo_events_.push_back({std::string(f[0]), std::string(f[2]), std::string(f[3]), *g, QuadClass(f[0])});
+    kb.cameo_index_[std::string(f[0])] = static_cast<uint32_t>(kb.cameo_events_.size());
+    kb.cameo_events_.push_back({std::string(f[0]), std::string(f[2]), std::string(f[3]), *g, QuadClass(f[0])});
     return {};
   });
-  if (!s) return std::unexpected(s.error());
+  if (!s) return s;
 
-  s = ForEachRow(tables.verbs, "verbs.tsv", 2, [&](const auto& f, const std::string& where) -> Status {
-    auto it = cameo_index.find(std::string(f[1]));
-    if (it == cameo_index.end()) {
-      return Fail(v1::INTERNAL, where + "CAMEO code " + std::string(f[1]) + " is not in cameo.tsv", ErrorKind::kFatal);
+  s = ForEachRow(verbs, "verbs.tsv", 2, [&](const auto& f, const std::string& where) -> Status {
+    int cameo_index = CameoFor(f[1]);
+    if (cameo_index < 0) return TableError(where, "CAMEO code " + std::string(f[1]) + " has no root in cameo.tsv");
+    size_t index = kb.verbs_.size();
+    kb.verbs_.push_back({std::string(f[0]), static_cast<uint32_t>(cameo_index)});
+    AddTerm(f[0], TermKind::kVerb, index);
+    return {};
+  });
+  if (!s) return s;
+
+  return ForEachRow(themes, "themes.tsv", 2, [&](const auto& f, const std::string&) -> Status {
+    size_t index = kb.themes_.size();
+    kb.themes_.push_back({std::string(f[0])});
+    AddList(f[1], TermKind::kThemeKeyword, index);
+    return {};
+  });
+}
+
+Status KnowledgeBase::Builder::AddGoldstein(const std::string& path) {
+  auto text = ReadFile(path);
+  if (!text) return std::unexpected(text.error());
+  return ForEachRow(*text, path, 2, [&](const auto& f, const std::string& where) -> Status {
+    if (f[0] == "CAMEOEVENTCODE") return {};  // header row
+    auto g = ParseNumber<double>(f[1], where);
+    if (!g) return std::unexpected(g.error());
+    int index = CameoFor(f[0]);
+    if (index >= 0) kb_->cameo_events_[index].goldstein = *g;
+    return {};
+  });
+}
+
+Status KnowledgeBase::Builder::AddGeoNames(const KnowledgeSources& sources) {
+  auto text = ReadFile(sources.geonames_cities);
+  if (!text) return std::unexpected(text.error());
+  // Column positions: the standard dump's, unless a header row names them.
+  std::map<std::string, size_t> col = {{"geonameid", 0}, {"name", 1}, {"asciiname", 2}, {"alternatenames", 3},
+                                       {"latitude", 4}, {"longitude", 5}, {"feature_class", 6},
+                                       {"feature_code", 7}, {"country_code", 8}, {"population", 14}};
+  std::string_view body = *text;
+  if (body.starts_with("geonameid\t")) {
+    std::string_view header = body.substr(0, body.find('\n'));
+    col.clear();
+    size_t i = 0;
+    for (std::string_view name : Split(header, '\t')) col[std::string(Trim(name))] = i++;
+    body.remove_prefix(std::min(body.size(), header.size() + 1));
+  }
+  for (const char* required : {"geonameid", "name", "latitude", "longitude", "country_code"}) {
+    if (!col.count(required)) return TableError(sources.geonames_cities + ": ", std::string("no column ") + required);
+  }
+  std::unordered_map<std::string, std::string> alternates;
+  if (!sources.geonames_alternate_names.empty()) {
+    auto alt = ReadFile(sources.geonames_alternate_names);
+    if (!alt) return std::unexpected(alt.error());
+    for (std::string_view line : Split(*alt, '\n')) {
+      size_t tab = line.find('\t');
+      if (tab != std::string_view::npos) alternates[std::string(line.substr(0, tab))] = std::string(Trim(line.substr(tab + 1)));
     }
-    size_t index = kb->verbs_.size();
-    kb->verbs_.push_back({std::string(f[0]), it->second});
-    add_term(f[0], TermKind::kVerb, index);
-    return {};
-  });
-  if (!s) return std::unexpected(s.error());
+  }
+  std::map<std::string, std::string> iso3_of;
+  for (const Country& c : kb_->countries_) iso3_of[c.iso2] = c.iso3;
 
-  s = ForEachRow(tables.themes, "themes.tsv", 2, [&](const auto& f, const std::string&) -> Status {
-    size_t index = kb->themes_.size();
-    kb->themes_.push_back({std::string(f[0])});
-    add_list(f[1], TermKind::kThemeKeyword, index);
-    return {};
-  });
-  if (!s) return std::unexpected(s.error());
+  // One entry per name: the most populous place wins ("Paris" is in France).
+  struct Candidate {
+    size_t place;
+    int64_t population;
+  };
+  std::unordered_map<std::string, Candidate> by_name;
+  size_t max_col = 0;
+  for (const auto& [name, index] : col) max_col = std::max(max_col, index);
+  size_t line_number = 0;
+  for (std::string_view line : Split(body, '\n')) {
+    ++line_number;
+    if (line.empty()) continue;
+    std::vector<std::string_view> f = Split(line, '\t');
+    auto field = [&](const char* name) -> std::string_view {
+      auto it = col.find(name);
+      return it != col.end() && it->second < f.size() ? f[it->second] : std::string_view();
+    };
+    std::string where = sources.geonames_cities + ":" + std::to_string(line_number) + ": ";
+    if (f.size() < 5) return TableError(where, "too few columns for a GeoNames row");
+    auto lat = ParseNumber<double>(field("latitude"), where);
+    if (!lat) return std::unexpected(lat.error());
+    auto lon = ParseNumber<double>(field("longitude"), where);
+    if (!lon) return std::unexpected(lon.error());
+    std::string_view pop_field = field("population");
+    int64_t population = 0;
+    if (!pop_field.empty()) {
+      auto pop = ParseNumber<int64_t>(pop_field, where);
+      if (!pop) return std::unexpected(pop.error());
+      population = *pop;
+    }
+    if (population < sources.geonames_min_population) continue;
+    auto id = ParseNumber<int64_t>(field("geonameid"), where);
+    if (!id) return std::unexpected(id.error());
+    std::string iso3 = iso3_of.count(std::string(field("country_code"))) ? iso3_of[std::string(field("country_code"))] : "";
+    std::string_view code = field("feature_code");
+    Place p{std::string(field("name")), code == "PPLC" ? "CAPITAL" : "CITY", iso3, *lat, *lon, *id};
+    size_t index = kb_->places_.size();
+    kb_->places_.push_back(std::move(p));
+    std::string alt_text = alternates.count(std::string(field("geonameid")))
+                               ? alternates[std::string(field("geonameid"))]
+                               : std::string(field("alternatenames"));
+    std::vector<std::string_view> names = {field("name"), field("asciiname")};
+    for (std::string_view a : Split(alt_text, ',')) names.push_back(a);
+    std::set<std::string> seen;
+    for (std::string_view n : names) {
+      n = Trim(n);
+      // Short or lower-case alternates are mostly codes and common words.
+      if (n.size() < 4 || !(n[0] >= 'A' && n[0] <= 'Z')) continue;
+      std::string folded = Folded(n);
+      if (!seen.insert(folded).second || names_.count(folded)) continue;
+      auto [it, inserted] = by_name.try_emplace(std::string(n), Candidate{index, population});
+      if (!inserted && it->second.population < population) it->second = {index, population};
+    }
+  }
+  for (const auto& [name, candidate] : by_name) AddTerm(name, TermKind::kPlace, candidate.place);
+  return {};
+}
 
-  kb->matcher_ = std::move(builder).Build();
-  return std::shared_ptr<const KnowledgeBase>(std::move(kb));
+Status KnowledgeBase::Builder::AddPetrarchVerbs(const std::string& path) {
+  auto text = ReadFile(path);
+  if (!text) return std::unexpected(text.error());
+  std::string block_code;
+  std::vector<std::pair<std::vector<std::string>, std::string>> block_verbs;  // forms, code
+  auto code_in = [](std::string_view line) -> std::string {
+    size_t b = line.find('[');
+    size_t e = line.find(']', b);
+    if (b == std::string_view::npos || e == std::string_view::npos) return "";
+    std::string code(Trim(line.substr(b + 1, e - b - 1)));
+    code = code.substr(0, code.find(':'));  // "036:036": the active-voice code
+    return code == "---" ? "" : code;
+  };
+  auto add_verb = [&](const std::string& phrase, const std::string& code) {
+    int cameo = CameoFor(code);
+    if (cameo < 0 || phrase.empty() || !std::isalpha(static_cast<unsigned char>(phrase[0]))) return;
+    size_t index = kb_->verbs_.size();
+    kb_->verbs_.push_back({phrase, static_cast<uint32_t>(cameo)});
+    AddTerm(phrase, TermKind::kVerb, index);
+  };
+  bool in_patterns = false;
+  for (std::string_view raw : Split(*text, '\n')) {
+    std::string_view line = Trim(raw.substr(0, raw.find('#')));
+    if (raw.starts_with("####### VERB PATTERNS")) in_patterns = true;
+    if (!in_patterns || line.empty()) continue;
+    if (line.starts_with("---")) {
+      block_code = code_in(line);
+      block_verbs.clear();
+      continue;
+    }
+    if (line.starts_with("- ")) {
+      // "- * WORDS [code]": the verb followed directly by literal words.
+      std::string code = code_in(line);
+      std::string_view pattern = Trim(line.substr(2, line.find('[') - 2));
+      if (code.empty() || !pattern.starts_with("* ")) continue;
+      std::string words(Trim(pattern.substr(2)));
+      if (words.find_first_of("&$+^%*<>|") != std::string::npos || words.empty()) continue;
+      std::erase_if(words, [](char c) { return c == '(' || c == ')' || c == '{' || c == '}'; });
+      for (const auto& [forms, verb_code] : block_verbs) {
+        for (const std::string& form : forms) add_verb(form + " " + PetrarchPhrase(words), code);
+      }
+      continue;
+    }
+    if (line.front() == '&' || line.front() == '[') continue;
+    // A verb line: "WORD {FORMS} [code]" or "+MULTI_WORD {+FORMS}".
+    std::string_view head = line.substr(0, line.find_first_of("{["));
+    std::string base = PetrarchPhrase(head.starts_with('+') ? head.substr(1) : head);
+    if (base.empty()) continue;
+    std::vector<std::string> forms;
+    size_t brace = line.find('{');
+    if (brace != std::string_view::npos) {
+      forms.push_back(base);
+      std::string_view inside = line.substr(brace + 1, line.find('}', brace) - brace - 1);
+      for (std::string_view form : Split(inside, ' ')) {
+        form = Trim(form);
+        if (form.starts_with('+')) form.remove_prefix(1);
+        if (!form.empty()) forms.push_back(PetrarchPhrase(form));
+      }
+    } else {
+      forms = Inflect(base);
+    }
+    std::string code = code_in(line);
+    if (code.empty()) code = block_code;
+    if (!code.empty()) {
+      for (const std::string& form : forms) add_verb(form, code);
+    }
+    block_verbs.emplace_back(std::move(forms), code);
+  }
+  return {};
+}
+
+Status KnowledgeBase::Builder::AddPetrarchActors(const std::string& path) {
+  auto text = ReadFile(path);
+  if (!text) return std::unexpected(text.error());
+  std::vector<std::string> pending;  // names waiting for their code line
+  std::string pending_code;
+  auto flush = [&] {
+    if (!pending.empty() && !pending_code.empty()) {
+      size_t index = kb_->actors_.size();
+      kb_->actors_.push_back({pending.front(), pending_code});
+      for (const std::string& name : pending) {
+        // Single capitalised words of one or two letters are noise as names.
+        if (name.size() > 2 && !names_.count(Folded(name))) AddTerm(name, TermKind::kActor, index);
+      }
+    }
+    pending.clear();
+    pending_code.clear();
+  };
+  for (std::string_view raw : Split(*text, '\n')) {
+    std::string_view line = raw.substr(0, raw.find('#'));
+    std::string_view trimmed = Trim(line);
+    if (trimmed.empty() || trimmed.starts_with("<!--")) continue;
+    if (trimmed.starts_with('[')) {
+      // "[FRAGOV 810521-950517]": the undated code, else the first one, stands for the actor.
+      std::string_view inner = trimmed.substr(1, trimmed.find(']') - 1);
+      std::string code(Trim(inner.substr(0, inner.find(' '))));
+      bool dated = inner.find(' ') != std::string_view::npos;
+      if (pending_code.empty() || !dated) pending_code = code;
+      continue;
+    }
+    if (trimmed.starts_with('+')) {
+      pending.push_back(PetrarchPhrase(trimmed.substr(1)));
+      continue;
+    }
+    flush();
+    size_t bracket = trimmed.find('[');
+    pending.push_back(PetrarchPhrase(trimmed.substr(0, bracket)));
+    if (bracket != std::string_view::npos) {
+      std::string_view inner = trimmed.substr(bracket + 1, trimmed.find(']', bracket) - bracket - 1);
+      pending_code = std::string(Trim(inner.substr(0, inner.find(' '))));
+    }
+  }
+  flush();
+  return {};
+}
+
+Status KnowledgeBase::Builder::AddPetrarchAgents(const std::string& path) {
+  auto text = ReadFile(path);
+  if (!text) return std::unexpected(text.error());
+  std::map<std::string, std::vector<std::string>> macros;  // !PERSON! -> MAN, MEN, ...
+  for (std::string_view raw : Split(*text, '\n')) {
+    std::string_view line = Trim(raw.substr(0, raw.find('#')));
+    if (line.empty()) continue;
+    if (line.front() == '!') {
+      size_t eq = line.find('=');
+      if (eq == std::string_view::npos) continue;
+      std::string name(Trim(line.substr(0, eq)));
+      for (std::string_view v : Split(line.substr(eq + 1), ',')) macros[name].push_back(std::string(Trim(v)));
+      continue;
+    }
+    size_t b = line.find("[~");
+    if (b == std::string_view::npos) continue;
+    std::string sector(Trim(line.substr(b + 2, line.find(']', b) - b - 2)));
+    std::string phrase = PetrarchPhrase(line.substr(0, b));
+    std::vector<std::string> expanded = {phrase};
+    size_t m = phrase.find('!');
+    if (m != std::string::npos) {
+      size_t e = phrase.find('!', m + 1);
+      expanded.clear();
+      if (e != std::string::npos) {
+        for (const std::string& v : macros[phrase.substr(m, e - m + 1)]) {
+          expanded.push_back(phrase.substr(0, m) + v + phrase.substr(e + 1));
+        }
+      }
+    }
+    for (const std::string& p : expanded) {
+      if (p.size() < 3) continue;
+      size_t index = kb_->roles_.size();
+      kb_->roles_.push_back({p, sector});
+      // Agents ("troops", "police") appear in lower case: matched in any case.
+      builder_.Add(p, static_cast<uint32_t>(kb_->terms_.size()), PhraseMatcher::kIgnoreCase);
+      kb_->terms_.push_back({TermKind::kRole, static_cast<uint32_t>(index)});
+    }
+  }
+  return {};
+}
+
+Result<std::shared_ptr<const KnowledgeBase>> KnowledgeBase::Load(const KnowledgeSources& sources) {
+  Builder b;
+  Status s;
+  if (sources.tables_dir.empty()) {
+    s = b.AddTables(kEmbedded_countries, kEmbedded_places, kEmbedded_organizations, kEmbedded_roles, kEmbedded_cameo,
+                    kEmbedded_verbs, kEmbedded_themes);
+  } else {
+    std::vector<std::string> t;
+    for (const char* name : {"countries", "places", "organizations", "roles", "cameo", "verbs", "themes"}) {
+      auto text = ReadFile(sources.tables_dir + "/" + name + ".tsv");
+      if (!text) return std::unexpected(text.error());
+      t.push_back(std::move(*text));
+    }
+    s = b.AddTables(t[0], t[1], t[2], t[3], t[4], t[5], t[6]);
+  }
+  if (s && !sources.cameo_goldstein.empty()) s = b.AddGoldstein(sources.cameo_goldstein);
+  if (s && !sources.geonames_cities.empty()) s = b.AddGeoNames(sources);
+  if (s && !sources.petrarch_verbs.empty()) s = b.AddPetrarchVerbs(sources.petrarch_verbs);
+  for (const std::string& actors : sources.petrarch_actors) {
+    if (s) s = b.AddPetrarchActors(actors);
+  }
+  if (s && !sources.petrarch_agents.empty()) s = b.AddPetrarchAgents(sources.petrarch_agents);
+  if (!s) return std::unexpected(s.error());
+  return std::shared_ptr<const KnowledgeBase>(std::move(b).Build());
 }
 
 }  // namespace herald

@@ -8,8 +8,10 @@
 //   }
 //
 // The built-in tables live in processors/knowledge/*.tsv (embedded at build
-// time); each file's header comment gives its columns. LoadFromDirectory reads
-// the same files from disk, so a deployment can extend them without a rebuild.
+// time); each file's header comment gives its columns. KnowledgeSources names
+// what a deployment adds at run time, without a rebuild: its own copy of those
+// tables, a GeoNames cities dump, GDELT's CAMEO Goldstein table, and
+// PETRARCH/Phoenix verb, actor and agent dictionaries.
 //
 // Thread-safety: immutable after loading; share one instance across threads.
 // Failure: a malformed table line is reported with its file and line number.
@@ -19,6 +21,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "core/status.h"
@@ -60,6 +63,30 @@ struct Theme {
   std::string name;
 };
 
+// An actor from a PETRARCH/Phoenix actor dictionary: a name and its CAMEO code.
+struct DictionaryActor {
+  std::string name, code;
+};
+
+// What to load besides (or instead of) the built-in tables. Empty means none.
+struct KnowledgeSources {
+  // A directory with herald's tables (countries.tsv, ...) replacing the built-in ones.
+  std::string tables_dir;
+  // GeoNames cities: the standard dump (cities15000.txt) or a tab-separated subset
+  // whose first row names the columns (geonameid, name, asciiname, latitude, ...).
+  std::string geonames_cities;
+  // Optional: "geonameid<TAB>alternatenames" rows (with a header row) for that subset.
+  std::string geonames_alternate_names;
+  // Cities smaller than this are left out (common words are often small places).
+  int64_t geonames_min_population = 15000;
+  // GDELT's CAMEO.goldsteinscale.txt: "code<TAB>value" rows.
+  std::string cameo_goldstein;
+  // PETRARCH/Phoenix dictionaries.
+  std::string petrarch_verbs;
+  std::vector<std::string> petrarch_actors;
+  std::string petrarch_agents;
+};
+
 enum class TermKind : uint8_t {
   kCountryName,
   kDemonym,
@@ -69,6 +96,7 @@ enum class TermKind : uint8_t {
   kRole,
   kVerb,
   kThemeKeyword,
+  kActor,
 };
 
 class KnowledgeBase {
@@ -79,9 +107,8 @@ class KnowledgeBase {
   };
 
   // The tables compiled into herald.
-  static Result<std::shared_ptr<const KnowledgeBase>> LoadBuiltin();
-  // The same tables read from DIR/countries.tsv, DIR/places.tsv, ... .
-  static Result<std::shared_ptr<const KnowledgeBase>> LoadFromDirectory(const std::string& dir);
+  static Result<std::shared_ptr<const KnowledgeBase>> LoadBuiltin() { return Load({}); }
+  static Result<std::shared_ptr<const KnowledgeBase>> Load(const KnowledgeSources& sources);
 
   const PhraseMatcher& matcher() const { return matcher_; }
   const Term& term(uint32_t id) const { return terms_[id]; }
@@ -93,14 +120,15 @@ class KnowledgeBase {
   const std::vector<CameoEvent>& cameo_events() const { return cameo_events_; }
   const std::vector<VerbPattern>& verbs() const { return verbs_; }
   const std::vector<Theme>& themes() const { return themes_; }
+  const std::vector<DictionaryActor>& actors() const { return actors_; }
+  // Index into cameo_events() of a CAMEO code; codes the tables lack are resolved
+  // through their parents ("0431" -> "043" -> "04"). -1 for an unknown root.
+  int CameoIndex(std::string_view code) const;
   // Index into countries() of an ISO alpha-3 code, or -1.
   int CountryIndex(std::string_view iso3) const;
 
  private:
-  struct Tables {
-    std::string_view countries, places, organizations, roles, cameo, verbs, themes;
-  };
-  static Result<std::shared_ptr<const KnowledgeBase>> Load(const Tables& tables);
+  class Builder;
 
   std::vector<Country> countries_;
   std::vector<Place> places_;
@@ -109,7 +137,9 @@ class KnowledgeBase {
   std::vector<CameoEvent> cameo_events_;
   std::vector<VerbPattern> verbs_;
   std::vector<Theme> themes_;
+  std::vector<DictionaryActor> actors_;
   std::vector<Term> terms_;
+  std::unordered_map<std::string, uint32_t> cameo_index_;
   PhraseMatcher matcher_;
 };
 

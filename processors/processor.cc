@@ -19,8 +19,26 @@
 namespace herald {
 namespace {
 
-Result<std::shared_ptr<const KnowledgeBase>> LoadKnowledge(const std::string& dir) {
-  return dir.empty() ? KnowledgeBase::LoadBuiltin() : KnowledgeBase::LoadFromDirectory(dir);
+// The knowledge base's run-time sources, shared by `process` and `extract`.
+void AddKnowledgeOptions(CLI::App* app, KnowledgeSources* k) {
+  app->add_option("--knowledge-dir", k->tables_dir,
+                  "Directory of herald's knowledge tables (countries.tsv, ...) replacing the built-in ones")
+      ->check(CLI::ExistingDirectory);
+  app->add_option("--geonames", k->geonames_cities, "GeoNames cities dump to add (e.g. cities15000.txt)")
+      ->check(CLI::ExistingFile);
+  app->add_option("--geonames-alternate-names", k->geonames_alternate_names,
+                  "GeoNames alternate names (geonameid<TAB>names, with a header) for a --geonames subset")
+      ->check(CLI::ExistingFile);
+  app->add_option("--geonames-min-population", k->geonames_min_population, "Leave out smaller GeoNames places")
+      ->capture_default_str();
+  app->add_option("--cameo-goldstein", k->cameo_goldstein, "GDELT CAMEO.goldsteinscale.txt to use")
+      ->check(CLI::ExistingFile);
+  app->add_option("--petrarch-verbs", k->petrarch_verbs, "PETRARCH CAMEO verb dictionary to add")
+      ->check(CLI::ExistingFile);
+  app->add_option("--petrarch-actors", k->petrarch_actors, "PETRARCH/Phoenix actor dictionary to add (repeatable)")
+      ->check(CLI::ExistingFile);
+  app->add_option("--petrarch-agents", k->petrarch_agents, "PETRARCH/Phoenix agents dictionary to add")
+      ->check(CLI::ExistingFile);
 }
 
 int64_t ParseMicros(std::optional<std::string_view> v) {
@@ -45,13 +63,11 @@ void AddProcessorOptions(CLI::App* app, ProcessorOptions* o) {
   app->add_option("--max-article-bytes", o->max_article_bytes, "Larger articles are dead-lettered")
       ->capture_default_str()
       ->check(CLI::Range(1, 64 << 20));
-  app->add_option("--knowledge-dir", o->knowledge_dir,
-                  "Directory of knowledge tables (countries.tsv, ...) replacing the built-in ones")
-      ->check(CLI::ExistingDirectory);
+  AddKnowledgeOptions(app, &o->knowledge);
 }
 
 Status RunProcessor(const ProcessorOptions& options, std::stop_token stop, StageCounters* counters) {
-  auto kb = LoadKnowledge(options.knowledge_dir);
+  auto kb = KnowledgeBase::Load(options.knowledge);
   if (!kb) return std::unexpected(kb.error());
   Extractor extractor(*kb);
 
@@ -119,12 +135,11 @@ void AddExtractOptions(CLI::App* app, ExtractOptions* o) {
       ->capture_default_str()
       ->check(CLI::IsMember({"auto", "json", "ndjson", "text", "html"}));
   app->add_option("--max-article-bytes", o->max_article_bytes, "Larger articles are rejected")->capture_default_str();
-  app->add_option("--knowledge-dir", o->knowledge_dir, "Directory of knowledge tables replacing the built-in ones")
-      ->check(CLI::ExistingDirectory);
+  AddKnowledgeOptions(app, &o->knowledge);
 }
 
 int RunExtract(const ExtractOptions& options) {
-  auto kb = LoadKnowledge(options.knowledge_dir);
+  auto kb = KnowledgeBase::Load(options.knowledge);
   if (!kb) {
     std::cerr << "herald extract: " << kb.error().reason << "\n";
     return 2;

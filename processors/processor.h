@@ -19,6 +19,7 @@
 #include "core/options.h"
 #include "core/stage_counters.h"
 #include "core/status.h"
+#include "processors/knowledge_base.h"
 
 namespace CLI {
 class App;
@@ -32,8 +33,7 @@ struct ProcessorOptions {
   std::string group = "herald-processor";
   size_t batch_size = 500;
   size_t max_article_bytes = 1 << 20;
-  // A directory of knowledge tables replacing the built-in ones (see processors/knowledge/).
-  std::string knowledge_dir;
+  KnowledgeSources knowledge;
 };
 
 void AddProcessorOptions(CLI::App* app, ProcessorOptions* options);
@@ -47,7 +47,7 @@ struct ExtractOptions {
   std::vector<std::string> inputs;
   std::string format = "auto";
   size_t max_article_bytes = 1 << 20;
-  std::string knowledge_dir;
+  KnowledgeSources knowledge;
 };
 
 void AddExtractOptions(CLI::App* app, ExtractOptions* options);
