@@ -444,7 +444,11 @@ void ExtractEntities(Context& ctx) {
       case TermKind::kPlace: {
         const Place& p = ctx.kb.places()[t.index];
         location("P:" + p.name, p.name, p.type, p.iso3, p.lat, p.lon, m.begin, m.end);
-        if (int ci = ctx.kb.CountryIndex(p.iso3); ci >= 0) {
+        if (p.geonames_id != 0) locations["P:" + p.name].set_geonames_id(p.geonames_id);
+        // Many of GeoNames' smaller places share their names with words and people:
+        // they point at a country only from the lead (a dateline) or when large.
+        bool weak = p.geonames_id != 0 && p.population < 1000000 && m.begin >= ctx.lead_end;
+        if (int ci = ctx.kb.CountryIndex(p.iso3); ci >= 0 && !weak) {
           AddCountryMention(&countries, ctx.kb.countries()[ci], m.begin, m.end);
         }
         break;

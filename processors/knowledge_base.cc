@@ -18,6 +18,7 @@ extern const std::string_view kEmbedded_roles;
 extern const std::string_view kEmbedded_cameo;
 extern const std::string_view kEmbedded_verbs;
 extern const std::string_view kEmbedded_themes;
+extern const std::string_view kEmbedded_common_words;
 
 namespace {
 
@@ -117,7 +118,12 @@ std::vector<std::string> Inflect(const std::string& verb) {
 // Accumulates tables and dictionaries into one KnowledgeBase and one matcher.
 class KnowledgeBase::Builder {
  public:
-  Builder() : kb_(std::make_shared<KnowledgeBase>()) {}
+  Builder() : kb_(std::make_shared<KnowledgeBase>()) {
+    for (std::string_view w : Split(kEmbedded_common_words, '\n')) {
+      w = Trim(w);
+      if (!w.empty() && w.front() != '#') common_words_.insert(Folded(w));
+    }
+  }
 
   Status AddTables(std::string_view countries, std::string_view places, std::string_view organizations,
                    std::string_view roles, std::string_view cameo, std::string_view verbs, std::string_view themes);
@@ -161,6 +167,7 @@ class KnowledgeBase::Builder {
 
   std::shared_ptr<KnowledgeBase> kb_;
   PhraseMatcher::Builder builder_;
+  std::set<std::string> common_words_;  // folded; see knowledge/common_words.tsv
   std::set<std::string> names_;  // folded names already known, so that GeoNames does not shadow them
 };
 
@@ -353,7 +360,7 @@ Status KnowledgeBase::Builder::AddGeoNames(const KnowledgeSources& sources) {
     if (!id) return std::unexpected(id.error());
     std::string iso3 = iso3_of.count(std::string(field("country_code"))) ? iso3_of[std::string(field("country_code"))] : "";
     std::string_view code = field("feature_code");
-    Place p{std::string(field("name")), code == "PPLC" ? "CAPITAL" : "CITY", iso3, *lat, *lon, *id};
+    Place p{std::string(field("name")), code == "PPLC" ? "CAPITAL" : "CITY", iso3, *lat, *lon, *id, population};
     size_t index = kb_->places_.size();
     kb_->places_.push_back(std::move(p));
     std::string alt_text = alternates.count(std::string(field("geonameid")))
@@ -364,10 +371,13 @@ Status KnowledgeBase::Builder::AddGeoNames(const KnowledgeSources& sources) {
     std::set<std::string> seen;
     for (std::string_view n : names) {
       n = Trim(n);
-      // Short or lower-case alternates are mostly codes and common words.
+      // Short or lower-case alternates are mostly codes and common words; so are
+      // names with lower-case words in them ("The bank").
       if (n.size() < 4 || !(n[0] >= 'A' && n[0] <= 'Z')) continue;
+      bool lower_word = false;
+      for (std::string_view w : Split(n, ' ')) lower_word |= !w.empty() && w[0] >= 'a' && w[0] <= 'z';
       std::string folded = Folded(n);
-      if (!seen.insert(folded).second || names_.count(folded)) continue;
+      if (lower_word || common_words_.count(folded) || !seen.insert(folded).second || names_.count(folded)) continue;
       auto [it, inserted] = by_name.try_emplace(std::string(n), Candidate{index, population});
       if (!inserted && it->second.population < population) it->second = {index, population};
     }

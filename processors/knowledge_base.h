@@ -38,6 +38,7 @@ struct Place {
   std::string name, type, iso3;
   double lat = 0, lon = 0;
   int64_t geonames_id = 0;
+  int64_t population = 0;  // GeoNames places only
 };
 
 struct Organization {
