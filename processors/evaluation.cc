@@ -126,11 +126,10 @@ void Score::Add(const Score& o) {
   items += o.items;
 }
 
-Result<Score> EvalReutersCountries(const Extractor& extractor, const std::string& dir) {
+Result<std::vector<ReutersStory>> ReadReuters(const std::string& dir) {
   auto files = FilesWithExtension(dir, ".sgm");
   if (!files) return std::unexpected(files.error());
-  const KnowledgeBase& kb = extractor.knowledge();
-  herald::Score score;
+  std::vector<ReutersStory> stories;
   for (const fs::path& file : *files) {
     auto text = ReadAll(file);
     if (!text) return std::unexpected(text.error());
@@ -145,24 +144,36 @@ Result<Score> EvalReutersCountries(const Extractor& extractor, const std::string
       std::string_view places = Between(story, "<PLACES>", "</PLACES>");
       std::string_view body = Between(story, "<BODY>", "</BODY>");
       if (places.empty() || body.empty()) continue;
-      std::set<std::string> gold;
+      ReutersStory s;
       for (std::string_view p = places; !p.empty();) {
         std::string_view d = Between(p, "<D>", "</D>");
         if (d.empty()) break;
-        gold.insert(ReutersPlaceCode(kb, d));
+        s.places.emplace_back(d);
         p = p.substr(p.find("</D>") + 4);
       }
-      std::string article = DecodeSgmlEntities(Between(story, "<TITLE>", "</TITLE>")) + "\n" +
-                            DecodeSgmlEntities(Between(story, "<DATELINE>", "</DATELINE>")) +
-                            DecodeSgmlEntities(body);
-      auto record = extractor.Process(article, {.content_type = "text/plain"});
-      std::set<std::string> predicted;
-      if (record) {
-        for (const auto& c : record->countries()) predicted.insert(c.code());
-      }
-      Tally(gold, predicted, &score);
-      score.items++;
+      s.text = DecodeSgmlEntities(Between(story, "<TITLE>", "</TITLE>")) + "\n" +
+               DecodeSgmlEntities(Between(story, "<DATELINE>", "</DATELINE>")) + DecodeSgmlEntities(body);
+      stories.push_back(std::move(s));
     }
+  }
+  return stories;
+}
+
+Result<Score> EvalReutersCountries(const Extractor& extractor, const std::string& dir) {
+  auto stories = ReadReuters(dir);
+  if (!stories) return std::unexpected(stories.error());
+  const KnowledgeBase& kb = extractor.knowledge();
+  herald::Score score;
+  for (const ReutersStory& story : *stories) {
+    std::set<std::string> gold;
+    for (const std::string& p : story.places) gold.insert(ReutersPlaceCode(kb, p));
+    auto record = extractor.Process(story.text, {.content_type = "text/plain"});
+    std::set<std::string> predicted;
+    if (record) {
+      for (const auto& c : record->countries()) predicted.insert(c.code());
+    }
+    Tally(gold, predicted, &score);
+    score.items++;
   }
   return score;
 }

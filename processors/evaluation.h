@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "core/status.h"
 #include "processors/extractor.h"
@@ -30,6 +31,14 @@ struct Score {
   double f1() const;
   void Add(const Score& other);
 };
+
+// One Reuters-21578 story with places: its PLACES tags and its text (title,
+// dateline and body, entities decoded). Also the benchmarks' corpus.
+struct ReutersStory {
+  std::vector<std::string> places;
+  std::string text;
+};
+Result<std::vector<ReutersStory>> ReadReuters(const std::string& dir);
 
 Result<Score> EvalReutersCountries(const Extractor& extractor, const std::string& dir);
 Result<Score> EvalGumEntities(const Extractor& extractor, const std::string& dir);

@@ -1,10 +1,12 @@
 #include "processors/extractor.h"
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace herald {
@@ -100,20 +102,32 @@ bool OneOf(std::string_view w, std::initializer_list<std::string_view> set) {
   return std::find(set.begin(), set.end(), w) != set.end();
 }
 
+// A fixed set of words, looked up by hash: these lists are consulted for every
+// capitalised word of every article.
+class WordSet {
+ public:
+  WordSet(std::initializer_list<std::string_view> words) : words_(words) {}
+  bool operator()(std::string_view w) const { return words_.count(w) > 0; }
+
+ private:
+  std::unordered_set<std::string_view> words_;
+};
+
 // Capitalised words that start sentences or name times, not entities.
 bool CommonCapitalised(std::string_view w) {
-  return OneOf(w, {"The", "A", "An", "In", "On", "At", "It", "He", "She", "They", "We", "I", "You", "This", "That",
+  static const WordSet kWords{"The", "A", "An", "In", "On", "At", "It", "He", "She", "They", "We", "I", "You", "This", "That",
                    "These", "Those", "But", "And", "Or", "If", "As", "For", "From", "With", "By", "To", "Of",
                    "After", "Before", "When", "While", "Although", "However", "Meanwhile", "According", "His",
                    "Her", "Their", "Its", "Our", "My", "There", "Here", "What", "Who", "Why", "How", "Where",
                    "Mr", "Mrs", "Ms", "Dr", "Some", "Many", "Most", "Other", "Both", "All", "Each", "Such",
                    "January", "February", "March", "April", "May", "June", "July", "August", "September",
                    "October", "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
-                   "Saturday", "Sunday", "Reuter", "Reuters", "Inc", "Corp", "Ltd", "Co"});
+                   "Saturday", "Sunday", "Reuter", "Reuters", "Inc", "Corp", "Ltd", "Co"};
+  return kWords(w);
 }
 
 bool OrganisationWord(std::string_view w) {
-  return OneOf(w, {"Inc", "Corp", "Corporation", "Company", "Co", "Ltd", "LLC", "Plc", "Group", "Holdings", "Bank",
+  static const WordSet kWords{"Inc", "Corp", "Corporation", "Company", "Co", "Ltd", "LLC", "Plc", "Group", "Holdings", "Bank",
                    "Party", "University", "College", "Institute", "Agency", "Council",
                    "Ministry", "Department", "Office", "Association", "Church", "Court", "Committee",
                    "Organization", "Organisation", "Federation", "Foundation", "Commission", "Service", "Club",
@@ -122,25 +136,28 @@ bool OrganisationWord(std::string_view w) {
                    "Industries", "Systems", "Technologies", "Energy", "Oil", "Petroleum", "Exchange", "Fund",
                    "Trust", "Board", "Authority", "Assembly", "Parliament", "Senate", "Congress", "Cabinet",
                    "Team", "FC", "Institution", "Society", "Press", "Magazine", "Hospital", "School", "Org",
-                   "Legion", "Administration", "Bureau"});
+                   "Legion", "Administration", "Bureau"};
+  return kWords(w);
 }
 
 bool PlaceWord(std::string_view w) {
-  return OneOf(w, {"City", "County", "River", "Island", "Islands", "Mountain", "Mountains", "Street", "Avenue",
+  static const WordSet kWords{"City", "County", "River", "Island", "Islands", "Mountain", "Mountains", "Street", "Avenue",
                    "Park", "Lake", "Bay", "Valley", "Province", "Region", "Airport", "Station", "Square",
                    "Bridge", "Beach", "Desert", "Peninsula", "Ocean", "Gulf", "Canal", "Coast", "Center", "Centre",
-                   "Museum", "Base", "Port", "Harbor", "Harbour", "Camp", "Prison", "Stadium", "District"});
+                   "Museum", "Base", "Port", "Harbor", "Harbour", "Camp", "Prison", "Stadium", "District"};
+  return kWords(w);
 }
 
 // Capitalised words of titles, events and products, which people's names do not contain.
 bool NonPersonWord(std::string_view w) {
-  return OneOf(w, {"Space", "Shuttle", "Program", "Programme", "World", "Cup", "Fair", "Science", "Weekly", "Museum",
+  static const WordSet kWords{"Space", "Shuttle", "Program", "Programme", "World", "Cup", "Fair", "Science", "Weekly", "Museum",
                    "Expo", "Day", "Games", "Award", "Awards", "Prize", "Festival", "Conference", "Summit", "Show",
                    "Series", "Championship", "Act", "Bill", "Treaty", "Agreement", "Plan", "Project", "Mission",
                    "Station", "Week", "Year", "Olympics", "Olympic", "Grand", "Prix", "Open", "Cathedral", "Temple",
                    "Hall", "Tower", "Palace", "Stadium", "Arena", "Hotel", "Road", "North", "South", "East", "West",
                    "Northern", "Southern", "Eastern", "Western", "Central", "National", "International", "Federal",
-                   "State", "Royal", "General", "Global", "Internet", "Online", "Daily", "VR", "TV", "Radio"});
+                   "State", "Royal", "General", "Global", "Internet", "Online", "Daily", "VR", "TV", "Radio"};
+  return kWords(w);
 }
 
 bool Capitalised(std::string_view w) { return !w.empty() && IsUpper(w[0]); }
@@ -596,38 +613,61 @@ void ExtractQuotes(Context& ctx) {
 
 // English function words make up a large share of any English text.
 bool LooksEnglish(std::string_view text, const std::vector<Word>& words) {
-  static const char* kCommon[] = {"the", "of", "and", "to", "in", "a", "is", "that", "for", "on", "with", "was", "has"};
+  static const WordSet kCommon{"the", "of", "and", "to", "in", "a", "is", "that", "for", "on", "with", "was", "has"};
   size_t hits = 0;
+  char folded[4];
   for (const Word& w : words) {
-    std::string_view s = text.substr(w.begin, w.end - w.begin);
-    for (const char* c : kCommon) {
-      if (s.size() == std::char_traits<char>::length(c) &&
-          std::equal(s.begin(), s.end(), c, [](char a, char b) { return FoldCase(a) == b; })) {
-        ++hits;
-        break;
-      }
-    }
+    size_t n = w.end - w.begin;
+    if (n > sizeof folded) continue;
+    for (size_t i = 0; i < n; ++i) folded[i] = FoldCase(text[w.begin + i]);
+    hits += kCommon(std::string_view(folded, n));
   }
   return words.size() >= 5 && hits * 100 >= words.size() * 15;
 }
 
+uint64_t SimHashOfWords(std::string_view text, const std::vector<Word>& words);
+
 }  // namespace
 
-uint64_t SimHash(std::string_view text) {
-  std::vector<Word> words = Words(text);
+uint64_t SimHash(std::string_view text) { return SimHashOfWords(text, Words(text)); }
+
+namespace {
+
+uint64_t SimHashOfWords(std::string_view text, const std::vector<Word>& words) {
   if (words.empty()) return 0;
-  int votes[64] = {};
+  // Per-bit counts of ones, eight bits at a time: kSpread[b] puts bit i of byte b
+  // into the low bit of byte lane i, so one add counts eight bits; lanes are
+  // emptied into `ones` before they can overflow.
+  static const auto kSpread = [] {
+    std::array<uint64_t, 256> t{};
+    for (int b = 0; b < 256; ++b) {
+      for (int i = 0; i < 8; ++i) t[b] |= static_cast<uint64_t>((b >> i) & 1) << (8 * i);
+    }
+    return t;
+  }();
+  uint32_t ones[64] = {};
+  uint64_t lanes[8] = {};
+  auto drain = [&] {
+    for (int byte = 0; byte < 8; ++byte) {
+      for (int i = 0; i < 8; ++i) ones[byte * 8 + i] += (lanes[byte] >> (8 * i)) & 0xff;
+      lanes[byte] = 0;
+    }
+  };
   for (size_t i = 0; i < words.size(); ++i) {
     uint64_t h = Fnv1a(text.substr(words[i].begin, words[i].end - words[i].begin));
     if (i + 1 < words.size()) h = Fnv1a(text.substr(words[i + 1].begin, words[i + 1].end - words[i + 1].begin), h ^ 0x20);
-    for (int b = 0; b < 64; ++b) votes[b] += ((h >> b) & 1) ? 1 : -1;
+    for (int byte = 0; byte < 8; ++byte) lanes[byte] += kSpread[(h >> (8 * byte)) & 0xff];
+    if ((i + 1) % 255 == 0) drain();
   }
+  drain();
   uint64_t out = 0;
   for (int b = 0; b < 64; ++b) {
-    if (votes[b] > 0) out |= (uint64_t{1} << b);
+    if (2 * ones[b] > words.size()) out |= (uint64_t{1} << b);
   }
   return out;
 }
+
+}  // namespace
 
 Result<v1::EventRecord> Extractor::Process(std::string_view bytes, const ParseOptions& options) const {
   auto article = ParseArticle(bytes, options);
@@ -667,7 +707,7 @@ v1::EventRecord Extractor::Extract(v1::Article article) const {
   ExtractQuotes(ctx);
   const std::vector<Word>& words = ctx.words;
   record.mutable_stats()->set_word_count(static_cast<uint32_t>(words.size()));
-  record.mutable_stats()->set_simhash(SimHash(body));
+  record.mutable_stats()->set_simhash(SimHashOfWords(body, words));
   record.mutable_tone()->set_word_count(static_cast<uint32_t>(words.size()));
   if (record.article().language().empty() && LooksEnglish(body, words)) record.mutable_article()->set_language("en");
   return record;

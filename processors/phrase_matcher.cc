@@ -77,6 +77,15 @@ PhraseMatcher PhraseMatcher::Builder::Build() && {
       queue.push(t);
     }
   }
+  // States are numbered in creation order, so the root's children are not
+  // contiguous; renumbering would be invasive. Instead: a full transition table
+  // for the first states, where scanning spends most of its time near the root.
+  size_t dense = std::min<size_t>(nodes.size() - 1, kDenseStates);
+  std::vector<uint32_t> table(dense * 256);
+  for (size_t s = 1; s <= dense; ++s) {
+    for (int b = 0; b < 256; ++b) table[(s - 1) * 256 + b] = m.Next(static_cast<uint32_t>(s), static_cast<uint8_t>(b));
+  }
+  m.dense_next_ = std::move(table);
   for (size_t i = 0; i < nodes.size(); ++i) {
     m.states_[i].first_output = static_cast<uint32_t>(m.output_links_.size());
     m.states_[i].output_count = static_cast<uint32_t>(outputs[i].size());
@@ -88,6 +97,9 @@ PhraseMatcher PhraseMatcher::Builder::Build() && {
 uint32_t PhraseMatcher::Next(uint32_t state, uint8_t byte) const {
   for (;;) {
     if (state == 0) return root_next_[byte];
+    if (state < dense_next_.size() / 256 + 1 && !dense_next_.empty()) {
+      return dense_next_[(state - 1) * 256 + byte];
+    }
     const State& s = states_[state];
     const Edge* begin = edges_.data() + s.first_edge;
     const Edge* end = begin + s.edge_count;

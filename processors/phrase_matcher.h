@@ -83,6 +83,8 @@ class PhraseMatcher {
   std::vector<State> states_;
   std::vector<Edge> edges_;
   std::vector<uint32_t> root_next_;        // 256 entries: the root's full transition table
+  static constexpr size_t kDenseStates = 1024;
+  std::vector<uint32_t> dense_next_;       // states 1..kDenseStates: full tables, 256 entries each
   std::vector<uint32_t> output_links_;     // per state, indexes into outputs_ (own then inherited)
   std::vector<Output> outputs_;
   std::vector<std::string> phrases_;       // owns Output::exact

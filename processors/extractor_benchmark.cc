@@ -1,0 +1,174 @@
+// Per-article cost of the processor's work on one core: JSON envelope parsing,
+// extraction, Protobuf serialisation, and all three together, over the Reuters
+// corpus in ../shared (herald's bundled samples when it is absent).
+//
+//   build/processors/herald_processors_benchmark --benchmark_counters_tabular=true
+//
+// items_per_second is articles/s; bytes_per_second is raw input bytes/s.
+// The GeoNames variants load GeoNames' 24,000 cities (../shared) into the
+// knowledge base first, by name only and with their Latin alternate names, to
+// show what a large dictionary costs per article.
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+
+#include "core/article_source.h"
+#include "processors/evaluation.h"
+#include "processors/extractor.h"
+
+namespace herald {
+namespace {
+
+constexpr const char* kReuters = "../shared/corpus/reuters21578";
+constexpr const char* kGeoNames = "../shared/reference/geo/geonames/cities15000_core.tsv";
+constexpr const char* kGeoNamesAlternates = "../shared/reference/geo/geonames/cities15000_altnames_latin.tsv";
+
+std::string JsonEscape(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) continue;
+        out.push_back(c);
+    }
+  }
+  return out;
+}
+
+// The corpus as JSON envelopes, the form producers most often send.
+const std::vector<std::string>& Envelopes() {
+  static const std::vector<std::string> envelopes = [] {
+    std::vector<std::string> out;
+    if (auto stories = ReadReuters(kReuters)) {
+      size_t i = 0;
+      for (const ReutersStory& s : *stories) {
+        out.push_back("{\"id\":\"reuters-" + std::to_string(i++) + "\",\"source\":\"Reuters\",\"body\":\"" +
+                      JsonEscape(s.text) + "\"}");
+      }
+    } else if (auto samples = ReadArticles({HERALD_SOURCE_DIR "/samples"}, "auto")) {
+      std::fprintf(stderr, "note: %s is absent; benchmarking herald's samples\n", kReuters);
+      for (const SourceArticle& a : *samples) {
+        if (a.content_type == "application/json") out.push_back(a.bytes);
+      }
+    }
+    return out;
+  }();
+  return envelopes;
+}
+
+enum class Gazetteer { kBuiltin, kGeoNames, kGeoNamesWithAlternates };
+
+// Each knowledge base is loaded once, on first use.
+std::shared_ptr<const KnowledgeBase> Knowledge(Gazetteer g) {
+  auto load = [](KnowledgeSources s) -> std::shared_ptr<const KnowledgeBase> {
+    auto kb = KnowledgeBase::Load(s);
+    return kb ? *kb : nullptr;
+  };
+  switch (g) {
+    case Gazetteer::kBuiltin: {
+      static auto kb = load({});
+      return kb;
+    }
+    case Gazetteer::kGeoNames: {
+      static auto kb = load({.geonames_cities = kGeoNames});
+      return kb;
+    }
+    case Gazetteer::kGeoNamesWithAlternates: {
+      static auto kb = load({.geonames_cities = kGeoNames, .geonames_alternate_names = kGeoNamesAlternates});
+      return kb;
+    }
+  }
+  return nullptr;
+}
+
+void SetCounters(benchmark::State& state, int64_t bytes) {
+  state.SetItemsProcessed(state.iterations());
+  state.SetBytesProcessed(bytes);
+}
+
+void BM_ParseEnvelope(benchmark::State& state) {
+  const auto& corpus = Envelopes();
+  size_t i = 0;
+  int64_t bytes = 0;
+  for (auto _ : state) {
+    const std::string& e = corpus[i++ % corpus.size()];
+    auto a = ParseArticle(e, {.content_type = "application/json"});
+    benchmark::DoNotOptimize(a);
+    bytes += static_cast<int64_t>(e.size());
+  }
+  SetCounters(state, bytes);
+}
+BENCHMARK(BM_ParseEnvelope);
+
+void BM_Extract(benchmark::State& state, Gazetteer gazetteer) {
+  auto kb = Knowledge(gazetteer);
+  if (!kb) {
+    state.SkipWithError("GeoNames data in ../shared is absent");
+    return;
+  }
+  Extractor extractor(kb);
+  std::vector<v1::Article> articles;
+  for (const std::string& e : Envelopes()) articles.push_back(*ParseArticle(e, {.content_type = "application/json"}));
+  size_t i = 0;
+  int64_t bytes = 0;
+  for (auto _ : state) {
+    const v1::Article& a = articles[i++ % articles.size()];
+    v1::EventRecord r = extractor.Extract(a);
+    benchmark::DoNotOptimize(r);
+    bytes += static_cast<int64_t>(a.body().size());
+  }
+  SetCounters(state, bytes);
+}
+BENCHMARK_CAPTURE(BM_Extract, Builtin, Gazetteer::kBuiltin);
+BENCHMARK_CAPTURE(BM_Extract, GeoNames, Gazetteer::kGeoNames);
+BENCHMARK_CAPTURE(BM_Extract, GeoNamesWithAlternates, Gazetteer::kGeoNamesWithAlternates);
+
+void BM_Serialize(benchmark::State& state) {
+  Extractor extractor(Knowledge(Gazetteer::kBuiltin));
+  std::vector<v1::EventRecord> records;
+  for (const std::string& e : Envelopes()) records.push_back(*extractor.Process(e, {.content_type = "application/json"}));
+  size_t i = 0;
+  int64_t bytes = 0;
+  std::string out;
+  for (auto _ : state) {
+    records[i++ % records.size()].SerializeToString(&out);
+    bytes += static_cast<int64_t>(out.size());
+  }
+  SetCounters(state, bytes);
+}
+BENCHMARK(BM_Serialize);
+
+// What the processor does per record: bytes in, serialised EventRecord out.
+void BM_ProcessArticle(benchmark::State& state, Gazetteer gazetteer) {
+  auto kb = Knowledge(gazetteer);
+  if (!kb) {
+    state.SkipWithError("GeoNames data in ../shared is absent");
+    return;
+  }
+  Extractor extractor(kb);
+  const auto& corpus = Envelopes();
+  size_t i = 0;
+  int64_t bytes = 0;
+  std::string out;
+  for (auto _ : state) {
+    const std::string& e = corpus[i++ % corpus.size()];
+    auto r = extractor.Process(e, {.content_type = "application/json"});
+    if (r) r->SerializeToString(&out);
+    bytes += static_cast<int64_t>(e.size());
+  }
+  SetCounters(state, bytes);
+}
+BENCHMARK_CAPTURE(BM_ProcessArticle, Builtin, Gazetteer::kBuiltin);
+BENCHMARK_CAPTURE(BM_ProcessArticle, GeoNames, Gazetteer::kGeoNames);
+BENCHMARK_CAPTURE(BM_ProcessArticle, GeoNamesWithAlternates, Gazetteer::kGeoNamesWithAlternates);
+
+}  // namespace
+}  // namespace herald
+
+BENCHMARK_MAIN();
