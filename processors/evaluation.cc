@@ -359,4 +359,41 @@ Result<PloverScores> EvalPlover(const Extractor& extractor, const std::string& j
   return scores;
 }
 
+Result<Score> EvalPetrarchValidation(const Extractor& extractor, const std::string& records_xml) {
+  auto text = ReadAll(records_xml);
+  if (!text) return std::unexpected(text.error());
+  herald::Score score;
+  std::string_view rest = *text;
+  for (;;) {
+    size_t begin = rest.find("<Sentence ");
+    if (begin == std::string_view::npos) break;
+    size_t end = rest.find("</Sentence>", begin);
+    if (end == std::string_view::npos) break;
+    std::string_view sentence = rest.substr(begin, end - begin);
+    rest = rest.substr(end + 11);
+    std::string_view open_tag = sentence.substr(0, sentence.find('>'));
+    if (open_tag.find("evaluate=\"true\"") == std::string_view::npos) continue;
+    std::set<std::string> expected;
+    for (std::string_view s = sentence;;) {
+      size_t at = s.find("<EventCoding ");
+      if (at == std::string_view::npos) break;
+      std::string_view code = Between(s.substr(at), "eventcode=\"", "\"");
+      if (!code.empty()) expected.insert(std::string(code));
+      s = s.substr(at + 13);
+    }
+    if (expected.empty()) continue;
+    std::string body = DecodeSgmlEntities(Between(sentence, "<Text>", "</Text>"));
+    std::replace(body.begin(), body.end(), '\n', ' ');
+    v1::Article article;
+    article.set_body(body);
+    v1::EventRecord r = extractor.Extract(article);
+    std::set<std::string> coded;
+    for (const auto& e : r.events()) coded.insert(e.cameo_code());
+    Tally(expected, coded, &score);
+    score.items++;
+  }
+  if (score.items == 0) return Fail(v1::INTERNAL, records_xml + ": no evaluated sentences with events");
+  return score;
+}
+
 }  // namespace herald

@@ -48,4 +48,10 @@ struct PloverScores {
 };
 Result<PloverScores> EvalPlover(const Extractor& extractor, const std::string& json_path);
 
+// PETRARCH's validation records (PETR_Validate_records_2_02.xml): for each
+// evaluated sentence with expected events, whether herald codes the expected
+// CAMEO event code (true positive) or not (false negative); events herald codes
+// beyond the expected ones are false positives. Accuracy is recall here.
+Result<Score> EvalPetrarchValidation(const Extractor& extractor, const std::string& records_xml);
+
 }  // namespace herald

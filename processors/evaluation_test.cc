@@ -110,5 +110,20 @@ TEST_F(ExtractionEval, PloverEventsWithPetrarchDictionaries) {
   EXPECT_GE(s->target.f1(), 0.47);
 }
 
+// PETRARCH's own validation sentences, coded with the dictionaries that ship beside them.
+TEST_F(ExtractionEval, PetrarchValidationEventCodes) {
+  std::string dir = Need("reference/petrarch2/universal-validate");
+  if (dir.empty()) GTEST_SKIP() << "../shared/reference/petrarch2/universal-validate is absent";
+  auto kb = KnowledgeBase::Load({.petrarch_verbs = dir + "/PETR_Validate_verbs_2_02.txt",
+                                 .petrarch_actors = {dir + "/PETR_Validate_actors_2_02.txt"},
+                                 .petrarch_agents = dir + "/PETR_Validate_agents_2_02.txt"});
+  ASSERT_TRUE(kb) << kb.error().reason;
+  auto s = EvalPetrarchValidation(Extractor(*kb), dir + "/PETR_Validate_records_2_02.xml");
+  ASSERT_TRUE(s) << s.error().reason;
+  Report("petrarch validation", *s);
+  std::printf("petrarch validation event-code accuracy (sentences' expected codes found): %.3f\n", s->recall());
+  EXPECT_GE(s->recall(), 0.50);
+}
+
 }  // namespace
 }  // namespace herald

@@ -367,12 +367,17 @@ void ExtractEntities(Context& ctx) {
   };
 
   // Then names no dictionary knows, by the shape of the words around them.
+  // Runs and entities are both in text order, and entities do not overlap: one
+  // cursor walks the entities alongside the runs.
+  size_t cursor = 0;
   for (const NameRun& run : CapitalisedRuns(ctx.text, ctx.words)) {
+    while (cursor < ctx.entities.size() && ctx.entities[cursor].end <= run.begin) ++cursor;
     Match probe{run.begin, run.end, 0};
     if (in_person(probe)) continue;
     const Match* first_known = nullptr;
     bool exactly_known = false;
-    for (const Match& e : ctx.entities) {
+    for (size_t k = cursor; k < ctx.entities.size(); ++k) {
+      const Match& e = ctx.entities[k];
       if (e.begin >= run.end) break;
       if (e.end <= run.begin) continue;
       if (!first_known) first_known = &e;
