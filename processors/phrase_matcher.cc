@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <map>
 #include <memory>
-#include <queue>
 #include <string>
 
 namespace herald {
@@ -23,8 +22,22 @@ void PhraseMatcher::Builder::Add(std::string_view phrase, uint32_t id, CaseMode 
 
 PhraseMatcher PhraseMatcher::Builder::Build() && {
   PhraseMatcher m;
+  Builder proper;
+  std::vector<std::pair<size_t, std::pair<uint32_t, CaseMode>>> scanned;
+  for (auto& entry : entries_) {
+    if (split_proper_nouns_ && entry.second.second == kProperNoun) {
+      proper.Add(storage_[entry.first], entry.second.first, kProperNoun);
+    } else {
+      scanned.push_back(entry);
+    }
+  }
+  entries_ = std::move(scanned);
+  if (!proper.entries_.empty()) {
+    proper.split_proper_nouns_ = false;
+    m.proper_nouns_ = std::make_shared<const PhraseMatcher>(std::move(proper).Build());
+  }
   m.phrases_ = std::move(storage_);
-  // Build a trie with map edges first, then flatten into sorted edge arrays.
+  // A trie with map edges first.
   struct Node {
     std::map<uint8_t, uint32_t> next;
     std::vector<uint32_t> outputs;
@@ -47,43 +60,63 @@ PhraseMatcher PhraseMatcher::Builder::Build() && {
                           std::string_view(phrase)});
   }
 
-  m.states_.resize(nodes.size());
-  for (size_t i = 0; i < nodes.size(); ++i) {
-    m.states_[i].first_edge = static_cast<uint32_t>(m.edges_.size());
-    m.states_[i].edge_count = static_cast<uint16_t>(nodes[i].next.size());
-    for (const auto& [b, t] : nodes[i].next) m.edges_.push_back({b, t});
-  }
-  m.root_next_.assign(256, 0);
-  for (const auto& [b, t] : nodes[0].next) m.root_next_[b] = t;
-
-  // Breadth-first failure links; a state's outputs are its own then its fail state's.
-  std::vector<std::vector<uint32_t>> outputs(nodes.size());
-  outputs[0] = nodes[0].outputs;
-  std::queue<uint32_t> queue;
-  for (const auto& [b, t] : nodes[0].next) {
-    m.states_[t].fail = 0;
-    outputs[t] = nodes[t].outputs;
-    queue.push(t);
-  }
-  while (!queue.empty()) {
-    uint32_t s = queue.front();
-    queue.pop();
-    for (const auto& [b, t] : nodes[s].next) {
-      uint32_t f = m.states_[s].fail;
-      m.states_[t].fail = m.Next(f, b);
-      outputs[t] = nodes[t].outputs;
-      const auto& inherited = outputs[m.states_[t].fail];
-      outputs[t].insert(outputs[t].end(), inherited.begin(), inherited.end());
-      queue.push(t);
+  // Renumber breadth-first, so that the shallow states, where scanning spends
+  // most of its time, have the lowest numbers, sit together in memory and get
+  // the full transition tables below.
+  std::vector<uint32_t> order = {0};
+  std::vector<uint32_t> renamed(nodes.size(), 0);
+  for (size_t i = 0; i < order.size(); ++i) {
+    for (const auto& [b, t] : nodes[order[i]].next) {
+      renamed[t] = static_cast<uint32_t>(order.size());
+      order.push_back(t);
     }
   }
-  // States are numbered in creation order, so the root's children are not
-  // contiguous; renumbering would be invasive. Instead: a full transition table
-  // for the first states, where scanning spends most of its time near the root.
+  m.states_.resize(nodes.size());
+  for (size_t n = 0; n < order.size(); ++n) {
+    const Node& node = nodes[order[n]];
+    m.states_[n].first_edge = static_cast<uint32_t>(m.edges_.size());
+    m.states_[n].edge_count = static_cast<uint16_t>(node.next.size());
+    for (const auto& [b, t] : node.next) m.edges_.push_back({b, renamed[t]});
+  }
+  m.root_next_.assign(256, 0);
+  for (const auto& [b, t] : nodes[0].next) m.root_next_[b] = renamed[t];
+
+  // Failure links in the same breadth-first order; a state's outputs are its own
+  // then its fail state's.
+  std::vector<std::vector<uint32_t>> outputs(nodes.size());
+  for (size_t n = 0; n < order.size(); ++n) outputs[n] = nodes[order[n]].outputs;
+  for (size_t n = 0; n < order.size(); ++n) {
+    const State& s = m.states_[n];
+    for (uint32_t e = s.first_edge; e < s.first_edge + s.edge_count; ++e) {
+      uint32_t child = m.edges_[e].target;
+      m.states_[child].fail = n == 0 ? 0 : m.Next(s.fail, m.edges_[e].byte);
+      const auto& inherited = outputs[m.states_[child].fail];
+      outputs[child].insert(outputs[child].end(), inherited.begin(), inherited.end());
+    }
+  }
+  // Full transition rows for the shallowest states, over byte classes: every
+  // byte no phrase contains shares class 0, so a row is as wide as the
+  // dictionary's alphabet, not 256.
+  m.byte_class_.assign(256, 0);
+  m.class_count_ = 1;
+  for (const Edge& e : m.edges_) {
+    if (m.byte_class_[e.byte] == 0) m.byte_class_[e.byte] = static_cast<uint8_t>(m.class_count_++);
+  }
+  std::vector<uint8_t> representative(m.class_count_, 0);
+  for (int b = 255; b >= 0; --b) representative[m.byte_class_[b]] = static_cast<uint8_t>(b);
+  if (m.class_count_ > 1) representative[0] = 0;  // class 0: any byte outside the alphabet
+  for (int b = 0; b < 256; ++b) {
+    if (m.byte_class_[b] == 0) {
+      representative[0] = static_cast<uint8_t>(b);
+      break;
+    }
+  }
   size_t dense = std::min<size_t>(nodes.size() - 1, kDenseStates);
-  std::vector<uint32_t> table(dense * 256);
+  std::vector<uint32_t> table(dense * m.class_count_);
   for (size_t s = 1; s <= dense; ++s) {
-    for (int b = 0; b < 256; ++b) table[(s - 1) * 256 + b] = m.Next(static_cast<uint32_t>(s), static_cast<uint8_t>(b));
+    for (uint32_t c = 0; c < m.class_count_; ++c) {
+      table[(s - 1) * m.class_count_ + c] = m.Next(static_cast<uint32_t>(s), representative[c]);
+    }
   }
   m.dense_next_ = std::move(table);
   for (size_t i = 0; i < nodes.size(); ++i) {
@@ -97,8 +130,8 @@ PhraseMatcher PhraseMatcher::Builder::Build() && {
 uint32_t PhraseMatcher::Next(uint32_t state, uint8_t byte) const {
   for (;;) {
     if (state == 0) return root_next_[byte];
-    if (state < dense_next_.size() / 256 + 1 && !dense_next_.empty()) {
-      return dense_next_[(state - 1) * 256 + byte];
+    if (!dense_next_.empty() && state <= dense_next_.size() / class_count_) {
+      return dense_next_[(state - 1) * class_count_ + byte_class_[byte]];
     }
     const State& s = states_[state];
     const Edge* begin = edges_.data() + s.first_edge;
@@ -112,7 +145,46 @@ uint32_t PhraseMatcher::Next(uint32_t state, uint8_t byte) const {
   }
 }
 
+uint32_t PhraseMatcher::Child(uint32_t state, uint8_t byte) const {
+  if (state == 0) return root_next_[byte];
+  const State& s = states_[state];
+  const Edge* begin = edges_.data() + s.first_edge;
+  const Edge* end = begin + s.edge_count;
+  const Edge* it = std::lower_bound(begin, end, byte, [](const Edge& e, uint8_t b) { return e.byte < b; });
+  return it != end && it->byte == byte ? it->target : 0;
+}
+
+void PhraseMatcher::Emit(std::string_view text, size_t begin, size_t end, const Output& o,
+                         std::vector<Match>* out) const {
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+  if (begin > 0 && IsWordByte(bytes[begin - 1]) && IsWordByte(bytes[begin])) return;
+  if (end < text.size() && IsWordByte(bytes[end]) && IsWordByte(bytes[end - 1])) return;
+  if (o.mode == kExactCase && text.substr(begin, o.length) != o.exact) return;
+  if (o.mode == kProperNoun && !(bytes[begin] >= 'A' && bytes[begin] <= 'Z')) return;
+  out->push_back({static_cast<uint32_t>(begin), static_cast<uint32_t>(end), o.id});
+}
+
+void PhraseMatcher::FindAnchored(std::string_view text, size_t begin, std::vector<Match>* out) const {
+  uint32_t state = 0;
+  for (size_t i = begin; i < text.size(); ++i) {
+    state = Child(state, static_cast<uint8_t>(FoldCase(text[i])));
+    if (state == 0) return;
+    const State& s = states_[state];
+    for (uint32_t k = 0; k < s.output_count; ++k) {
+      const Output& o = outputs_[output_links_[s.first_output + k]];
+      if (o.length == i + 1 - begin) Emit(text, begin, i + 1, o, out);
+    }
+  }
+}
+
 void PhraseMatcher::FindAll(std::string_view text, std::vector<Match>* out) const {
+  if (proper_nouns_) {
+    const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+    for (size_t i = 0; i < text.size(); ++i) {
+      bool word_start = i == 0 || !IsWordByte(bytes[i - 1]);
+      if (word_start && bytes[i] >= 'A' && bytes[i] <= 'Z') proper_nouns_->FindAnchored(text, i, out);
+    }
+  }
   if (states_.empty()) return;
   uint32_t state = 0;
   const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
@@ -120,15 +192,9 @@ void PhraseMatcher::FindAll(std::string_view text, std::vector<Match>* out) cons
     state = Next(state, static_cast<uint8_t>(FoldCase(static_cast<char>(bytes[i]))));
     const State& s = states_[state];
     if (s.output_count == 0) continue;
-    // The match ends at i; it counts only if the next byte does not continue a word.
-    if (i + 1 < text.size() && IsWordByte(bytes[i + 1]) && IsWordByte(bytes[i])) continue;
     for (uint32_t k = 0; k < s.output_count; ++k) {
       const Output& o = outputs_[output_links_[s.first_output + k]];
-      size_t begin = i + 1 - o.length;
-      if (begin > 0 && IsWordByte(bytes[begin - 1]) && IsWordByte(bytes[begin])) continue;
-      if (o.mode == kExactCase && text.substr(begin, o.length) != o.exact) continue;
-      if (o.mode == kProperNoun && !(bytes[begin] >= 'A' && bytes[begin] <= 'Z')) continue;
-      out->push_back({static_cast<uint32_t>(begin), static_cast<uint32_t>(i + 1), o.id});
+      Emit(text, i + 1 - o.length, i + 1, o, out);
     }
   }
 }

@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string_view>
 #include <vector>
 
@@ -43,11 +44,13 @@ class PhraseMatcher {
    private:
     std::vector<std::string> storage_;
     std::vector<std::pair<size_t, std::pair<uint32_t, CaseMode>>> entries_;
+    bool split_proper_nouns_ = true;
   };
 
   PhraseMatcher() = default;
 
-  // Every dictionary match on word boundaries, overlapping ones included, by end offset.
+  // Every dictionary match on word boundaries, overlapping ones included, in no
+  // particular order.
   void FindAll(std::string_view text, std::vector<Match>* out) const;
   // Leftmost-longest non-overlapping matches, by begin offset. Ids sharing the
   // chosen phrase are all reported, adjacent in the result.
@@ -56,8 +59,8 @@ class PhraseMatcher {
   // Leftmost-longest non-overlapping selection from any set of matches.
   static std::vector<Match> SelectLongest(std::vector<Match> matches);
 
-  size_t phrase_count() const { return outputs_.size(); }
-  size_t state_count() const { return states_.size(); }
+  size_t phrase_count() const { return outputs_.size() + (proper_nouns_ ? proper_nouns_->phrase_count() : 0); }
+  size_t state_count() const { return states_.size() + (proper_nouns_ ? proper_nouns_->state_count() : 0); }
 
  private:
   struct State {
@@ -79,12 +82,24 @@ class PhraseMatcher {
   };
 
   uint32_t Next(uint32_t state, uint8_t byte) const;
+  // The trie child of `state` for `byte`, or 0 when there is none (no failure links).
+  uint32_t Child(uint32_t state, uint8_t byte) const;
+  // Matches that start at `begin`, walking the trie from the root.
+  void FindAnchored(std::string_view text, size_t begin, std::vector<Match>* out) const;
+  void Emit(std::string_view text, size_t begin, size_t end, const Output& o, std::vector<Match>* out) const;
+
+  // Proper nouns live in a trie of their own, walked only from the capitalised
+  // word starts where they can begin: a scan that touches it a few times per
+  // sentence instead of at every byte, so a large gazetteer costs little.
+  std::shared_ptr<const PhraseMatcher> proper_nouns_;
 
   std::vector<State> states_;
   std::vector<Edge> edges_;
   std::vector<uint32_t> root_next_;        // 256 entries: the root's full transition table
-  static constexpr size_t kDenseStates = 1024;
-  std::vector<uint32_t> dense_next_;       // states 1..kDenseStates: full tables, 256 entries each
+  static constexpr size_t kDenseStates = 32768;
+  std::vector<uint8_t> byte_class_;        // 256 entries: byte -> class (0: in no phrase)
+  uint32_t class_count_ = 1;
+  std::vector<uint32_t> dense_next_;       // states 1..kDenseStates: full rows, class_count_ entries each
   std::vector<uint32_t> output_links_;     // per state, indexes into outputs_ (own then inherited)
   std::vector<Output> outputs_;
   std::vector<std::string> phrases_;       // owns Output::exact
