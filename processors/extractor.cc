@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
+#include <ctime>
 #include <map>
 #include <set>
 #include <string>
@@ -241,7 +243,9 @@ struct Context {
   std::vector<std::string> title_countries;  // ISO alpha-3 named in the title
 };
 
-bool IsEntityKind(TermKind k) { return k != TermKind::kThemeKeyword && k != TermKind::kVerb; }
+bool IsEntityKind(TermKind k) {
+  return k != TermKind::kThemeKeyword && k != TermKind::kVerb && k != TermKind::kTone;
+}
 
 void AddCountryMention(std::map<std::string, v1::CountryMention>* countries, const Country& c, uint32_t b,
                        uint32_t e) {
@@ -632,6 +636,137 @@ bool LooksEnglish(std::string_view text, const std::vector<Word>& words) {
 
 uint64_t SimHashOfWords(std::string_view text, const std::vector<Word>& words);
 
+// The year of the article's publication time, else of now: a dateline's
+// "May 14" belongs to the year the article was written.
+int PublicationYear(const v1::Article& a) {
+  if (a.published_at().size() >= 4) {
+    int y = 0;
+    for (char ch : a.published_at().substr(0, 4)) y = y * 10 + (ch - '0');
+    if (y >= 1900 && y <= 2100) return y;
+  }
+  std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  return utc.tm_year + 1900;
+}
+
+
+// GDELT's V2Tone: percentages of the article's words.
+void ScoreTone(Context& ctx) {
+  uint32_t positive = 0, negative = 0, active = 0;
+  for (const Match& m : ctx.all) {
+    const KnowledgeBase::Term& t = ctx.kb.term(m.id);
+    if (t.kind == TermKind::kTone) (t.index == 0 ? positive : negative)++;
+    if (t.kind == TermKind::kVerb) ++active;
+  }
+  static const WordSet kSelfGroup{"I", "we", "We", "me", "us", "our", "Our", "my", "My", "ours", "ourselves", "myself"};
+  uint32_t self_group = 0;
+  for (const Word& w : ctx.words) self_group += kSelfGroup(ctx.text.substr(w.begin, w.end - w.begin));
+  v1::Tone* tone = ctx.record->mutable_tone();
+  double words = ctx.words.empty() ? 1.0 : static_cast<double>(ctx.words.size());
+  tone->set_positive(100.0 * positive / words);
+  tone->set_negative(100.0 * negative / words);
+  tone->set_tone(tone->positive() - tone->negative());
+  tone->set_polarity(tone->positive() + tone->negative());
+  tone->set_activity_density(100.0 * active / words);
+  tone->set_self_group_density(100.0 * self_group / words);
+  tone->set_word_count(static_cast<uint32_t>(ctx.words.size()));
+}
+
+int MonthNumber(std::string_view w) {
+  static const char* kMonths[] = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
+  static const char* kFull[] = {"january", "february", "march", "april", "may", "june", "july", "august",
+                                "september", "october", "november", "december"};
+  if (w.size() < 3 || !IsUpper(w[0])) return 0;
+  std::string folded(w);
+  for (char& ch : folded) ch = FoldCase(ch);
+  if (!folded.empty() && folded.back() == '.') folded.pop_back();
+  for (int i = 0; i < 12; ++i) {
+    if (folded == kFull[i] || (folded.size() <= 4 && folded.starts_with(kMonths[i]) &&
+                               (folded.size() == 3 || folded == "sept"))) {
+      return i + 1;
+    }
+  }
+  return 0;
+}
+
+int Number(std::string_view w) {
+  if (w.empty() || w.size() > 4) return -1;
+  int n = 0;
+  for (char ch : w) {
+    if (ch < '0' || ch > '9') return -1;
+    n = n * 10 + (ch - '0');
+  }
+  return n;
+}
+
+std::string Normalised(int year, int month, int day) {
+  char buf[16];
+  if (year > 0 && month > 0 && day > 0) std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", year, month, day);
+  else if (year > 0 && month > 0) std::snprintf(buf, sizeof buf, "%04d-%02d", year, month);
+  else if (year > 0) std::snprintf(buf, sizeof buf, "%04d", year);
+  else return "";
+  return buf;
+}
+
+// Dates the text names: "May 14", "14 May 2024", "March 3, 1987", "July 2022", "in 2022".
+// A day and month without a year take the year the article was published, when known.
+void ExtractDates(Context& ctx, int default_year) {
+  const auto& w = ctx.words;
+  auto word = [&](size_t i) { return ctx.text.substr(w[i].begin, w[i].end - w[i].begin); };
+  for (size_t i = 0; i < w.size(); ++i) {
+    int month = MonthNumber(word(i));
+    int year = 0, day = 0;
+    size_t first = i, last = i;
+    if (month > 0) {
+      // "May" alone is too often the verb; a month needs a day or a year beside it.
+      auto is_day = [&](size_t k) { return Number(word(k)) >= 1 && Number(word(k)) <= 31; };
+      auto is_year = [&](size_t k) { return Number(word(k)) >= 1900 && Number(word(k)) <= 2100; };
+      if (i > 0 && is_day(i - 1)) {  // 14 May [2024]
+        day = Number(word(i - 1));
+        first = i - 1;
+      } else if (i + 1 < w.size() && is_day(i + 1)) {  // May 14 [, 2024]
+        day = Number(word(i + 1));
+        last = i + 1;
+      }
+      if (last + 1 < w.size() && is_year(last + 1)) {
+        year = Number(word(last + 1));
+        last = last + 1;
+      }
+      if (day == 0 && year == 0) continue;
+      if (year == 0 && day > 0) year = default_year;
+    } else {
+      int n = Number(word(i));
+      if (n < 1900 || n > 2100 || word(i).size() != 4) continue;
+      // A bare year: "in 2022", "since 2019".
+      if (i == 0) continue;
+      std::string_view before = word(i - 1);
+      if (before != "in" && before != "since" && before != "In" && before != "Since" && before != "until" &&
+          before != "by" && before != "from" && before != "year" && before != "of") {
+        continue;
+      }
+      year = n;
+    }
+    v1::DateMention* d = ctx.record->add_dates();
+    d->set_text(std::string(ctx.text.substr(w[first].begin, w[last].end - w[first].begin)));
+    d->set_normalized(Normalised(year, month, day));
+    *d->mutable_span() = MakeSpan(w[first].begin, w[last].end);
+    i = last;
+  }
+}
+
+// A wire dateline opens the text: "WASHINGTON, May 14 (Agency) -" or "MANILA -".
+// Its date, when the article has no publication time, becomes published_at.
+void ReadDateline(Context& ctx, v1::Article* article) {
+  if (!article->published_at().empty() || ctx.record->dates_size() == 0) return;
+  const v1::DateMention& first = ctx.record->dates(0);
+  size_t dash = ctx.text.find(" - ");
+  bool in_dateline = dash != std::string_view::npos && first.span().end() <= dash && dash < 120 &&
+                     ctx.text.substr(0, first.span().begin()).find(',') != std::string_view::npos;
+  if (!in_dateline || first.normalized().size() != 10) return;
+  article->set_published_at(first.normalized());
+}
+
 }  // namespace
 
 uint64_t SimHash(std::string_view text) { return SimHashOfWords(text, Words(text)); }
@@ -710,10 +845,13 @@ v1::EventRecord Extractor::Extract(v1::Article article) const {
   ExtractThemes(ctx);
   CodeEvents(ctx);
   ExtractQuotes(ctx);
+  ScoreTone(ctx);
+  int year = PublicationYear(record.article());
+  ExtractDates(ctx, year);
+  ReadDateline(ctx, record.mutable_article());
   const std::vector<Word>& words = ctx.words;
   record.mutable_stats()->set_word_count(static_cast<uint32_t>(words.size()));
   record.mutable_stats()->set_simhash(SimHashOfWords(body, words));
-  record.mutable_tone()->set_word_count(static_cast<uint32_t>(words.size()));
   if (record.article().language().empty() && LooksEnglish(body, words)) record.mutable_article()->set_language("en");
   return record;
 }

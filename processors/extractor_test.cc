@@ -108,6 +108,40 @@ TEST_F(ExtractorTest, StatsCountWordsAndSimHashGroupsNearDuplicates) {
   EXPECT_LT(near, far);
 }
 
+TEST_F(ExtractorTest, ToneCountsPositiveAndNegativeWordsPerHundred) {
+  v1::EventRecord r = Run("T\nThe attack killed ten people and wounded dozens in the war, despite a peace agreement.");
+  EXPECT_GT(r.tone().positive(), 0.0);
+  EXPECT_GT(r.tone().negative(), r.tone().positive());
+  EXPECT_LT(r.tone().tone(), 0.0);
+  EXPECT_DOUBLE_EQ(r.tone().polarity(), r.tone().positive() + r.tone().negative());
+  EXPECT_EQ(r.tone().word_count(), r.stats().word_count());
+}
+
+TEST_F(ExtractorTest, DatesAreNormalisedAsPreciselyAsTheTextAllows) {
+  auto r = Extractor(kb_).Process(
+      R"({"title":"T","published_at":"2024-06-01T00:00:00Z","body":"Talks on March 3, 1987 and 14 May 2024 followed a freeze since 2019. They meet again on June 20. It may rain."})",
+      {.content_type = "application/json"});
+  ASSERT_TRUE(r);
+  std::vector<std::pair<std::string, std::string>> dates;
+  for (const auto& d : r->dates()) dates.emplace_back(d.text(), d.normalized());
+  EXPECT_THAT(dates, ElementsAre(std::pair<std::string, std::string>{"March 3, 1987", "1987-03-03"},
+                                 std::pair<std::string, std::string>{"14 May 2024", "2024-05-14"},
+                                 std::pair<std::string, std::string>{"2019", "2019"},
+                                 std::pair<std::string, std::string>{"June 20", "2024-06-20"}));
+}
+
+TEST_F(ExtractorTest, DatelineGivesThePublicationDateWhenTheEnvelopeHasNone) {
+  auto r = Extractor(kb_).Process(R"({"title":"T","body":"MANILA, Feb 26, 2024 (Wire) - Ships met."})",
+                                  {.content_type = "application/json"});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->article().published_at(), "2024-02-26");
+  auto dated = Extractor(kb_).Process(
+      R"({"title":"T","published_at":"2020-01-01T00:00:00Z","body":"MANILA, Feb 26, 2024 (Wire) - Ships met."})",
+      {.content_type = "application/json"});
+  ASSERT_TRUE(dated);
+  EXPECT_EQ(dated->article().published_at(), "2020-01-01T00:00:00Z") << "the envelope's own time wins";
+}
+
 // The project's reference article, when ../shared is present.
 TEST_F(ExtractorTest, SeedArticleNamesTheActorsAndPlaces) {
   const char* path = "../shared/corpus/seed/us-china-defence-talks.txt";

@@ -19,6 +19,7 @@ extern const std::string_view kEmbedded_cameo;
 extern const std::string_view kEmbedded_verbs;
 extern const std::string_view kEmbedded_themes;
 extern const std::string_view kEmbedded_common_words;
+extern const std::string_view kEmbedded_tone;
 
 namespace {
 
@@ -141,7 +142,7 @@ class KnowledgeBase::Builder {
  private:
   // Names are proper nouns; theme keywords and verbs are matched in any case.
   void AddTerm(std::string_view phrase, TermKind kind, size_t index) {
-    PhraseMatcher::CaseMode mode = (kind == TermKind::kThemeKeyword || kind == TermKind::kVerb)
+    PhraseMatcher::CaseMode mode = (kind == TermKind::kThemeKeyword || kind == TermKind::kVerb || kind == TermKind::kTone)
                                        ? PhraseMatcher::kIgnoreCase
                                        : PhraseMatcher::kProperNoun;
     if (!phrase.empty() && phrase.front() == '=') {
@@ -151,7 +152,9 @@ class KnowledgeBase::Builder {
     if (phrase.empty()) return;
     builder_.Add(phrase, static_cast<uint32_t>(kb_->terms_.size()), mode);
     kb_->terms_.push_back({kind, static_cast<uint32_t>(index)});
-    if (kind != TermKind::kThemeKeyword && kind != TermKind::kVerb) names_.insert(Folded(phrase));
+    if (kind != TermKind::kThemeKeyword && kind != TermKind::kVerb && kind != TermKind::kTone) {
+      names_.insert(Folded(phrase));
+    }
   }
   void AddList(std::string_view list, TermKind kind, size_t index) {
     if (list.empty()) return;
@@ -274,10 +277,17 @@ Status KnowledgeBase::Builder::AddTables(std::string_view countries, std::string
   });
   if (!s) return s;
 
-  return ForEachRow(themes, "themes.tsv", 2, [&](const auto& f, const std::string&) -> Status {
+  s = ForEachRow(themes, "themes.tsv", 2, [&](const auto& f, const std::string&) -> Status {
     size_t index = kb.themes_.size();
     kb.themes_.push_back({std::string(f[0])});
     AddList(f[1], TermKind::kThemeKeyword, index);
+    return {};
+  });
+  if (!s) return s;
+
+  return ForEachRow(kEmbedded_tone, "tone.tsv", 2, [&](const auto& f, const std::string& where) -> Status {
+    if (f[0] != "+" && f[0] != "-") return TableError(where, "polarity must be + or -");
+    AddList(f[1], TermKind::kTone, f[0] == "+" ? 0 : 1);
     return {};
   });
 }

@@ -98,6 +98,7 @@ enum class TermKind : uint8_t {
   kVerb,
   kThemeKeyword,
   kActor,
+  kTone,  // index 0: positive, 1: negative
 };
 
 class KnowledgeBase {
