@@ -45,6 +45,8 @@ int main(int argc, char** argv) {
   herald::ExtractOptions extract;
   herald::AddExtractOptions(app.add_subcommand("extract", "Extract event records offline, as NDJSON on stdout"),
                             &extract);
+  herald::EvalOptions eval;
+  herald::AddEvalOptions(app.add_subcommand("eval", "Score extraction against the labelled data in ../shared"), &eval);
   herald::DemoOptions demo;
   herald::AddDemoOptions(app.add_subcommand("demo", "Run the whole pipeline on the bundled samples, no broker needed"),
                          &demo);
@@ -59,6 +61,7 @@ int main(int argc, char** argv) {
   const std::string name = command->get_name();
   if (name == "extract") return herald::RunExtract(extract);
   if (name == "demo") return herald::RunDemo(demo);
+  if (name == "eval") return herald::RunEval(eval);
   if (name == "produce") {
     auto summary = herald::RunProduce(produce);
     if (!summary) return ExitStatus(std::unexpected(summary.error()), "produce");

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -357,6 +358,66 @@ Result<PloverScores> EvalPlover(const Extractor& extractor, const std::string& j
     scores.event.items++;
   }
   return scores;
+}
+
+Result<EvalReport> EvaluateAll(const std::string& shared) {
+  EvalReport report;
+  auto builtin = KnowledgeBase::LoadBuiltin();
+  if (!builtin) return std::unexpected(builtin.error());
+  Extractor extractor(*builtin);
+  auto have = [&](const std::string& rel) { return fs::exists(shared + "/" + rel); };
+  auto add = [&](const std::string& name, const Result<Score>& s) {
+    if (s) report.scores.emplace_back(name, *s);
+    else report.skipped.push_back(name + ": " + s.error().reason);
+  };
+  auto load = [&](const KnowledgeSources& sources) -> std::optional<Extractor> {
+    auto kb = KnowledgeBase::Load(sources);
+    if (!kb) return std::nullopt;
+    return Extractor(*kb);
+  };
+
+  const std::string reuters = shared + "/corpus/reuters21578";
+  add("reuters countries", EvalReutersCountries(extractor, reuters));
+  const std::string geo = shared + "/reference/geo/geonames/";
+  if (have("reference/geo/geonames/cities15000_core.tsv")) {
+    if (auto x = load({.geonames_cities = geo + "cities15000_core.tsv",
+                       .geonames_alternate_names = geo + "cities15000_altnames_latin.tsv"})) {
+      add("reuters countries +geonames", EvalReutersCountries(*x, reuters));
+    }
+  }
+  add("gum entities", EvalGumEntities(extractor, shared + "/corpus/gum-wikinews"));
+  const std::string plover = shared + "/eval/plover/PLOVER_GSR_CAMEO.dev.json";
+  auto add_plover = [&](const std::string& suffix, const Result<PloverScores>& s) {
+    if (!s) {
+      report.skipped.push_back("plover" + suffix + ": " + s.error().reason);
+      return;
+    }
+    report.scores.emplace_back("plover source" + suffix, s->source);
+    report.scores.emplace_back("plover target" + suffix, s->target);
+    report.scores.emplace_back("plover event" + suffix, s->event);
+  };
+  add_plover("", EvalPlover(extractor, plover));
+  if (have("reference/petrarch2/dictionaries")) {
+    if (auto x = load(PetrarchSources(shared))) add_plover(" +petrarch", EvalPlover(*x, plover));
+  }
+  const std::string validate = shared + "/reference/petrarch2/universal-validate/";
+  if (have("reference/petrarch2/universal-validate")) {
+    if (auto x = load({.petrarch_verbs = validate + "PETR_Validate_verbs_2_02.txt",
+                       .petrarch_actors = {validate + "PETR_Validate_actors_2_02.txt"},
+                       .petrarch_agents = validate + "PETR_Validate_agents_2_02.txt"})) {
+      add("petrarch validation codes", EvalPetrarchValidation(*x, validate + "PETR_Validate_records_2_02.xml"));
+    }
+  }
+  return report;
+}
+
+KnowledgeSources PetrarchSources(const std::string& shared) {
+  const std::string dict = shared + "/reference/petrarch2/dictionaries/";
+  return {.cameo_goldstein = shared + "/reference/gdelt-cameo/CAMEO.goldsteinscale.txt",
+          .petrarch_verbs = dict + "CAMEO.2.0.txt",
+          .petrarch_actors = {dict + "Phoenix.Countries.actors.txt", dict + "Phoenix.International.actors.txt",
+                              dict + "Phoenix.MilNonState.actors.txt"},
+          .petrarch_agents = dict + "Phoenix.agents.txt"};
 }
 
 Result<Score> EvalPetrarchValidation(const Extractor& extractor, const std::string& records_xml) {

@@ -54,4 +54,16 @@ Result<PloverScores> EvalPlover(const Extractor& extractor, const std::string& j
 // beyond the expected ones are false positives. Accuracy is recall here.
 Result<Score> EvalPetrarchValidation(const Extractor& extractor, const std::string& records_xml);
 
+// The standard dictionaries in a ../shared-style directory: PETRARCH's CAMEO
+// verbs, the Phoenix actors and agents, and GDELT's Goldstein table.
+KnowledgeSources PetrarchSources(const std::string& shared_dir);
+
+// Every evaluation above over a ../shared-style data directory, as one report
+// (`herald eval`). Data sets that are absent are reported as skipped.
+struct EvalReport {
+  std::vector<std::pair<std::string, Score>> scores;  // name, score
+  std::vector<std::string> skipped;                   // name: reason
+};
+Result<EvalReport> EvaluateAll(const std::string& shared_dir);
+
 }  // namespace herald

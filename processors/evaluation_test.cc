@@ -92,12 +92,7 @@ TEST_F(ExtractionEval, PloverEventsWithPetrarchDictionaries) {
   std::string path = Need("eval/plover/PLOVER_GSR_CAMEO.dev.json");
   std::string dict = Need("reference/petrarch2/dictionaries");
   if (path.empty() || dict.empty()) GTEST_SKIP() << "../shared/eval/plover or reference/petrarch2 is absent";
-  KnowledgeSources sources{.cameo_goldstein = Need("reference/gdelt-cameo/CAMEO.goldsteinscale.txt"),
-                           .petrarch_verbs = dict + "/CAMEO.2.0.txt",
-                           .petrarch_actors = {dict + "/Phoenix.Countries.actors.txt",
-                                               dict + "/Phoenix.International.actors.txt",
-                                               dict + "/Phoenix.MilNonState.actors.txt"},
-                           .petrarch_agents = dict + "/Phoenix.agents.txt"};
+  KnowledgeSources sources = PetrarchSources(kShared);
   auto kb = KnowledgeBase::Load(sources);
   ASSERT_TRUE(kb) << kb.error().reason;
   auto s = EvalPlover(Extractor(*kb), path);

@@ -3,6 +3,7 @@
 #include <google/protobuf/util/json_util.h>
 
 #include <CLI/CLI.hpp>
+#include <cstdio>
 #include <iostream>
 
 #include "core/article_source.h"
@@ -10,6 +11,7 @@
 #include "core/log.h"
 #include "core/record_format.h"
 #include "core/stage_loop.h"
+#include "processors/evaluation.h"
 #include "processors/extractor.h"
 
 #ifndef HERALD_VERSION
@@ -170,6 +172,27 @@ int RunExtract(const ExtractOptions& options) {
   }
   std::cout.flush();
   return rejected ? 1 : 0;
+}
+
+void AddEvalOptions(CLI::App* app, EvalOptions* o) {
+  app->add_option("--shared", o->shared_dir, "Directory holding corpus/, eval/ and reference/")
+      ->capture_default_str()
+      ->check(CLI::ExistingDirectory);
+}
+
+int RunEval(const EvalOptions& options) {
+  auto report = EvaluateAll(options.shared_dir);
+  if (!report) {
+    std::cerr << "herald eval: " << report.error().reason << "\n";
+    return 2;
+  }
+  std::printf("%-30s %7s %7s %7s %7s\n", "EVALUATION", "ITEMS", "P", "R", "F1");
+  for (const auto& [name, s] : report->scores) {
+    std::printf("%-30s %7lld %7.3f %7.3f %7.3f\n", name.c_str(), static_cast<long long>(s.items), s.precision(),
+                s.recall(), s.f1());
+  }
+  for (const std::string& skipped : report->skipped) std::printf("skipped: %s\n", skipped.c_str());
+  return 0;
 }
 
 }  // namespace herald

@@ -51,6 +51,14 @@ struct ExtractOptions {
 };
 
 void AddExtractOptions(CLI::App* app, ExtractOptions* options);
+
+// `herald eval`: extraction quality against the labelled data sets in a
+// ../shared-style directory (processors/evaluation.h), as a table.
+struct EvalOptions {
+  std::string shared_dir = "../shared";
+};
+void AddEvalOptions(CLI::App* app, EvalOptions* options);
+int RunEval(const EvalOptions& options);
 // Exit status: 0 when every article was extracted, 1 when any was rejected.
 int RunExtract(const ExtractOptions& options);
 
