@@ -1,0 +1,145 @@
+#include "processors/knowledge_base.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "processors/extractor.h"
+
+namespace herald {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::Contains;
+using ::testing::HasSubstr;
+using ::testing::Property;
+
+class KnowledgeSourcesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("herald-kb-test-" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string Write(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ / name) << text;
+    return (dir_ / name).string();
+  }
+  fs::path dir_;
+};
+
+// Two rows in the standard GeoNames dump layout (19 tab-separated columns).
+constexpr const char* kCities =
+    "3039154\tZaragoza\tZaragoza\tSaragossa,Saragosse,zaragoza\t41.65606\t-0.87734\tP\tPPLA\tES\t\t52\tZ\t\t\t674317\t\t208\tEurope/Madrid\t2023-01-01\n"
+    "9999999\tMarch\tMarch\t\t52.55\t0.09\tP\tPPL\tGB\t\tENG\t\t\t\t22298\t\t\tEurope/London\t2023-01-01\n"
+    "8888888\tTinyville\tTinyville\t\t10.0\t10.0\tP\tPPL\tES\t\t\t\t\t\t120\t\t\tEurope/Madrid\t2023-01-01\n";
+
+TEST_F(KnowledgeSourcesTest, GeoNamesDumpAddsCitiesWithAlternateNamesAndCoordinates) {
+  auto kb = KnowledgeBase::Load({.geonames_cities = Write("cities.txt", kCities)});
+  ASSERT_TRUE(kb) << kb.error().reason;
+  Extractor extractor(*kb);
+  v1::Article a;
+  a.set_body("Protests in Saragossa spread on 3 March. Tinyville was quiet.");
+  v1::EventRecord r = extractor.Extract(a);
+  ASSERT_EQ(r.locations_size(), 1) << "a common word (March) and a place under the population floor are left out";
+  EXPECT_EQ(r.locations(0).name(), "Zaragoza");
+  EXPECT_EQ(r.locations(0).country_code(), "ESP");
+  EXPECT_EQ(r.locations(0).geonames_id(), 3039154);
+  EXPECT_NEAR(r.locations(0).latitude(), 41.656, 0.001);
+}
+
+TEST_F(KnowledgeSourcesTest, GeoNamesSubsetWithHeaderAndSeparateAlternates) {
+  std::string cities = Write("core.tsv",
+                             "geonameid\tname\tasciiname\tlatitude\tlongitude\tfeature_class\tfeature_code\tcountry_code\tadmin1_code\tpopulation\ttimezone\n"
+                             "3039154\tZaragoza\tZaragoza\t41.65606\t-0.87734\tP\tPPLA\tES\t52\t674317\tEurope/Madrid\n");
+  std::string alternates = Write("alt.tsv", "geonameid\talternatenames_latin\n3039154\tSaragossa,Saragosse\n");
+  auto kb = KnowledgeBase::Load({.geonames_cities = cities, .geonames_alternate_names = alternates});
+  ASSERT_TRUE(kb) << kb.error().reason;
+  v1::Article a;
+  a.set_body("Talks in Saragosse.");
+  v1::EventRecord r = Extractor(*kb).Extract(a);
+  ASSERT_EQ(r.locations_size(), 1);
+  EXPECT_EQ(r.locations(0).name(), "Zaragoza");
+}
+
+TEST_F(KnowledgeSourcesTest, MalformedGeoNamesRowNamesFileAndLine) {
+  auto kb = KnowledgeBase::Load({.geonames_cities = Write("bad.txt", "1\tX\tX\t\tnorth\t2\tP\tPPL\tES\t\t\t\t\t\t50000\n")});
+  ASSERT_FALSE(kb);
+  EXPECT_THAT(kb.error().reason, HasSubstr("bad.txt:1: 'north' is not a number"));
+  EXPECT_EQ(kb.error().kind, ErrorKind::kFatal);
+}
+
+TEST_F(KnowledgeSourcesTest, PetrarchDictionariesCodeActorsAgentsAndVerbs) {
+  std::string verbs = Write("verbs.txt",
+                            "####### VERB PATTERNS #######\n"
+                            "---  SCOLD   [111]  ---\n"
+                            "SCOLD\n"
+                            "REBUKE {REBUKES REBUKED REBUKING}\n"
+                            "- * SHARPLY [112]\n");
+  std::string actors = Write("actors.txt",
+                             "ARNOR_ [ARN]\n"
+                             "GONDOR_\n"
+                             "+GONDORIANS\n"
+                             "\t[GON 900101-950101]\n"
+                             "\t[GONGOV]\n");
+  std::string agents = Write("agents.txt", "!PERSON! = MAN, MEN\nPOLICE!PERSON! [~COP]\n");
+  std::string goldstein = Write("goldstein.txt", "CAMEOEVENTCODE\tGOLDSTEINSCALE\n111\t-2.5\n");
+  auto kb = KnowledgeBase::Load(
+      {.cameo_goldstein = goldstein, .petrarch_verbs = verbs, .petrarch_actors = {actors}, .petrarch_agents = agents});
+  ASSERT_TRUE(kb) << kb.error().reason;
+  Extractor extractor(*kb);
+  v1::Article a;
+  a.set_body("Arnor rebuked Gondor over the border. Gondorians scolded Arnor.");
+  v1::EventRecord r = extractor.Extract(a);
+  ASSERT_EQ(r.events_size(), 2);
+  EXPECT_EQ(r.events(0).source().code(), "ARN");
+  EXPECT_EQ(r.events(0).cameo_code(), "111");
+  EXPECT_DOUBLE_EQ(r.events(0).goldstein(), -2.5) << "GDELT's Goldstein table overrides the built-in value";
+  EXPECT_EQ(r.events(0).target().code(), "GONGOV") << "the undated code stands for the actor";
+  EXPECT_EQ(r.events(1).source().code(), "GONGOV");
+  EXPECT_EQ(r.events(1).target().code(), "ARN");
+
+  a.set_body("Arnor rebuked sharply Gondor.");
+  r = extractor.Extract(a);
+  ASSERT_EQ(r.events_size(), 1);
+  EXPECT_EQ(r.events(0).cameo_code(), "112") << "the longer pattern wins over the bare verb";
+  EXPECT_EQ(r.events(0).plover(), "DISAPPROVE") << "a code missing from cameo.tsv takes its root's PLOVER category";
+}
+
+TEST_F(KnowledgeSourcesTest, CameoCodesResolveThroughTheirParents) {
+  auto kb = KnowledgeBase::LoadBuiltin();
+  ASSERT_TRUE(kb);
+  int exact = (*kb)->CameoIndex("041");
+  ASSERT_GE(exact, 0);
+  EXPECT_EQ((*kb)->cameo_events()[exact].code, "041");
+  int parent = (*kb)->CameoIndex("1384");
+  ASSERT_GE(parent, 0);
+  EXPECT_EQ((*kb)->cameo_events()[parent].code, "13");
+  EXPECT_EQ((*kb)->cameo_events()[parent].plover, "THREATEN");
+  EXPECT_EQ((*kb)->CameoIndex("99"), -1);
+}
+
+TEST_F(KnowledgeSourcesTest, TablesDirectoryReplacesTheBuiltInTables) {
+  for (const char* t : {"places", "organizations", "roles", "verbs", "themes"}) Write(std::string(t) + ".tsv", "# empty\n");
+  Write("countries.tsv", "ATL\tAT\tAtlantis\t\tAtlantean\tPoseidonia\t1\t2\t3\t4\n");
+  Write("cameo.tsv", "04\t1.0\tCONSULT\tConsult\n");
+  auto kb = KnowledgeBase::Load({.tables_dir = dir_.string()});
+  ASSERT_TRUE(kb) << kb.error().reason;
+  v1::Article a;
+  a.set_body("Atlantean envoys reached Poseidonia while France watched.");
+  v1::EventRecord r = Extractor(*kb).Extract(a);
+  ASSERT_EQ(r.countries_size(), 1);
+  EXPECT_EQ(r.countries(0).code(), "ATL");
+  EXPECT_EQ(r.countries(0).mentions(), 2u);
+}
+
+TEST_F(KnowledgeSourcesTest, MissingSourceFileIsAFatalErrorNamingIt) {
+  auto kb = KnowledgeBase::Load({.petrarch_verbs = (dir_ / "nope.txt").string()});
+  ASSERT_FALSE(kb);
+  EXPECT_THAT(kb.error().reason, HasSubstr("nope.txt"));
+}
+
+}  // namespace
+}  // namespace herald
