@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "core/record_format.h"
+#include "core/scoped_temp_dir.h"
 
 namespace herald {
 namespace {
@@ -18,14 +19,12 @@ using ::testing::Field;
 class ArticleSourceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("herald-source-test-" + std::to_string(::getpid()));
-    fs::remove_all(dir_);
     fs::create_directories(dir_ / "nested");
     fs::create_directories(dir_ / ".hidden");
   }
-  void TearDown() override { fs::remove_all(dir_); }
-  void Write(const fs::path& rel, const std::string& text) { std::ofstream(dir_ / rel) << text; }
-  fs::path dir_;
+  void Write(const fs::path& rel, const std::string& text) { temp_.Write(rel, text); }
+  ScopedTempDir temp_{"herald-source-test"};
+  const fs::path& dir_ = temp_.path();
 };
 
 TEST_F(ArticleSourceTest, WalksDirectoriesByExtensionInNameOrder) {

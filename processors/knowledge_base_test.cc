@@ -3,31 +3,20 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
-
+#include "core/scoped_temp_dir.h"
 #include "processors/extractor.h"
 
 namespace herald {
 namespace {
 
-namespace fs = std::filesystem;
 using ::testing::Contains;
 using ::testing::HasSubstr;
 using ::testing::Property;
 
 class KnowledgeSourcesTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("herald-kb-test-" + std::to_string(::getpid()));
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string Write(const std::string& name, const std::string& text) {
-    std::ofstream(dir_ / name) << text;
-    return (dir_ / name).string();
-  }
-  fs::path dir_;
+  std::string Write(const std::string& name, const std::string& text) { return dir_.Write(name, text); }
+  ScopedTempDir dir_{"herald-kb-test"};
 };
 
 // Two rows in the standard GeoNames dump layout (19 tab-separated columns).
@@ -125,7 +114,7 @@ TEST_F(KnowledgeSourcesTest, TablesDirectoryReplacesTheBuiltInTables) {
   for (const char* t : {"places", "organizations", "roles", "verbs", "themes"}) Write(std::string(t) + ".tsv", "# empty\n");
   Write("countries.tsv", "ATL\tAT\tAtlantis\t\tAtlantean\tPoseidonia\t1\t2\t3\t4\n");
   Write("cameo.tsv", "04\t1.0\tCONSULT\tConsult\n");
-  auto kb = KnowledgeBase::Load({.tables_dir = dir_.string()});
+  auto kb = KnowledgeBase::Load({.tables_dir = dir_.path().string()});
   ASSERT_TRUE(kb) << kb.error().reason;
   v1::Article a;
   a.set_body("Atlantean envoys reached Poseidonia while France watched.");
@@ -136,7 +125,7 @@ TEST_F(KnowledgeSourcesTest, TablesDirectoryReplacesTheBuiltInTables) {
 }
 
 TEST_F(KnowledgeSourcesTest, MissingSourceFileIsAFatalErrorNamingIt) {
-  auto kb = KnowledgeBase::Load({.petrarch_verbs = (dir_ / "nope.txt").string()});
+  auto kb = KnowledgeBase::Load({.petrarch_verbs = (dir_.path() / "nope.txt").string()});
   ASSERT_FALSE(kb);
   EXPECT_THAT(kb.error().reason, HasSubstr("nope.txt"));
 }
