@@ -198,6 +198,39 @@ Status Producer::Flush(std::chrono::milliseconds timeout) {
   return {};
 }
 
+namespace {
+
+// librdkafka's transactional error classes, kept apart.
+Status FromTxnError(RdKafka::Error* raw, std::string_view what) {
+  std::unique_ptr<RdKafka::Error> error(raw);
+  if (!error) return {};
+  std::string reason = std::string(what) + ": " + error->str();
+  if (error->is_fatal()) return Fail(v1::SINK_FAILED, reason, ErrorKind::kFatal);
+  if (error->txn_requires_abort()) return Fail(v1::SINK_FAILED, reason, ErrorKind::kAbortTransaction);
+  if (error->is_retriable()) return Fail(v1::SINK_FAILED, reason, ErrorKind::kRetriable);
+  // Neither retriable nor abortable: the transaction is in an unknown state; abort to be safe.
+  return Fail(v1::SINK_FAILED, reason, ErrorKind::kAbortTransaction);
+}
+
+}  // namespace
+
+Status Producer::InitTransactions(std::chrono::milliseconds timeout) {
+  return FromTxnError(producer_->init_transactions(static_cast<int>(timeout.count())), "init transactions");
+}
+
+Status Producer::BeginTransaction() { return FromTxnError(producer_->begin_transaction(), "begin transaction"); }
+
+Status Producer::CommitTransaction(std::chrono::milliseconds timeout) {
+  Status s = FromTxnError(producer_->commit_transaction(static_cast<int>(timeout.count())), "commit transaction");
+  if (s) failed_since_flush_ = 0;
+  return s;
+}
+
+Status Producer::AbortTransaction(std::chrono::milliseconds timeout) {
+  failed_since_flush_ = 0;  // aborted records are redone, not failures to report
+  return FromTxnError(producer_->abort_transaction(static_cast<int>(timeout.count())), "abort transaction");
+}
+
 Result<std::unique_ptr<Consumer>> Consumer::Create(const Properties& properties,
                                                    const std::vector<std::string>& topics) {
   auto conf = MakeConf(properties);
@@ -347,6 +380,14 @@ Status EnsureTopics(const Properties& properties, const std::vector<std::string>
   rd_kafka_NewTopic_destroy_array(requests.data(), requests.size());
   rd_kafka_destroy(rk);
   return status;
+}
+
+Status Producer::SendOffsetsToTransaction(const Batch& batch, Consumer& consumer, std::chrono::milliseconds timeout) {
+  auto offsets = Bounds(batch, /*first=*/false);
+  auto raw = Raw(offsets);
+  std::unique_ptr<RdKafka::ConsumerGroupMetadata> group(consumer.native()->groupMetadata());
+  return FromTxnError(producer_->send_offsets_to_transaction(raw, group.get(), static_cast<int>(timeout.count())),
+                      "send offsets to transaction");
 }
 
 struct MockCluster::Handle {

@@ -96,6 +96,17 @@ class Producer {
   int64_t delivered() const { return delivered_.load(); }
   int64_t failed() const { return failed_.load(); }
 
+  // Transactions (the producer needs a transactional.id). Errors keep
+  // librdkafka's classification: kRetriable (call again), kAbortTransaction
+  // (abort, rewind the consumer, redo the batch), kFatal (stop).
+  Status InitTransactions(std::chrono::milliseconds timeout);
+  Status BeginTransaction();
+  // Adds the consumer's position after each partition's last record in batch to
+  // the transaction, so the offsets commit if and only if the outputs do.
+  Status SendOffsetsToTransaction(const Batch& batch, class Consumer& consumer, std::chrono::milliseconds timeout);
+  Status CommitTransaction(std::chrono::milliseconds timeout);
+  Status AbortTransaction(std::chrono::milliseconds timeout);
+
  private:
   class DeliveryCounter;
   Producer() = default;
@@ -124,6 +135,7 @@ class Consumer {
   Status Rewind(const Batch& batch);
   // Leaves the group cleanly.
   void Close();
+  RdKafka::KafkaConsumer* native() { return consumer_.get(); }
 
  private:
   Consumer() = default;

@@ -33,7 +33,7 @@ Status Loop(kafka::Consumer& consumer, const StageLoopOptions& options, const Ba
         options.counters->records_out += handled->records_out;
         options.counters->dead_lettered += handled->dead_lettered;
       }
-      Status committed = consumer.Commit(*batch);
+      Status committed = options.commit_offsets ? consumer.Commit(*batch) : Status{};
       if (!committed) {
         log::Warn("offset commit failed; the records will be consumed again",
                   {{"stage", options.stage}, {"reason", committed.error().reason}});

@@ -36,6 +36,8 @@ struct StageLoopOptions {
   size_t batch_size = 500;
   std::chrono::milliseconds poll_wait{100};
   StageCounters* counters = nullptr;
+  // False when the handler commits the offsets itself (inside a Kafka transaction).
+  bool commit_offsets = true;
 };
 
 // What a handled batch produced, for the stage's counters.

@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <iostream>
 
+#include <unistd.h>
+
 #include "core/article_source.h"
 #include "core/clock.h"
 #include "core/log.h"
@@ -62,6 +64,12 @@ void AddProcessorOptions(CLI::App* app, ProcessorOptions* o) {
   app->add_option("--batch-size", o->batch_size, "Records per poll and commit")
       ->capture_default_str()
       ->check(CLI::Range(1, 100000));
+  app->add_option_function<std::string>(
+         "--delivery", [o](const std::string& v) { o->exactly_once = v == "exactly-once"; },
+         "exactly-once (Kafka transactions, default) or at-least-once")
+      ->check(CLI::IsMember({"exactly-once", "at-least-once"}));
+  app->add_option("--instance-id", o->instance_id,
+                  "This instance's name: static group membership and transactional.id (default: host name)");
   app->add_option("--max-article-bytes", o->max_article_bytes, "Larger articles are dead-lettered")
       ->capture_default_str()
       ->check(CLI::Range(1, 64 << 20));
@@ -73,19 +81,44 @@ Status RunProcessor(const ProcessorOptions& options, std::stop_token stop, Stage
   if (!kb) return std::unexpected(kb.error());
   Extractor extractor(*kb);
 
-  auto producer = kafka::Producer::Create(kafka::ProducerProperties(options.kafka.brokers, options.kafka.properties));
+  std::string instance = options.instance_id;
+  if (instance.empty()) {
+    char host[256] = {};
+    gethostname(host, sizeof host - 1);
+    instance = host;
+  }
+  kafka::Properties producer_properties = options.kafka.properties;
+  kafka::Properties consumer_properties = options.kafka.properties;
+  if (options.exactly_once) {
+    producer_properties.emplace_back("transactional.id", "herald-processor." + options.group + "." + instance);
+    producer_properties.emplace_back("transaction.timeout.ms", "60000");
+    // librdkafka requires message.timeout.ms <= transaction.timeout.ms.
+    producer_properties.emplace_back("message.timeout.ms", "60000");
+    // Static membership: a restarted instance takes its partitions back at once.
+    consumer_properties.emplace_back("group.instance.id", instance);
+  }
+  auto producer = kafka::Producer::Create(kafka::ProducerProperties(options.kafka.brokers, producer_properties));
   if (!producer) return std::unexpected(producer.error());
+  if (options.exactly_once) {
+    // Retriable until the coordinator is ready; fences any predecessor with the same id.
+    Status init;
+    for (int attempt = 0; attempt < 10 && !stop.stop_requested(); ++attempt) {
+      init = (*producer)->InitTransactions(std::chrono::seconds(30));
+      if (init || init.error().kind != ErrorKind::kRetriable) break;
+    }
+    if (!init) return init;
+  }
   auto consumer = kafka::Consumer::Create(
-      kafka::ConsumerProperties(options.kafka.brokers, options.group, options.kafka.properties),
-      {options.topics.raw});
+      kafka::ConsumerProperties(options.kafka.brokers, options.group, consumer_properties), {options.topics.raw});
   if (!consumer) return std::unexpected(consumer.error());
   log::Info("processor started", {{"brokers", options.kafka.brokers}, {"topic", options.topics.raw},
-                                  {"group", options.group}});
+                                  {"group", options.group}, {"instance", instance},
+                                  {"delivery", options.exactly_once ? "exactly-once" : "at-least-once"}});
 
   const kafka::Headers event_headers_template = {{std::string(header::kContentType), std::string(kProtobufContentType)}};
   std::string serialized;
-  auto handle = [&](const kafka::Batch& batch) -> Result<BatchOutcome> {
-    int64_t events = 0, dead = 0;
+  // Events and dead letters of one batch, produced; the outcome counts them.
+  auto produce_batch = [&](const kafka::Batch& batch, BatchOutcome* outcome) -> Status {
     for (const kafka::Record& r : batch) {
       ParseOptions parse{.content_type = r.header(header::kContentType),
                          .source = r.header(header::kSource).value_or(""),
@@ -106,26 +139,50 @@ Status RunProcessor(const ProcessorOptions& options, std::stop_token stop, Stage
         if (!record->SerializeToString(&serialized)) {
           Error e{v1::SERIALIZE_FAILED, ErrorKind::kPermanent, "event record did not serialise"};
           sent = (*producer)->Produce(options.topics.dlq, r.key(), r.value(), DeadLetterHeaders(r, "serialize", e, 1));
-          ++dead;
+          ++outcome->dead_lettered;
         } else {
           kafka::Headers h = event_headers_template;
           if (produced_at) h.push_back({std::string(header::kProducedAtUs), std::to_string(produced_at)});
           sent = (*producer)->Produce(options.topics.events, record->id(), serialized, h);
-          ++events;
+          ++outcome->records_out;
         }
       } else {
         log::Debug("article rejected", {{"code", record.error().code_name()}, {"reason", record.error().reason},
                                         {"offset", std::to_string(r.offset())}});
         sent = (*producer)->Produce(options.topics.dlq, r.key(), r.value(),
                                     DeadLetterHeaders(r, "parse", record.error(), 1));
-        ++dead;
+        ++outcome->dead_lettered;
       }
-      if (!sent) return std::unexpected(sent.error());
+      if (!sent) return sent;
     }
-    if (Status flushed = (*producer)->Flush(std::chrono::seconds(60)); !flushed) return std::unexpected(flushed.error());
-    return BatchOutcome{.records_out = events, .dead_lettered = dead};
+    return {};
   };
-  Status s = RunStageLoop(**consumer, {.stage = "process", .batch_size = options.batch_size, .counters = counters},
+  auto at_least_once = [&](const kafka::Batch& batch) -> Result<BatchOutcome> {
+    BatchOutcome outcome;
+    if (Status s = produce_batch(batch, &outcome); !s) return std::unexpected(s.error());
+    if (Status s = (*producer)->Flush(std::chrono::seconds(60)); !s) return std::unexpected(s.error());
+    return outcome;
+  };
+  auto exactly_once = [&](const kafka::Batch& batch) -> Result<BatchOutcome> {
+    BatchOutcome outcome;
+    Status s = (*producer)->BeginTransaction();
+    if (s) s = produce_batch(batch, &outcome);
+    if (s) s = (*producer)->SendOffsetsToTransaction(batch, **consumer, std::chrono::seconds(30));
+    if (s) s = (*producer)->CommitTransaction(std::chrono::seconds(60));
+    if (s) return outcome;
+    if (s.error().kind == ErrorKind::kFatal) return std::unexpected(s.error());
+    // Abort, and let the loop rewind to the batch's first offsets and redo it.
+    if (Status aborted = (*producer)->AbortTransaction(std::chrono::seconds(30)); !aborted) {
+      if (aborted.error().kind == ErrorKind::kFatal) return std::unexpected(aborted.error());
+    }
+    Error e = s.error();
+    e.kind = ErrorKind::kAbortTransaction;
+    return std::unexpected(e);
+  };
+  BatchHandler handle = options.exactly_once ? BatchHandler(exactly_once) : BatchHandler(at_least_once);
+  Status s = RunStageLoop(**consumer,
+                          {.stage = "process", .batch_size = options.batch_size, .counters = counters,
+                           .commit_offsets = !options.exactly_once},
                           handle, stop);
   log::Info("processor stopped", {{"delivered", std::to_string((*producer)->delivered())}});
   return s;

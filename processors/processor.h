@@ -5,10 +5,16 @@
 //   ProcessorOptions options;              // brokers, topics, group, limits
 //   Status s = RunProcessor(options, stop_token, &counters);
 //
-// Delivery: at least once. A batch's offsets are committed only after every
-// event and dead letter of the batch is acknowledged by the broker; the events
-// are keyed and idempotent by id, so a replayed batch does not change what the
-// sinks hold.
+// Delivery, --delivery:
+//   exactly-once (default): each batch's events, dead letters and consumed
+//     offsets are written in one Kafka transaction; a read_committed subscriber
+//     sees each article's record once, across crashes and rebalances. The
+//     transactional.id is derived from --instance-id, so a restarted instance
+//     fences its predecessor; run one process per instance id.
+//   at-least-once: no transactions; offsets are committed after every event and
+//     dead letter of the batch is acknowledged. A crash replays the batch: the
+//     events are keyed by article id, so sinks that upsert (the store) absorb it,
+//     but subscribers may see duplicates. Cheaper per batch.
 // Failure: bad input never stops it (each bad record goes to the DLQ with the
 // reason); a fatal Kafka error returns an Error.
 #pragma once
@@ -34,6 +40,9 @@ struct ProcessorOptions {
   size_t batch_size = 500;
   size_t max_article_bytes = 1 << 20;
   KnowledgeSources knowledge;
+  bool exactly_once = true;
+  // Names this instance: its static group membership and transactional.id. Default: the host name.
+  std::string instance_id;
 };
 
 void AddProcessorOptions(CLI::App* app, ProcessorOptions* options);

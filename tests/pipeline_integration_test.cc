@@ -119,10 +119,11 @@ class PipelineTest : public ::testing::Test {
     a.group = "alert-" + topics_.raw;
     a.rules_path = "samples/alert-rules.yaml";
     a.webhook = webhook_.url();
-    stages_.emplace_back([this, p] { EXPECT_TRUE(RunProcessor(p, stop_.get_token(), &processed_)); });
-    stages_.emplace_back([this, s] { EXPECT_TRUE(RunStore(s, stop_.get_token(), &stored_)); });
-    stages_.emplace_back([this, a] {
-      EXPECT_TRUE(RunAlert(a, stop_.get_token(), &alerted_, [this](const v1::Alert& alert) {
+    auto expect_ok = [](const Status& s) { EXPECT_TRUE(s) << s.error().reason; };
+    stages_.emplace_back([=, this] { expect_ok(RunProcessor(p, stop_.get_token(), &processed_)); });
+    stages_.emplace_back([=, this] { expect_ok(RunStore(s, stop_.get_token(), &stored_)); });
+    stages_.emplace_back([=, this] {
+      expect_ok(RunAlert(a, stop_.get_token(), &alerted_, [this](const v1::Alert& alert) {
         std::lock_guard lock(alerts_mutex_);
         alerts_.push_back(alert);
       }));
