@@ -22,67 +22,20 @@
 #include "processors/processor.h"
 #include "producers/produce.h"
 #include "tests/http_sink.h"
+#include "tests/kafka_test_support.h"
 
 namespace herald {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::Brokers;
+using testing::ReadRecord;
+using testing::ReadTopic;
+using testing::WaitFor;
 using ::testing::Contains;
 using ::testing::Property;
 
 constexpr const char* kSeed = "../shared/corpus/seed/us-china-defence-talks.txt";
-
-std::string Brokers() {
-  const char* dir = std::getenv("HERALD_TEST_KAFKA_DIR");
-  if (!dir) return "";
-  std::ifstream in(std::string(dir) + "/bootstrap");
-  std::string line;
-  std::getline(in, line);
-  return line;
-}
-
-// Waits for cond, up to a generous bound so that a broken pipeline fails instead of hanging.
-bool WaitFor(const std::function<bool()>& cond, std::chrono::seconds bound = std::chrono::seconds(90)) {
-  auto deadline = std::chrono::steady_clock::now() + bound;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (cond()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return cond();
-}
-
-// A record read back from a topic, copied out: librdkafka's messages must not outlive their consumer.
-struct ReadRecord {
-  std::string key, value;
-  kafka::Headers headers;
-  std::optional<std::string> header(std::string_view name) const {
-    for (const auto& h : headers) {
-      if (h.key == name) return h.value;
-    }
-    return std::nullopt;
-  }
-};
-
-// Every record on a topic, read from the beginning by a fresh group, until `expected` arrive.
-std::vector<ReadRecord> ReadTopic(const std::string& brokers, const std::string& topic, size_t expected) {
-  auto consumer = kafka::Consumer::Create(
-      kafka::ConsumerProperties(brokers, "reader-" + topic + "-" + std::to_string(::getpid())), {topic});
-  EXPECT_TRUE(consumer);
-  std::vector<ReadRecord> all;
-  auto take = [&](std::chrono::milliseconds wait) {
-    auto batch = (*consumer)->Poll(500, wait);
-    if (!batch) return;
-    for (const kafka::Record& r : *batch) all.push_back({std::string(r.key()), std::string(r.value()), r.headers()});
-  };
-  WaitFor([&] {
-    take(std::chrono::milliseconds(200));
-    return all.size() >= expected;
-  }, std::chrono::seconds(30));
-  // Anything beyond `expected` (a duplicate) would arrive in the next moments.
-  take(std::chrono::milliseconds(1000));
-  (*consumer)->Close();
-  return all;
-}
 
 class PipelineTest : public ::testing::Test {
  protected:

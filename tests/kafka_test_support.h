@@ -1,0 +1,137 @@
+// kafka_test_support.h: what the integration and fault tests share: the local
+// broker's address, bounded waiting, reading a topic back, and herald daemons
+// run as child processes that can be killed.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fcntl.h>
+#include <fstream>
+#include <functional>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/kafka.h"
+
+extern char** environ;
+
+namespace herald::testing {
+
+// The bootstrap address of the broker ctest's "kafka" fixture started, or "".
+inline std::string Brokers() {
+  const char* dir = std::getenv("HERALD_TEST_KAFKA_DIR");
+  if (!dir) return "";
+  std::ifstream in(std::string(dir) + "/bootstrap");
+  std::string line;
+  std::getline(in, line);
+  return line;
+}
+
+// Waits for cond, up to a generous bound so that a broken pipeline fails instead of hanging.
+inline bool WaitFor(const std::function<bool()>& cond, std::chrono::seconds bound = std::chrono::seconds(90)) {
+  auto deadline = std::chrono::steady_clock::now() + bound;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (cond()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return cond();
+}
+
+// A record read back from a topic, copied out: librdkafka's messages must not outlive their consumer.
+struct ReadRecord {
+  std::string key, value;
+  kafka::Headers headers;
+  std::optional<std::string> header(std::string_view name) const {
+    for (const auto& h : headers) {
+      if (h.key == name) return h.value;
+    }
+    return std::nullopt;
+  }
+};
+
+// Every record on a topic, read_committed from the beginning by a fresh group,
+// until `expected` arrive (or `bound` passes), then a moment more for extras.
+inline std::vector<ReadRecord> ReadTopic(const std::string& brokers, const std::string& topic, size_t expected,
+                                         std::chrono::seconds bound = std::chrono::seconds(30)) {
+  static int readers = 0;
+  auto consumer = kafka::Consumer::Create(
+      kafka::ConsumerProperties(brokers, "reader-" + topic + "-" + std::to_string(::getpid()) + "-" +
+                                             std::to_string(++readers)),
+      {topic});
+  EXPECT_TRUE(consumer);
+  std::vector<ReadRecord> all;
+  auto take = [&](std::chrono::milliseconds wait) {
+    auto batch = (*consumer)->Poll(5000, wait);
+    if (!batch) return;
+    for (const kafka::Record& r : *batch) all.push_back({std::string(r.key()), std::string(r.value()), r.headers()});
+  };
+  WaitFor([&] {
+    take(std::chrono::milliseconds(200));
+    return all.size() >= expected;
+  }, bound);
+  take(std::chrono::milliseconds(2000));
+  (*consumer)->Close();
+  return all;
+}
+
+// A herald daemon in a child process, its stderr in a log file.
+class Daemon {
+ public:
+  Daemon(std::vector<std::string> args, std::string log_path) : args_(std::move(args)), log_(std::move(log_path)) {
+    Start();
+  }
+  ~Daemon() {
+    if (pid_ > 0) Kill9();
+  }
+  Daemon(const Daemon&) = delete;
+  Daemon& operator=(const Daemon&) = delete;
+
+  void Start() {
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 2, log_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    std::vector<char*> argv;
+    for (std::string& a : args_) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    int rc = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    EXPECT_EQ(rc, 0) << "cannot start " << args_[0];
+  }
+  // kill -9, and wait for the process to be gone.
+  void Kill9() {
+    ::kill(pid_, SIGKILL);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    pid_ = -1;
+  }
+  // SIGTERM; the exit status (-1 if it did not exit by itself within the bound).
+  int Terminate(std::chrono::seconds bound = std::chrono::seconds(60)) {
+    ::kill(pid_, SIGTERM);
+    auto deadline = std::chrono::steady_clock::now() + bound;
+    int status = 0;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    Kill9();
+    return -1;
+  }
+
+ private:
+  std::vector<std::string> args_;
+  std::string log_;
+  pid_t pid_ = -1;
+};
+
+}  // namespace herald::testing
