@@ -5,6 +5,7 @@
 
 #include "apps/demo.h"
 #include "consumers/alert.h"
+#include "consumers/dead_letters.h"
 #include "consumers/store.h"
 #include "core/log.h"
 #include "core/stop.h"
@@ -45,6 +46,8 @@ int main(int argc, char** argv) {
   herald::ExtractOptions extract;
   herald::AddExtractOptions(app.add_subcommand("extract", "Extract event records offline, as NDJSON on stdout"),
                             &extract);
+  herald::DeadLetterOptions dlq;
+  herald::AddDeadLetterCommands(app.add_subcommand("dlq", "List or replay dead letters"), &dlq);
   herald::EvalOptions eval;
   herald::AddEvalOptions(app.add_subcommand("eval", "Score extraction against the labelled data in ../shared"), &eval);
   herald::DemoOptions demo;
@@ -62,6 +65,13 @@ int main(int argc, char** argv) {
   if (name == "extract") return herald::RunExtract(extract);
   if (name == "demo") return herald::RunDemo(demo);
   if (name == "eval") return herald::RunEval(eval);
+  if (name == "dlq") {
+    if (command->got_subcommand("list")) return ExitStatus(herald::ListDeadLetters(dlq, std::cout), "dlq list");
+    auto replayed = herald::ReplayDeadLetters(dlq);
+    if (!replayed) return ExitStatus(std::unexpected(replayed.error()), "dlq replay");
+    std::cout << "replayed " << replayed->replayed << " dead letters; " << replayed->skipped << " skipped\n";
+    return 0;
+  }
   if (name == "produce") {
     auto summary = herald::RunProduce(produce);
     if (!summary) return ExitStatus(std::unexpected(summary.error()), "produce");

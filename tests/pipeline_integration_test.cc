@@ -10,9 +10,11 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "consumers/alert.h"
+#include "consumers/dead_letters.h"
 #include "consumers/sqlite_store.h"
 #include "consumers/store.h"
 #include "core/article_source.h"
@@ -224,6 +226,26 @@ TEST_F(PipelineTest, MalformedAndEmptyArticlesAreDeadLetteredWithReasons) {
   std::set<std::string> ids;
   for (const auto& r : Stored()) ids.insert(r.id());
   EXPECT_EQ(ids, (std::set<std::string>{"good-1", "good-2", "good-3"}));
+
+  // herald dlq: list both, replay only the empty article; the processor dead-letters it again.
+  DeadLetterOptions dlq{.kafka = {.brokers = brokers_}, .topics = topics_, .replay_group = "replay-" + topics_.dlq};
+  std::ostringstream listed;
+  ASSERT_TRUE(ListDeadLetters(dlq, listed));
+  EXPECT_THAT(listed.str(), ::testing::HasSubstr("bad-json  parse  MALFORMED_JSON"));
+  EXPECT_THAT(listed.str(), ::testing::HasSubstr("empty  parse  EMPTY_ARTICLE  article is empty"));
+  dlq.filter_code = "EMPTY_ARTICLE";
+  auto replayed = ReplayDeadLetters(dlq);
+  ASSERT_TRUE(replayed) << replayed.error().reason;
+  EXPECT_EQ(replayed->replayed, 1);
+  EXPECT_EQ(replayed->skipped, 1);
+  ASSERT_TRUE(WaitFor([&] { return processed_.dead_lettered >= 3; }));
+  std::vector<ReadRecord> again = ReadTopic(brokers_, topics_.dlq, 3);
+  ASSERT_EQ(again.size(), 3u);
+  EXPECT_EQ(again.back().key, "empty");
+  EXPECT_TRUE(again.back().header("herald-replayed-from").has_value()) << "the replayed record says where it came from";
+  auto second = ReplayDeadLetters(dlq);
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->replayed, 1) << "only the dead letter written since the last replay";
 }
 
 }  // namespace

@@ -1,0 +1,145 @@
+#include "consumers/dead_letters.h"
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <map>
+
+#include "core/kafka.h"
+#include "core/record_format.h"
+
+namespace herald {
+namespace {
+
+// Polls until `idle` passes with nothing new; calls fn for each record.
+template <typename Fn>
+Status Drain(kafka::Consumer& consumer, std::chrono::milliseconds idle, Fn fn) {
+  auto last = std::chrono::steady_clock::now();
+  while (std::chrono::steady_clock::now() - last < idle) {
+    auto batch = consumer.Poll(500, std::chrono::milliseconds(200));
+    if (!batch) return std::unexpected(batch.error());
+    if (batch->empty()) continue;
+    last = std::chrono::steady_clock::now();
+    if (Status s = fn(*batch); !s) return s;
+  }
+  return {};
+}
+
+bool Matches(const DeadLetterOptions& o, const kafka::Record& r) {
+  auto is = [&](std::string_view header_name, const std::string& wanted) {
+    return wanted.empty() || r.header(header_name).value_or("") == wanted;
+  };
+  return is(header::kDlqStage, o.filter_stage) && is(header::kDlqErrorCode, o.filter_code) &&
+         (o.filter_key.empty() || r.key() == o.filter_key);
+}
+
+std::string JsonString(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out.push_back('\\');
+    if (static_cast<unsigned char>(c) < 0x20) {
+      out += c == '\n' ? "\\n" : " ";
+      continue;
+    }
+    out.push_back(c);
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+void AddDeadLetterCommands(CLI::App* dlq, DeadLetterOptions* o) {
+  dlq->require_subcommand(1);
+  for (CLI::App* cmd : {dlq->add_subcommand("list", "Print the dead letters"),
+                        dlq->add_subcommand("replay", "Send dead letters back to their source topics")}) {
+    AddKafkaOptions(cmd, &o->kafka);
+    AddTopicOptions(cmd, &o->topics);
+    cmd->add_option("--stage", o->filter_stage, "Only dead letters from this stage (parse, store, alert, ...)");
+    cmd->add_option("--code", o->filter_code, "Only dead letters with this error code, e.g. MALFORMED_JSON");
+    cmd->add_option("--key", o->filter_key, "Only the dead letter with this key");
+  }
+  CLI::App* list = dlq->get_subcommand("list");
+  list->add_flag("--json", o->json, "One JSON object per line");
+  list->add_option("--limit", o->limit, "At most this many (0: all)")->capture_default_str();
+  dlq->get_subcommand("replay")
+      ->add_option("--group", o->replay_group, "Consumer group that remembers what was replayed")
+      ->capture_default_str();
+}
+
+Status ListDeadLetters(const DeadLetterOptions& o, std::ostream& out) {
+  auto consumer = kafka::Consumer::Create(
+      kafka::ConsumerProperties(o.kafka.brokers, "herald-dlq-list-" + std::to_string(::getpid()), o.kafka.properties),
+      {o.topics.dlq});
+  if (!consumer) return std::unexpected(consumer.error());
+  size_t shown = 0;
+  Status s = Drain(**consumer, std::chrono::seconds(3), [&](kafka::Batch& batch) -> Status {
+    for (const kafka::Record& r : batch) {
+      if (!Matches(o, r) || (o.limit && shown >= o.limit)) continue;
+      ++shown;
+      auto h = [&](std::string_view name) { return std::string(r.header(name).value_or("")); };
+      if (o.json) {
+        out << "{\"partition\":" << r.partition() << ",\"offset\":" << r.offset() << ",\"key\":" << JsonString(r.key())
+            << ",\"stage\":" << JsonString(h(header::kDlqStage)) << ",\"code\":" << JsonString(h(header::kDlqErrorCode))
+            << ",\"reason\":" << JsonString(h(header::kDlqReason)) << ",\"source_topic\":" << JsonString(h(header::kDlqTopic))
+            << ",\"source_partition\":" << JsonString(h(header::kDlqPartition))
+            << ",\"source_offset\":" << JsonString(h(header::kDlqOffset)) << ",\"at\":" << JsonString(h(header::kDlqAt))
+            << ",\"bytes\":" << r.value().size() << "}\n";
+      } else {
+        out << r.partition() << "/" << r.offset() << "  " << r.key() << "  " << h(header::kDlqStage) << "  "
+            << h(header::kDlqErrorCode) << "  " << h(header::kDlqReason) << "  (from " << h(header::kDlqTopic) << "/"
+            << h(header::kDlqPartition) << "/" << h(header::kDlqOffset) << " at " << h(header::kDlqAt) << ")\n";
+      }
+    }
+    return {};
+  });
+  (*consumer)->Close();
+  return s;
+}
+
+Result<ReplaySummary> ReplayDeadLetters(const DeadLetterOptions& o) {
+  auto producer = kafka::Producer::Create(kafka::ProducerProperties(o.kafka.brokers, o.kafka.properties));
+  if (!producer) return std::unexpected(producer.error());
+  auto consumer = kafka::Consumer::Create(kafka::ConsumerProperties(o.kafka.brokers, o.replay_group, o.kafka.properties),
+                                          {o.topics.dlq});
+  if (!consumer) return std::unexpected(consumer.error());
+  ReplaySummary summary;
+  // What each partition held when the replay first saw it: dead letters that
+  // arrive later (replayed ones failing again among them) wait for the next
+  // replay, so a replay always ends.
+  std::map<int32_t, int64_t> end_at_start;
+  Status s = Drain(**consumer, std::chrono::seconds(3), [&](kafka::Batch& batch) -> Status {
+    kafka::Batch done;
+    for (kafka::Record& r : batch) {
+      auto [it, first_sight] = end_at_start.try_emplace(r.partition(), 0);
+      if (first_sight) {
+        int64_t low = 0, high = 0;
+        (*consumer)->native()->query_watermark_offsets(o.topics.dlq, r.partition(), &low, &high, 5000);
+        it->second = high;
+      }
+      if (r.offset() >= it->second) continue;
+      auto source = r.header(header::kDlqTopic);
+      if (!Matches(o, r) || !source || source->empty()) {
+        ++summary.skipped;
+        done.push_back(std::move(r));
+        continue;
+      }
+      kafka::Headers headers;
+      for (kafka::Header& h : r.headers()) {
+        if (!h.key.starts_with("herald-dlq-")) headers.push_back(std::move(h));
+      }
+      headers.push_back({"herald-replayed-from", o.topics.dlq + "/" + std::to_string(r.partition()) + "/" +
+                                                     std::to_string(r.offset())});
+      if (Status p = (*producer)->Produce(*source, r.key(), r.value(), headers); !p) return p;
+      ++summary.replayed;
+      done.push_back(std::move(r));
+    }
+    // Delivered before committed: a replay interrupted here sends again, never loses.
+    if (Status f = (*producer)->Flush(std::chrono::seconds(60)); !f) return f;
+    return (*consumer)->Commit(done);
+  });
+  (*consumer)->Close();
+  if (!s) return std::unexpected(s.error());
+  return summary;
+}
+
+}  // namespace herald
