@@ -137,7 +137,10 @@ int RunDemo(const DemoOptions& options) {
               mock ? "in-process mock cluster" : "external cluster", samples.c_str());
 
   std::error_code ec;
-  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(options.sqlite_path + suffix, ec);
+  const std::string alert_state = options.sqlite_path + ".alert-state";
+  for (const std::string& file : {options.sqlite_path, alert_state}) {
+    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(file + suffix, ec);
+  }
   std::string run = std::to_string(getpid());
   StageCounters processed, stored, alerted;
   std::vector<v1::Alert> alerts;
@@ -164,6 +167,7 @@ int RunDemo(const DemoOptions& options) {
   al.kafka.brokers = brokers;
   al.group = "herald-demo-alert-" + run;
   al.rules_path = rules;
+  al.state_path = alert_state;
 
   ProduceSummary produced;
   {

@@ -10,6 +10,7 @@
 #include <unordered_set>
 
 #include "consumers/alert_rules.h"
+#include "consumers/alert_state.h"
 #include "consumers/event_input.h"
 #include "core/clock.h"
 #include "core/log.h"
@@ -66,59 +67,80 @@ void AddAlertOptions(CLI::App* app, AlertOptions* o) {
       ->capture_default_str()
       ->check(CLI::Range(1, 20));
   app->add_option("--batch-size", o->batch_size, "Records per poll and commit")->capture_default_str();
+  app->add_option("--state", o->state_path, "SQLite file remembering fired alerts and failed webhooks")
+      ->capture_default_str();
+  app->add_option("--instance-id", o->instance_id,
+                  "This instance's name: static group membership and transactional.id (default: host name)");
 }
 
 Status RunAlert(const AlertOptions& options, std::stop_token stop, StageCounters* counters,
                 const std::function<void(const v1::Alert&)>& on_alert) {
   auto rules = AlertRules::LoadFile(options.rules_path);
   if (!rules) return std::unexpected(rules.error());
-  auto producer = kafka::Producer::Create(kafka::ProducerProperties(options.kafka.brokers, options.kafka.properties));
+  auto state = AlertState::Open(options.state_path);
+  if (!state) return std::unexpected(state.error());
+  TransactionalIdentity identity = MakeTransactionalIdentity("alert", options.group, options.instance_id);
+  kafka::Properties producer_properties = options.kafka.properties;
+  producer_properties.insert(producer_properties.end(), identity.producer.begin(), identity.producer.end());
+  kafka::Properties consumer_properties = options.kafka.properties;
+  consumer_properties.insert(consumer_properties.end(), identity.consumer.begin(), identity.consumer.end());
+  auto producer = kafka::Producer::Create(kafka::ProducerProperties(options.kafka.brokers, producer_properties));
   if (!producer) return std::unexpected(producer.error());
+  if (Status init = InitTransactions(**producer, stop); !init) return init;
   auto consumer = kafka::Consumer::Create(
-      kafka::ConsumerProperties(options.kafka.brokers, options.group, options.kafka.properties),
-      {options.topics.events});
+      kafka::ConsumerProperties(options.kafka.brokers, options.group, consumer_properties), {options.topics.events});
   if (!consumer) return std::unexpected(consumer.error());
   log::Info("alert started", {{"topic", options.topics.events}, {"rules", std::to_string(rules->rules().size())},
-                              {"group", options.group}});
+                              {"group", options.group}, {"state", options.state_path},
+                              {"remembered", std::to_string((*state)->fired_count())}});
 
-  std::unordered_set<std::string> fired;
   google::protobuf::util::JsonPrintOptions json_options;
   json_options.preserve_proto_field_names = true;
   v1::EventRecord record;
   auto handle = [&](const kafka::Batch& batch) -> Result<BatchOutcome> {
     std::vector<v1::Alert> alerts;
-    std::unordered_set<std::string> in_batch;  // the same article twice in one batch fires once
-    BatchOutcome outcome;
-    for (const kafka::Record& r : batch) {
-      auto decoded = DecodeOrDeadLetter(r, **producer, options.topics.dlq, "alert", &record);
-      if (!decoded) return std::unexpected(decoded.error());
-      if (!*decoded) {
-        ++outcome.dead_lettered;
-        continue;
-      }
-      for (RuleMatch& m : rules->Evaluate(record)) {
-        v1::Alert a;
-        a.set_id(m.rule->name + "/" + record.id());
-        if (fired.count(a.id()) || !in_batch.insert(a.id()).second) continue;
-        a.set_rule(m.rule->name);
-        a.set_severity(m.rule->severity);
-        a.set_article_id(record.id());
-        a.set_title(record.article().title());
-        a.set_url(record.article().url());
-        for (auto& reason : m.reasons) a.add_reasons(std::move(reason));
-        a.set_fired_at(NowRfc3339());
-        std::string bytes = a.SerializeAsString();
-        if (Status s = (*producer)->Produce(options.topics.alerts, a.id(), bytes,
-                                            {{std::string(header::kContentType), std::string(kProtobufContentType)}});
-            !s) {
-          return std::unexpected(s.error());
+    auto outcome = TransactBatch(**producer, **consumer, batch, [&]() -> Result<BatchOutcome> {
+      alerts.clear();
+      std::unordered_set<std::string> in_batch;  // the same article twice in one batch fires once
+      BatchOutcome o;
+      for (const kafka::Record& r : batch) {
+        auto decoded = DecodeOrDeadLetter(r, **producer, options.topics.dlq, "alert", &record);
+        if (!decoded) return std::unexpected(decoded.error());
+        if (!*decoded) {
+          ++o.dead_lettered;
+          continue;
         }
-        alerts.push_back(std::move(a));
+        for (RuleMatch& m : rules->Evaluate(record)) {
+          v1::Alert a;
+          a.set_id(m.rule->name + "/" + record.id());
+          if ((*state)->Fired(a.id()) || !in_batch.insert(a.id()).second) continue;
+          a.set_rule(m.rule->name);
+          a.set_severity(m.rule->severity);
+          a.set_article_id(record.id());
+          a.set_title(record.article().title());
+          a.set_url(record.article().url());
+          for (auto& reason : m.reasons) a.add_reasons(std::move(reason));
+          a.set_fired_at(NowRfc3339());
+          std::string bytes = a.SerializeAsString();
+          if (Status s = (*producer)->Produce(options.topics.alerts, a.id(), bytes,
+                                              {{std::string(header::kContentType), std::string(kProtobufContentType)}});
+              !s) {
+            return std::unexpected(s.error());
+          }
+          alerts.push_back(std::move(a));
+        }
       }
+      o.records_out = static_cast<int64_t>(alerts.size());
+      return o;
+    });
+    if (!outcome) return outcome;
+    std::vector<std::string> ids;
+    for (const v1::Alert& a : alerts) ids.push_back(a.id());
+    if (Status s = (*state)->RecordFired(ids); !s) {
+      // The alerts are committed on the topic; only the memory of them is late.
+      log::Warn("could not record fired alerts", {{"reason", s.error().reason}});
     }
-    if (Status s = (*producer)->Flush(std::chrono::seconds(60)); !s) return std::unexpected(s.error());
     for (const v1::Alert& a : alerts) {
-      fired.insert(a.id());
       std::cout << FormatAlertLine(a) << std::endl;
       if (on_alert) on_alert(a);
       const AlertRule* rule = nullptr;
@@ -130,16 +152,18 @@ Status RunAlert(const AlertOptions& options, std::stop_token stop, StageCounters
       std::string json;
       (void)google::protobuf::util::MessageToJsonString(a, &json, json_options);
       if (Status s = PostWebhook(url, json, options.webhook_attempts); !s) {
-        log::Error("webhook delivery failed; the alert stays on the alerts topic",
+        log::Error("webhook delivery failed; recorded, and the alert stays on the alerts topic",
                    {{"alert", a.id()}, {"reason", s.error().reason}});
+        (void)(*state)->RecordWebhookFailure(a.id(), url, s.error().reason);
       }
     }
-    outcome.records_out = static_cast<int64_t>(alerts.size());
     return outcome;
   };
-  Status s = RunStageLoop(**consumer, {.stage = "alert", .batch_size = options.batch_size, .counters = counters},
+  Status s = RunStageLoop(**consumer,
+                          {.stage = "alert", .batch_size = options.batch_size, .counters = counters,
+                           .commit_offsets = false},
                           handle, stop);
-  log::Info("alert stopped", {{"fired", std::to_string(fired.size())}});
+  log::Info("alert stopped", {{"remembered", std::to_string((*state)->fired_count())}});
   return s;
 }
 

@@ -3,11 +3,15 @@
 // for each match, writes an Alert to the alerts topic, a line to stdout, and a
 // JSON POST to the rule's (or the default) webhook.
 //
-// A rule fires at most once per article: alerts are keyed "<rule>/<article id>"
-// and the daemon remembers what it fired. Offsets are committed only after the
-// batch's alerts are acknowledged by the broker.
-// Failure: a webhook that fails after retries is logged and counted; the alerts
-// topic stays the source of truth. A fatal Kafka error returns an Error.
+// A rule fires at most once per article, across restarts: each batch's alerts
+// and its consumed offsets go in one Kafka transaction (so a crash never
+// re-fires a committed batch), and the ids of fired alerts ("<rule>/<article
+// id>") are kept in the state file (so an article produced or replayed again
+// later does not fire again). stdout lines and webhooks follow the commit.
+// Failure: a webhook that still fails after its retries (exponential backoff
+// with jitter) is recorded in the state file's webhook_failures table and
+// logged; the alerts topic stays the source of truth. A fatal Kafka error
+// returns an Error.
 #pragma once
 
 #include <functional>
@@ -34,6 +38,10 @@ struct AlertOptions {
   std::string webhook;
   int webhook_attempts = 3;
   size_t batch_size = 500;
+  // SQLite file remembering fired alerts and failed webhook deliveries.
+  std::string state_path = "herald-alert-state.db";
+  // Names this instance: static group membership and transactional.id (default: host name).
+  std::string instance_id;
 };
 
 void AddAlertOptions(CLI::App* app, AlertOptions* options);

@@ -5,6 +5,8 @@
 #include <mutex>
 #include <thread>
 
+#include <unistd.h>
+
 #include "core/log.h"
 
 namespace herald {
@@ -68,6 +70,52 @@ Status RunStageLoop(kafka::Consumer& consumer, const StageLoopOptions& options, 
   Status s = Loop(consumer, options, handle, stop);
   consumer.Close();
   return s;
+}
+
+Result<BatchOutcome> TransactBatch(kafka::Producer& producer, kafka::Consumer& consumer, const kafka::Batch& batch,
+                                   const std::function<Result<BatchOutcome>()>& produce) {
+  Result<BatchOutcome> outcome = BatchOutcome{};
+  Status s = producer.BeginTransaction();
+  if (s) {
+    outcome = produce();
+    if (!outcome) s = std::unexpected(outcome.error());
+  }
+  if (s) s = producer.SendOffsetsToTransaction(batch, consumer, std::chrono::seconds(30));
+  if (s) s = producer.CommitTransaction(std::chrono::seconds(60));
+  if (s) return outcome;
+  if (s.error().kind == ErrorKind::kFatal) return std::unexpected(s.error());
+  if (Status aborted = producer.AbortTransaction(std::chrono::seconds(30)); !aborted) {
+    if (aborted.error().kind == ErrorKind::kFatal) return std::unexpected(aborted.error());
+  }
+  Error e = s.error();
+  e.kind = ErrorKind::kAbortTransaction;
+  return std::unexpected(e);
+}
+
+Status InitTransactions(kafka::Producer& producer, std::stop_token stop) {
+  Status init;
+  for (int attempt = 0; attempt < 10 && !stop.stop_requested(); ++attempt) {
+    init = producer.InitTransactions(std::chrono::seconds(30));
+    if (init || init.error().kind != ErrorKind::kRetriable) break;
+  }
+  return init;
+}
+
+TransactionalIdentity MakeTransactionalIdentity(std::string_view stage, std::string_view group, std::string instance) {
+  if (instance.empty()) {
+    char host[256] = {};
+    gethostname(host, sizeof host - 1);
+    instance = host;
+  }
+  TransactionalIdentity id;
+  id.producer = {{"transactional.id", "herald-" + std::string(stage) + "." + std::string(group) + "." + instance},
+                 {"transaction.timeout.ms", "60000"},
+                 // librdkafka requires message.timeout.ms <= transaction.timeout.ms.
+                 {"message.timeout.ms", "60000"}};
+  // Static membership: a restarted instance takes its partitions back at once.
+  id.consumer = {{"group.instance.id", instance}};
+  id.instance = std::move(instance);
+  return id;
 }
 
 }  // namespace herald

@@ -51,4 +51,24 @@ using BatchHandler = std::function<Result<BatchOutcome>(const kafka::Batch&)>;
 Status RunStageLoop(kafka::Consumer& consumer, const StageLoopOptions& options, const BatchHandler& handle,
                     std::stop_token stop);
 
+// Runs `produce` inside one Kafka transaction together with the batch's
+// consumed offsets: begin, produce, send offsets, commit. On failure the
+// transaction is aborted and the error comes back as kAbortTransaction (the
+// loop rewinds and redoes the batch), or kFatal when the producer cannot go on.
+Result<BatchOutcome> TransactBatch(kafka::Producer& producer, kafka::Consumer& consumer, const kafka::Batch& batch,
+                                   const std::function<Result<BatchOutcome>()>& produce);
+
+// The transactional.id and group.instance.id properties of an exactly-once stage
+// instance: "herald-<stage>.<group>.<instance>", instance defaulting to the host name.
+struct TransactionalIdentity {
+  std::string instance;
+  kafka::Properties producer, consumer;
+};
+TransactionalIdentity MakeTransactionalIdentity(std::string_view stage, std::string_view group,
+                                                std::string instance);
+
+// init_transactions, retried while the coordinator is not ready; fences any
+// earlier producer with the same transactional.id.
+Status InitTransactions(kafka::Producer& producer, std::stop_token stop);
+
 }  // namespace herald

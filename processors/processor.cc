@@ -6,7 +6,6 @@
 #include <cstdio>
 #include <iostream>
 
-#include <unistd.h>
 
 #include "core/article_source.h"
 #include "core/clock.h"
@@ -81,32 +80,18 @@ Status RunProcessor(const ProcessorOptions& options, std::stop_token stop, Stage
   if (!kb) return std::unexpected(kb.error());
   Extractor extractor(*kb);
 
-  std::string instance = options.instance_id;
-  if (instance.empty()) {
-    char host[256] = {};
-    gethostname(host, sizeof host - 1);
-    instance = host;
-  }
+  TransactionalIdentity identity = MakeTransactionalIdentity("processor", options.group, options.instance_id);
+  const std::string& instance = identity.instance;
   kafka::Properties producer_properties = options.kafka.properties;
   kafka::Properties consumer_properties = options.kafka.properties;
   if (options.exactly_once) {
-    producer_properties.emplace_back("transactional.id", "herald-processor." + options.group + "." + instance);
-    producer_properties.emplace_back("transaction.timeout.ms", "60000");
-    // librdkafka requires message.timeout.ms <= transaction.timeout.ms.
-    producer_properties.emplace_back("message.timeout.ms", "60000");
-    // Static membership: a restarted instance takes its partitions back at once.
-    consumer_properties.emplace_back("group.instance.id", instance);
+    producer_properties.insert(producer_properties.end(), identity.producer.begin(), identity.producer.end());
+    consumer_properties.insert(consumer_properties.end(), identity.consumer.begin(), identity.consumer.end());
   }
   auto producer = kafka::Producer::Create(kafka::ProducerProperties(options.kafka.brokers, producer_properties));
   if (!producer) return std::unexpected(producer.error());
   if (options.exactly_once) {
-    // Retriable until the coordinator is ready; fences any predecessor with the same id.
-    Status init;
-    for (int attempt = 0; attempt < 10 && !stop.stop_requested(); ++attempt) {
-      init = (*producer)->InitTransactions(std::chrono::seconds(30));
-      if (init || init.error().kind != ErrorKind::kRetriable) break;
-    }
-    if (!init) return init;
+    if (Status init = InitTransactions(**producer, stop); !init) return init;
   }
   auto consumer = kafka::Consumer::Create(
       kafka::ConsumerProperties(options.kafka.brokers, options.group, consumer_properties), {options.topics.raw});
@@ -164,20 +149,11 @@ Status RunProcessor(const ProcessorOptions& options, std::stop_token stop, Stage
     return outcome;
   };
   auto exactly_once = [&](const kafka::Batch& batch) -> Result<BatchOutcome> {
-    BatchOutcome outcome;
-    Status s = (*producer)->BeginTransaction();
-    if (s) s = produce_batch(batch, &outcome);
-    if (s) s = (*producer)->SendOffsetsToTransaction(batch, **consumer, std::chrono::seconds(30));
-    if (s) s = (*producer)->CommitTransaction(std::chrono::seconds(60));
-    if (s) return outcome;
-    if (s.error().kind == ErrorKind::kFatal) return std::unexpected(s.error());
-    // Abort, and let the loop rewind to the batch's first offsets and redo it.
-    if (Status aborted = (*producer)->AbortTransaction(std::chrono::seconds(30)); !aborted) {
-      if (aborted.error().kind == ErrorKind::kFatal) return std::unexpected(aborted.error());
-    }
-    Error e = s.error();
-    e.kind = ErrorKind::kAbortTransaction;
-    return std::unexpected(e);
+    return TransactBatch(**producer, **consumer, batch, [&]() -> Result<BatchOutcome> {
+      BatchOutcome outcome;
+      if (Status s = produce_batch(batch, &outcome); !s) return std::unexpected(s.error());
+      return outcome;
+    });
   };
   BatchHandler handle = options.exactly_once ? BatchHandler(exactly_once) : BatchHandler(at_least_once);
   Status s = RunStageLoop(**consumer,

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "consumers/alert.h"
+#include "consumers/alert_state.h"
 #include "consumers/dead_letters.h"
 #include "consumers/sqlite_store.h"
 #include "consumers/store.h"
@@ -51,11 +52,14 @@ class PipelineTest : public ::testing::Test {
     ASSERT_TRUE(kafka::EnsureTopics(kafka::ProducerProperties(brokers_),
                                     {topics_.raw, topics_.events, topics_.alerts, topics_.dlq}, 3));
     sqlite_ = (fs::temp_directory_path() / ("herald-it-" + suffix + ".db")).string();
+    alert_state_ = sqlite_ + ".alert-state";
   }
   void TearDown() override {
     stop_.request_stop();
     stages_.clear();  // joins
-    for (const char* s : {"", "-wal", "-shm"}) fs::remove(sqlite_ + s);
+    for (const std::string& file : {sqlite_, alert_state_}) {
+      for (const char* s : {"", "-wal", "-shm"}) fs::remove(file + s);
+    }
   }
 
   void StartStages() {
@@ -74,6 +78,7 @@ class PipelineTest : public ::testing::Test {
     a.group = "alert-" + topics_.raw;
     a.rules_path = "samples/alert-rules.yaml";
     a.webhook = webhook_.url();
+    a.state_path = alert_state_;
     auto expect_ok = [](const Status& s) { EXPECT_TRUE(s) << s.error().reason; };
     stages_.emplace_back([=, this] { expect_ok(RunProcessor(p, stop_.get_token(), &processed_)); });
     stages_.emplace_back([=, this] { expect_ok(RunStore(s, stop_.get_token(), &stored_)); });
@@ -102,7 +107,7 @@ class PipelineTest : public ::testing::Test {
 
   std::string brokers_;
   Topics topics_;
-  std::string sqlite_;
+  std::string sqlite_, alert_state_;
   StageCounters processed_, stored_, alerted_;
   std::mutex alerts_mutex_;
   std::vector<v1::Alert> alerts_;
@@ -246,6 +251,50 @@ TEST_F(PipelineTest, MalformedAndEmptyArticlesAreDeadLetteredWithReasons) {
   auto second = ReplayDeadLetters(dlq);
   ASSERT_TRUE(second);
   EXPECT_EQ(second->replayed, 1) << "only the dead letter written since the last replay";
+}
+
+// A rule never fires twice for one article across restarts, even when the
+// article comes again later; a webhook that keeps failing is recorded.
+TEST_F(PipelineTest, AlertsAreRememberedAcrossRestartsAndWebhookFailuresRecorded) {
+  testing::HttpSink failing(500);
+  AlertOptions a;
+  a.kafka.brokers = brokers_;
+  a.topics = topics_;
+  a.rules_path = "samples/alert-rules.yaml";
+  a.state_path = alert_state_;
+  a.webhook = failing.url();
+  a.webhook_attempts = 2;
+  ProcessorOptions p;
+  p.kafka.brokers = brokers_;
+  p.topics = topics_;
+  p.group = "processor-" + topics_.raw;
+  std::stop_source stop_processor;
+  StageCounters processed;
+  std::jthread processor([&] { EXPECT_TRUE(RunProcessor(p, stop_processor.get_token(), &processed)); });
+
+  auto run_alert_until = [&](const std::string& group, int64_t events_to_see) {
+    a.group = group;
+    StageCounters alerted;
+    std::stop_source stop;
+    std::jthread alert([&] { EXPECT_TRUE(RunAlert(a, stop.get_token(), &alerted)); });
+    EXPECT_TRUE(WaitFor([&] { return alerted.committed >= events_to_see; }));
+    stop.request_stop();
+    alert.join();
+    return alerted.records_out.load();
+  };
+  ASSERT_TRUE(Produce({"samples/us-china-military-hotline.txt"}));
+  ASSERT_TRUE(WaitFor([&] { return processed.committed >= 1; }));
+  EXPECT_EQ(run_alert_until("alert-one-" + topics_.raw, 1), 1);
+  auto state = AlertState::Open(alert_state_);
+  ASSERT_TRUE(state);
+  EXPECT_EQ(*(*state)->WebhookFailureCount(), 1) << "the failed delivery is recorded";
+  EXPECT_EQ(failing.bodies().size(), 2u) << "two attempts";
+
+  // The same article again, and a new group that re-reads the whole events topic.
+  ASSERT_TRUE(Produce({"samples/us-china-military-hotline.txt"}));
+  ASSERT_TRUE(WaitFor([&] { return processed.committed >= 2; }));
+  EXPECT_EQ(run_alert_until("alert-two-" + topics_.raw, 2), 0) << "remembered: no second alert";
+  stop_processor.request_stop();
 }
 
 }  // namespace
