@@ -159,10 +159,18 @@ Status RunAlert(const AlertOptions& options, std::stop_token stop, StageCounters
     }
     return outcome;
   };
+  auto quarantine = [&](const kafka::Batch& batch, const Error& error, int attempts) -> Result<BatchOutcome> {
+    return TransactBatch(**producer, **consumer, batch, [&]() -> Result<BatchOutcome> {
+      if (Status d = DeadLetter(**producer, options.topics.dlq, batch.front(), "alert", error, attempts); !d) {
+        return std::unexpected(d.error());
+      }
+      return BatchOutcome{.dead_lettered = 1};
+    });
+  };
   Status s = RunStageLoop(**consumer,
                           {.stage = "alert", .batch_size = options.batch_size, .counters = counters,
                            .commit_offsets = false},
-                          handle, stop);
+                          handle, stop, quarantine);
   log::Info("alert stopped", {{"remembered", std::to_string((*state)->fired_count())}});
   return s;
 }

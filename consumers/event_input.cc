@@ -11,7 +11,7 @@ Result<bool> DecodeOrDeadLetter(const kafka::Record& record, kafka::Producer& pr
   if (out->ParseFromArray(value.data(), static_cast<int>(value.size())) && !out->id().empty()) return true;
   Error e{v1::MALFORMED_EVENT_RECORD, ErrorKind::kPermanent,
           "value is not a herald.v1.EventRecord with an id (" + std::to_string(value.size()) + " bytes)"};
-  if (Status s = producer.Produce(dlq_topic, record.key(), value, DeadLetterHeaders(record, stage, e, 1)); !s) {
+  if (Status s = DeadLetter(producer, dlq_topic, record, stage, e); !s) {
     return std::unexpected(s.error());
   }
   return false;

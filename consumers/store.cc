@@ -5,6 +5,7 @@
 #include "consumers/event_input.h"
 #include "consumers/sqlite_store.h"
 #include "core/log.h"
+#include "core/record_format.h"
 #include "core/stage_loop.h"
 
 namespace herald {
@@ -52,8 +53,16 @@ Status RunStore(const StoreOptions& options, std::stop_token stop, StageCounters
     outcome.records_out = static_cast<int64_t>(rows.size());
     return outcome;
   };
+  // A record the database keeps refusing is dead-lettered rather than blocking its partition.
+  auto quarantine = [&](const kafka::Batch& batch, const Error& error, int attempts) -> Result<BatchOutcome> {
+    if (Status d = DeadLetter(**producer, options.topics.dlq, batch.front(), "store", error, attempts); !d) {
+      return std::unexpected(d.error());
+    }
+    if (Status f = (*producer)->Flush(std::chrono::seconds(60)); !f) return std::unexpected(f.error());
+    return BatchOutcome{.dead_lettered = 1};
+  };
   Status s = RunStageLoop(**consumer, {.stage = "store", .batch_size = options.batch_size, .counters = counters},
-                          handle, stop);
+                          handle, stop, quarantine);
   log::Info("store stopped");
   return s;
 }

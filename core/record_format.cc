@@ -32,4 +32,9 @@ kafka::Headers DeadLetterHeaders(const kafka::Record& record, std::string_view s
   return h;
 }
 
+Status DeadLetter(kafka::Producer& producer, const std::string& dlq_topic, const kafka::Record& record,
+                  std::string_view stage, const Error& error, int attempts) {
+  return producer.Produce(dlq_topic, record.key(), record.value(), DeadLetterHeaders(record, stage, error, attempts));
+}
+
 }  // namespace herald

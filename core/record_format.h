@@ -43,4 +43,9 @@ std::string ContentHashId(std::string_view bytes);
 kafka::Headers DeadLetterHeaders(const kafka::Record& record, std::string_view stage, const Error& error,
                                  int attempts);
 
+// Produces `record` to the dead-letter topic with those headers (delivery is
+// confirmed by the producer's next Flush or transaction commit).
+Status DeadLetter(kafka::Producer& producer, const std::string& dlq_topic, const kafka::Record& record,
+                  std::string_view stage, const Error& error, int attempts = 1);
+
 }  // namespace herald

@@ -20,16 +20,33 @@ void SleepUnlessStopped(std::chrono::milliseconds d, std::stop_token stop) {
   cv.wait_for(lock, stop, d, [] { return false; });
 }
 
+std::string FirstRecordKey(const kafka::Batch& batch) {
+  const kafka::Record& r = batch.front();
+  return r.topic() + "/" + std::to_string(r.partition()) + "/" + std::to_string(r.offset());
+}
+
 Status Loop(kafka::Consumer& consumer, const StageLoopOptions& options, const BatchHandler& handle,
-            std::stop_token stop) {
+            std::stop_token stop, const QuarantineHandler& quarantine) {
   std::chrono::milliseconds backoff{100};
+  std::string failing;  // first record of the batch that last failed
+  int attempts = 0;
   while (!stop.stop_requested()) {
-    auto batch = consumer.Poll(options.batch_size, options.poll_wait);
+    // After half the attempts, retry the failing record alone to find the poison.
+    size_t max_records = attempts >= options.max_attempts / 2 ? 1 : options.batch_size;
+    auto batch = consumer.Poll(max_records, options.poll_wait);
     if (!batch) return std::unexpected(batch.error());
     if (options.counters) options.counters->ready = true;
     if (batch->empty()) continue;
+    if (FirstRecordKey(*batch) != failing) attempts = 0;
     if (options.counters) options.counters->records_in += static_cast<int64_t>(batch->size());
     Result<BatchOutcome> handled = handle(*batch);
+    if (!handled && batch->size() == 1 && attempts + 1 >= options.max_attempts && quarantine &&
+        handled.error().kind != ErrorKind::kFatal) {
+      log::Error("quarantining a record that keeps failing",
+                 {{"stage", options.stage}, {"record", FirstRecordKey(*batch)}, {"reason", handled.error().reason},
+                  {"attempts", std::to_string(attempts + 1)}});
+      handled = quarantine(*batch, handled.error(), attempts + 1);
+    }
     if (handled) {
       if (options.counters) {
         options.counters->records_out += handled->records_out;
@@ -43,6 +60,8 @@ Status Loop(kafka::Consumer& consumer, const StageLoopOptions& options, const Ba
         options.counters->committed += static_cast<int64_t>(batch->size());
       }
       backoff = std::chrono::milliseconds(100);
+      failing.clear();
+      attempts = 0;
       continue;
     }
     const Error& e = handled.error();
@@ -50,9 +69,11 @@ Status Loop(kafka::Consumer& consumer, const StageLoopOptions& options, const Ba
       log::Error("stage failed", {{"stage", options.stage}, {"reason", e.reason}});
       return std::unexpected(e);
     }
+    failing = FirstRecordKey(*batch);
+    ++attempts;
     log::Warn("batch failed; rewinding to retry",
               {{"stage", options.stage}, {"kind", e.kind_name()}, {"reason", e.reason},
-               {"backoff_ms", std::to_string(backoff.count())}});
+               {"attempt", std::to_string(attempts)}, {"backoff_ms", std::to_string(backoff.count())}});
     if (options.counters) options.counters->records_in -= static_cast<int64_t>(batch->size());
     if (Status r = consumer.Rewind(*batch); !r) {
       log::Warn("rewind failed", {{"stage", options.stage}, {"reason", r.error().reason}});
@@ -66,8 +87,8 @@ Status Loop(kafka::Consumer& consumer, const StageLoopOptions& options, const Ba
 }  // namespace
 
 Status RunStageLoop(kafka::Consumer& consumer, const StageLoopOptions& options, const BatchHandler& handle,
-                    std::stop_token stop) {
-  Status s = Loop(consumer, options, handle, stop);
+                    std::stop_token stop, const QuarantineHandler& quarantine) {
+  Status s = Loop(consumer, options, handle, stop, quarantine);
   consumer.Close();
   return s;
 }

@@ -11,7 +11,11 @@
 //
 // What the handler's Error::kind means to the loop:
 //   kRetriable, kAbortTransaction: rewind to the batch's first offsets, back off
-//     (exponential, capped at 5 s), consume the batch again;
+//     (exponential, capped at 5 s), consume the batch again. A batch that keeps
+//     failing is narrowed to its first record; a record that still fails after
+//     max_attempts is a poison message: it goes to `quarantine` (which
+//     dead-letters it) and the loop moves past it instead of blocking its
+//     partition;
 //   kFatal: return the error; the daemon exits non-zero;
 //   kPermanent: a handler reports permanent, per-record errors by dead-lettering
 //     them itself; returned from the handler it is treated as fatal.
@@ -38,6 +42,7 @@ struct StageLoopOptions {
   StageCounters* counters = nullptr;
   // False when the handler commits the offsets itself (inside a Kafka transaction).
   bool commit_offsets = true;
+  int max_attempts = 6;
 };
 
 // What a handled batch produced, for the stage's counters.
@@ -48,8 +53,13 @@ struct BatchOutcome {
 
 using BatchHandler = std::function<Result<BatchOutcome>(const kafka::Batch&)>;
 
+// Dead-letters a one-record batch that failed `attempts` times with `error`, and
+// makes that durable (committing the offset too when the stage commits its own).
+using QuarantineHandler =
+    std::function<Result<BatchOutcome>(const kafka::Batch&, const Error& error, int attempts)>;
+
 Status RunStageLoop(kafka::Consumer& consumer, const StageLoopOptions& options, const BatchHandler& handle,
-                    std::stop_token stop);
+                    std::stop_token stop, const QuarantineHandler& quarantine = {});
 
 // Runs `produce` inside one Kafka transaction together with the batch's
 // consumed offsets: begin, produce, send offsets, commit. On failure the

@@ -123,7 +123,7 @@ Status RunProcessor(const ProcessorOptions& options, std::stop_token stop, Stage
         p->set_produced_at_us(produced_at);
         if (!record->SerializeToString(&serialized)) {
           Error e{v1::SERIALIZE_FAILED, ErrorKind::kPermanent, "event record did not serialise"};
-          sent = (*producer)->Produce(options.topics.dlq, r.key(), r.value(), DeadLetterHeaders(r, "serialize", e, 1));
+          sent = DeadLetter(**producer, options.topics.dlq, r, "serialize", e);
           ++outcome->dead_lettered;
         } else {
           kafka::Headers h = event_headers_template;
@@ -134,8 +134,7 @@ Status RunProcessor(const ProcessorOptions& options, std::stop_token stop, Stage
       } else {
         log::Debug("article rejected", {{"code", record.error().code_name()}, {"reason", record.error().reason},
                                         {"offset", std::to_string(r.offset())}});
-        sent = (*producer)->Produce(options.topics.dlq, r.key(), r.value(),
-                                    DeadLetterHeaders(r, "parse", record.error(), 1));
+        sent = DeadLetter(**producer, options.topics.dlq, r, "parse", record.error());
         ++outcome->dead_lettered;
       }
       if (!sent) return sent;
@@ -156,10 +155,22 @@ Status RunProcessor(const ProcessorOptions& options, std::stop_token stop, Stage
     });
   };
   BatchHandler handle = options.exactly_once ? BatchHandler(exactly_once) : BatchHandler(at_least_once);
+  auto quarantine = [&](const kafka::Batch& batch, const Error& error, int attempts) -> Result<BatchOutcome> {
+    auto dead_letter = [&]() -> Result<BatchOutcome> {
+      if (Status s = DeadLetter(**producer, options.topics.dlq, batch.front(), "process", error, attempts); !s) {
+        return std::unexpected(s.error());
+      }
+      return BatchOutcome{.dead_lettered = 1};
+    };
+    if (options.exactly_once) return TransactBatch(**producer, **consumer, batch, dead_letter);
+    auto outcome = dead_letter();
+    if (Status f = (*producer)->Flush(std::chrono::seconds(60)); !f) return std::unexpected(f.error());
+    return outcome;
+  };
   Status s = RunStageLoop(**consumer,
                           {.stage = "process", .batch_size = options.batch_size, .counters = counters,
                            .commit_offsets = !options.exactly_once},
-                          handle, stop);
+                          handle, stop, quarantine);
   log::Info("processor stopped", {{"delivered", std::to_string((*producer)->delivered())}});
   return s;
 }

@@ -1,0 +1,63 @@
+// The stage loop against the real broker: a record that keeps failing is
+// quarantined after a bounded number of attempts instead of blocking its
+// partition, and every other record is handled.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <set>
+
+#include "core/kafka.h"
+#include "core/stage_loop.h"
+#include "tests/kafka_test_support.h"
+
+namespace herald {
+namespace {
+
+TEST(StageLoopIntegrationTest, PoisonRecordIsQuarantinedAndTheRestFlow) {
+  if (!std::getenv("HERALD_TEST_KAFKA_DIR")) GTEST_SKIP() << "run under ctest, whose kafka fixture starts the broker";
+  std::string brokers = testing::Brokers();
+  std::string topic = "poison-" + std::to_string(::getpid());
+  ASSERT_TRUE(kafka::EnsureTopics(kafka::ProducerProperties(brokers), {topic}, 1));
+  auto producer = kafka::Producer::Create(kafka::ProducerProperties(brokers));
+  ASSERT_TRUE(producer);
+  for (int i = 0; i < 20; ++i) {
+    std::string key = i == 7 ? "poison" : "ok-" + std::to_string(i);
+    ASSERT_TRUE((*producer)->Produce(topic, key, "value"));
+  }
+  ASSERT_TRUE((*producer)->Flush(std::chrono::seconds(30)));
+
+  auto consumer = kafka::Consumer::Create(kafka::ConsumerProperties(brokers, "group-" + topic), {topic});
+  ASSERT_TRUE(consumer);
+  std::set<std::string> handled, quarantined;
+  int quarantine_attempts = 0;
+  StageCounters counters;
+  std::stop_source stop;
+  auto handle = [&](const kafka::Batch& batch) -> Result<BatchOutcome> {
+    for (const kafka::Record& r : batch) {
+      if (r.key() == "poison") return Retriable("the sink refuses this record");
+    }
+    for (const kafka::Record& r : batch) handled.insert(std::string(r.key()));
+    return BatchOutcome{.records_out = static_cast<int64_t>(batch.size())};
+  };
+  auto quarantine = [&](const kafka::Batch& batch, const Error& error, int attempts) -> Result<BatchOutcome> {
+    EXPECT_EQ(batch.size(), 1u) << "the poison is found alone";
+    EXPECT_EQ(error.reason, "the sink refuses this record");
+    quarantined.insert(std::string(batch.front().key()));
+    quarantine_attempts = attempts;
+    return BatchOutcome{.dead_lettered = 1};
+  };
+  std::jthread loop([&] {
+    EXPECT_TRUE(RunStageLoop(**consumer, {.stage = "test", .batch_size = 5, .counters = &counters, .max_attempts = 4},
+                             handle, stop.get_token(), quarantine));
+  });
+  EXPECT_TRUE(testing::WaitFor([&] { return counters.committed >= 20; }, std::chrono::seconds(120)));
+  stop.request_stop();
+  loop.join();
+  EXPECT_EQ(handled.size(), 19u);
+  EXPECT_EQ(quarantined, std::set<std::string>{"poison"});
+  EXPECT_EQ(quarantine_attempts, 4);
+  EXPECT_EQ(counters.dead_lettered.load(), 1);
+}
+
+}  // namespace
+}  // namespace herald
