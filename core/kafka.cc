@@ -68,7 +68,15 @@ Properties ProducerProperties(std::string_view brokers, const Properties& extra)
                 {"acks", "all"},
                 {"linger.ms", "5"},
                 {"compression.type", "lz4"},
-                {"message.timeout.ms", "120000"}},
+                {"message.timeout.ms", "120000"},
+                // Bounded memory under backpressure: Produce() waits when the
+                // local queue is full instead of growing it to librdkafka's 1 GiB default.
+                {"queue.buffering.max.kbytes", "65536"},
+                {"queue.buffering.max.messages", "100000"},
+                // A dead letter carries the record it came from, whatever its size:
+                // the client must not refuse what a consumer could receive. The
+                // broker still applies its own (compressed) limit.
+                {"message.max.bytes", "16777216"}},
                extra);
 }
 
@@ -82,7 +90,9 @@ Properties ConsumerProperties(std::string_view brokers, std::string_view group,
                 {"isolation.level", "read_committed"},
                 {"session.timeout.ms", "10000"},
                 {"heartbeat.interval.ms", "1000"},
-                {"queued.max.messages.kbytes", "16384"}},
+                // Prefetch at most 16 MiB per consumer, not librdkafka's 64 MiB per partition.
+                {"queued.max.messages.kbytes", "16384"},
+                {"fetch.max.bytes", "8388608"}},
                extra);
 }
 

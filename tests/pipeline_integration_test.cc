@@ -253,6 +253,38 @@ TEST_F(PipelineTest, MalformedAndEmptyArticlesAreDeadLetteredWithReasons) {
   EXPECT_EQ(second->replayed, 1) << "only the dead letter written since the last replay";
 }
 
+// Every kind of bad input reaches the DLQ with its own error code, and the
+// processor goes on with the good article after them.
+TEST_F(PipelineTest, EveryKindOfBadInputIsDeadLetteredWithItsCode) {
+  // Past the processor's 1 MiB article limit, under the client's message limit
+  // (and tiny on the wire once lz4-compressed).
+  auto producer = kafka::Producer::Create(kafka::ProducerProperties(brokers_));
+  ASSERT_TRUE(producer);
+  auto ct = [](const char* type) { return kafka::Headers{{"content-type", type}}; };
+  const std::vector<std::tuple<std::string, std::string, kafka::Headers, std::string>> inputs = {
+      {"oversized", std::string((1 << 20) + 1024, 'a'), ct("text/plain"), "OVERSIZED_ARTICLE"},
+      {"empty", "", ct("text/plain"), "EMPTY_ARTICLE"},
+      {"utf8", "caf\xC3\x28 au lait", ct("text/plain"), "INVALID_UTF8"},
+      {"binary", std::string("\x7f" "ELF\x02\x01\x01\x00\x00\x00", 10), ct("text/plain"), "BINARY_CONTENT"},
+      {"nested", "{\"a\":" + std::string(100, '[') + std::string(100, ']') + "}", ct("application/json"), "TOO_DEEPLY_NESTED"},
+      {"truncated", "{\"title\": \"x\", \"body\": \"abc", ct("application/json"), "MALFORMED_JSON"},
+      {"types", "{\"title\": 7, \"body\": \"x\"}", ct("application/json"), "WRONG_FIELD_TYPE"},
+      {"pdf", "%PDF-1.4 not an article", ct("application/pdf"), "UNKNOWN_CONTENT_TYPE"},
+      {"good", "Talks\nJapan and Korea met.", ct("text/plain"), ""}};
+  for (const auto& [key, value, headers, code] : inputs) ASSERT_TRUE((*producer)->Produce(topics_.raw, key, value, headers));
+  ASSERT_TRUE((*producer)->Flush(std::chrono::seconds(30)));
+  StartStages();
+  ASSERT_TRUE(WaitFor([&] { return processed_.committed >= static_cast<int64_t>(inputs.size()); }));
+  std::map<std::string, std::string> codes;
+  for (const auto& r : ReadTopic(brokers_, topics_.dlq, inputs.size() - 1)) codes[r.key] = r.header(header::kDlqErrorCode).value_or("");
+  for (const auto& [key, value, headers, code] : inputs) {
+    if (code.empty()) continue;
+    EXPECT_EQ(codes[key], code) << key;
+  }
+  EXPECT_EQ(codes.size(), inputs.size() - 1);
+  EXPECT_EQ(processed_.records_out.load(), 1) << "the good article after them";
+}
+
 // A rule never fires twice for one article across restarts, even when the
 // article comes again later; a webhook that keeps failing is recorded.
 TEST_F(PipelineTest, AlertsAreRememberedAcrossRestartsAndWebhookFailuresRecorded) {
