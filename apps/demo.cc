@@ -211,7 +211,7 @@ int RunDemo(const DemoOptions& options) {
   }
 
   auto store = SqliteEventStore::Open(options.sqlite_path);
-  auto records = store ? (*store)->ReadAll() : Result<std::vector<v1::EventRecord>>(std::unexpected(store.error()));
+  auto records = store ? (*store)->ReadAll() : Result<std::vector<v1::EventRecord>>(Unexpected(store.error()));
   if (!records) {
     std::cerr << "herald demo: " << records.error().reason << "\n";
     return 1;

@@ -68,13 +68,13 @@ int main(int argc, char** argv) {
   if (name == "dlq") {
     if (command->got_subcommand("list")) return ExitStatus(herald::ListDeadLetters(dlq, std::cout), "dlq list");
     auto replayed = herald::ReplayDeadLetters(dlq);
-    if (!replayed) return ExitStatus(std::unexpected(replayed.error()), "dlq replay");
+    if (!replayed) return ExitStatus(herald::Unexpected(replayed.error()), "dlq replay");
     std::cout << "replayed " << replayed->replayed << " dead letters; " << replayed->skipped << " skipped\n";
     return 0;
   }
   if (name == "produce") {
     auto summary = herald::RunProduce(produce);
-    if (!summary) return ExitStatus(std::unexpected(summary.error()), "produce");
+    if (!summary) return ExitStatus(herald::Unexpected(summary.error()), "produce");
     std::cout << "produced " << summary->delivered << " of " << summary->articles << " articles ("
               << summary->bytes << " bytes) to " << produce.topics.raw << " in " << summary->seconds << " s; "
               << summary->failed << " failed\n";

@@ -76,20 +76,20 @@ void AddAlertOptions(CLI::App* app, AlertOptions* o) {
 Status RunAlert(const AlertOptions& options, std::stop_token stop, StageCounters* counters,
                 const std::function<void(const v1::Alert&)>& on_alert) {
   auto rules = AlertRules::LoadFile(options.rules_path);
-  if (!rules) return std::unexpected(rules.error());
+  if (!rules) return Unexpected(rules.error());
   auto state = AlertState::Open(options.state_path);
-  if (!state) return std::unexpected(state.error());
+  if (!state) return Unexpected(state.error());
   TransactionalIdentity identity = MakeTransactionalIdentity("alert", options.group, options.instance_id);
   kafka::Properties producer_properties = options.kafka.properties;
   producer_properties.insert(producer_properties.end(), identity.producer.begin(), identity.producer.end());
   kafka::Properties consumer_properties = options.kafka.properties;
   consumer_properties.insert(consumer_properties.end(), identity.consumer.begin(), identity.consumer.end());
   auto producer = kafka::Producer::Create(kafka::ProducerProperties(options.kafka.brokers, producer_properties));
-  if (!producer) return std::unexpected(producer.error());
+  if (!producer) return Unexpected(producer.error());
   if (Status init = InitTransactions(**producer, stop); !init) return init;
   auto consumer = kafka::Consumer::Create(
       kafka::ConsumerProperties(options.kafka.brokers, options.group, consumer_properties), {options.topics.events});
-  if (!consumer) return std::unexpected(consumer.error());
+  if (!consumer) return Unexpected(consumer.error());
   log::Info("alert started", {{"topic", options.topics.events}, {"rules", std::to_string(rules->rules().size())},
                               {"group", options.group}, {"state", options.state_path},
                               {"remembered", std::to_string((*state)->fired_count())}});
@@ -105,7 +105,7 @@ Status RunAlert(const AlertOptions& options, std::stop_token stop, StageCounters
       BatchOutcome o;
       for (const kafka::Record& r : batch) {
         auto decoded = DecodeOrDeadLetter(r, **producer, options.topics.dlq, "alert", &record);
-        if (!decoded) return std::unexpected(decoded.error());
+        if (!decoded) return Unexpected(decoded.error());
         if (!*decoded) {
           ++o.dead_lettered;
           continue;
@@ -125,7 +125,7 @@ Status RunAlert(const AlertOptions& options, std::stop_token stop, StageCounters
           if (Status s = (*producer)->Produce(options.topics.alerts, a.id(), bytes,
                                               {{std::string(header::kContentType), std::string(kProtobufContentType)}});
               !s) {
-            return std::unexpected(s.error());
+            return Unexpected(s.error());
           }
           alerts.push_back(std::move(a));
         }
@@ -162,7 +162,7 @@ Status RunAlert(const AlertOptions& options, std::stop_token stop, StageCounters
   auto quarantine = [&](const kafka::Batch& batch, const Error& error, int attempts) -> Result<BatchOutcome> {
     return TransactBatch(**producer, **consumer, batch, [&]() -> Result<BatchOutcome> {
       if (Status d = DeadLetter(**producer, options.topics.dlq, batch.front(), "alert", error, attempts); !d) {
-        return std::unexpected(d.error());
+        return Unexpected(d.error());
       }
       return BatchOutcome{.dead_lettered = 1};
     });

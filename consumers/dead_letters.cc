@@ -17,7 +17,7 @@ Status Drain(kafka::Consumer& consumer, std::chrono::milliseconds idle, Fn fn) {
   auto last = std::chrono::steady_clock::now();
   while (std::chrono::steady_clock::now() - last < idle) {
     auto batch = consumer.Poll(500, std::chrono::milliseconds(200));
-    if (!batch) return std::unexpected(batch.error());
+    if (!batch) return Unexpected(batch.error());
     if (batch->empty()) continue;
     last = std::chrono::steady_clock::now();
     if (Status s = fn(*batch); !s) return s;
@@ -70,7 +70,7 @@ Status ListDeadLetters(const DeadLetterOptions& o, std::ostream& out) {
   auto consumer = kafka::Consumer::Create(
       kafka::ConsumerProperties(o.kafka.brokers, "herald-dlq-list-" + std::to_string(::getpid()), o.kafka.properties),
       {o.topics.dlq});
-  if (!consumer) return std::unexpected(consumer.error());
+  if (!consumer) return Unexpected(consumer.error());
   size_t shown = 0;
   Status s = Drain(**consumer, std::chrono::seconds(3), [&](kafka::Batch& batch) -> Status {
     for (const kafka::Record& r : batch) {
@@ -98,10 +98,10 @@ Status ListDeadLetters(const DeadLetterOptions& o, std::ostream& out) {
 
 Result<ReplaySummary> ReplayDeadLetters(const DeadLetterOptions& o) {
   auto producer = kafka::Producer::Create(kafka::ProducerProperties(o.kafka.brokers, o.kafka.properties));
-  if (!producer) return std::unexpected(producer.error());
+  if (!producer) return Unexpected(producer.error());
   auto consumer = kafka::Consumer::Create(kafka::ConsumerProperties(o.kafka.brokers, o.replay_group, o.kafka.properties),
                                           {o.topics.dlq});
-  if (!consumer) return std::unexpected(consumer.error());
+  if (!consumer) return Unexpected(consumer.error());
   ReplaySummary summary;
   // What each partition held when the replay first saw it: dead letters that
   // arrive later (replayed ones failing again among them) wait for the next
@@ -138,7 +138,7 @@ Result<ReplaySummary> ReplayDeadLetters(const DeadLetterOptions& o) {
     return (*consumer)->Commit(done);
   });
   (*consumer)->Close();
-  if (!s) return std::unexpected(s.error());
+  if (!s) return Unexpected(s.error());
   return summary;
 }
 

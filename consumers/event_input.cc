@@ -12,7 +12,7 @@ Result<bool> DecodeOrDeadLetter(const kafka::Record& record, kafka::Producer& pr
   Error e{v1::MALFORMED_EVENT_RECORD, ErrorKind::kPermanent,
           "value is not a herald.v1.EventRecord with an id (" + std::to_string(value.size()) + " bytes)"};
   if (Status s = DeadLetter(producer, dlq_topic, record, stage, e); !s) {
-    return std::unexpected(s.error());
+    return Unexpected(s.error());
   }
   return false;
 }

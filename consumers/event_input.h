@@ -4,7 +4,7 @@
 //
 //   v1::EventRecord record;
 //   auto decoded = DecodeOrDeadLetter(r, *producer, topics.dlq, "store", &record);
-//   if (!decoded) return std::unexpected(decoded.error());  // the DLQ produce failed
+//   if (!decoded) return Unexpected(decoded.error());  // the DLQ produce failed
 //   if (!*decoded) { ++dead; continue; }                      // dead-lettered
 #pragma once
 

@@ -75,11 +75,11 @@ Result<std::unique_ptr<SqliteEventStore>> SqliteEventStore::Open(const std::stri
     if (Status st = s->Exec(sql); !st) {
       Error e = st.error();
       e.kind = ErrorKind::kFatal;
-      return std::unexpected(e);
+      return Unexpected(e);
     }
   }
   if (sqlite3_prepare_v2(s->db_, kUpsert, -1, &s->upsert_, nullptr) != SQLITE_OK) {
-    return std::unexpected(s->SqlError("prepare"));
+    return Unexpected(s->SqlError("prepare"));
   }
   return s;
 }
@@ -94,7 +94,7 @@ Status SqliteEventStore::Exec(const char* sql) {
   if (sqlite3_exec(db_, sql, nullptr, nullptr, &message) != SQLITE_OK) {
     Error e = SqlError(std::string("exec"));
     sqlite3_free(message);
-    return std::unexpected(e);
+    return Unexpected(e);
   }
   return {};
 }
@@ -134,7 +134,7 @@ Status SqliteEventStore::Upsert(const std::vector<StoredEvent>& events) {
     if (sqlite3_step(upsert_) != SQLITE_DONE) {
       Error err = SqlError("upsert " + r.id());
       (void)Exec("ROLLBACK");
-      return std::unexpected(err);
+      return Unexpected(err);
     }
   }
   if (Status s = Exec("COMMIT"); !s) {
@@ -147,7 +147,7 @@ Status SqliteEventStore::Upsert(const std::vector<StoredEvent>& events) {
 Result<int64_t> SqliteEventStore::Count() {
   sqlite3_stmt* stmt = nullptr;
   if (sqlite3_prepare_v2(db_, "SELECT COUNT(*) FROM events", -1, &stmt, nullptr) != SQLITE_OK) {
-    return std::unexpected(SqlError("count"));
+    return Unexpected(SqlError("count"));
   }
   int64_t n = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
   sqlite3_finalize(stmt);
@@ -157,7 +157,7 @@ Result<int64_t> SqliteEventStore::Count() {
 Result<std::vector<v1::EventRecord>> SqliteEventStore::ReadAll() {
   sqlite3_stmt* stmt = nullptr;
   if (sqlite3_prepare_v2(db_, "SELECT record FROM events ORDER BY rowid", -1, &stmt, nullptr) != SQLITE_OK) {
-    return std::unexpected(SqlError("read"));
+    return Unexpected(SqlError("read"));
   }
   std::vector<v1::EventRecord> out;
   while (sqlite3_step(stmt) == SQLITE_ROW) {

@@ -22,13 +22,13 @@ void AddStoreOptions(CLI::App* app, StoreOptions* o) {
 
 Status RunStore(const StoreOptions& options, std::stop_token stop, StageCounters* counters) {
   auto store = SqliteEventStore::Open(options.sqlite_path);
-  if (!store) return std::unexpected(store.error());
+  if (!store) return Unexpected(store.error());
   auto producer = kafka::Producer::Create(kafka::ProducerProperties(options.kafka.brokers, options.kafka.properties));
-  if (!producer) return std::unexpected(producer.error());
+  if (!producer) return Unexpected(producer.error());
   auto consumer = kafka::Consumer::Create(
       kafka::ConsumerProperties(options.kafka.brokers, options.group, options.kafka.properties),
       {options.topics.events});
-  if (!consumer) return std::unexpected(consumer.error());
+  if (!consumer) return Unexpected(consumer.error());
   log::Info("store started", {{"topic", options.topics.events}, {"sqlite", options.sqlite_path},
                               {"group", options.group}});
 
@@ -41,24 +41,24 @@ Status RunStore(const StoreOptions& options, std::stop_token stop, StageCounters
     for (size_t i = 0; i < batch.size(); ++i) {
       const kafka::Record& r = batch[i];
       auto decoded = DecodeOrDeadLetter(r, **producer, options.topics.dlq, "store", &records[i]);
-      if (!decoded) return std::unexpected(decoded.error());
+      if (!decoded) return Unexpected(decoded.error());
       if (!*decoded) {
         ++outcome.dead_lettered;
         continue;
       }
       rows.push_back({&records[i], r.topic(), r.partition(), r.offset()});
     }
-    if (Status s = (*producer)->Flush(std::chrono::seconds(60)); !s) return std::unexpected(s.error());
-    if (Status s = (*store)->Upsert(rows); !s) return std::unexpected(s.error());
+    if (Status s = (*producer)->Flush(std::chrono::seconds(60)); !s) return Unexpected(s.error());
+    if (Status s = (*store)->Upsert(rows); !s) return Unexpected(s.error());
     outcome.records_out = static_cast<int64_t>(rows.size());
     return outcome;
   };
   // A record the database keeps refusing is dead-lettered rather than blocking its partition.
   auto quarantine = [&](const kafka::Batch& batch, const Error& error, int attempts) -> Result<BatchOutcome> {
     if (Status d = DeadLetter(**producer, options.topics.dlq, batch.front(), "store", error, attempts); !d) {
-      return std::unexpected(d.error());
+      return Unexpected(d.error());
     }
-    if (Status f = (*producer)->Flush(std::chrono::seconds(60)); !f) return std::unexpected(f.error());
+    if (Status f = (*producer)->Flush(std::chrono::seconds(60)); !f) return Unexpected(f.error());
     return BatchOutcome{.dead_lettered = 1};
   };
   Status s = RunStageLoop(**consumer, {.stage = "store", .batch_size = options.batch_size, .counters = counters},

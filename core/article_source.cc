@@ -87,7 +87,7 @@ Result<std::vector<SourceArticle>> ReadArticles(const std::vector<std::string>& 
     std::string f = format == "auto" ? FormatFromExtension(path) : std::string(format);
     if (f.empty() && from_directory) return {};
     auto text = ReadFile(path);
-    if (!text) return std::unexpected(text.error());
+    if (!text) return Unexpected(text.error());
     if (f.empty()) f = SniffFormat(*text);
     Split(std::move(*text), f, path.string(), &out);
     return {};
@@ -115,10 +115,10 @@ Result<std::vector<SourceArticle>> ReadArticles(const std::vector<std::string>& 
       if (ec) return Fail(v1::INTERNAL, "cannot walk " + input + ": " + ec.message());
       std::sort(files.begin(), files.end());
       for (const fs::path& p : files) {
-        if (Status s = add_file(p, true); !s) return std::unexpected(s.error());
+        if (Status s = add_file(p, true); !s) return Unexpected(s.error());
       }
     } else if (Status s = add_file(input, false); !s) {
-      return std::unexpected(s.error());
+      return Unexpected(s.error());
     }
   }
   return out;

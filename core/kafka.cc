@@ -150,7 +150,7 @@ class Producer::DeliveryCounter : public RdKafka::DeliveryReportCb {
 
 Result<std::unique_ptr<Producer>> Producer::Create(const Properties& properties) {
   auto conf = MakeConf(properties);
-  if (!conf) return std::unexpected(conf.error());
+  if (!conf) return Unexpected(conf.error());
   std::unique_ptr<Producer> p(new Producer());
   p->reports_ = std::make_unique<DeliveryCounter>(p.get());
   std::string err;
@@ -244,7 +244,7 @@ Status Producer::AbortTransaction(std::chrono::milliseconds timeout) {
 Result<std::unique_ptr<Consumer>> Consumer::Create(const Properties& properties,
                                                    const std::vector<std::string>& topics) {
   auto conf = MakeConf(properties);
-  if (!conf) return std::unexpected(conf.error());
+  if (!conf) return Unexpected(conf.error());
   std::string err;
   (*conf)->set("event_cb", static_cast<RdKafka::EventCb*>(&g_log_bridge), err);
   std::unique_ptr<Consumer> c(new Consumer());

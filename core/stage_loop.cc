@@ -34,7 +34,7 @@ Status Loop(kafka::Consumer& consumer, const StageLoopOptions& options, const Ba
     // After half the attempts, retry the failing record alone to find the poison.
     size_t max_records = attempts >= options.max_attempts / 2 ? 1 : options.batch_size;
     auto batch = consumer.Poll(max_records, options.poll_wait);
-    if (!batch) return std::unexpected(batch.error());
+    if (!batch) return Unexpected(batch.error());
     if (options.counters) options.counters->ready = true;
     if (batch->empty()) continue;
     if (FirstRecordKey(*batch) != failing) attempts = 0;
@@ -67,7 +67,7 @@ Status Loop(kafka::Consumer& consumer, const StageLoopOptions& options, const Ba
     const Error& e = handled.error();
     if (e.kind == ErrorKind::kFatal || e.kind == ErrorKind::kPermanent) {
       log::Error("stage failed", {{"stage", options.stage}, {"reason", e.reason}});
-      return std::unexpected(e);
+      return Unexpected(e);
     }
     failing = FirstRecordKey(*batch);
     ++attempts;
@@ -99,18 +99,18 @@ Result<BatchOutcome> TransactBatch(kafka::Producer& producer, kafka::Consumer& c
   Status s = producer.BeginTransaction();
   if (s) {
     outcome = produce();
-    if (!outcome) s = std::unexpected(outcome.error());
+    if (!outcome) s = Unexpected(outcome.error());
   }
   if (s) s = producer.SendOffsetsToTransaction(batch, consumer, std::chrono::seconds(30));
   if (s) s = producer.CommitTransaction(std::chrono::seconds(60));
   if (s) return outcome;
-  if (s.error().kind == ErrorKind::kFatal) return std::unexpected(s.error());
+  if (s.error().kind == ErrorKind::kFatal) return Unexpected(s.error());
   if (Status aborted = producer.AbortTransaction(std::chrono::seconds(30)); !aborted) {
-    if (aborted.error().kind == ErrorKind::kFatal) return std::unexpected(aborted.error());
+    if (aborted.error().kind == ErrorKind::kFatal) return Unexpected(aborted.error());
   }
   Error e = s.error();
   e.kind = ErrorKind::kAbortTransaction;
-  return std::unexpected(e);
+  return Unexpected(e);
 }
 
 Status InitTransactions(kafka::Producer& producer, std::stop_token stop) {

@@ -5,7 +5,7 @@
 //   StageLoopOptions loop{.batch_size = 500, .counters = &counters};
 //   Status s = RunStageLoop(*consumer, loop, [&](const kafka::Batch& batch) -> Result<BatchOutcome> {
 //     for (const kafka::Record& r : batch) { ... }
-//     if (Status f = producer->Flush(std::chrono::seconds(30)); !f) return std::unexpected(f.error());
+//     if (Status f = producer->Flush(std::chrono::seconds(30)); !f) return Unexpected(f.error());
 //     return BatchOutcome{.records_out = n, .dead_lettered = d};   // durable before the commit
 //   }, stop_token);
 //

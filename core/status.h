@@ -3,7 +3,7 @@
 // Purpose: one small value type for "what went wrong, and what should the
 // caller do about it", so that no exception crosses a component boundary.
 //
-//   Result<EventRecord> r = ProcessArticle(...);
+//   Result<EventRecord> r = ProcessArticle(...);   // like std::expected<EventRecord, Error>
 //   if (!r) { DeadLetter(msg, r.error()); continue; }
 //
 // Error::kind keeps librdkafka's distinction between failures:
@@ -17,10 +17,12 @@
 // Thread-safety: plain values; copy freely.
 #pragma once
 
-#include <expected>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
+#include <variant>
 
 #include "herald/v1/dead_letter.pb.h"
 
@@ -40,22 +42,76 @@ struct Error {
   std::string_view kind_name() const;
 };
 
+// The failure side of a Result, as std::unexpected is for std::expected.
+// (herald's own pair of types: clang, which builds the fuzzers, cannot use
+// libstdc++ 12's std::expected.)
+template <typename E>
+class Unexpected {
+ public:
+  explicit Unexpected(E error) : error_(std::move(error)) {}
+  const E& error() const& { return error_; }
+  E&& error() && { return std::move(error_); }
+
+ private:
+  E error_;
+};
+
+// A value or an Error; a subset of std::expected's interface.
 template <typename T>
-using Result = std::expected<T, Error>;
+class [[nodiscard]] Result {
+ public:
+  Result(const T& value) : state_(std::in_place_index<0>, value) {}  // NOLINT: implicit like std::expected
+  Result(T&& value) : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT
+  template <typename U, typename = std::enable_if_t<std::is_constructible_v<T, U&&> &&
+                                                    !std::is_same_v<std::decay_t<U>, Result> &&
+                                                    !std::is_same_v<std::decay_t<U>, Unexpected<Error>>>>
+  Result(U&& value) : state_(std::in_place_index<0>, T(std::forward<U>(value))) {}  // NOLINT
+  Result(const Unexpected<Error>& e) : state_(std::in_place_index<1>, e.error()) {}  // NOLINT
+  Result(Unexpected<Error>&& e) : state_(std::in_place_index<1>, std::move(e).error()) {}  // NOLINT
+
+  bool has_value() const { return state_.index() == 0; }
+  explicit operator bool() const { return has_value(); }
+  T& operator*() & { return std::get<0>(state_); }
+  const T& operator*() const& { return std::get<0>(state_); }
+  T&& operator*() && { return std::get<0>(std::move(state_)); }
+  T* operator->() { return &std::get<0>(state_); }
+  const T* operator->() const { return &std::get<0>(state_); }
+  T& value() & { return std::get<0>(state_); }
+  const T& value() const& { return std::get<0>(state_); }
+  const Error& error() const { return std::get<1>(state_); }
+
+ private:
+  std::variant<T, Error> state_;
+};
 
 // Success or an Error, for operations with no value.
-using Status = std::expected<void, Error>;
+template <>
+class [[nodiscard]] Result<void> {
+ public:
+  Result() = default;
+  Result(const Unexpected<Error>& e) : error_(e.error()) {}  // NOLINT
+  Result(Unexpected<Error>&& e) : error_(std::move(e).error()) {}  // NOLINT
 
-inline std::unexpected<Error> Fail(ErrorCode code, std::string reason,
+  bool has_value() const { return !error_.has_value(); }
+  explicit operator bool() const { return has_value(); }
+  const Error& error() const { return *error_; }
+
+ private:
+  std::optional<Error> error_;
+};
+
+using Status = Result<void>;
+
+inline Unexpected<Error> Fail(ErrorCode code, std::string reason,
                                    ErrorKind kind = ErrorKind::kPermanent) {
-  return std::unexpected<Error>(Error{code, kind, std::move(reason)});
+  return Unexpected<Error>(Error{code, kind, std::move(reason)});
 }
 
-inline std::unexpected<Error> Retriable(std::string reason) {
+inline Unexpected<Error> Retriable(std::string reason) {
   return Fail(v1::INTERNAL, std::move(reason), ErrorKind::kRetriable);
 }
 
-inline std::unexpected<Error> Fatal(std::string reason) {
+inline Unexpected<Error> Fatal(std::string reason) {
   return Fail(v1::INTERNAL, std::move(reason), ErrorKind::kFatal);
 }
 

@@ -321,7 +321,7 @@ Result<v1::Article> FromJson(std::string_view bytes, const ParseOptions& options
       }
     }
     // Unknown fields are skipped by the iteration itself, which still checks their structure.
-    if (!s) return std::unexpected(s.error());
+    if (!s) return Unexpected(s.error());
   }
   if (doc.current_location().error() != simdjson::OUT_OF_BOUNDS) return Fail(v1::MALFORMED_JSON, "JSON envelope: unexpected content after the top-level object");
   if (a.body().empty() && !html.empty()) {
@@ -346,7 +346,7 @@ Result<v1::Article> ParseArticle(std::string_view bytes, const ParseOptions& opt
   }
   if (LooksBinary(bytes)) return Fail(v1::BINARY_CONTENT, "article holds binary data, not text");
   auto format = FormatOf(bytes, options.content_type);
-  if (!format) return std::unexpected(format.error());
+  if (!format) return Unexpected(format.error());
 
   v1::Article a;
   switch (*format) {

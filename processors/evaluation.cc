@@ -129,11 +129,11 @@ void Score::Add(const Score& o) {
 
 Result<std::vector<ReutersStory>> ReadReuters(const std::string& dir) {
   auto files = FilesWithExtension(dir, ".sgm");
-  if (!files) return std::unexpected(files.error());
+  if (!files) return Unexpected(files.error());
   std::vector<ReutersStory> stories;
   for (const fs::path& file : *files) {
     auto text = ReadAll(file);
-    if (!text) return std::unexpected(text.error());
+    if (!text) return Unexpected(text.error());
     std::string_view rest = *text;
     for (;;) {
       size_t begin = rest.find("<REUTERS");
@@ -162,7 +162,7 @@ Result<std::vector<ReutersStory>> ReadReuters(const std::string& dir) {
 
 Result<Score> EvalReutersCountries(const Extractor& extractor, const std::string& dir) {
   auto stories = ReadReuters(dir);
-  if (!stories) return std::unexpected(stories.error());
+  if (!stories) return Unexpected(stories.error());
   const KnowledgeBase& kb = extractor.knowledge();
   herald::Score score;
   for (const ReutersStory& story : *stories) {
@@ -270,11 +270,11 @@ std::vector<GumDocument> ParseGum(const std::string& conllu) {
 
 Result<Score> EvalGumEntities(const Extractor& extractor, const std::string& dir) {
   auto files = FilesWithExtension(dir, ".conllu");
-  if (!files) return std::unexpected(files.error());
+  if (!files) return Unexpected(files.error());
   herald::Score score;
   for (const fs::path& file : *files) {
     auto text = ReadAll(file);
-    if (!text) return std::unexpected(text.error());
+    if (!text) return Unexpected(text.error());
     for (const GumDocument& doc : ParseGum(*text)) {
       v1::Article article;
       article.set_body(doc.text);
@@ -363,7 +363,7 @@ Result<PloverScores> EvalPlover(const Extractor& extractor, const std::string& j
 Result<EvalReport> EvaluateAll(const std::string& shared) {
   EvalReport report;
   auto builtin = KnowledgeBase::LoadBuiltin();
-  if (!builtin) return std::unexpected(builtin.error());
+  if (!builtin) return Unexpected(builtin.error());
   Extractor extractor(*builtin);
   auto have = [&](const std::string& rel) { return fs::exists(shared + "/" + rel); };
   auto add = [&](const std::string& name, const Result<Score>& s) {
@@ -422,7 +422,7 @@ KnowledgeSources PetrarchSources(const std::string& shared) {
 
 Result<Score> EvalPetrarchValidation(const Extractor& extractor, const std::string& records_xml) {
   auto text = ReadAll(records_xml);
-  if (!text) return std::unexpected(text.error());
+  if (!text) return Unexpected(text.error());
   herald::Score score;
   std::string_view rest = *text;
   for (;;) {

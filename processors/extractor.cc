@@ -811,7 +811,7 @@ uint64_t SimHashOfWords(std::string_view text, const std::vector<Word>& words) {
 
 Result<v1::EventRecord> Extractor::Process(std::string_view bytes, const ParseOptions& options) const {
   auto article = ParseArticle(bytes, options);
-  if (!article) return std::unexpected(article.error());
+  if (!article) return Unexpected(article.error());
   return Extract(std::move(*article));
 }
 

@@ -40,7 +40,7 @@ std::string_view Trim(std::string_view s) {
   return s.substr(b, s.find_last_not_of(" \t\r") - b + 1);
 }
 
-std::unexpected<Error> TableError(const std::string& where, const std::string& what) {
+Unexpected<Error> TableError(const std::string& where, const std::string& what) {
   return Fail(v1::INTERNAL, where + what, ErrorKind::kFatal);
 }
 
@@ -211,7 +211,7 @@ Status KnowledgeBase::Builder::AddTables(std::string_view countries, std::string
     Country c{std::string(f[0]), std::string(f[1]), std::string(f[2]), std::string(f[5])};
     for (auto [field, target] : {std::pair{f[6], &c.capital_lat}, {f[7], &c.capital_lon}, {f[8], &c.lat}, {f[9], &c.lon}}) {
       auto v = ParseNumber<double>(field, where);
-      if (!v) return std::unexpected(v.error());
+      if (!v) return Unexpected(v.error());
       *target = *v;
     }
     size_t index = kb.countries_.size();
@@ -227,9 +227,9 @@ Status KnowledgeBase::Builder::AddTables(std::string_view countries, std::string
   s = ForEachRow(places, "places.tsv", 5, [&](const auto& f, const std::string& where) -> Status {
     Place p{std::string(f[0]), std::string(f[1]), std::string(f[2])};
     auto lat = ParseNumber<double>(f[3], where);
-    if (!lat) return std::unexpected(lat.error());
+    if (!lat) return Unexpected(lat.error());
     auto lon = ParseNumber<double>(f[4], where);
-    if (!lon) return std::unexpected(lon.error());
+    if (!lon) return Unexpected(lon.error());
     p.lat = *lat;
     p.lon = *lon;
     size_t index = kb.places_.size();
@@ -260,7 +260,7 @@ Status KnowledgeBase::Builder::AddTables(std::string_view countries, std::string
 
   s = ForEachRow(cameo, "cameo.tsv", 4, [&](const auto& f, const std::string& where) -> Status {
     auto g = ParseNumber<double>(f[1], where);
-    if (!g) return std::unexpected(g.error());
+    if (!g) return Unexpected(g.error());
     kb.cameo_index_[std::string(f[0])] = static_cast<uint32_t>(kb.cameo_events_.size());
     kb.cameo_events_.push_back({std::string(f[0]), std::string(f[2]), std::string(f[3]), *g, QuadClass(f[0])});
     return {};
@@ -294,11 +294,11 @@ Status KnowledgeBase::Builder::AddTables(std::string_view countries, std::string
 
 Status KnowledgeBase::Builder::AddGoldstein(const std::string& path) {
   auto text = ReadFile(path);
-  if (!text) return std::unexpected(text.error());
+  if (!text) return Unexpected(text.error());
   return ForEachRow(*text, path, 2, [&](const auto& f, const std::string& where) -> Status {
     if (f[0] == "CAMEOEVENTCODE") return {};  // header row
     auto g = ParseNumber<double>(f[1], where);
-    if (!g) return std::unexpected(g.error());
+    if (!g) return Unexpected(g.error());
     int index = CameoFor(f[0]);
     if (index >= 0) kb_->cameo_events_[index].goldstein = *g;
     return {};
@@ -307,7 +307,7 @@ Status KnowledgeBase::Builder::AddGoldstein(const std::string& path) {
 
 Status KnowledgeBase::Builder::AddGeoNames(const KnowledgeSources& sources) {
   auto text = ReadFile(sources.geonames_cities);
-  if (!text) return std::unexpected(text.error());
+  if (!text) return Unexpected(text.error());
   // Column positions: the standard dump's, unless a header row names them.
   std::map<std::string, size_t> col = {{"geonameid", 0}, {"name", 1}, {"asciiname", 2}, {"alternatenames", 3},
                                        {"latitude", 4}, {"longitude", 5}, {"feature_class", 6},
@@ -326,7 +326,7 @@ Status KnowledgeBase::Builder::AddGeoNames(const KnowledgeSources& sources) {
   std::unordered_map<std::string, std::string> alternates;
   if (!sources.geonames_alternate_names.empty()) {
     auto alt = ReadFile(sources.geonames_alternate_names);
-    if (!alt) return std::unexpected(alt.error());
+    if (!alt) return Unexpected(alt.error());
     for (std::string_view line : Split(*alt, '\n')) {
       size_t tab = line.find('\t');
       if (tab != std::string_view::npos) alternates[std::string(line.substr(0, tab))] = std::string(Trim(line.substr(tab + 1)));
@@ -355,19 +355,19 @@ Status KnowledgeBase::Builder::AddGeoNames(const KnowledgeSources& sources) {
     std::string where = sources.geonames_cities + ":" + std::to_string(line_number) + ": ";
     if (f.size() < 5) return TableError(where, "too few columns for a GeoNames row");
     auto lat = ParseNumber<double>(field("latitude"), where);
-    if (!lat) return std::unexpected(lat.error());
+    if (!lat) return Unexpected(lat.error());
     auto lon = ParseNumber<double>(field("longitude"), where);
-    if (!lon) return std::unexpected(lon.error());
+    if (!lon) return Unexpected(lon.error());
     std::string_view pop_field = field("population");
     int64_t population = 0;
     if (!pop_field.empty()) {
       auto pop = ParseNumber<int64_t>(pop_field, where);
-      if (!pop) return std::unexpected(pop.error());
+      if (!pop) return Unexpected(pop.error());
       population = *pop;
     }
     if (population < sources.geonames_min_population) continue;
     auto id = ParseNumber<int64_t>(field("geonameid"), where);
-    if (!id) return std::unexpected(id.error());
+    if (!id) return Unexpected(id.error());
     std::string iso3 = iso3_of.count(std::string(field("country_code"))) ? iso3_of[std::string(field("country_code"))] : "";
     std::string_view code = field("feature_code");
     Place p{std::string(field("name")), code == "PPLC" ? "CAPITAL" : "CITY", iso3, *lat, *lon, *id, population};
@@ -398,7 +398,7 @@ Status KnowledgeBase::Builder::AddGeoNames(const KnowledgeSources& sources) {
 
 Status KnowledgeBase::Builder::AddPetrarchVerbs(const std::string& path) {
   auto text = ReadFile(path);
-  if (!text) return std::unexpected(text.error());
+  if (!text) return Unexpected(text.error());
   std::string block_code;
   std::vector<std::pair<std::vector<std::string>, std::string>> block_verbs;  // forms, code
   auto code_in = [](std::string_view line) -> std::string {
@@ -469,7 +469,7 @@ Status KnowledgeBase::Builder::AddPetrarchVerbs(const std::string& path) {
 
 Status KnowledgeBase::Builder::AddPetrarchActors(const std::string& path) {
   auto text = ReadFile(path);
-  if (!text) return std::unexpected(text.error());
+  if (!text) return Unexpected(text.error());
   std::vector<std::string> pending;  // names waiting for their code line
   std::string pending_code;
   auto flush = [&] {
@@ -514,7 +514,7 @@ Status KnowledgeBase::Builder::AddPetrarchActors(const std::string& path) {
 
 Status KnowledgeBase::Builder::AddPetrarchAgents(const std::string& path) {
   auto text = ReadFile(path);
-  if (!text) return std::unexpected(text.error());
+  if (!text) return Unexpected(text.error());
   std::map<std::string, std::vector<std::string>> macros;  // !PERSON! -> MAN, MEN, ...
   for (std::string_view raw : Split(*text, '\n')) {
     std::string_view line = Trim(raw.substr(0, raw.find('#')));
@@ -563,7 +563,7 @@ Result<std::shared_ptr<const KnowledgeBase>> KnowledgeBase::Load(const Knowledge
     std::vector<std::string> t;
     for (const char* name : {"countries", "places", "organizations", "roles", "cameo", "verbs", "themes"}) {
       auto text = ReadFile(sources.tables_dir + "/" + name + ".tsv");
-      if (!text) return std::unexpected(text.error());
+      if (!text) return Unexpected(text.error());
       t.push_back(std::move(*text));
     }
     s = b.AddTables(t[0], t[1], t[2], t[3], t[4], t[5], t[6]);
@@ -575,7 +575,7 @@ Result<std::shared_ptr<const KnowledgeBase>> KnowledgeBase::Load(const Knowledge
     if (s) s = b.AddPetrarchActors(actors);
   }
   if (s && !sources.petrarch_agents.empty()) s = b.AddPetrarchAgents(sources.petrarch_agents);
-  if (!s) return std::unexpected(s.error());
+  if (!s) return Unexpected(s.error());
   return std::shared_ptr<const KnowledgeBase>(std::move(b).Build());
 }
 

@@ -77,7 +77,7 @@ void AddProcessorOptions(CLI::App* app, ProcessorOptions* o) {
 
 Status RunProcessor(const ProcessorOptions& options, std::stop_token stop, StageCounters* counters) {
   auto kb = KnowledgeBase::Load(options.knowledge);
-  if (!kb) return std::unexpected(kb.error());
+  if (!kb) return Unexpected(kb.error());
   Extractor extractor(*kb);
 
   TransactionalIdentity identity = MakeTransactionalIdentity("processor", options.group, options.instance_id);
@@ -89,13 +89,13 @@ Status RunProcessor(const ProcessorOptions& options, std::stop_token stop, Stage
     consumer_properties.insert(consumer_properties.end(), identity.consumer.begin(), identity.consumer.end());
   }
   auto producer = kafka::Producer::Create(kafka::ProducerProperties(options.kafka.brokers, producer_properties));
-  if (!producer) return std::unexpected(producer.error());
+  if (!producer) return Unexpected(producer.error());
   if (options.exactly_once) {
     if (Status init = InitTransactions(**producer, stop); !init) return init;
   }
   auto consumer = kafka::Consumer::Create(
       kafka::ConsumerProperties(options.kafka.brokers, options.group, consumer_properties), {options.topics.raw});
-  if (!consumer) return std::unexpected(consumer.error());
+  if (!consumer) return Unexpected(consumer.error());
   log::Info("processor started", {{"brokers", options.kafka.brokers}, {"topic", options.topics.raw},
                                   {"group", options.group}, {"instance", instance},
                                   {"delivery", options.exactly_once ? "exactly-once" : "at-least-once"}});
@@ -143,14 +143,14 @@ Status RunProcessor(const ProcessorOptions& options, std::stop_token stop, Stage
   };
   auto at_least_once = [&](const kafka::Batch& batch) -> Result<BatchOutcome> {
     BatchOutcome outcome;
-    if (Status s = produce_batch(batch, &outcome); !s) return std::unexpected(s.error());
-    if (Status s = (*producer)->Flush(std::chrono::seconds(60)); !s) return std::unexpected(s.error());
+    if (Status s = produce_batch(batch, &outcome); !s) return Unexpected(s.error());
+    if (Status s = (*producer)->Flush(std::chrono::seconds(60)); !s) return Unexpected(s.error());
     return outcome;
   };
   auto exactly_once = [&](const kafka::Batch& batch) -> Result<BatchOutcome> {
     return TransactBatch(**producer, **consumer, batch, [&]() -> Result<BatchOutcome> {
       BatchOutcome outcome;
-      if (Status s = produce_batch(batch, &outcome); !s) return std::unexpected(s.error());
+      if (Status s = produce_batch(batch, &outcome); !s) return Unexpected(s.error());
       return outcome;
     });
   };
@@ -158,13 +158,13 @@ Status RunProcessor(const ProcessorOptions& options, std::stop_token stop, Stage
   auto quarantine = [&](const kafka::Batch& batch, const Error& error, int attempts) -> Result<BatchOutcome> {
     auto dead_letter = [&]() -> Result<BatchOutcome> {
       if (Status s = DeadLetter(**producer, options.topics.dlq, batch.front(), "process", error, attempts); !s) {
-        return std::unexpected(s.error());
+        return Unexpected(s.error());
       }
       return BatchOutcome{.dead_lettered = 1};
     };
     if (options.exactly_once) return TransactBatch(**producer, **consumer, batch, dead_letter);
     auto outcome = dead_letter();
-    if (Status f = (*producer)->Flush(std::chrono::seconds(60)); !f) return std::unexpected(f.error());
+    if (Status f = (*producer)->Flush(std::chrono::seconds(60)); !f) return Unexpected(f.error());
     return outcome;
   };
   Status s = RunStageLoop(**consumer,

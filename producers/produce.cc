@@ -26,9 +26,9 @@ void AddProduceOptions(CLI::App* app, ProduceOptions* o) {
 
 Result<ProduceSummary> RunProduce(const ProduceOptions& options) {
   auto articles = ReadArticles(options.inputs, options.format);
-  if (!articles) return std::unexpected(articles.error());
+  if (!articles) return Unexpected(articles.error());
   auto producer = kafka::Producer::Create(kafka::ProducerProperties(options.kafka.brokers, options.kafka.properties));
-  if (!producer) return std::unexpected(producer.error());
+  if (!producer) return Unexpected(producer.error());
 
   auto start = std::chrono::steady_clock::now();
   ProduceSummary summary;
@@ -44,7 +44,7 @@ Result<ProduceSummary> RunProduce(const ProduceOptions& options) {
     Status s = (*producer)->Produce(options.topics.raw, key, a.bytes, headers);
     if (!s) {
       log::Error("produce failed", {{"origin", a.origin}, {"reason", s.error().reason}});
-      if (s.error().kind == ErrorKind::kFatal) return std::unexpected(s.error());
+      if (s.error().kind == ErrorKind::kFatal) return Unexpected(s.error());
       ++summary.failed;
       continue;
     }
