@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Installs what herald needs from Debian's packages, skipping what is present.
 #   scripts/install-deps.sh          build and run herald (the demo)
-#   scripts/install-deps.sh --test   also the test suite: GoogleTest, Benchmark, Java 17, Maven
+#   scripts/install-deps.sh --test   also the test suite: GoogleTest, Benchmark, Java 17, Maven, clang 16 (fuzzing)
 set -euo pipefail
 
 packages=(cmake ninja-build g++ pkg-config protobuf-compiler libprotobuf-dev librdkafka-dev
           libsimdjson-dev libyaml-cpp-dev libsqlite3-dev libcurl4-openssl-dev libgumbo-dev libcli11-dev)
 if [ "${1:-}" = "--test" ]; then
-  packages+=(libgtest-dev libgmock-dev libbenchmark-dev openjdk-17-jdk-headless maven sqlite3)
+  packages+=(libgtest-dev libgmock-dev libbenchmark-dev openjdk-17-jdk-headless maven sqlite3 clang-16 libclang-rt-16-dev)
 fi
 
 missing=()
