@@ -8,6 +8,7 @@
 #include "core/kafka.h"
 #include "core/log.h"
 #include "core/record_format.h"
+#include "producers/progress.h"
 
 namespace herald {
 
@@ -33,7 +34,9 @@ Result<ProduceSummary> RunProduce(const ProduceOptions& options) {
   auto start = std::chrono::steady_clock::now();
   ProduceSummary summary;
   std::string ingested_at = NowRfc3339();
+  Progress progress(static_cast<int64_t>(articles->size()));
   for (const SourceArticle& a : *articles) {
+    progress.Update(summary.articles + summary.failed);
     std::string key = ArticleKey(a);
     kafka::Headers headers = {{std::string(header::kContentType), a.content_type},
                               {std::string(header::kArticleId), key},
@@ -51,7 +54,9 @@ Result<ProduceSummary> RunProduce(const ProduceOptions& options) {
     ++summary.articles;
     summary.bytes += static_cast<int64_t>(a.bytes.size());
   }
+  progress.Update(summary.articles + summary.failed);
   Status flushed = (*producer)->Flush(std::chrono::seconds(options.flush_timeout_s));
+  progress.Finish();
   if (!flushed) log::Error("not every article was delivered", {{"reason", flushed.error().reason}});
   summary.delivered = (*producer)->delivered();
   summary.failed += (*producer)->failed() + (summary.articles - (*producer)->delivered() - (*producer)->failed());
