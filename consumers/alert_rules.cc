@@ -2,10 +2,10 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "core/files.h"
+
 #include <algorithm>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 namespace herald {
 namespace {
@@ -41,11 +41,9 @@ std::string JoinList(const std::vector<std::string>& v) {
 }  // namespace
 
 Result<AlertRules> AlertRules::LoadFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return Fatal("cannot read alert rules " + path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return LoadString(ss.str(), path);
+  auto text = ReadWholeFile(path);
+  if (!text) return Unexpected(text.error());
+  return LoadString(*text, path);
 }
 
 Result<AlertRules> AlertRules::LoadString(const std::string& yaml, const std::string& origin) {

@@ -4,11 +4,11 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <iterator>
 #include <sstream>
 
+#include "core/files.h"
 #include "core/record_format.h"
 
 namespace herald {
@@ -70,12 +70,6 @@ void Split(std::string text, std::string_view format, const std::string& origin,
   out->push_back({std::move(text), std::string(ct), origin});
 }
 
-Result<std::string> ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Fail(v1::INTERNAL, "cannot read " + path.string() + ": " + std::strerror(errno));
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 }  // namespace
 
 Result<std::vector<SourceArticle>> ReadArticles(const std::vector<std::string>& inputs, std::string_view format) {
@@ -86,7 +80,7 @@ Result<std::vector<SourceArticle>> ReadArticles(const std::vector<std::string>& 
   auto add_file = [&](const fs::path& path, bool from_directory) -> Status {
     std::string f = format == "auto" ? FormatFromExtension(path) : std::string(format);
     if (f.empty() && from_directory) return {};
-    auto text = ReadFile(path);
+    auto text = ReadWholeFile(path.string());
     if (!text) return Unexpected(text.error());
     if (f.empty()) f = SniffFormat(*text);
     Split(std::move(*text), f, path.string(), &out);

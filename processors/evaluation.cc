@@ -1,5 +1,7 @@
 #include "processors/evaluation.h"
 
+#include "core/files.h"
+
 #include <simdjson.h>
 
 #include <algorithm>
@@ -14,14 +16,6 @@ namespace herald {
 namespace {
 
 namespace fs = std::filesystem;
-
-Result<std::string> ReadAll(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Fail(v1::INTERNAL, "cannot read " + path.string());
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 Result<std::vector<fs::path>> FilesWithExtension(const std::string& dir, std::string_view ext) {
   std::error_code ec;
@@ -66,6 +60,20 @@ std::string DecodeSgmlEntities(std::string_view s) {
     i = semi;
   }
   return out;
+}
+
+// Calls fn with each stretch of text from `open` up to (not including) `close`:
+// the records of the SGML and XML files evaluated here.
+template <typename Fn>
+void ForEachElement(std::string_view text, std::string_view open, std::string_view close, Fn fn) {
+  for (;;) {
+    size_t begin = text.find(open);
+    if (begin == std::string_view::npos) return;
+    size_t end = text.find(close, begin);
+    if (end == std::string_view::npos) return;
+    fn(text.substr(begin, end - begin));
+    text = text.substr(end + close.size());
+  }
 }
 
 std::string_view Between(std::string_view s, std::string_view open, std::string_view close) {
@@ -132,19 +140,12 @@ Result<std::vector<ReutersStory>> ReadReuters(const std::string& dir) {
   if (!files) return Unexpected(files.error());
   std::vector<ReutersStory> stories;
   for (const fs::path& file : *files) {
-    auto text = ReadAll(file);
+    auto text = ReadWholeFile(file.string());
     if (!text) return Unexpected(text.error());
-    std::string_view rest = *text;
-    for (;;) {
-      size_t begin = rest.find("<REUTERS");
-      if (begin == std::string_view::npos) break;
-      size_t end = rest.find("</REUTERS>", begin);
-      if (end == std::string_view::npos) break;
-      std::string_view story = rest.substr(begin, end - begin);
-      rest = rest.substr(end + 10);
+    ForEachElement(*text, "<REUTERS", "</REUTERS>", [&](std::string_view story) {
       std::string_view places = Between(story, "<PLACES>", "</PLACES>");
       std::string_view body = Between(story, "<BODY>", "</BODY>");
-      if (places.empty() || body.empty()) continue;
+      if (places.empty() || body.empty()) return;
       ReutersStory s;
       for (std::string_view p = places; !p.empty();) {
         std::string_view d = Between(p, "<D>", "</D>");
@@ -155,7 +156,7 @@ Result<std::vector<ReutersStory>> ReadReuters(const std::string& dir) {
       s.text = DecodeSgmlEntities(Between(story, "<TITLE>", "</TITLE>")) + "\n" +
                DecodeSgmlEntities(Between(story, "<DATELINE>", "</DATELINE>")) + DecodeSgmlEntities(body);
       stories.push_back(std::move(s));
-    }
+    });
   }
   return stories;
 }
@@ -273,7 +274,7 @@ Result<Score> EvalGumEntities(const Extractor& extractor, const std::string& dir
   if (!files) return Unexpected(files.error());
   herald::Score score;
   for (const fs::path& file : *files) {
-    auto text = ReadAll(file);
+    auto text = ReadWholeFile(file.string());
     if (!text) return Unexpected(text.error());
     for (const GumDocument& doc : ParseGum(*text)) {
       v1::Article article;
@@ -421,19 +422,12 @@ KnowledgeSources PetrarchSources(const std::string& shared) {
 }
 
 Result<Score> EvalPetrarchValidation(const Extractor& extractor, const std::string& records_xml) {
-  auto text = ReadAll(records_xml);
+  auto text = ReadWholeFile(records_xml);
   if (!text) return Unexpected(text.error());
   herald::Score score;
-  std::string_view rest = *text;
-  for (;;) {
-    size_t begin = rest.find("<Sentence ");
-    if (begin == std::string_view::npos) break;
-    size_t end = rest.find("</Sentence>", begin);
-    if (end == std::string_view::npos) break;
-    std::string_view sentence = rest.substr(begin, end - begin);
-    rest = rest.substr(end + 11);
+  ForEachElement(*text, "<Sentence ", "</Sentence>", [&](std::string_view sentence) {
     std::string_view open_tag = sentence.substr(0, sentence.find('>'));
-    if (open_tag.find("evaluate=\"true\"") == std::string_view::npos) continue;
+    if (open_tag.find("evaluate=\"true\"") == std::string_view::npos) return;
     std::set<std::string> expected;
     for (std::string_view s = sentence;;) {
       size_t at = s.find("<EventCoding ");
@@ -442,7 +436,7 @@ Result<Score> EvalPetrarchValidation(const Extractor& extractor, const std::stri
       if (!code.empty()) expected.insert(std::string(code));
       s = s.substr(at + 13);
     }
-    if (expected.empty()) continue;
+    if (expected.empty()) return;
     std::string body = DecodeSgmlEntities(Between(sentence, "<Text>", "</Text>"));
     std::replace(body.begin(), body.end(), '\n', ' ');
     v1::Article article;
@@ -452,7 +446,7 @@ Result<Score> EvalPetrarchValidation(const Extractor& extractor, const std::stri
     for (const auto& e : r.events()) coded.insert(e.cameo_code());
     Tally(expected, coded, &score);
     score.items++;
-  }
+  });
   if (score.items == 0) return Fail(v1::INTERNAL, records_xml + ": no evaluated sentences with events");
   return score;
 }

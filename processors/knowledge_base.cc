@@ -1,11 +1,11 @@
 #include "processors/knowledge_base.h"
 
+#include "core/files.h"
+
 #include <algorithm>
 #include <charconv>
-#include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 #include <unordered_map>
 
 namespace herald {
@@ -70,14 +70,6 @@ Result<T> ParseNumber(std::string_view s, const std::string& where) {
   auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc() || ptr != s.data() + s.size()) return TableError(where, "'" + std::string(s) + "' is not a number");
   return v;
-}
-
-Result<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Fail(v1::INTERNAL, "cannot read " + path, ErrorKind::kFatal);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 uint32_t QuadClass(std::string_view code) {
@@ -293,7 +285,7 @@ Status KnowledgeBase::Builder::AddTables(std::string_view countries, std::string
 }
 
 Status KnowledgeBase::Builder::AddGoldstein(const std::string& path) {
-  auto text = ReadFile(path);
+  auto text = ReadWholeFile(path);
   if (!text) return Unexpected(text.error());
   return ForEachRow(*text, path, 2, [&](const auto& f, const std::string& where) -> Status {
     if (f[0] == "CAMEOEVENTCODE") return {};  // header row
@@ -306,7 +298,7 @@ Status KnowledgeBase::Builder::AddGoldstein(const std::string& path) {
 }
 
 Status KnowledgeBase::Builder::AddGeoNames(const KnowledgeSources& sources) {
-  auto text = ReadFile(sources.geonames_cities);
+  auto text = ReadWholeFile(sources.geonames_cities);
   if (!text) return Unexpected(text.error());
   // Column positions: the standard dump's, unless a header row names them.
   std::map<std::string, size_t> col = {{"geonameid", 0}, {"name", 1}, {"asciiname", 2}, {"alternatenames", 3},
@@ -325,7 +317,7 @@ Status KnowledgeBase::Builder::AddGeoNames(const KnowledgeSources& sources) {
   }
   std::unordered_map<std::string, std::string> alternates;
   if (!sources.geonames_alternate_names.empty()) {
-    auto alt = ReadFile(sources.geonames_alternate_names);
+    auto alt = ReadWholeFile(sources.geonames_alternate_names);
     if (!alt) return Unexpected(alt.error());
     for (std::string_view line : Split(*alt, '\n')) {
       size_t tab = line.find('\t');
@@ -397,7 +389,7 @@ Status KnowledgeBase::Builder::AddGeoNames(const KnowledgeSources& sources) {
 }
 
 Status KnowledgeBase::Builder::AddPetrarchVerbs(const std::string& path) {
-  auto text = ReadFile(path);
+  auto text = ReadWholeFile(path);
   if (!text) return Unexpected(text.error());
   std::string block_code;
   std::vector<std::pair<std::vector<std::string>, std::string>> block_verbs;  // forms, code
@@ -468,7 +460,7 @@ Status KnowledgeBase::Builder::AddPetrarchVerbs(const std::string& path) {
 }
 
 Status KnowledgeBase::Builder::AddPetrarchActors(const std::string& path) {
-  auto text = ReadFile(path);
+  auto text = ReadWholeFile(path);
   if (!text) return Unexpected(text.error());
   std::vector<std::string> pending;  // names waiting for their code line
   std::string pending_code;
@@ -513,7 +505,7 @@ Status KnowledgeBase::Builder::AddPetrarchActors(const std::string& path) {
 }
 
 Status KnowledgeBase::Builder::AddPetrarchAgents(const std::string& path) {
-  auto text = ReadFile(path);
+  auto text = ReadWholeFile(path);
   if (!text) return Unexpected(text.error());
   std::map<std::string, std::vector<std::string>> macros;  // !PERSON! -> MAN, MEN, ...
   for (std::string_view raw : Split(*text, '\n')) {
@@ -562,7 +554,7 @@ Result<std::shared_ptr<const KnowledgeBase>> KnowledgeBase::Load(const Knowledge
   } else {
     std::vector<std::string> t;
     for (const char* name : {"countries", "places", "organizations", "roles", "cameo", "verbs", "themes"}) {
-      auto text = ReadFile(sources.tables_dir + "/" + name + ".tsv");
+      auto text = ReadWholeFile(sources.tables_dir + "/" + name + ".tsv");
       if (!text) return Unexpected(text.error());
       t.push_back(std::move(*text));
     }
