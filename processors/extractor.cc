@@ -711,7 +711,7 @@ std::string Normalised(int year, int month, int day) {
 
 // Dates the text names: "May 14", "14 May 2024", "March 3, 1987", "July 2022", "in 2022".
 // A day and month without a year take the year the article was published, when known.
-void ExtractDates(Context& ctx, int default_year) {
+void ExtractDates(Context& ctx, const v1::Article& article) {
   const auto& w = ctx.words;
   auto word = [&](size_t i) { return ctx.text.substr(w[i].begin, w[i].end - w[i].begin); };
   for (size_t i = 0; i < w.size(); ++i) {
@@ -734,7 +734,8 @@ void ExtractDates(Context& ctx, int default_year) {
         last = last + 1;
       }
       if (day == 0 && year == 0) continue;
-      if (year == 0 && day > 0) year = default_year;
+      // Only here is the publication year needed (and, without one, the clock read).
+      if (year == 0 && day > 0) year = PublicationYear(article);
     } else {
       int n = Number(word(i));
       if (n < 1900 || n > 2100 || word(i).size() != 4) continue;
@@ -846,8 +847,7 @@ v1::EventRecord Extractor::Extract(v1::Article article) const {
   CodeEvents(ctx);
   ExtractQuotes(ctx);
   ScoreTone(ctx);
-  int year = PublicationYear(record.article());
-  ExtractDates(ctx, year);
+  ExtractDates(ctx, record.article());
   ReadDateline(ctx, record.mutable_article());
   const std::vector<Word>& words = ctx.words;
   record.mutable_stats()->set_word_count(static_cast<uint32_t>(words.size()));
