@@ -99,8 +99,10 @@ Status RunAlert(const AlertOptions& options, std::stop_token stop, StageCounters
   v1::EventRecord record;
   auto handle = [&](const kafka::Batch& batch) -> Result<BatchOutcome> {
     std::vector<v1::Alert> alerts;
+    std::vector<const AlertRule*> fired_by;  // alerts[i] fired by fired_by[i]
     auto outcome = TransactBatch(**producer, **consumer, batch, [&]() -> Result<BatchOutcome> {
       alerts.clear();
+      fired_by.clear();
       std::unordered_set<std::string> in_batch;  // the same article twice in one batch fires once
       BatchOutcome o;
       for (const kafka::Record& r : batch) {
@@ -128,6 +130,7 @@ Status RunAlert(const AlertOptions& options, std::stop_token stop, StageCounters
             return Unexpected(s.error());
           }
           alerts.push_back(std::move(a));
+          fired_by.push_back(m.rule);
         }
       }
       o.records_out = static_cast<int64_t>(alerts.size());
@@ -140,14 +143,11 @@ Status RunAlert(const AlertOptions& options, std::stop_token stop, StageCounters
       // The alerts are committed on the topic; only the memory of them is late.
       log::Warn("could not record fired alerts", {{"reason", s.error().reason}});
     }
-    for (const v1::Alert& a : alerts) {
+    for (size_t i = 0; i < alerts.size(); ++i) {
+      const v1::Alert& a = alerts[i];
       std::cout << FormatAlertLine(a) << std::endl;
       if (on_alert) on_alert(a);
-      const AlertRule* rule = nullptr;
-      for (const AlertRule& candidate : rules->rules()) {
-        if (candidate.name == a.rule()) rule = &candidate;
-      }
-      const std::string& url = rule && !rule->webhook.empty() ? rule->webhook : options.webhook;
+      const std::string& url = !fired_by[i]->webhook.empty() ? fired_by[i]->webhook : options.webhook;
       if (url.empty()) continue;
       std::string json;
       (void)google::protobuf::util::MessageToJsonString(a, &json, json_options);
