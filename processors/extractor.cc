@@ -217,14 +217,6 @@ bool AfterCourtesyTitle(std::string_view text, uint32_t pos) {
   return false;
 }
 
-// Whether the word after the run is one that follows people ("Smith said").
-bool BeforeSpeechVerb(std::string_view text, uint32_t pos) {
-  for (std::string_view v : {" said", " says", " told", " added", " wrote", " stated", " announced", " explained"}) {
-    if (text.substr(pos, v.size()) == v) return true;
-  }
-  return false;
-}
-
 struct ActorMention {
   uint32_t begin, end;
   std::string code, name, country;
