@@ -162,7 +162,9 @@ TEST_F(FaultTest, TwoProcessorsOneLeavesAndRejoinsNoLossNoDuplicates) {
   Daemon second(args_for("fault-b"), (dir_.path() / "b.log").string());
   for (int c = 0; c < kChunks; ++c) {
     Produce(chunks_[c]);
-    if (c == 3) EXPECT_EQ(second.Terminate(), 0) << "leaving the group cleanly";
+    if (c == 3) {
+      EXPECT_EQ(second.Terminate(), 0) << "leaving the group cleanly";
+    }
     if (c == 6) second.Start();
   }
   auto [total, distinct] = CountEvents();
