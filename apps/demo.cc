@@ -142,7 +142,7 @@ int RunDemo(const DemoOptions& options) {
     for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(file + suffix, ec);
   }
   std::string run = std::to_string(getpid());
-  StageCounters processed, stored, alerted;
+  StageMetrics processed("processor"), stored("store"), alerted("alert");
   std::vector<v1::Alert> alerts;
   std::mutex alerts_mutex;
   std::stop_source stop;
@@ -172,10 +172,10 @@ int RunDemo(const DemoOptions& options) {
   ProduceSummary produced;
   {
     std::vector<std::jthread> stages;
-    stages.push_back(run_stage("processor", [&] { return RunProcessor(p, stop.get_token(), &processed); }));
-    stages.push_back(run_stage("store", [&] { return RunStore(st, stop.get_token(), &stored); }));
+    stages.push_back(run_stage("processor", [&] { return RunProcessor(p, {.stop = stop.get_token(), .metrics = &processed}); }));
+    stages.push_back(run_stage("store", [&] { return RunStore(st, {.stop = stop.get_token(), .metrics = &stored}); }));
     stages.push_back(run_stage("alert", [&] {
-      return RunAlert(al, stop.get_token(), &alerted, [&](const v1::Alert& a) {
+      return RunAlert(al, {.stop = stop.get_token(), .metrics = &alerted}, [&](const v1::Alert& a) {
         std::lock_guard lock(alerts_mutex);
         alerts.push_back(a);
       });
@@ -196,8 +196,9 @@ int RunDemo(const DemoOptions& options) {
                 static_cast<long long>(produced.bytes), topics.raw.c_str());
 
     auto drained = [&] {
-      int64_t events = processed.records_out;
-      return processed.committed >= produced.delivered && stored.committed >= events && alerted.committed >= events;
+      int64_t events = processed.records_out.value();
+      return processed.committed.value() >= produced.delivered && stored.committed.value() >= events &&
+             alerted.committed.value() >= events;
     };
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(options.timeout_s);
     while (!drained() && !failed && std::chrono::steady_clock::now() < deadline) {
@@ -219,7 +220,7 @@ int RunDemo(const DemoOptions& options) {
   PrintEvents(*records);
   std::printf("\nAlerts fired (%zu)\n", alerts.size());
   for (const v1::Alert& a : alerts) std::printf("  %s\n", FormatAlertLine(a).c_str());
-  PrintDeadLetters(brokers, topics.dlq, processed.dead_lettered);
+  PrintDeadLetters(brokers, topics.dlq, processed.dead_lettered.value());
   std::printf("\nStored %zu event records in %s\n", records->size(),
               fs::absolute(options.sqlite_path).string().c_str());
   std::printf("  try: sqlite3 %s \"SELECT title, countries, persons, themes FROM events\"\n",

@@ -1,23 +1,57 @@
 // herald: one binary, one subcommand per stage. This file only wires
-// command-line options to the stages; each stage's story is in its folder.
+// command-line options and settings to the stages, and a daemon's admin
+// endpoint and signals around them; each stage's story is in its folder.
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <map>
+#include <memory>
 
+#include "apps/config_command.h"
 #include "apps/demo.h"
 #include "consumers/alert.h"
 #include "consumers/dead_letters.h"
 #include "consumers/store.h"
+#include "core/admin_server.h"
 #include "core/log.h"
+#include "core/metrics.h"
+#include "core/options.h"
+#include "core/settings.h"
+#include "core/stage_metrics.h"
 #include "core/stop.h"
 #include "processors/processor.h"
 #include "producers/produce.h"
 
 namespace {
 
-int ExitStatus(const herald::Status& s, const char* command) {
+using herald::SettingsTable;
+
+int ExitStatus(const herald::Status& s, const std::string& command) {
   if (s) return 0;
+  herald::log::Error("stopped by an error", {{"command", command}, {"reason", s.error().reason}});
   std::cerr << "herald " << command << ": " << s.error().reason << "\n";
   return 1;
+}
+
+// Runs a stage as a daemon: signals, metrics registry, admin endpoint, then the stage.
+int RunDaemon(const std::string& command, const std::string& stage, const herald::DaemonOptions& daemon,
+              const std::function<herald::Status(const herald::StageContext&)>& run) {
+  std::stop_source stop;
+  herald::SignalWatcher signals(stop, std::chrono::seconds(daemon.shutdown_timeout_s));
+  herald::metrics::Registry registry;
+  herald::metrics::AddProcessCollector(registry);
+  herald::StageMetrics metrics(stage, &registry);
+  std::unique_ptr<herald::AdminServer> admin;
+  if (daemon.admin_port != 0) {
+    auto started = herald::AdminServer::Start(
+        {.host = daemon.admin_host, .port = daemon.admin_port}, registry,
+        {.live = [&] { return metrics.Liveness(std::chrono::seconds(daemon.liveness_timeout_s)); },
+         .ready = [&] { return metrics.Readiness(); }});
+    if (!started) return ExitStatus(herald::Unexpected(started.error()), command);
+    admin = std::move(*started);
+  }
+  herald::Status s = run({.stop = stop.get_token(), .metrics = &metrics, .reloads = &signals.hangups()});
+  admin.reset();
+  return ExitStatus(s, command);
 }
 
 }  // namespace
@@ -26,42 +60,123 @@ int main(int argc, char** argv) {
   CLI::App app{"herald: a real-time news event pipeline on Kafka", "herald"};
   app.require_subcommand(1);
   app.set_version_flag("--version", HERALD_VERSION);
-  std::string log_level = "info";
-  bool log_json = false;
-  app.add_option("--log-level", log_level, "debug, info, warn or error")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
-  app.add_flag("--log-json", log_json, "Log lines as JSON objects");
+
+  herald::LogOptions log_options;
+  std::string config_path;
+  // Each command that has settings: its table, by the command's full name ("dlq replay").
+  std::map<CLI::App*, std::pair<std::string, std::unique_ptr<SettingsTable>>> tables;
+  herald::SettingsCatalog catalog;
+  auto with_settings = [&](CLI::App* command, const std::string& name, const auto& declare) {
+    auto table = std::make_unique<SettingsTable>();
+    declare(*table);
+    herald::DeclareLogSettings(*table, &log_options);
+    table->AddFlags(command);
+    command->add_option("--config", config_path, "YAML config file (also HERALD_CONFIG); see docs/CONFIGURATION.md");
+    if (herald::Status s = catalog.Add(name, table.get()); !s) {
+      std::cerr << "herald: " << s.error().reason << "\n";
+      std::exit(2);
+    }
+    tables[command] = {name, std::move(table)};
+  };
 
   herald::ProduceOptions produce;
-  herald::AddProduceOptions(app.add_subcommand("produce", "Push articles (files, directories, stdin) to the raw topic"),
-                            &produce);
+  CLI::App* produce_cmd = app.add_subcommand("produce", "Push articles (files, directories, stdin) to the raw topic");
+  with_settings(produce_cmd, "produce", [&](SettingsTable& t) { herald::DeclareProduceSettings(t, &produce); });
+  herald::AddProduceArguments(produce_cmd, &produce);
+
   herald::ProcessorOptions process;
-  herald::AddProcessorOptions(app.add_subcommand("process", "Run the processor: raw articles to event records"),
-                              &process);
+  herald::DaemonOptions process_daemon{.admin_port = 9641};
+  with_settings(app.add_subcommand("process", "Run the processor: raw articles to event records"), "process",
+                [&](SettingsTable& t) {
+                  herald::DeclareProcessorSettings(t, &process);
+                  herald::DeclareDaemonSettings(t, "processor", &process_daemon);
+                });
   herald::StoreOptions store;
-  herald::AddStoreOptions(app.add_subcommand("store", "Run the store: event records to SQLite"), &store);
+  herald::DaemonOptions store_daemon{.admin_port = 9642};
+  with_settings(app.add_subcommand("store", "Run the store: event records to SQLite"), "store",
+                [&](SettingsTable& t) {
+                  herald::DeclareStoreSettings(t, &store);
+                  herald::DeclareDaemonSettings(t, "store", &store_daemon);
+                });
   herald::AlertOptions alert;
-  herald::AddAlertOptions(app.add_subcommand("alert", "Run the alerter: rules over event records"), &alert);
+  herald::DaemonOptions alert_daemon{.admin_port = 9643};
+  with_settings(app.add_subcommand("alert", "Run the alerter: rules over event records"), "alert",
+                [&](SettingsTable& t) {
+                  herald::DeclareAlertSettings(t, &alert);
+                  herald::DeclareDaemonSettings(t, "alert", &alert_daemon);
+                });
+
   herald::ExtractOptions extract;
-  herald::AddExtractOptions(app.add_subcommand("extract", "Extract event records offline, as NDJSON on stdout"),
-                            &extract);
+  CLI::App* extract_cmd = app.add_subcommand("extract", "Extract event records offline, as NDJSON on stdout");
+  with_settings(extract_cmd, "extract", [&](SettingsTable& t) { herald::DeclareExtractSettings(t, &extract); });
+  herald::AddExtractArguments(extract_cmd, &extract);
+
   herald::DeadLetterOptions dlq;
-  herald::AddDeadLetterCommands(app.add_subcommand("dlq", "List or replay dead letters"), &dlq);
+  CLI::App* dlq_cmd = app.add_subcommand("dlq", "List or replay dead letters");
+  dlq_cmd->require_subcommand(1);
+  for (auto [name, help] : {std::pair{"list", "Print the dead letters"},
+                            std::pair{"replay", "Send dead letters back to their source topics"}}) {
+    with_settings(dlq_cmd->add_subcommand(name, help), std::string("dlq ") + name,
+                  [&](SettingsTable& t) { herald::DeclareDeadLetterSettings(t, &dlq); });
+  }
+  herald::AddDeadLetterArguments(dlq_cmd, &dlq);
+
   herald::EvalOptions eval;
   herald::AddEvalOptions(app.add_subcommand("eval", "Score extraction against the labelled data in ../shared"), &eval);
   herald::DemoOptions demo;
   herald::AddDemoOptions(app.add_subcommand("demo", "Run the whole pipeline on the bundled samples, no broker needed"),
                          &demo);
 
+  CLI::App* config_cmd = app.add_subcommand("config", "Check a config file, or print the settings reference");
+  config_cmd->require_subcommand(1);
+  std::string check_path;
+  config_cmd->add_subcommand("check", "Validate a YAML config file; names each bad key with its line")
+      ->add_option("file", check_path, "The config file")
+      ->required();
+  config_cmd->add_subcommand("docs", "Print docs/CONFIGURATION.md, generated from the settings tables");
+
   CLI11_PARSE(app, argc, argv);
-  herald::log::Level level;
-  herald::log::ParseLevel(log_level, &level);
-  herald::log::SetLevel(level);
-  herald::log::SetJson(log_json);
 
   CLI::App* command = app.get_subcommands().front();
+  CLI::App* leaf = command->get_subcommands().empty() ? command : command->get_subcommands().front();
+  if (auto it = tables.find(leaf); it != tables.end()) {
+    const std::string& name = it->second.first;
+    const herald::Environment environment = herald::ProcessEnvironment();
+    if (config_path.empty()) {
+      for (const auto& [variable, value] : environment) {
+        if (variable == "HERALD_CONFIG") config_path = value;
+      }
+    }
+    std::optional<herald::ConfigFile> file;
+    std::vector<std::string> problems;
+    if (!config_path.empty()) {
+      auto loaded = herald::ConfigFile::Load(config_path);
+      if (!loaded) {
+        std::cerr << "herald " << name << ": " << loaded.error().reason << "\n";
+        return 2;
+      }
+      file = std::move(*loaded);
+      problems = catalog.Check(*file);
+    }
+    for (std::string& p : it->second.second->Resolve(file ? &*file : nullptr, environment)) {
+      problems.push_back(std::move(p));
+    }
+    if (!problems.empty()) {
+      for (const std::string& p : problems) std::cerr << "herald " << name << ": " << p << "\n";
+      return 2;
+    }
+    herald::ApplyLogOptions(log_options);
+    for (const std::string& variable : catalog.UnknownEnvironment(environment)) {
+      herald::log::Warn("environment variable names no setting; ignored", {{"variable", variable}});
+    }
+  }
+
   const std::string name = command->get_name();
+  if (name == "config") {
+    if (config_cmd->got_subcommand("check")) return herald::CheckConfigFile(catalog, check_path, std::cout);
+    std::cout << herald::ConfigurationDoc(catalog);
+    return 0;
+  }
   if (name == "extract") return herald::RunExtract(extract);
   if (name == "demo") return herald::RunDemo(demo);
   if (name == "eval") return herald::RunEval(eval);
@@ -80,11 +195,17 @@ int main(int argc, char** argv) {
               << summary->failed << " failed\n";
     return summary->failed == 0 ? 0 : 1;
   }
-
-  std::stop_source stop;
-  herald::SignalWatcher signals(stop);
-  if (name == "process") return ExitStatus(herald::RunProcessor(process, stop.get_token()), "process");
-  if (name == "store") return ExitStatus(herald::RunStore(store, stop.get_token()), "store");
-  if (name == "alert") return ExitStatus(herald::RunAlert(alert, stop.get_token()), "alert");
+  if (name == "process") {
+    return RunDaemon(name, "processor", process_daemon,
+                     [&](const herald::StageContext& c) { return herald::RunProcessor(process, c); });
+  }
+  if (name == "store") {
+    return RunDaemon(name, "store", store_daemon,
+                     [&](const herald::StageContext& c) { return herald::RunStore(store, c); });
+  }
+  if (name == "alert") {
+    return RunDaemon(name, "alert", alert_daemon,
+                     [&](const herald::StageContext& c) { return herald::RunAlert(alert, c); });
+  }
   return 2;
 }

@@ -57,26 +57,43 @@ std::string FormatAlertLine(const v1::Alert& a) {
   return "ALERT " + a.severity() + " " + a.rule() + " " + a.article_id() + " \"" + a.title() + "\" (" + reasons + ")";
 }
 
-void AddAlertOptions(CLI::App* app, AlertOptions* o) {
-  AddKafkaOptions(app, &o->kafka);
-  AddTopicOptions(app, &o->topics);
-  app->add_option("--group", o->group, "Consumer group id")->capture_default_str();
-  app->add_option("--rules", o->rules_path, "Alert rules YAML file")->required()->check(CLI::ExistingFile);
-  app->add_option("--webhook", o->webhook, "URL to POST each alert to as JSON (rules may set their own)");
-  app->add_option("--webhook-attempts", o->webhook_attempts, "Tries per webhook delivery")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 20));
-  app->add_option("--batch-size", o->batch_size, "Records per poll and commit")->capture_default_str();
-  app->add_option("--state", o->state_path, "SQLite file remembering fired alerts and failed webhooks")
-      ->capture_default_str();
-  app->add_option("--instance-id", o->instance_id,
-                  "This instance's name: static group membership and transactional.id (default: host name)");
+void DeclareAlertSettings(SettingsTable& t, AlertOptions* o) {
+  DeclareKafkaSettings(t, &o->kafka);
+  DeclareTopicSettings(t, &o->topics);
+  t.Add("alert.group", &o->group, "Consumer group of the alerters.").Flag("--group");
+  t.Add("alert.rules", &o->rules_path, "Alert rules YAML file; SIGHUP reloads it.").Flag("--rules").Required();
+  t.Add("alert.webhook", &o->webhook, "URL to POST each alert to as JSON, for rules without their own.")
+      .Flag("--webhook");
+  t.Add("alert.webhook_attempts", &o->webhook_attempts, "Tries per webhook delivery (exponential backoff, jitter).")
+      .Flag("--webhook-attempts")
+      .Range(1, 20);
+  t.Add("alert.batch_size", &o->batch_size, "Records per poll, transaction and commit.")
+      .Flag("--batch-size")
+      .Range(1, 100000);
+  t.Add("alert.state", &o->state_path, "SQLite file remembering fired alerts and failed webhooks.").Flag("--state");
+  t.Add("alert.instance_id", &o->instance_id,
+        "This instance's name: its static group membership and transactional.id. Empty: the host name.")
+      .Flag("--instance-id");
 }
 
-Status RunAlert(const AlertOptions& options, std::stop_token stop, StageCounters* counters,
+Status RunAlert(const AlertOptions& options, const StageContext& context,
                 const std::function<void(const v1::Alert&)>& on_alert) {
+  StageMetrics& metrics = *context.metrics;
   auto rules = AlertRules::LoadFile(options.rules_path);
   if (!rules) return Unexpected(rules.error());
+  uint64_t reloads_seen = context.reloads ? context.reloads->load() : 0;
+  auto reload_rules_if_asked = [&] {
+    if (!context.reloads || context.reloads->load() == reloads_seen) return;
+    reloads_seen = context.reloads->load();
+    auto reloaded = AlertRules::LoadFile(options.rules_path);
+    if (!reloaded) {
+      log::Error("alert rules not reloaded; the rules in use stay",
+                 {{"rules", options.rules_path}, {"reason", reloaded.error().reason}});
+      return;
+    }
+    rules = std::move(reloaded);
+    log::Info("alert rules reloaded", {{"rules", options.rules_path}, {"count", std::to_string(rules->rules().size())}});
+  };
   auto state = AlertState::Open(options.state_path);
   if (!state) return Unexpected(state.error());
   TransactionalIdentity identity = MakeTransactionalIdentity("alert", options.group, options.instance_id);
@@ -84,11 +101,13 @@ Status RunAlert(const AlertOptions& options, std::stop_token stop, StageCounters
   producer_properties.insert(producer_properties.end(), identity.producer.begin(), identity.producer.end());
   kafka::Properties consumer_properties = options.kafka.properties;
   consumer_properties.insert(consumer_properties.end(), identity.consumer.begin(), identity.consumer.end());
-  auto producer = kafka::Producer::Create(kafka::ProducerProperties(options.kafka.brokers, producer_properties));
+  auto producer = kafka::Producer::Create(kafka::ProducerProperties(options.kafka.brokers, producer_properties),
+                                          [&metrics](std::string_view s) { metrics.OnKafkaStatistics("producer", s); });
   if (!producer) return Unexpected(producer.error());
-  if (Status init = InitTransactions(**producer, stop); !init) return init;
+  if (Status init = InitTransactions(**producer, context.stop); !init) return init;
   auto consumer = kafka::Consumer::Create(
-      kafka::ConsumerProperties(options.kafka.brokers, options.group, consumer_properties), {options.topics.events});
+      kafka::ConsumerProperties(options.kafka.brokers, options.group, consumer_properties), {options.topics.events},
+      [&metrics](std::string_view s) { metrics.OnKafkaStatistics("consumer", s); });
   if (!consumer) return Unexpected(consumer.error());
   log::Info("alert started", {{"topic", options.topics.events}, {"rules", std::to_string(rules->rules().size())},
                               {"group", options.group}, {"state", options.state_path},
@@ -97,6 +116,7 @@ Status RunAlert(const AlertOptions& options, std::stop_token stop, StageCounters
   google::protobuf::util::JsonPrintOptions json_options;
   json_options.preserve_proto_field_names = true;
   v1::EventRecord record;
+  metrics::Histogram& webhook_seconds = metrics.sink_write_seconds("webhook");
   auto handle = [&](const kafka::Batch& batch) -> Result<BatchOutcome> {
     std::vector<v1::Alert> alerts;
     std::vector<const AlertRule*> fired_by;  // alerts[i] fired by fired_by[i]
@@ -109,7 +129,7 @@ Status RunAlert(const AlertOptions& options, std::stop_token stop, StageCounters
         auto decoded = DecodeOrDeadLetter(r, **producer, options.topics.dlq, "alert", &record);
         if (!decoded) return Unexpected(decoded.error());
         if (!*decoded) {
-          ++o.dead_lettered;
+          o.DeadLettered(v1::MALFORMED_EVENT_RECORD);
           continue;
         }
         for (RuleMatch& m : rules->Evaluate(record)) {
@@ -151,7 +171,10 @@ Status RunAlert(const AlertOptions& options, std::stop_token stop, StageCounters
       if (url.empty()) continue;
       std::string json;
       (void)google::protobuf::util::MessageToJsonString(a, &json, json_options);
-      if (Status s = PostWebhook(url, json, options.webhook_attempts); !s) {
+      const auto started = std::chrono::steady_clock::now();
+      Status posted = PostWebhook(url, json, options.webhook_attempts);
+      webhook_seconds.Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+      if (Status s = posted; !s) {
         log::Error("webhook delivery failed; recorded, and the alert stays on the alerts topic",
                    {{"alert", a.id()}, {"reason", s.error().reason}});
         (void)(*state)->RecordWebhookFailure(a.id(), url, s.error().reason);
@@ -164,13 +187,15 @@ Status RunAlert(const AlertOptions& options, std::stop_token stop, StageCounters
       if (Status d = DeadLetter(**producer, options.topics.dlq, batch.front(), "alert", error, attempts); !d) {
         return Unexpected(d.error());
       }
-      return BatchOutcome{.dead_lettered = 1};
+      BatchOutcome o;
+      o.DeadLettered(error.code);
+      return o;
     });
   };
   Status s = RunStageLoop(**consumer,
-                          {.stage = "alert", .batch_size = options.batch_size, .counters = counters,
-                           .commit_offsets = false},
-                          handle, stop, quarantine);
+                          {.stage = "alert", .batch_size = options.batch_size, .metrics = &metrics,
+                           .commit_offsets = false, .between_batches = reload_rules_if_asked},
+                          handle, context.stop, quarantine);
   log::Info("alert stopped", {{"remembered", std::to_string((*state)->fired_count())}});
   return s;
 }

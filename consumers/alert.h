@@ -19,13 +19,10 @@
 #include <string>
 
 #include "core/options.h"
-#include "core/stage_counters.h"
+#include "core/settings.h"
+#include "core/stage_metrics.h"
 #include "core/status.h"
 #include "herald/v1/alert.pb.h"
-
-namespace CLI {
-class App;
-}
 
 namespace herald {
 
@@ -44,9 +41,11 @@ struct AlertOptions {
   std::string instance_id;
 };
 
-void AddAlertOptions(CLI::App* app, AlertOptions* options);
+void DeclareAlertSettings(SettingsTable& table, AlertOptions* options);
 // on_alert, when given, sees every alert fired (the demo collects them).
-Status RunAlert(const AlertOptions& options, std::stop_token stop, StageCounters* counters = nullptr,
+// Each change of *context.reloads (SIGHUP) reloads the rules file between
+// batches; a file that does not load is logged and the rules in use stay.
+Status RunAlert(const AlertOptions& options, const StageContext& context,
                 const std::function<void(const v1::Alert&)>& on_alert = {});
 
 // One stdout line for an alert: "ALERT WARNING us-china-military-contact <article id> "title" (reasons)".

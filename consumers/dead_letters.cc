@@ -48,12 +48,15 @@ std::string JsonString(std::string_view s) {
 
 }  // namespace
 
-void AddDeadLetterCommands(CLI::App* dlq, DeadLetterOptions* o) {
-  dlq->require_subcommand(1);
-  for (CLI::App* cmd : {dlq->add_subcommand("list", "Print the dead letters"),
-                        dlq->add_subcommand("replay", "Send dead letters back to their source topics")}) {
-    AddKafkaOptions(cmd, &o->kafka);
-    AddTopicOptions(cmd, &o->topics);
+void DeclareDeadLetterSettings(SettingsTable& t, DeadLetterOptions* o) {
+  DeclareKafkaSettings(t, &o->kafka);
+  DeclareTopicSettings(t, &o->topics);
+  t.Add("dlq.replay_group", &o->replay_group, "Consumer group that remembers what `herald dlq replay` sent back.")
+      .Flag("--group");
+}
+
+void AddDeadLetterArguments(CLI::App* dlq, DeadLetterOptions* o) {
+  for (CLI::App* cmd : {dlq->get_subcommand("list"), dlq->get_subcommand("replay")}) {
     cmd->add_option("--stage", o->filter_stage, "Only dead letters from this stage (parse, store, alert, ...)");
     cmd->add_option("--code", o->filter_code, "Only dead letters with this error code, e.g. MALFORMED_JSON");
     cmd->add_option("--key", o->filter_key, "Only the dead letter with this key");
@@ -61,9 +64,6 @@ void AddDeadLetterCommands(CLI::App* dlq, DeadLetterOptions* o) {
   CLI::App* list = dlq->get_subcommand("list");
   list->add_flag("--json", o->json, "One JSON object per line");
   list->add_option("--limit", o->limit, "At most this many (0: all)")->capture_default_str();
-  dlq->get_subcommand("replay")
-      ->add_option("--group", o->replay_group, "Consumer group that remembers what was replayed")
-      ->capture_default_str();
 }
 
 Status ListDeadLetters(const DeadLetterOptions& o, std::ostream& out) {

@@ -22,6 +22,7 @@
 #include <string>
 
 #include "core/options.h"
+#include "core/settings.h"
 #include "core/status.h"
 
 namespace CLI {
@@ -45,7 +46,10 @@ struct ReplaySummary {
   int64_t skipped = 0;  // not matching the filters, or without a source topic
 };
 
-void AddDeadLetterCommands(CLI::App* dlq, DeadLetterOptions* options);
+void DeclareDeadLetterSettings(SettingsTable& table, DeadLetterOptions* options);
+// The filters and output flags of `dlq list` and `dlq replay` (dlq's two
+// subcommands, made by the caller), which are per run, not settings.
+void AddDeadLetterArguments(CLI::App* dlq, DeadLetterOptions* options);
 Status ListDeadLetters(const DeadLetterOptions& options, std::ostream& out);
 Result<ReplaySummary> ReplayDeadLetters(const DeadLetterOptions& options);
 

@@ -10,28 +10,31 @@
 
 namespace herald {
 
-void AddStoreOptions(CLI::App* app, StoreOptions* o) {
-  AddKafkaOptions(app, &o->kafka);
-  AddTopicOptions(app, &o->topics);
-  app->add_option("--group", o->group, "Consumer group id")->capture_default_str();
-  app->add_option("--sqlite", o->sqlite_path, "SQLite database file (created if missing)")->capture_default_str();
-  app->add_option("--batch-size", o->batch_size, "Records per database transaction and offset commit")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 100000));
+void DeclareStoreSettings(SettingsTable& t, StoreOptions* o) {
+  DeclareKafkaSettings(t, &o->kafka);
+  DeclareTopicSettings(t, &o->topics);
+  t.Add("store.group", &o->group, "Consumer group of the stores.").Flag("--group");
+  t.Add("store.sqlite", &o->sqlite_path, "SQLite database file (created if missing).").Flag("--sqlite");
+  t.Add("store.batch_size", &o->batch_size, "Records per database transaction and offset commit.")
+      .Flag("--batch-size")
+      .Range(1, 100000);
 }
 
-Status RunStore(const StoreOptions& options, std::stop_token stop, StageCounters* counters) {
+Status RunStore(const StoreOptions& options, const StageContext& context) {
+  StageMetrics& metrics = *context.metrics;
   auto store = SqliteEventStore::Open(options.sqlite_path);
   if (!store) return Unexpected(store.error());
-  auto producer = kafka::Producer::Create(kafka::ProducerProperties(options.kafka.brokers, options.kafka.properties));
+  auto producer = kafka::Producer::Create(kafka::ProducerProperties(options.kafka.brokers, options.kafka.properties),
+                                          [&metrics](std::string_view s) { metrics.OnKafkaStatistics("producer", s); });
   if (!producer) return Unexpected(producer.error());
   auto consumer = kafka::Consumer::Create(
       kafka::ConsumerProperties(options.kafka.brokers, options.group, options.kafka.properties),
-      {options.topics.events});
+      {options.topics.events}, [&metrics](std::string_view s) { metrics.OnKafkaStatistics("consumer", s); });
   if (!consumer) return Unexpected(consumer.error());
   log::Info("store started", {{"topic", options.topics.events}, {"sqlite", options.sqlite_path},
                               {"group", options.group}});
 
+  metrics::Histogram& write_seconds = metrics.sink_write_seconds("sqlite");
   std::vector<v1::EventRecord> records;
   std::vector<StoredEvent> rows;
   auto handle = [&](const kafka::Batch& batch) -> Result<BatchOutcome> {
@@ -43,13 +46,17 @@ Status RunStore(const StoreOptions& options, std::stop_token stop, StageCounters
       auto decoded = DecodeOrDeadLetter(r, **producer, options.topics.dlq, "store", &records[i]);
       if (!decoded) return Unexpected(decoded.error());
       if (!*decoded) {
-        ++outcome.dead_lettered;
+        outcome.DeadLettered(v1::MALFORMED_EVENT_RECORD);
         continue;
       }
       rows.push_back({&records[i], r.topic(), r.partition(), r.offset()});
     }
     if (Status s = (*producer)->Flush(std::chrono::seconds(60)); !s) return Unexpected(s.error());
-    if (Status s = (*store)->Upsert(rows); !s) return Unexpected(s.error());
+    const auto started = std::chrono::steady_clock::now();
+    Status written = (*store)->Upsert(rows);
+    write_seconds.Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    metrics.SetSinkHealthy(static_cast<bool>(written));
+    if (!written) return Unexpected(written.error());
     outcome.records_out = static_cast<int64_t>(rows.size());
     return outcome;
   };
@@ -59,10 +66,12 @@ Status RunStore(const StoreOptions& options, std::stop_token stop, StageCounters
       return Unexpected(d.error());
     }
     if (Status f = (*producer)->Flush(std::chrono::seconds(60)); !f) return Unexpected(f.error());
-    return BatchOutcome{.dead_lettered = 1};
+    BatchOutcome o;
+    o.DeadLettered(error.code);
+    return o;
   };
-  Status s = RunStageLoop(**consumer, {.stage = "store", .batch_size = options.batch_size, .counters = counters},
-                          handle, stop, quarantine);
+  Status s = RunStageLoop(**consumer, {.stage = "store", .batch_size = options.batch_size, .metrics = &metrics},
+                          handle, context.stop, quarantine);
   log::Info("store stopped");
   return s;
 }

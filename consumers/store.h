@@ -12,12 +12,9 @@
 #include <string>
 
 #include "core/options.h"
-#include "core/stage_counters.h"
+#include "core/settings.h"
+#include "core/stage_metrics.h"
 #include "core/status.h"
-
-namespace CLI {
-class App;
-}
 
 namespace herald {
 
@@ -29,7 +26,7 @@ struct StoreOptions {
   size_t batch_size = 1000;
 };
 
-void AddStoreOptions(CLI::App* app, StoreOptions* options);
-Status RunStore(const StoreOptions& options, std::stop_token stop, StageCounters* counters = nullptr);
+void DeclareStoreSettings(SettingsTable& table, StoreOptions* options);
+Status RunStore(const StoreOptions& options, const StageContext& context);
 
 }  // namespace herald

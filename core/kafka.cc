@@ -36,11 +36,17 @@ Result<std::unique_ptr<RdKafka::Conf>> MakeConf(const Properties& properties) {
   return conf;
 }
 
-// librdkafka's own log lines, routed into herald's log at a matching level.
-class LogBridge : public RdKafka::EventCb {
+}  // namespace
+
+// librdkafka's own log lines, routed into herald's log at a matching level,
+// and its statistics, to the client's handler.
+class ClientEvents : public RdKafka::EventCb {
  public:
+  explicit ClientEvents(StatisticsHandler on_statistics) : on_statistics_(std::move(on_statistics)) {}
   void event_cb(RdKafka::Event& event) override {
-    if (event.type() == RdKafka::Event::EVENT_ERROR) {
+    if (event.type() == RdKafka::Event::EVENT_STATS) {
+      if (on_statistics_) on_statistics_(event.str());
+    } else if (event.type() == RdKafka::Event::EVENT_ERROR) {
       std::string err = RdKafka::err2str(event.err());
       log::Write(event.fatal() ? log::Level::kError : log::Level::kWarn, "kafka client error",
                  {{"error", err}, {"detail", event.str()}});
@@ -50,9 +56,21 @@ class LogBridge : public RdKafka::EventCb {
       log::Write(level, "kafka client", {{"facility", event.fac()}, {"detail", event.str()}});
     }
   }
+
+ private:
+  StatisticsHandler on_statistics_;
 };
 
-LogBridge g_log_bridge;
+namespace {
+
+// Sets the event callback, and a statistics interval when statistics are wanted and none is given.
+void AttachEvents(RdKafka::Conf& conf, const Properties& properties, ClientEvents* events, bool statistics) {
+  std::string err;
+  conf.set("event_cb", static_cast<RdKafka::EventCb*>(events), err);
+  bool interval_given = false;
+  for (const auto& [k, v] : properties) interval_given |= k == "statistics.interval.ms";
+  if (statistics && !interval_given) conf.set("statistics.interval.ms", "5000", err);
+}
 
 // The same routing for handles made with the C API (admin, mock cluster).
 void CLogBridge(const rd_kafka_t*, int level, const char* facility, const char* message) {
@@ -94,6 +112,19 @@ Properties ConsumerProperties(std::string_view brokers, std::string_view group,
                 {"queued.max.messages.kbytes", "16384"},
                 {"fetch.max.bytes", "8388608"}},
                extra);
+}
+
+Status CheckProperty(const std::string& name, const std::string& value) {
+  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+  std::string err;
+  if (conf->set(name, value, err) != RdKafka::Conf::CONF_OK) return Fatal(err);
+  return {};
+}
+
+std::optional<int64_t> Record::timestamp_ms() const {
+  RdKafka::MessageTimestamp t = message_->timestamp();
+  if (t.type == RdKafka::MessageTimestamp::MSG_TIMESTAMP_NOT_AVAILABLE || t.timestamp < 0) return std::nullopt;
+  return t.timestamp;
 }
 
 std::string_view Record::key() const {
@@ -148,14 +179,16 @@ class Producer::DeliveryCounter : public RdKafka::DeliveryReportCb {
   Producer* owner_;
 };
 
-Result<std::unique_ptr<Producer>> Producer::Create(const Properties& properties) {
+Result<std::unique_ptr<Producer>> Producer::Create(const Properties& properties, StatisticsHandler on_statistics) {
   auto conf = MakeConf(properties);
   if (!conf) return Unexpected(conf.error());
   std::unique_ptr<Producer> p(new Producer());
   p->reports_ = std::make_unique<DeliveryCounter>(p.get());
   std::string err;
   (*conf)->set("dr_cb", p->reports_.get(), err);
-  (*conf)->set("event_cb", static_cast<RdKafka::EventCb*>(&g_log_bridge), err);
+  const bool statistics = static_cast<bool>(on_statistics);
+  p->events_ = std::make_unique<ClientEvents>(std::move(on_statistics));
+  AttachEvents(**conf, properties, p->events_.get(), statistics);
   p->producer_.reset(RdKafka::Producer::create(conf->get(), err));
   if (!p->producer_) return Fatal("cannot create Kafka producer: " + err);
   return p;
@@ -242,12 +275,15 @@ Status Producer::AbortTransaction(std::chrono::milliseconds timeout) {
 }
 
 Result<std::unique_ptr<Consumer>> Consumer::Create(const Properties& properties,
-                                                   const std::vector<std::string>& topics) {
+                                                   const std::vector<std::string>& topics,
+                                                   StatisticsHandler on_statistics) {
   auto conf = MakeConf(properties);
   if (!conf) return Unexpected(conf.error());
   std::string err;
-  (*conf)->set("event_cb", static_cast<RdKafka::EventCb*>(&g_log_bridge), err);
   std::unique_ptr<Consumer> c(new Consumer());
+  const bool statistics = static_cast<bool>(on_statistics);
+  c->events_ = std::make_unique<ClientEvents>(std::move(on_statistics));
+  AttachEvents(**conf, properties, c->events_.get(), statistics);
   c->consumer_.reset(RdKafka::KafkaConsumer::create(conf->get(), err));
   if (!c->consumer_) return Fatal("cannot create Kafka consumer: " + err);
   RdKafka::ErrorCode sub = c->consumer_->subscribe(topics);

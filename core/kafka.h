@@ -27,6 +27,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -41,6 +42,10 @@ namespace herald::kafka {
 
 using Properties = std::vector<std::pair<std::string, std::string>>;
 
+// Receives librdkafka's statistics JSON every statistics.interval.ms (5000
+// unless the properties set it), on a librdkafka thread.
+using StatisticsHandler = std::function<void(std::string_view json)>;
+
 struct Header {
   std::string key;
   std::string value;
@@ -53,6 +58,10 @@ Properties ProducerProperties(std::string_view brokers, const Properties& extra 
 // Defaults for herald's consumers: manual commits, earliest reset, read_committed.
 Properties ConsumerProperties(std::string_view brokers, std::string_view group,
                               const Properties& extra = {});
+
+// Whether librdkafka knows the property and accepts the value (checked
+// without connecting). The reason is librdkafka's own message.
+Status CheckProperty(const std::string& name, const std::string& value);
 
 // Creates those of `topics` that do not exist yet, with `partitions` partitions
 // and the broker's default replication factor. Existing topics are left as they are.
@@ -69,6 +78,8 @@ class Record {
   std::string topic() const { return message_->topic_name(); }
   int32_t partition() const { return message_->partition(); }
   int64_t offset() const { return message_->offset(); }
+  // The record's Kafka timestamp (create or log-append time), when it has one.
+  std::optional<int64_t> timestamp_ms() const;
   // The first header with this name, if any.
   std::optional<std::string_view> header(std::string_view name) const;
   Headers headers() const;
@@ -79,9 +90,12 @@ class Record {
 
 using Batch = std::vector<Record>;
 
+class ClientEvents;
+
 class Producer {
  public:
-  static Result<std::unique_ptr<Producer>> Create(const Properties& properties);
+  static Result<std::unique_ptr<Producer>> Create(const Properties& properties,
+                                                  StatisticsHandler on_statistics = {});
   ~Producer();
 
   // Enqueues one record; waits (serving delivery reports) while the local
@@ -112,6 +126,7 @@ class Producer {
   Producer() = default;
 
   std::unique_ptr<DeliveryCounter> reports_;
+  std::unique_ptr<ClientEvents> events_;  // outlives producer_, which calls it
   std::unique_ptr<RdKafka::Producer> producer_;
   std::atomic<int64_t> delivered_{0};
   std::atomic<int64_t> failed_{0};
@@ -123,7 +138,8 @@ class Producer {
 class Consumer {
  public:
   static Result<std::unique_ptr<Consumer>> Create(const Properties& properties,
-                                                  const std::vector<std::string>& topics);
+                                                  const std::vector<std::string>& topics,
+                                                  StatisticsHandler on_statistics = {});
   ~Consumer();
 
   // Up to max_records, waiting at most `wait` for the first and then taking
@@ -139,6 +155,7 @@ class Consumer {
 
  private:
   Consumer() = default;
+  std::unique_ptr<ClientEvents> events_;  // outlives consumer_, which calls it
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
   bool closed_ = false;
 };

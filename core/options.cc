@@ -1,32 +1,51 @@
 #include "core/options.h"
 
-#include <CLI/CLI.hpp>
+#include "core/log.h"
 
 namespace herald {
 
-void AddKafkaOptions(CLI::App* app, KafkaOptions* options) {
-  app->add_option("--brokers", options->brokers, "Kafka bootstrap servers, host:port[,host:port]")
-      ->capture_default_str();
-  app->add_option_function<std::vector<std::string>>(
-         "-X,--kafka-property",
-         [options](const std::vector<std::string>& values) {
-           for (const std::string& kv : values) {
-             auto eq = kv.find('=');
-             if (eq == std::string::npos || eq == 0) {
-               throw CLI::ValidationError("--kafka-property", "expected key=value, got '" + kv + "'");
-             }
-             options->properties.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
-           }
-         },
-         "librdkafka property key=value, passed through (repeatable), e.g. -X security.protocol=SSL")
-      ->type_name("KEY=VALUE");
+void DeclareKafkaSettings(SettingsTable& t, KafkaOptions* o) {
+  t.Add("brokers", &o->brokers, "Kafka bootstrap servers, host:port[,host:port].").Flag("--brokers");
+  t.Add("kafka", &o->properties,
+        "librdkafka properties passed through as given (TLS, SASL, tuning), e.g. security.protocol: SASL_SSL. "
+        "In the environment HERALD_KAFKA_SECURITY_PROTOCOL sets security.protocol.")
+      .Flag("-X,--kafka-property");
 }
 
-void AddTopicOptions(CLI::App* app, Topics* topics) {
-  app->add_option("--raw-topic", topics->raw, "Topic of raw articles")->capture_default_str();
-  app->add_option("--events-topic", topics->events, "Topic of event records")->capture_default_str();
-  app->add_option("--alerts-topic", topics->alerts, "Topic of alerts")->capture_default_str();
-  app->add_option("--dlq-topic", topics->dlq, "Dead-letter topic")->capture_default_str();
+void DeclareTopicSettings(SettingsTable& t, Topics* topics) {
+  t.Add("topics.raw", &topics->raw, "Topic of raw articles.").Flag("--raw-topic");
+  t.Add("topics.events", &topics->events, "Topic of event records.").Flag("--events-topic");
+  t.Add("topics.alerts", &topics->alerts, "Topic of alerts.").Flag("--alerts-topic");
+  t.Add("topics.dlq", &topics->dlq, "Dead-letter topic: rejected records with the reason.").Flag("--dlq-topic");
+}
+
+void DeclareLogSettings(SettingsTable& t, LogOptions* o) {
+  t.Add("log.level", &o->level, "Least severe log level written (to stderr).")
+      .Flag("--log-level")
+      .OneOf({"debug", "info", "warn", "error"});
+  t.Add("log.json", &o->json, "Write log lines as JSON objects.").Flag("--log-json");
+}
+
+void ApplyLogOptions(const LogOptions& o) {
+  log::Level level = log::Level::kInfo;
+  log::ParseLevel(o.level, &level);
+  log::SetLevel(level);
+  log::SetJson(o.json);
+}
+
+void DeclareDaemonSettings(SettingsTable& t, std::string_view stage, DaemonOptions* o) {
+  const std::string prefix(stage);
+  t.Add("admin.host", &o->admin_host, "Address the admin endpoints (/healthz, /readyz, /metrics) listen on.");
+  t.Add(prefix + ".admin_port", &o->admin_port, "Port of this daemon's admin endpoints; 0 turns them off.")
+      .Flag("--admin-port")
+      .Range(0, 65535);
+  t.Add("admin.liveness_timeout_s", &o->liveness_timeout_s,
+        "/healthz reports a stall when the stage loop has not turned for this many seconds.")
+      .Range(1, 3600);
+  t.Add("shutdown_timeout_s", &o->shutdown_timeout_s,
+        "After SIGTERM or SIGINT the daemon finishes its batch, commits and flushes; past this many seconds it "
+        "exits with status 1 instead.")
+      .Range(1, 3600);
 }
 
 }  // namespace herald

@@ -1,18 +1,17 @@
-// options.h: the settings every herald stage shares (brokers, topics, client
-// pass-through properties), declared once with their flags and defaults.
+// options.h: the settings every herald command shares (brokers, Kafka
+// pass-through properties, topics, logging) and every daemon shares (admin
+// endpoint, shutdown), each declared once in a SettingsTable (core/settings.h).
 //
-//   CLI::App* cmd = app.add_subcommand("process", "...");
-//   AddKafkaOptions(cmd, &opts.kafka);
-//   AddTopicOptions(cmd, &opts.topics);
+//   SettingsTable table;
+//   DeclareKafkaSettings(table, &opts.kafka);
+//   DeclareTopicSettings(table, &opts.topics);
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "core/kafka.h"
-
-namespace CLI {
-class App;
-}
+#include "core/settings.h"
 
 namespace herald {
 
@@ -29,7 +28,27 @@ struct KafkaOptions {
   kafka::Properties properties;
 };
 
-void AddKafkaOptions(CLI::App* app, KafkaOptions* options);
-void AddTopicOptions(CLI::App* app, Topics* topics);
+struct LogOptions {
+  std::string level = "info";
+  bool json = false;
+};
+
+// What a long-running stage adds to its own settings.
+struct DaemonOptions {
+  std::string admin_host = "0.0.0.0";
+  int admin_port = 0;  // per stage; 0 turns the admin endpoint off
+  // /healthz fails when the stage loop has not turned for this long.
+  int liveness_timeout_s = 120;
+  // After SIGTERM or SIGINT: finish the batch in hand, commit, flush; exit 1 if that takes longer.
+  int shutdown_timeout_s = 30;
+};
+
+void DeclareKafkaSettings(SettingsTable& table, KafkaOptions* options);
+void DeclareTopicSettings(SettingsTable& table, Topics* topics);
+void DeclareLogSettings(SettingsTable& table, LogOptions* options);
+void ApplyLogOptions(const LogOptions& options);
+// `stage` prefixes the per-stage keys ("processor.admin_port"); set
+// options->admin_port to the stage's default port first.
+void DeclareDaemonSettings(SettingsTable& table, std::string_view stage, DaemonOptions* options);
 
 }  // namespace herald

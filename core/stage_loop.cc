@@ -25,20 +25,35 @@ std::string FirstRecordKey(const kafka::Batch& batch) {
   return r.topic() + "/" + std::to_string(r.partition()) + "/" + std::to_string(r.offset());
 }
 
-Status Loop(kafka::Consumer& consumer, const StageLoopOptions& options, const BatchHandler& handle,
-            std::stop_token stop, const QuarantineHandler& quarantine) {
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+void ObserveLatencies(const kafka::Batch& batch, metrics::Histogram& latency) {
+  const int64_t now_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
+  for (const kafka::Record& r : batch) {
+    if (std::optional<int64_t> t = r.timestamp_ms()) latency.Observe(std::max<int64_t>(0, now_ms - *t) / 1000.0);
+  }
+}
+
+Status Loop(kafka::Consumer& consumer, const StageLoopOptions& options, StageMetrics& metrics,
+            const BatchHandler& handle, std::stop_token stop, const QuarantineHandler& quarantine) {
   std::chrono::milliseconds backoff{100};
   std::string failing;  // first record of the batch that last failed
   int attempts = 0;
   while (!stop.stop_requested()) {
+    metrics.Heartbeat();
+    if (options.between_batches) options.between_batches();
     // After half the attempts, retry the failing record alone to find the poison.
     size_t max_records = attempts >= options.max_attempts / 2 ? 1 : options.batch_size;
     auto batch = consumer.Poll(max_records, options.poll_wait);
     if (!batch) return Unexpected(batch.error());
-    if (options.counters) options.counters->ready = true;
+    metrics.SetConsuming(true);
     if (batch->empty()) continue;
     if (FirstRecordKey(*batch) != failing) attempts = 0;
-    if (options.counters) options.counters->records_in += static_cast<int64_t>(batch->size());
+    const auto started = std::chrono::steady_clock::now();
     Result<BatchOutcome> handled = handle(*batch);
     if (!handled && batch->size() == 1 && attempts + 1 >= options.max_attempts && quarantine &&
         handled.error().kind != ErrorKind::kFatal) {
@@ -48,16 +63,17 @@ Status Loop(kafka::Consumer& consumer, const StageLoopOptions& options, const Ba
       handled = quarantine(*batch, handled.error(), attempts + 1);
     }
     if (handled) {
-      if (options.counters) {
-        options.counters->records_out += handled->records_out;
-        options.counters->dead_lettered += handled->dead_lettered;
-      }
+      metrics.records_in.Add(static_cast<int64_t>(batch->size()));
+      metrics.records_out.Add(handled->records_out);
+      for (const auto& [code, n] : handled->dead_letters) metrics.CountDeadLetters(code, n);
       Status committed = options.commit_offsets ? consumer.Commit(*batch) : Status{};
       if (!committed) {
         log::Warn("offset commit failed; the records will be consumed again",
                   {{"stage", options.stage}, {"reason", committed.error().reason}});
-      } else if (options.counters) {
-        options.counters->committed += static_cast<int64_t>(batch->size());
+      } else {
+        metrics.committed.Add(static_cast<int64_t>(batch->size()));
+        metrics.batch_seconds.Observe(SecondsSince(started));
+        ObserveLatencies(*batch, metrics.record_latency_seconds);
       }
       backoff = std::chrono::milliseconds(100);
       failing.clear();
@@ -74,7 +90,6 @@ Status Loop(kafka::Consumer& consumer, const StageLoopOptions& options, const Ba
     log::Warn("batch failed; rewinding to retry",
               {{"stage", options.stage}, {"kind", e.kind_name()}, {"reason", e.reason},
                {"attempt", std::to_string(attempts)}, {"backoff_ms", std::to_string(backoff.count())}});
-    if (options.counters) options.counters->records_in -= static_cast<int64_t>(batch->size());
     if (Status r = consumer.Rewind(*batch); !r) {
       log::Warn("rewind failed", {{"stage", options.stage}, {"reason", r.error().reason}});
     }
@@ -86,9 +101,18 @@ Status Loop(kafka::Consumer& consumer, const StageLoopOptions& options, const Ba
 
 }  // namespace
 
+int64_t BatchOutcome::dead_lettered() const {
+  int64_t n = 0;
+  for (const auto& [code, count] : dead_letters) n += count;
+  return n;
+}
+
 Status RunStageLoop(kafka::Consumer& consumer, const StageLoopOptions& options, const BatchHandler& handle,
                     std::stop_token stop, const QuarantineHandler& quarantine) {
-  Status s = Loop(consumer, options, handle, stop, quarantine);
+  StageMetrics unobserved(options.stage);
+  StageMetrics& metrics = options.metrics ? *options.metrics : unobserved;
+  Status s = Loop(consumer, options, metrics, handle, stop, quarantine);
+  metrics.SetConsuming(false);
   consumer.Close();
   return s;
 }

@@ -2,11 +2,11 @@
 // the stage, commit the batch's offsets once the stage has made its results
 // durable, and rewind and retry when it could not.
 //
-//   StageLoopOptions loop{.batch_size = 500, .counters = &counters};
+//   StageLoopOptions loop{.batch_size = 500, .metrics = &metrics};
 //   Status s = RunStageLoop(*consumer, loop, [&](const kafka::Batch& batch) -> Result<BatchOutcome> {
 //     for (const kafka::Record& r : batch) { ... }
 //     if (Status f = producer->Flush(std::chrono::seconds(30)); !f) return Unexpected(f.error());
-//     return BatchOutcome{.records_out = n, .dead_lettered = d};   // durable before the commit
+//     return outcome;   // records_out and dead letters by code, durable before the commit
 //   }, stop_token);
 //
 // What the handler's Error::kind means to the loop:
@@ -20,17 +20,20 @@
 //   kPermanent: a handler reports permanent, per-record errors by dead-lettering
 //     them itself; returned from the handler it is treated as fatal.
 // Returns when stop is requested (after the batch in hand is committed) or on a
-// fatal error, having closed the consumer (it leaves the group).
+// fatal error, having closed the consumer (it leaves the group). Along the way
+// it keeps the stage's metrics: counts, batch durations, each record's latency
+// from its Kafka timestamp to the commit, the heartbeat /healthz watches.
 // Thread-safety: runs on the calling thread, which owns the consumer.
 #pragma once
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <stop_token>
 #include <string>
 
 #include "core/kafka.h"
-#include "core/stage_counters.h"
+#include "core/stage_metrics.h"
 #include "core/status.h"
 
 namespace herald {
@@ -39,16 +42,21 @@ struct StageLoopOptions {
   std::string stage;  // for log lines
   size_t batch_size = 500;
   std::chrono::milliseconds poll_wait{100};
-  StageCounters* counters = nullptr;
+  StageMetrics* metrics = nullptr;
   // False when the handler commits the offsets itself (inside a Kafka transaction).
   bool commit_offsets = true;
   int max_attempts = 6;
+  // Called on every turn of the loop, between batches (the alerter reloads its rules here).
+  std::function<void()> between_batches;
 };
 
-// What a handled batch produced, for the stage's counters.
+// What a handled batch produced, for the stage's metrics.
 struct BatchOutcome {
   int64_t records_out = 0;
-  int64_t dead_lettered = 0;
+  std::map<ErrorCode, int64_t> dead_letters;  // by code
+
+  void DeadLettered(ErrorCode code) { ++dead_letters[code]; }
+  int64_t dead_lettered() const;
 };
 
 using BatchHandler = std::function<Result<BatchOutcome>(const kafka::Batch&)>;

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <optional>
 
 #include "core/log.h"
 
@@ -16,6 +17,7 @@ sigset_t WatchedSignals() {
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGHUP);
   // SIGUSR1 only wakes the watcher when it is being destroyed.
   sigaddset(&set, SIGUSR1);
   return set;
@@ -23,19 +25,32 @@ sigset_t WatchedSignals() {
 
 }  // namespace
 
-SignalWatcher::SignalWatcher(std::stop_source stop) : stop_(std::move(stop)) {
+SignalWatcher::SignalWatcher(std::stop_source stop, std::chrono::seconds shutdown_timeout)
+    : stop_(std::move(stop)), shutdown_timeout_(shutdown_timeout) {
   sigset_t set = WatchedSignals();
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   thread_ = std::jthread([this, set](std::stop_token own) {
-    int signals_seen = 0;
+    std::optional<std::chrono::steady_clock::time_point> deadline;
+    const timespec tick{0, 200'000'000};
     while (!own.stop_requested()) {
-      int sig = 0;
-      if (sigwait(&set, &sig) != 0 || sig == SIGUSR1) continue;
-      if (++signals_seen > 1) {
+      int sig = sigtimedwait(&set, nullptr, &tick);
+      if (deadline && std::chrono::steady_clock::now() > *deadline) {
+        log::Error("did not stop within the shutdown timeout; exiting",
+                   {{"shutdown_timeout_s", std::to_string(shutdown_timeout_.count())}});
+        std::_Exit(1);
+      }
+      if (sig <= 0 || sig == SIGUSR1) continue;
+      if (sig == SIGHUP) {
+        log::Info("reload requested", {{"signal", "SIGHUP"}});
+        hangups_.fetch_add(1);
+        continue;
+      }
+      if (deadline) {
         log::Warn("second signal while stopping: exiting now");
         std::_Exit(130);
       }
       log::Info("stopping", {{"signal", sig == SIGINT ? "SIGINT" : "SIGTERM"}});
+      deadline = std::chrono::steady_clock::now() + shutdown_timeout_;
       stop_.request_stop();
     }
   });

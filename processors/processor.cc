@@ -6,7 +6,6 @@
 #include <cstdio>
 #include <iostream>
 
-
 #include "core/article_source.h"
 #include "core/clock.h"
 #include "core/log.h"
@@ -23,25 +22,26 @@ namespace herald {
 namespace {
 
 // The knowledge base's run-time sources, shared by `process` and `extract`.
-void AddKnowledgeOptions(CLI::App* app, KnowledgeSources* k) {
-  app->add_option("--knowledge-dir", k->tables_dir,
-                  "Directory of herald's knowledge tables (countries.tsv, ...) replacing the built-in ones")
-      ->check(CLI::ExistingDirectory);
-  app->add_option("--geonames", k->geonames_cities, "GeoNames cities dump to add (e.g. cities15000.txt)")
-      ->check(CLI::ExistingFile);
-  app->add_option("--geonames-alternate-names", k->geonames_alternate_names,
-                  "GeoNames alternate names (geonameid<TAB>names, with a header) for a --geonames subset")
-      ->check(CLI::ExistingFile);
-  app->add_option("--geonames-min-population", k->geonames_min_population, "Leave out smaller GeoNames places")
-      ->capture_default_str();
-  app->add_option("--cameo-goldstein", k->cameo_goldstein, "GDELT CAMEO.goldsteinscale.txt to use")
-      ->check(CLI::ExistingFile);
-  app->add_option("--petrarch-verbs", k->petrarch_verbs, "PETRARCH CAMEO verb dictionary to add")
-      ->check(CLI::ExistingFile);
-  app->add_option("--petrarch-actors", k->petrarch_actors, "PETRARCH/Phoenix actor dictionary to add (repeatable)")
-      ->check(CLI::ExistingFile);
-  app->add_option("--petrarch-agents", k->petrarch_agents, "PETRARCH/Phoenix agents dictionary to add")
-      ->check(CLI::ExistingFile);
+void DeclareKnowledgeSettings(SettingsTable& t, KnowledgeSources* k) {
+  t.Add("knowledge.dir", &k->tables_dir,
+        "Directory of herald's knowledge tables (countries.tsv, ...) replacing the built-in ones.")
+      .Flag("--knowledge-dir");
+  t.Add("knowledge.geonames", &k->geonames_cities, "GeoNames cities dump to add (e.g. cities15000.txt).")
+      .Flag("--geonames");
+  t.Add("knowledge.geonames_alternate_names", &k->geonames_alternate_names,
+        "GeoNames alternate names (geonameid<TAB>names, with a header) for a knowledge.geonames subset.")
+      .Flag("--geonames-alternate-names");
+  t.Add("knowledge.geonames_min_population", &k->geonames_min_population, "Leave out smaller GeoNames places.")
+      .Flag("--geonames-min-population")
+      .Range(0, 2000000000);
+  t.Add("knowledge.cameo_goldstein", &k->cameo_goldstein, "GDELT's CAMEO.goldsteinscale.txt to use.")
+      .Flag("--cameo-goldstein");
+  t.Add("knowledge.petrarch_verbs", &k->petrarch_verbs, "PETRARCH CAMEO verb dictionary to add.")
+      .Flag("--petrarch-verbs");
+  t.Add("knowledge.petrarch_actors", &k->petrarch_actors, "PETRARCH/Phoenix actor dictionaries to add.")
+      .Flag("--petrarch-actors");
+  t.Add("knowledge.petrarch_agents", &k->petrarch_agents, "PETRARCH/Phoenix agents dictionary to add.")
+      .Flag("--petrarch-agents");
 }
 
 int64_t ParseMicros(std::optional<std::string_view> v) {
@@ -56,26 +56,29 @@ int64_t ParseMicros(std::optional<std::string_view> v) {
 
 }  // namespace
 
-void AddProcessorOptions(CLI::App* app, ProcessorOptions* o) {
-  AddKafkaOptions(app, &o->kafka);
-  AddTopicOptions(app, &o->topics);
-  app->add_option("--group", o->group, "Consumer group id")->capture_default_str();
-  app->add_option("--batch-size", o->batch_size, "Records per poll and commit")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 100000));
-  app->add_option_function<std::string>(
-         "--delivery", [o](const std::string& v) { o->exactly_once = v == "exactly-once"; },
-         "exactly-once (Kafka transactions, default) or at-least-once")
-      ->check(CLI::IsMember({"exactly-once", "at-least-once"}));
-  app->add_option("--instance-id", o->instance_id,
-                  "This instance's name: static group membership and transactional.id (default: host name)");
-  app->add_option("--max-article-bytes", o->max_article_bytes, "Larger articles are dead-lettered")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 64 << 20));
-  AddKnowledgeOptions(app, &o->knowledge);
+void DeclareProcessorSettings(SettingsTable& t, ProcessorOptions* o) {
+  DeclareKafkaSettings(t, &o->kafka);
+  DeclareTopicSettings(t, &o->topics);
+  t.Add("processor.group", &o->group, "Consumer group of the processors.").Flag("--group");
+  t.Add("processor.batch_size", &o->batch_size, "Records per poll, transaction and commit.")
+      .Flag("--batch-size")
+      .Range(1, 100000);
+  t.Add("processor.delivery", &o->delivery,
+        "exactly-once: each batch's events, dead letters and offsets in one Kafka transaction; at-least-once: "
+        "offsets committed after the batch is acknowledged (cheaper; a crash may repeat events).")
+      .Flag("--delivery")
+      .OneOf({"exactly-once", "at-least-once"});
+  t.Add("processor.instance_id", &o->instance_id,
+        "This instance's name: its static group membership and transactional.id. Empty: the host name.")
+      .Flag("--instance-id");
+  t.Add("processor.max_article_bytes", &o->max_article_bytes, "Larger articles are dead-lettered.")
+      .Flag("--max-article-bytes")
+      .Range(1, 64 << 20);
+  DeclareKnowledgeSettings(t, &o->knowledge);
 }
 
-Status RunProcessor(const ProcessorOptions& options, std::stop_token stop, StageCounters* counters) {
+Status RunProcessor(const ProcessorOptions& options, const StageContext& context) {
+  const bool exactly_once = options.delivery == "exactly-once";
   auto kb = KnowledgeBase::Load(options.knowledge);
   if (!kb) return Unexpected(kb.error());
   Extractor extractor(*kb);
@@ -84,21 +87,24 @@ Status RunProcessor(const ProcessorOptions& options, std::stop_token stop, Stage
   const std::string& instance = identity.instance;
   kafka::Properties producer_properties = options.kafka.properties;
   kafka::Properties consumer_properties = options.kafka.properties;
-  if (options.exactly_once) {
+  if (exactly_once) {
     producer_properties.insert(producer_properties.end(), identity.producer.begin(), identity.producer.end());
     consumer_properties.insert(consumer_properties.end(), identity.consumer.begin(), identity.consumer.end());
   }
-  auto producer = kafka::Producer::Create(kafka::ProducerProperties(options.kafka.brokers, producer_properties));
+  StageMetrics& metrics = *context.metrics;
+  auto producer = kafka::Producer::Create(kafka::ProducerProperties(options.kafka.brokers, producer_properties),
+                                          [&metrics](std::string_view s) { metrics.OnKafkaStatistics("producer", s); });
   if (!producer) return Unexpected(producer.error());
-  if (options.exactly_once) {
-    if (Status init = InitTransactions(**producer, stop); !init) return init;
+  if (exactly_once) {
+    if (Status init = InitTransactions(**producer, context.stop); !init) return init;
   }
   auto consumer = kafka::Consumer::Create(
-      kafka::ConsumerProperties(options.kafka.brokers, options.group, consumer_properties), {options.topics.raw});
+      kafka::ConsumerProperties(options.kafka.brokers, options.group, consumer_properties), {options.topics.raw},
+      [&metrics](std::string_view s) { metrics.OnKafkaStatistics("consumer", s); });
   if (!consumer) return Unexpected(consumer.error());
   log::Info("processor started", {{"brokers", options.kafka.brokers}, {"topic", options.topics.raw},
                                   {"group", options.group}, {"instance", instance},
-                                  {"delivery", options.exactly_once ? "exactly-once" : "at-least-once"}});
+                                  {"delivery", exactly_once ? "exactly-once" : "at-least-once"}});
 
   const kafka::Headers event_headers_template = {{std::string(header::kContentType), std::string(kProtobufContentType)}};
   std::string serialized;
@@ -124,7 +130,7 @@ Status RunProcessor(const ProcessorOptions& options, std::stop_token stop, Stage
         if (!record->SerializeToString(&serialized)) {
           Error e{v1::SERIALIZE_FAILED, ErrorKind::kPermanent, "event record did not serialise"};
           sent = DeadLetter(**producer, options.topics.dlq, r, "serialize", e);
-          ++outcome->dead_lettered;
+          outcome->DeadLettered(e.code);
         } else {
           kafka::Headers h = event_headers_template;
           if (produced_at) h.push_back({std::string(header::kProducedAtUs), std::to_string(produced_at)});
@@ -135,53 +141,66 @@ Status RunProcessor(const ProcessorOptions& options, std::stop_token stop, Stage
         log::Debug("article rejected", {{"code", record.error().code_name()}, {"reason", record.error().reason},
                                         {"offset", std::to_string(r.offset())}});
         sent = DeadLetter(**producer, options.topics.dlq, r, "parse", record.error());
-        ++outcome->dead_lettered;
+        outcome->DeadLettered(record.error().code);
       }
       if (!sent) return sent;
     }
     return {};
   };
+  metrics::Histogram& write_seconds = metrics.sink_write_seconds("kafka");
+  // The sink write is the flush, or the transaction's commit: what makes the batch's records durable.
   auto at_least_once = [&](const kafka::Batch& batch) -> Result<BatchOutcome> {
     BatchOutcome outcome;
     if (Status s = produce_batch(batch, &outcome); !s) return Unexpected(s.error());
-    if (Status s = (*producer)->Flush(std::chrono::seconds(60)); !s) return Unexpected(s.error());
+    const auto started = std::chrono::steady_clock::now();
+    Status flushed = (*producer)->Flush(std::chrono::seconds(60));
+    write_seconds.Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    metrics.SetSinkHealthy(static_cast<bool>(flushed));
+    if (!flushed) return Unexpected(flushed.error());
     return outcome;
   };
-  auto exactly_once = [&](const kafka::Batch& batch) -> Result<BatchOutcome> {
-    return TransactBatch(**producer, **consumer, batch, [&]() -> Result<BatchOutcome> {
-      BatchOutcome outcome;
-      if (Status s = produce_batch(batch, &outcome); !s) return Unexpected(s.error());
-      return outcome;
+  auto transactional = [&](const kafka::Batch& batch) -> Result<BatchOutcome> {
+    const auto started = std::chrono::steady_clock::now();
+    auto outcome = TransactBatch(**producer, **consumer, batch, [&]() -> Result<BatchOutcome> {
+      BatchOutcome o;
+      if (Status s = produce_batch(batch, &o); !s) return Unexpected(s.error());
+      return o;
     });
+    write_seconds.Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    metrics.SetSinkHealthy(static_cast<bool>(outcome));
+    return outcome;
   };
-  BatchHandler handle = options.exactly_once ? BatchHandler(exactly_once) : BatchHandler(at_least_once);
+  BatchHandler handle = exactly_once ? BatchHandler(transactional) : BatchHandler(at_least_once);
   auto quarantine = [&](const kafka::Batch& batch, const Error& error, int attempts) -> Result<BatchOutcome> {
     auto dead_letter = [&]() -> Result<BatchOutcome> {
       if (Status s = DeadLetter(**producer, options.topics.dlq, batch.front(), "process", error, attempts); !s) {
         return Unexpected(s.error());
       }
-      return BatchOutcome{.dead_lettered = 1};
+      BatchOutcome o;
+      o.DeadLettered(error.code);
+      return o;
     };
-    if (options.exactly_once) return TransactBatch(**producer, **consumer, batch, dead_letter);
+    if (exactly_once) return TransactBatch(**producer, **consumer, batch, dead_letter);
     auto outcome = dead_letter();
     if (Status f = (*producer)->Flush(std::chrono::seconds(60)); !f) return Unexpected(f.error());
     return outcome;
   };
   Status s = RunStageLoop(**consumer,
-                          {.stage = "process", .batch_size = options.batch_size, .counters = counters,
-                           .commit_offsets = !options.exactly_once},
-                          handle, stop, quarantine);
+                          {.stage = "process", .batch_size = options.batch_size, .metrics = &metrics,
+                           .commit_offsets = !exactly_once},
+                          handle, context.stop, quarantine);
   log::Info("processor stopped", {{"delivered", std::to_string((*producer)->delivered())}});
   return s;
 }
 
-void AddExtractOptions(CLI::App* app, ExtractOptions* o) {
+void DeclareExtractSettings(SettingsTable& t, ExtractOptions* o) { DeclareKnowledgeSettings(t, &o->knowledge); }
+
+void AddExtractArguments(CLI::App* app, ExtractOptions* o) {
   app->add_option("inputs", o->inputs, "Files, directories, or - for stdin")->required();
   app->add_option("--format", o->format, "auto, json, ndjson, text or html")
       ->capture_default_str()
       ->check(CLI::IsMember({"auto", "json", "ndjson", "text", "html"}));
   app->add_option("--max-article-bytes", o->max_article_bytes, "Larger articles are rejected")->capture_default_str();
-  AddKnowledgeOptions(app, &o->knowledge);
 }
 
 int RunExtract(const ExtractOptions& options) {

@@ -3,7 +3,9 @@
 // topic, keyed by article id, and dead-letters what it cannot read.
 //
 //   ProcessorOptions options;              // brokers, topics, group, limits
-//   Status s = RunProcessor(options, stop_token, &counters);
+//   SettingsTable settings;
+//   DeclareProcessorSettings(settings, &options);   // file, environment, flags
+//   Status s = RunProcessor(options, {.stop = stop_token, .metrics = &metrics});
 //
 // Delivery, --delivery:
 //   exactly-once (default): each batch's events, dead letters and consumed
@@ -23,7 +25,8 @@
 #include <string>
 
 #include "core/options.h"
-#include "core/stage_counters.h"
+#include "core/settings.h"
+#include "core/stage_metrics.h"
 #include "core/status.h"
 #include "processors/knowledge_base.h"
 
@@ -40,13 +43,13 @@ struct ProcessorOptions {
   size_t batch_size = 500;
   size_t max_article_bytes = 1 << 20;
   KnowledgeSources knowledge;
-  bool exactly_once = true;
+  std::string delivery = "exactly-once";  // or "at-least-once"
   // Names this instance: its static group membership and transactional.id. Default: the host name.
   std::string instance_id;
 };
 
-void AddProcessorOptions(CLI::App* app, ProcessorOptions* options);
-Status RunProcessor(const ProcessorOptions& options, std::stop_token stop, StageCounters* counters = nullptr);
+void DeclareProcessorSettings(SettingsTable& table, ProcessorOptions* options);
+Status RunProcessor(const ProcessorOptions& options, const StageContext& context);
 
 // `herald extract`: the processor's work without Kafka. Reads each input (files,
 // directories, "-" for stdin; one article per file, or per line for NDJSON) and
@@ -59,7 +62,9 @@ struct ExtractOptions {
   KnowledgeSources knowledge;
 };
 
-void AddExtractOptions(CLI::App* app, ExtractOptions* options);
+void DeclareExtractSettings(SettingsTable& table, ExtractOptions* options);
+// The inputs and per-run flags (--format, --max-article-bytes), which are not settings.
+void AddExtractArguments(CLI::App* app, ExtractOptions* options);
 
 // `herald eval`: extraction quality against the labelled data sets in a
 // ../shared-style directory (processors/evaluation.h), as a table.

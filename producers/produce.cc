@@ -12,17 +12,20 @@
 
 namespace herald {
 
-void AddProduceOptions(CLI::App* app, ProduceOptions* o) {
-  AddKafkaOptions(app, &o->kafka);
-  AddTopicOptions(app, &o->topics);
+void DeclareProduceSettings(SettingsTable& t, ProduceOptions* o) {
+  DeclareKafkaSettings(t, &o->kafka);
+  DeclareTopicSettings(t, &o->topics);
+  t.Add("produce.source", &o->source, "Publisher name for articles that carry none.").Flag("--source");
+  t.Add("produce.flush_timeout_s", &o->flush_timeout_s, "Seconds to wait for the last delivery reports.")
+      .Flag("--flush-timeout")
+      .Range(1, 3600);
+}
+
+void AddProduceArguments(CLI::App* app, ProduceOptions* o) {
   app->add_option("inputs", o->inputs, "Files, directories, or - for stdin")->required();
   app->add_option("--format", o->format, "auto, json, ndjson, text or html")
       ->capture_default_str()
       ->check(CLI::IsMember({"auto", "json", "ndjson", "text", "html"}));
-  app->add_option("--source", o->source, "Publisher name for articles that carry none");
-  app->add_option("--flush-timeout", o->flush_timeout_s, "Seconds to wait for the last delivery reports")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 3600));
 }
 
 Result<ProduceSummary> RunProduce(const ProduceOptions& options) {

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/options.h"
+#include "core/settings.h"
 #include "core/status.h"
 
 namespace CLI {
@@ -43,7 +44,9 @@ struct ProduceSummary {
   double seconds = 0;
 };
 
-void AddProduceOptions(CLI::App* app, ProduceOptions* options);
+void DeclareProduceSettings(SettingsTable& table, ProduceOptions* options);
+// The inputs and --format, which are per run, not settings.
+void AddProduceArguments(CLI::App* app, ProduceOptions* options);
 Result<ProduceSummary> RunProduce(const ProduceOptions& options);
 
 }  // namespace herald

@@ -5,7 +5,8 @@
 set -euo pipefail
 
 packages=(cmake ninja-build g++ pkg-config protobuf-compiler libprotobuf-dev librdkafka-dev
-          libsimdjson-dev libyaml-cpp-dev libsqlite3-dev libcurl4-openssl-dev libgumbo-dev libcli11-dev)
+          libsimdjson-dev libyaml-cpp-dev libsqlite3-dev libcurl4-openssl-dev libgumbo-dev libcli11-dev
+          libcpp-httplib-dev)
 if [ "${1:-}" = "--test" ]; then
   packages+=(libgtest-dev libgmock-dev libbenchmark-dev openjdk-17-jdk-headless maven sqlite3 clang-16 libclang-rt-16-dev)
 fi

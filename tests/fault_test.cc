@@ -49,7 +49,7 @@ class FaultTest : public ::testing::Test {
   }
 
   std::vector<std::string> DaemonArgs(const std::string& command, const std::string& group) {
-    return {HERALD_BINARY, "--log-level", "warn", command, "--brokers", brokers_, "--raw-topic", topics_.raw,
+    return {HERALD_BINARY, command, "--log-level", "warn", "--admin-port", "0", "--brokers", brokers_, "--raw-topic", topics_.raw,
             "--events-topic", topics_.events, "--alerts-topic", topics_.alerts, "--dlq-topic", topics_.dlq,
             "--group", group};
   }

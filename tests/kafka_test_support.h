@@ -112,9 +112,14 @@ class Daemon {
     ::waitpid(pid_, &status, 0);
     pid_ = -1;
   }
+  void Signal(int sig) { ::kill(pid_, sig); }
   // SIGTERM; the exit status (-1 if it did not exit by itself within the bound).
   int Terminate(std::chrono::seconds bound = std::chrono::seconds(60)) {
     ::kill(pid_, SIGTERM);
+    return WaitForExit(bound);
+  }
+  // The exit status once the process ends by itself (-1 if killed, or still running after the bound).
+  int WaitForExit(std::chrono::seconds bound) {
     auto deadline = std::chrono::steady_clock::now() + bound;
     int status = 0;
     while (std::chrono::steady_clock::now() < deadline) {
@@ -133,5 +138,11 @@ class Daemon {
   std::string log_;
   pid_t pid_ = -1;
 };
+
+// The whole of a (log) file.
+inline std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
 
 }  // namespace herald::testing

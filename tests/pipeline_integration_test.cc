@@ -80,10 +80,10 @@ class PipelineTest : public ::testing::Test {
     a.webhook = webhook_.url();
     a.state_path = alert_state_;
     auto expect_ok = [](const Status& s) { EXPECT_TRUE(s) << s.error().reason; };
-    stages_.emplace_back([=, this] { expect_ok(RunProcessor(p, stop_.get_token(), &processed_)); });
-    stages_.emplace_back([=, this] { expect_ok(RunStore(s, stop_.get_token(), &stored_)); });
+    stages_.emplace_back([=, this] { expect_ok(RunProcessor(p, {.stop = stop_.get_token(), .metrics = &processed_})); });
+    stages_.emplace_back([=, this] { expect_ok(RunStore(s, {.stop = stop_.get_token(), .metrics = &stored_})); });
     stages_.emplace_back([=, this] {
-      expect_ok(RunAlert(a, stop_.get_token(), &alerted_, [this](const v1::Alert& alert) {
+      expect_ok(RunAlert(a, {.stop = stop_.get_token(), .metrics = &alerted_}, [this](const v1::Alert& alert) {
         std::lock_guard lock(alerts_mutex_);
         alerts_.push_back(alert);
       }));
@@ -108,7 +108,7 @@ class PipelineTest : public ::testing::Test {
   std::string brokers_;
   Topics topics_;
   std::string sqlite_, alert_state_;
-  StageCounters processed_, stored_, alerted_;
+  StageMetrics processed_{"processor"}, stored_{"store"}, alerted_{"alert"};
   std::mutex alerts_mutex_;
   std::vector<v1::Alert> alerts_;
   std::stop_source stop_;
@@ -147,17 +147,17 @@ TEST_F(PipelineTest, SamplesAndSeedArticleAreStoredAndAlertedOnce) {
   const int64_t produced = first->delivered + again->delivered;
 
   ASSERT_TRUE(WaitFor([&] {
-    return processed_.committed >= produced && stored_.committed >= processed_.records_out &&
-           alerted_.committed >= processed_.records_out;
-  })) << "processed " << processed_.committed << "/" << produced << ", stored " << stored_.committed
-      << ", alerted " << alerted_.committed;
+    return processed_.committed.value() >= produced && stored_.committed.value() >= processed_.records_out.value() &&
+           alerted_.committed.value() >= processed_.records_out.value();
+  })) << "processed " << processed_.committed.value() << "/" << produced << ", stored " << stored_.committed.value()
+      << ", alerted " << alerted_.committed.value();
 
   std::vector<v1::EventRecord> stored = Stored();
   std::set<std::string> stored_ids;
   for (const auto& r : stored) stored_ids.insert(r.id());
   EXPECT_EQ(stored_ids, expected_ids);
   EXPECT_EQ(stored.size(), expected_ids.size()) << "the upsert on id absorbs the second delivery";
-  EXPECT_EQ(processed_.dead_lettered.load(), 2) << "samples/rejected holds one bad article, produced twice";
+  EXPECT_EQ(processed_.dead_lettered.value(), 2) << "samples/rejected holds one bad article, produced twice";
 
   // The reference article: the seed when ../shared is present, else herald's own sample on the same story.
   const std::string reference_path = have_seed ? kSeed : "samples/us-china-military-hotline.txt";
@@ -178,7 +178,7 @@ TEST_F(PipelineTest, SamplesAndSeedArticleAreStoredAndAlertedOnce) {
     std::lock_guard lock(alerts_mutex_);
     EXPECT_EQ(std::count_if(alerts_.begin(), alerts_.end(), [&](const auto& a) { return a.id() == alert_id; }), 1);
   }
-  std::vector<ReadRecord> on_topic = ReadTopic(brokers_, topics_.alerts, static_cast<size_t>(alerted_.records_out.load()));
+  std::vector<ReadRecord> on_topic = ReadTopic(brokers_, topics_.alerts, static_cast<size_t>(alerted_.records_out.value()));
   EXPECT_EQ(std::count_if(on_topic.begin(), on_topic.end(), [&](const auto& r) { return r.key == alert_id; }), 1);
   v1::Alert decoded;
   auto rec = std::find_if(on_topic.begin(), on_topic.end(), [&](const auto& r) { return r.key == alert_id; });
@@ -189,7 +189,7 @@ TEST_F(PipelineTest, SamplesAndSeedArticleAreStoredAndAlertedOnce) {
 
   // Every alert was POSTed to the webhook once, as JSON with the proto field names.
   std::vector<std::string> posted = webhook_.bodies();
-  EXPECT_EQ(posted.size(), static_cast<size_t>(alerted_.records_out.load()));
+  EXPECT_EQ(posted.size(), static_cast<size_t>(alerted_.records_out.value()));
   EXPECT_EQ(std::count_if(posted.begin(), posted.end(), [&](const std::string& body) {
               return body.find("\"id\":\"" + alert_id + "\"") != std::string::npos &&
                      body.find("\"article_id\":\"" + reference_id + "\"") != std::string::npos;
@@ -209,7 +209,7 @@ TEST_F(PipelineTest, MalformedAndEmptyArticlesAreDeadLetteredWithReasons) {
   ASSERT_TRUE((*producer)->Flush(std::chrono::seconds(30)));
 
   StartStages();
-  ASSERT_TRUE(WaitFor([&] { return processed_.committed >= 5 && stored_.committed >= 3; }));
+  ASSERT_TRUE(WaitFor([&] { return processed_.committed.value() >= 5 && stored_.committed.value() >= 3; }));
 
   std::vector<ReadRecord> dead = ReadTopic(brokers_, topics_.dlq, 2);
   ASSERT_EQ(dead.size(), 2u);
@@ -243,7 +243,7 @@ TEST_F(PipelineTest, MalformedAndEmptyArticlesAreDeadLetteredWithReasons) {
   ASSERT_TRUE(replayed) << replayed.error().reason;
   EXPECT_EQ(replayed->replayed, 1);
   EXPECT_EQ(replayed->skipped, 1);
-  ASSERT_TRUE(WaitFor([&] { return processed_.dead_lettered >= 3; }));
+  ASSERT_TRUE(WaitFor([&] { return processed_.dead_lettered.value() >= 3; }));
   std::vector<ReadRecord> again = ReadTopic(brokers_, topics_.dlq, 3);
   ASSERT_EQ(again.size(), 3u);
   EXPECT_EQ(again.back().key, "empty");
@@ -274,7 +274,7 @@ TEST_F(PipelineTest, EveryKindOfBadInputIsDeadLetteredWithItsCode) {
   for (const auto& [key, value, headers, code] : inputs) ASSERT_TRUE((*producer)->Produce(topics_.raw, key, value, headers));
   ASSERT_TRUE((*producer)->Flush(std::chrono::seconds(30)));
   StartStages();
-  ASSERT_TRUE(WaitFor([&] { return processed_.committed >= static_cast<int64_t>(inputs.size()); }));
+  ASSERT_TRUE(WaitFor([&] { return processed_.committed.value() >= static_cast<int64_t>(inputs.size()); }));
   std::map<std::string, std::string> codes;
   for (const auto& r : ReadTopic(brokers_, topics_.dlq, inputs.size() - 1)) codes[r.key] = r.header(header::kDlqErrorCode).value_or("");
   for (const auto& [key, value, headers, code] : inputs) {
@@ -282,7 +282,7 @@ TEST_F(PipelineTest, EveryKindOfBadInputIsDeadLetteredWithItsCode) {
     EXPECT_EQ(codes[key], code) << key;
   }
   EXPECT_EQ(codes.size(), inputs.size() - 1);
-  EXPECT_EQ(processed_.records_out.load(), 1) << "the good article after them";
+  EXPECT_EQ(processed_.records_out.value(), 1) << "the good article after them";
 }
 
 // A rule never fires twice for one article across restarts, even when the
@@ -301,21 +301,21 @@ TEST_F(PipelineTest, AlertsAreRememberedAcrossRestartsAndWebhookFailuresRecorded
   p.topics = topics_;
   p.group = "processor-" + topics_.raw;
   std::stop_source stop_processor;
-  StageCounters processed;
-  std::jthread processor([&] { EXPECT_TRUE(RunProcessor(p, stop_processor.get_token(), &processed)); });
+  StageMetrics processed("processor");
+  std::jthread processor([&] { EXPECT_TRUE(RunProcessor(p, {.stop = stop_processor.get_token(), .metrics = &processed})); });
 
   auto run_alert_until = [&](const std::string& group, int64_t events_to_see) {
     a.group = group;
-    StageCounters alerted;
+    StageMetrics alerted("alert");
     std::stop_source stop;
-    std::jthread alert([&] { EXPECT_TRUE(RunAlert(a, stop.get_token(), &alerted)); });
-    EXPECT_TRUE(WaitFor([&] { return alerted.committed >= events_to_see; }));
+    std::jthread alert([&] { EXPECT_TRUE(RunAlert(a, {.stop = stop.get_token(), .metrics = &alerted})); });
+    EXPECT_TRUE(WaitFor([&] { return alerted.committed.value() >= events_to_see; }));
     stop.request_stop();
     alert.join();
-    return alerted.records_out.load();
+    return alerted.records_out.value();
   };
   ASSERT_TRUE(Produce({"samples/us-china-military-hotline.txt"}));
-  ASSERT_TRUE(WaitFor([&] { return processed.committed >= 1; }));
+  ASSERT_TRUE(WaitFor([&] { return processed.committed.value() >= 1; }));
   EXPECT_EQ(run_alert_until("alert-one-" + topics_.raw, 1), 1);
   auto state = AlertState::Open(alert_state_);
   ASSERT_TRUE(state);
@@ -324,7 +324,7 @@ TEST_F(PipelineTest, AlertsAreRememberedAcrossRestartsAndWebhookFailuresRecorded
 
   // The same article again, and a new group that re-reads the whole events topic.
   ASSERT_TRUE(Produce({"samples/us-china-military-hotline.txt"}));
-  ASSERT_TRUE(WaitFor([&] { return processed.committed >= 2; }));
+  ASSERT_TRUE(WaitFor([&] { return processed.committed.value() >= 2; }));
   EXPECT_EQ(run_alert_until("alert-two-" + topics_.raw, 2), 0) << "remembered: no second alert";
   stop_processor.request_stop();
 }

@@ -30,7 +30,7 @@ TEST(StageLoopIntegrationTest, PoisonRecordIsQuarantinedAndTheRestFlow) {
   ASSERT_TRUE(consumer);
   std::set<std::string> handled, quarantined;
   int quarantine_attempts = 0;
-  StageCounters counters;
+  StageMetrics metrics("test");
   std::stop_source stop;
   auto handle = [&](const kafka::Batch& batch) -> Result<BatchOutcome> {
     for (const kafka::Record& r : batch) {
@@ -44,19 +44,22 @@ TEST(StageLoopIntegrationTest, PoisonRecordIsQuarantinedAndTheRestFlow) {
     EXPECT_EQ(error.reason, "the sink refuses this record");
     quarantined.insert(std::string(batch.front().key()));
     quarantine_attempts = attempts;
-    return BatchOutcome{.dead_lettered = 1};
+    BatchOutcome o;
+    o.DeadLettered(error.code);
+    return o;
   };
   std::jthread loop([&] {
-    EXPECT_TRUE(RunStageLoop(**consumer, {.stage = "test", .batch_size = 5, .counters = &counters, .max_attempts = 4},
+    EXPECT_TRUE(RunStageLoop(**consumer, {.stage = "test", .batch_size = 5, .metrics = &metrics, .max_attempts = 4},
                              handle, stop.get_token(), quarantine));
   });
-  EXPECT_TRUE(testing::WaitFor([&] { return counters.committed >= 20; }, std::chrono::seconds(120)));
+  EXPECT_TRUE(testing::WaitFor([&] { return metrics.committed.value() >= 20; }, std::chrono::seconds(120)));
   stop.request_stop();
   loop.join();
   EXPECT_EQ(handled.size(), 19u);
   EXPECT_EQ(quarantined, std::set<std::string>{"poison"});
   EXPECT_EQ(quarantine_attempts, 4);
-  EXPECT_EQ(counters.dead_lettered.load(), 1);
+  EXPECT_EQ(metrics.dead_lettered.value(), 1);
+  EXPECT_EQ(metrics.dead_letters(v1::INTERNAL), 1) << "counted under the error's code";
 }
 
 }  // namespace

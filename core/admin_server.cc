@@ -1,0 +1,53 @@
+#include "core/admin_server.h"
+
+#include <httplib.h>
+
+#include "core/log.h"
+
+namespace herald {
+namespace {
+
+void Answer(httplib::Response& response, const std::function<Status()>& check) {
+  Status s = check ? check() : Status{};
+  response.status = s ? 200 : 503;
+  response.set_content(s ? "ok\n" : s.error().reason + "\n", "text/plain; charset=utf-8");
+}
+
+}  // namespace
+
+Result<std::unique_ptr<AdminServer>> AdminServer::Start(const Address& address, const metrics::Registry& registry,
+                                                        Checks checks) {
+  std::unique_ptr<AdminServer> admin(new AdminServer());
+  admin->server_ = std::make_unique<httplib::Server>();
+  httplib::Server& server = *admin->server_;
+  server.new_task_queue = [] { return new httplib::ThreadPool(2); };
+  // httplib's default adds SO_REUSEPORT, which would let a second daemon share
+  // the port silently; a port in use must be an error.
+  server.set_socket_options([](int sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
+  server.Get("/healthz", [live = checks.live](const httplib::Request&, httplib::Response& r) { Answer(r, live); });
+  server.Get("/readyz", [ready = checks.ready](const httplib::Request&, httplib::Response& r) { Answer(r, ready); });
+  server.Get("/metrics", [&registry](const httplib::Request&, httplib::Response& r) {
+    r.set_content(registry.RenderPrometheus(), "text/plain; version=0.0.4; charset=utf-8");
+  });
+  int port = address.port == 0 ? server.bind_to_any_port(address.host) : address.port;
+  if (address.port != 0 && !server.bind_to_port(address.host, address.port)) port = -1;
+  if (port <= 0) {
+    return Fatal("admin endpoint: cannot listen on " + address.host + ":" + std::to_string(address.port) +
+                 " (in use, or not a local address)");
+  }
+  admin->port_ = port;
+  admin->thread_ = std::thread([&server] { server.listen_after_bind(); });
+  log::Info("admin endpoint listening", {{"address", address.host + ":" + std::to_string(port)},
+                                         {"paths", "/healthz /readyz /metrics"}});
+  return admin;
+}
+
+AdminServer::~AdminServer() {
+  if (server_) server_->stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+}  // namespace herald

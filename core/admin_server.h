@@ -1,0 +1,58 @@
+// admin_server.h: a daemon's admin HTTP endpoints, for probes and scrapers.
+//
+//   auto admin = AdminServer::Start({.host = "0.0.0.0", .port = 9641}, registry,
+//                                   {.live = [&] { return m.Liveness(120s); },
+//                                    .ready = [&] { return m.Readiness(); }});
+//   ... the daemon runs ...
+//   admin->reset();   // stops listening
+//
+//   GET /healthz  200 "ok", or 503 with the reason (the stage loop is stalled)
+//   GET /readyz   200 "ok", or 503 with the reason (not consuming, no broker, sink failing)
+//   GET /metrics  the registry in Prometheus' text format 0.0.4
+// Anything else is 404; only GET and HEAD are served.
+// Thread-safety: requests are served on the server's own threads; the checks
+// and the registry must be safe to call from them and outlive the server.
+// Failure: Start fails when the address cannot be bound (port in use).
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "core/metrics.h"
+#include "core/status.h"
+
+namespace httplib {
+class Server;
+}
+
+namespace herald {
+
+class AdminServer {
+ public:
+  struct Address {
+    std::string host = "0.0.0.0";
+    int port = 0;  // 0: any free port (tests)
+  };
+  struct Checks {
+    std::function<Status()> live;
+    std::function<Status()> ready;
+  };
+
+  static Result<std::unique_ptr<AdminServer>> Start(const Address& address, const metrics::Registry& registry,
+                                                    Checks checks);
+  ~AdminServer();
+  AdminServer(const AdminServer&) = delete;
+  AdminServer& operator=(const AdminServer&) = delete;
+
+  int port() const { return port_; }
+
+ private:
+  AdminServer() = default;
+  std::unique_ptr<httplib::Server> server_;
+  std::thread thread_;
+  int port_ = 0;
+};
+
+}  // namespace herald
