@@ -85,21 +85,21 @@ int main(int argc, char** argv) {
   herald::AddProduceArguments(produce_cmd, &produce);
 
   herald::ProcessorOptions process;
-  herald::DaemonOptions process_daemon{.admin_port = 9641};
+  herald::DaemonOptions process_daemon{.admin_port = herald::kProcessorAdminPort};
   with_settings(app.add_subcommand("process", "Run the processor: raw articles to event records"), "process",
                 [&](SettingsTable& t) {
                   herald::DeclareProcessorSettings(t, &process);
                   herald::DeclareDaemonSettings(t, "processor", &process_daemon);
                 });
   herald::StoreOptions store;
-  herald::DaemonOptions store_daemon{.admin_port = 9642};
+  herald::DaemonOptions store_daemon{.admin_port = herald::kStoreAdminPort};
   with_settings(app.add_subcommand("store", "Run the store: event records to SQLite"), "store",
                 [&](SettingsTable& t) {
                   herald::DeclareStoreSettings(t, &store);
                   herald::DeclareDaemonSettings(t, "store", &store_daemon);
                 });
   herald::AlertOptions alert;
-  herald::DaemonOptions alert_daemon{.admin_port = 9643};
+  herald::DaemonOptions alert_daemon{.admin_port = herald::kAlertAdminPort};
   with_settings(app.add_subcommand("alert", "Run the alerter: rules over event records"), "alert",
                 [&](SettingsTable& t) {
                   herald::DeclareAlertSettings(t, &alert);

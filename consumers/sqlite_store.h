@@ -1,5 +1,5 @@
-// sqlite_store.h: the embedded event store. One row per event record, upserted
-// by the record's id, written in one transaction per batch.
+// sqlite_store.h: the embedded event store (event_store.h). One row per event
+// record, upserted by the record's id, written in one transaction per batch.
 //
 //   auto store = SqliteEventStore::Open("herald.db");
 //   (*store)->Upsert(records);          // all or nothing
@@ -24,27 +24,20 @@
 #include <string>
 #include <vector>
 
+#include "consumers/event_store.h"
 #include "core/status.h"
-#include "herald/v1/event.pb.h"
 
 namespace herald {
 
-struct StoredEvent {
-  const v1::EventRecord* record;
-  std::string topic;
-  int32_t partition = 0;
-  int64_t offset = 0;
-};
-
-class SqliteEventStore {
+class SqliteEventStore : public EventStore {
  public:
   static Result<std::unique_ptr<SqliteEventStore>> Open(const std::string& path);
-  ~SqliteEventStore();
+  ~SqliteEventStore() override;
 
-  Status Upsert(const std::vector<StoredEvent>& events);
-  Result<int64_t> Count();
-  // Every stored record, oldest write first.
-  Result<std::vector<v1::EventRecord>> ReadAll();
+  Status Upsert(const std::vector<StoredEvent>& events) override;
+  Result<int64_t> Count() override;
+  Result<std::vector<v1::EventRecord>> ReadAll() override;
+  std::string_view kind() const override { return "sqlite"; }
 
  private:
   SqliteEventStore() = default;

@@ -3,7 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include "consumers/event_input.h"
-#include "consumers/sqlite_store.h"
+#include "consumers/event_store.h"
 #include "core/log.h"
 #include "core/record_format.h"
 #include "core/stage_loop.h"
@@ -14,7 +14,12 @@ void DeclareStoreSettings(SettingsTable& t, StoreOptions* o) {
   DeclareKafkaSettings(t, &o->kafka);
   DeclareTopicSettings(t, &o->topics);
   t.Add("store.group", &o->group, "Consumer group of the stores.").Flag("--group");
-  t.Add("store.sqlite", &o->sqlite_path, "SQLite database file (created if missing).").Flag("--sqlite");
+  t.Add("store.sqlite", &o->sqlite_path, "SQLite database file (created if missing), unless store.postgres is set.")
+      .Flag("--sqlite");
+  t.Add("store.postgres", &o->postgres_uri,
+        "PostgreSQL connection URI (postgresql://user:password@host:5432/db) or key=value string; when set, "
+        "events go to PostgreSQL instead of SQLite.")
+      .Flag("--postgres");
   t.Add("store.batch_size", &o->batch_size, "Records per database transaction and offset commit.")
       .Flag("--batch-size")
       .Range(1, 100000);
@@ -22,7 +27,7 @@ void DeclareStoreSettings(SettingsTable& t, StoreOptions* o) {
 
 Status RunStore(const StoreOptions& options, const StageContext& context) {
   StageMetrics& metrics = *context.metrics;
-  auto store = SqliteEventStore::Open(options.sqlite_path);
+  auto store = OpenEventStore({.sqlite_path = options.sqlite_path, .postgres_uri = options.postgres_uri});
   if (!store) return Unexpected(store.error());
   auto producer = kafka::Producer::Create(kafka::ProducerProperties(options.kafka.brokers, options.kafka.properties),
                                           [&metrics](std::string_view s) { metrics.OnKafkaStatistics("producer", s); });
@@ -31,10 +36,10 @@ Status RunStore(const StoreOptions& options, const StageContext& context) {
       kafka::ConsumerProperties(options.kafka.brokers, options.group, options.kafka.properties),
       {options.topics.events}, [&metrics](std::string_view s) { metrics.OnKafkaStatistics("consumer", s); });
   if (!consumer) return Unexpected(consumer.error());
-  log::Info("store started", {{"topic", options.topics.events}, {"sqlite", options.sqlite_path},
+  log::Info("store started", {{"topic", options.topics.events}, {"database", (*store)->kind()},
                               {"group", options.group}});
 
-  metrics::Histogram& write_seconds = metrics.sink_write_seconds("sqlite");
+  metrics::Histogram& write_seconds = metrics.sink_write_seconds(std::string((*store)->kind()));
   std::vector<v1::EventRecord> records;
   std::vector<StoredEvent> rows;
   auto handle = [&](const kafka::Batch& batch) -> Result<BatchOutcome> {

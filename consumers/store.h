@@ -1,5 +1,6 @@
 // store.h: the store daemon (`herald store`): a consumer group on the events
-// topic writing each EventRecord to the SQLite event store.
+// topic writing each EventRecord to the event store: SQLite by default,
+// PostgreSQL when store.postgres is set (event_store.h).
 //
 // Delivery: a batch's Kafka offsets are committed only after its database
 // transaction commits; a redelivered batch is absorbed by the upsert on id.
@@ -23,6 +24,7 @@ struct StoreOptions {
   Topics topics;
   std::string group = "herald-store";
   std::string sqlite_path = "herald.db";
+  std::string postgres_uri;  // when set, PostgreSQL instead of SQLite
   size_t batch_size = 1000;
 };
 

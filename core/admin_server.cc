@@ -2,6 +2,9 @@
 
 #include <httplib.h>
 
+#include <chrono>
+#include <thread>
+
 #include "core/log.h"
 
 namespace herald {
@@ -27,9 +30,9 @@ Result<std::unique_ptr<AdminServer>> AdminServer::Start(const Address& address, 
     int yes = 1;
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
   });
-  server.Get("/healthz", [live = checks.live](const httplib::Request&, httplib::Response& r) { Answer(r, live); });
-  server.Get("/readyz", [ready = checks.ready](const httplib::Request&, httplib::Response& r) { Answer(r, ready); });
-  server.Get("/metrics", [&registry](const httplib::Request&, httplib::Response& r) {
+  server.Get(kLivenessPath, [live = checks.live](const httplib::Request&, httplib::Response& r) { Answer(r, live); });
+  server.Get(kReadinessPath, [ready = checks.ready](const httplib::Request&, httplib::Response& r) { Answer(r, ready); });
+  server.Get(kMetricsPath, [&registry](const httplib::Request&, httplib::Response& r) {
     r.set_content(registry.RenderPrometheus(), "text/plain; version=0.0.4; charset=utf-8");
   });
   int port = address.port == 0 ? server.bind_to_any_port(address.host) : address.port;
@@ -40,6 +43,12 @@ Result<std::unique_ptr<AdminServer>> AdminServer::Start(const Address& address, 
   }
   admin->port_ = port;
   admin->thread_ = std::thread([&server] { server.listen_after_bind(); });
+  // httplib's stop() is lost if it comes before the listening loop has begun,
+  // and the destructor would then wait for ever: return only once it runs.
+  for (int waited_ms = 0; !server.is_running(); ++waited_ms) {
+    if (waited_ms == 5000) return Fatal("admin endpoint: the listener did not start");
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
   log::Info("admin endpoint listening", {{"address", address.host + ":" + std::to_string(port)},
                                          {"paths", "/healthz /readyz /metrics"}});
   return admin;

@@ -29,6 +29,11 @@ class Server;
 
 namespace herald {
 
+// The endpoints' paths, which probes and scrapers in deploy/ name.
+inline constexpr const char* kLivenessPath = "/healthz";
+inline constexpr const char* kReadinessPath = "/readyz";
+inline constexpr const char* kMetricsPath = "/metrics";
+
 class AdminServer {
  public:
   struct Address {

@@ -33,6 +33,12 @@ struct LogOptions {
   bool json = false;
 };
 
+// Each daemon's default admin port, distinct so that all three can share a host
+// (deploy/ files use them; tests/deploy_test.cc checks that they agree).
+inline constexpr int kProcessorAdminPort = 9641;
+inline constexpr int kStoreAdminPort = 9642;
+inline constexpr int kAlertAdminPort = 9643;
+
 // What a long-running stage adds to its own settings.
 struct DaemonOptions {
   std::string admin_host = "0.0.0.0";

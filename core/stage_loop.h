@@ -47,13 +47,13 @@ struct StageLoopOptions {
   bool commit_offsets = true;
   int max_attempts = 6;
   // Called on every turn of the loop, between batches (the alerter reloads its rules here).
-  std::function<void()> between_batches;
+  std::function<void()> between_batches = {};
 };
 
 // What a handled batch produced, for the stage's metrics.
 struct BatchOutcome {
   int64_t records_out = 0;
-  std::map<ErrorCode, int64_t> dead_letters;  // by code
+  std::map<ErrorCode, int64_t> dead_letters = {};  // by code
 
   void DeadLettered(ErrorCode code) { ++dead_letters[code]; }
   int64_t dead_lettered() const;

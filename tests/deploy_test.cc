@@ -1,0 +1,237 @@
+// The files in deploy/ agree with the code: image name and version, admin
+// ports, probe and metrics paths, commands, config keys (checked by `herald
+// config check` itself), consumer group and topic for the lag autoscaler, and
+// shutdown timeouts against the platforms' grace periods.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <regex>
+
+#include "consumers/alert_rules.h"
+#include "core/admin_server.h"
+#include "core/options.h"
+#include "core/scoped_temp_dir.h"
+#include "core/settings.h"
+
+namespace herald {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+const std::string kImage = std::string("herald/herald:") + HERALD_VERSION;
+const std::string kConfigPath = "/etc/herald/herald.yaml";
+
+std::string Read(const std::string& path) {
+  std::ifstream in(path);
+  EXPECT_TRUE(in) << "cannot read " << path;
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// Every document of every Kubernetes manifest, by kind and name.
+std::map<std::pair<std::string, std::string>, YAML::Node> KubernetesObjects() {
+  std::map<std::pair<std::string, std::string>, YAML::Node> out;
+  for (const auto& entry : std::filesystem::directory_iterator("deploy/kubernetes")) {
+    for (const YAML::Node& doc : YAML::LoadAllFromFile(entry.path().string())) {
+      if (!doc.IsMap()) continue;
+      out[{doc["kind"].as<std::string>(), doc["metadata"]["name"].as<std::string>()}] = doc;
+    }
+  }
+  return out;
+}
+
+// The settings a config file sets, key to value (lists as their first item).
+std::map<std::string, std::string> Settings(const std::string& yaml, const std::string& name) {
+  auto file = ConfigFile::Parse(yaml, name);
+  EXPECT_TRUE(file) << file.error().reason;
+  std::map<std::string, std::string> out;
+  if (file) {
+    for (const ConfigEntry& e : file->entries()) out[e.key] = e.values.empty() ? "" : e.values.front();
+  }
+  return out;
+}
+
+std::map<std::string, std::string> Labels(const YAML::Node& node) {
+  return node.as<std::map<std::string, std::string>>();
+}
+
+int ConfigCheck(const std::string& path) {
+  return std::system((std::string(HERALD_BINARY) + " config check " + path + " > /dev/null").c_str());
+}
+
+struct Daemon {
+  std::string command, stage;
+  int port;
+};
+const Daemon kDaemons[] = {{"process", "processor", kProcessorAdminPort},
+                           {"store", "store", kStoreAdminPort},
+                           {"alert", "alert", kAlertAdminPort}};
+
+class DeployTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    objects_ = KubernetesObjects();
+    auto configmap = objects_.find({"ConfigMap", "herald-config"});
+    ASSERT_NE(configmap, objects_.end()) << "deploy/kubernetes has no ConfigMap herald-config";
+    cluster_yaml_ = configmap->second["data"]["herald.yaml"].as<std::string>();
+    cluster_rules_ = configmap->second["data"]["alert-rules.yaml"].as<std::string>();
+    cluster_ = Settings(cluster_yaml_, "configmap herald.yaml");
+    host_ = Settings(Read("deploy/herald.yaml"), "deploy/herald.yaml");
+  }
+
+  std::map<std::pair<std::string, std::string>, YAML::Node> objects_;
+  std::string cluster_yaml_, cluster_rules_;
+  std::map<std::string, std::string> cluster_, host_;
+};
+
+TEST_F(DeployTest, ConfigFilesPassConfigCheckAndAgree) {
+  EXPECT_EQ(ConfigCheck("deploy/herald.yaml"), 0);
+  ScopedTempDir dir("herald-deploy-test");
+  EXPECT_EQ(ConfigCheck(dir.Write("configmap-herald.yaml", cluster_yaml_)), 0);
+  auto rules = AlertRules::LoadString(cluster_rules_, "configmap alert-rules.yaml");
+  EXPECT_TRUE(rules) << rules.error().reason;
+  for (const auto& [key, value] : host_) {
+    if (key == "brokers") continue;  // the compose service name vs the cluster's bootstrap service
+    EXPECT_EQ(cluster_[key], value) << key << " differs between deploy/herald.yaml and the ConfigMap";
+  }
+  EXPECT_EQ(cluster_.size(), host_.size());
+  for (const Daemon& d : kDaemons) {
+    EXPECT_EQ(host_[d.stage + ".admin_port"], std::to_string(d.port)) << "the code's default port";
+  }
+}
+
+TEST_F(DeployTest, DeploymentsRunTheImageWithProbesOnTheAdminPort) {
+  const int shutdown_timeout_s = std::stoi(cluster_["shutdown_timeout_s"]);
+  const std::string configuration_doc = Read("docs/CONFIGURATION.md");
+  for (const Daemon& d : kDaemons) {
+    SCOPED_TRACE(d.stage);
+    auto it = objects_.find({"Deployment", "herald-" + d.stage});
+    ASSERT_NE(it, objects_.end());
+    const YAML::Node pod = it->second["spec"]["template"];
+    const YAML::Node c = pod["spec"]["containers"][0];
+    EXPECT_EQ(c["image"].as<std::string>(), kImage);
+    EXPECT_THAT(c["args"].as<std::vector<std::string>>(), ElementsAre(d.command, "--config", kConfigPath));
+    EXPECT_EQ(c["ports"][0]["name"].as<std::string>(), "admin");
+    EXPECT_EQ(c["ports"][0]["containerPort"].as<int>(), d.port);
+    EXPECT_EQ(cluster_[d.stage + ".admin_port"], std::to_string(d.port));
+    EXPECT_EQ(c["livenessProbe"]["httpGet"]["path"].as<std::string>(), kLivenessPath);
+    EXPECT_EQ(c["readinessProbe"]["httpGet"]["path"].as<std::string>(), kReadinessPath);
+    EXPECT_EQ(c["livenessProbe"]["httpGet"]["port"].as<std::string>(), "admin");
+    EXPECT_EQ(c["readinessProbe"]["httpGet"]["port"].as<std::string>(), "admin");
+    EXPECT_TRUE(c["resources"]["requests"]["cpu"] && c["resources"]["requests"]["memory"]);
+    EXPECT_EQ(pod["metadata"]["annotations"]["prometheus.io/path"].as<std::string>(), kMetricsPath);
+    EXPECT_EQ(pod["metadata"]["annotations"]["prometheus.io/port"].as<std::string>(), std::to_string(d.port));
+    EXPECT_GT(pod["spec"]["terminationGracePeriodSeconds"].as<int>(), shutdown_timeout_s);
+    // The config file comes from the ConfigMap, mounted where --config looks.
+    EXPECT_EQ(c["volumeMounts"][0]["mountPath"].as<std::string>(), "/etc/herald");
+    EXPECT_EQ(pod["spec"]["volumes"][0]["configMap"]["name"].as<std::string>(), "herald-config");
+    for (const YAML::Node& env : c["env"]) {
+      EXPECT_THAT(configuration_doc, HasSubstr("`" + env["name"].as<std::string>() + "`"))
+          << "an environment variable that names no setting";
+    }
+    EXPECT_EQ(Labels(it->second["spec"]["selector"]["matchLabels"]), Labels(pod["metadata"]["labels"]));
+  }
+}
+
+TEST_F(DeployTest, AutoscalersAndDisruptionBudgetsTargetTheDeployments) {
+  const YAML::Node hpa = objects_.at({"HorizontalPodAutoscaler", "herald-processor-cpu"});
+  EXPECT_TRUE(objects_.contains({"Deployment", hpa["spec"]["scaleTargetRef"]["name"].as<std::string>()}));
+  const YAML::Node keda = objects_.at({"ScaledObject", "herald-processor-lag"});
+  EXPECT_TRUE(objects_.contains({"Deployment", keda["spec"]["scaleTargetRef"]["name"].as<std::string>()}));
+  const YAML::Node trigger = keda["spec"]["triggers"][0];
+  EXPECT_EQ(trigger["type"].as<std::string>(), "kafka");
+  EXPECT_EQ(trigger["metadata"]["consumerGroup"].as<std::string>(), cluster_["processor.group"]);
+  EXPECT_EQ(trigger["metadata"]["topic"].as<std::string>(), cluster_["topics.raw"]);
+  EXPECT_EQ(trigger["metadata"]["bootstrapServers"].as<std::string>(), cluster_["brokers"]);
+  int budgets = 0;
+  for (const auto& [id, object] : objects_) {
+    if (id.first != "PodDisruptionBudget") continue;
+    ++budgets;
+    bool selects_a_deployment = false;
+    for (const auto& [other, deployment] : objects_) {
+      if (other.first == "Deployment") {
+        selects_a_deployment |= Labels(object["spec"]["selector"]["matchLabels"]) ==
+                                Labels(deployment["spec"]["selector"]["matchLabels"]);
+      }
+    }
+    EXPECT_TRUE(selects_a_deployment) << id.second;
+  }
+  EXPECT_EQ(budgets, 3);
+}
+
+TEST_F(DeployTest, ComposeRunsTheDaemonsFromTheConfigFile) {
+  const YAML::Node compose = YAML::LoadFile("deploy/docker-compose.yml");
+  const YAML::Node services = compose["services"];
+  ASSERT_TRUE(services["kafka"] && services["postgres"]);
+  const std::string pom = Read("deploy/kafka/pom.xml");
+  std::smatch version;
+  ASSERT_TRUE(std::regex_search(pom, version, std::regex("<kafka.version>([^<]+)</kafka.version>")));
+  EXPECT_EQ(services["kafka"]["image"].as<std::string>(), "apache/kafka:" + version[1].str())
+      << "the broker the tests run";
+  EXPECT_EQ(host_["brokers"], "kafka:9092");
+  const std::string configuration_doc = Read("docs/CONFIGURATION.md");
+  const int shutdown_timeout_s = std::stoi(host_["shutdown_timeout_s"]);
+  for (const Daemon& d : kDaemons) {
+    SCOPED_TRACE(d.command);
+    const YAML::Node s = services[d.command];
+    ASSERT_TRUE(s);
+    EXPECT_EQ(s["image"].as<std::string>(), kImage);
+    EXPECT_THAT(s["command"].as<std::vector<std::string>>(), ElementsAre(d.command, "--config", kConfigPath));
+    EXPECT_EQ(s["ports"][0].as<std::string>(), std::to_string(d.port) + ":" + std::to_string(d.port));
+    EXPECT_THAT(s["healthcheck"]["test"].as<std::vector<std::string>>(),
+                ::testing::Contains("http://127.0.0.1:" + std::to_string(d.port) + kReadinessPath));
+    EXPECT_EQ(s["volumes"][0].as<std::string>(), "./herald.yaml:" + kConfigPath + ":ro");
+    EXPECT_GT(std::stoi(s["stop_grace_period"].as<std::string>()), shutdown_timeout_s);
+    for (const auto& variable : s["environment"]) {
+      EXPECT_THAT(configuration_doc, HasSubstr("`" + variable.first.as<std::string>() + "`"))
+          << "an environment variable that names no setting";
+    }
+  }
+  // The store writes to the compose file's PostgreSQL, with its credentials.
+  const YAML::Node postgres = services["postgres"]["environment"];
+  EXPECT_EQ(services["store"]["environment"]["HERALD_STORE_POSTGRES"].as<std::string>(),
+            "postgresql://" + postgres["POSTGRES_USER"].as<std::string>() + ":" +
+                postgres["POSTGRES_PASSWORD"].as<std::string>() + "@postgres:5432/" +
+                postgres["POSTGRES_DB"].as<std::string>());
+}
+
+TEST_F(DeployTest, DockerfileBuildsTheImageFromFilesThatExist) {
+  const std::string dockerfile = Read("deploy/Dockerfile");
+  EXPECT_THAT(dockerfile, HasSubstr("FROM debian:bookworm-slim AS build"));
+  EXPECT_THAT(dockerfile, HasSubstr("\nFROM debian:bookworm-slim\n")) << "the runtime stage";
+  EXPECT_THAT(dockerfile, HasSubstr("-t " + kImage));
+  EXPECT_THAT(dockerfile, HasSubstr("EXPOSE " + std::to_string(kProcessorAdminPort) + " " +
+                                    std::to_string(kStoreAdminPort) + " " + std::to_string(kAlertAdminPort)));
+  EXPECT_THAT(dockerfile, HasSubstr("ENV HERALD_CONFIG=" + kConfigPath));
+  std::regex copy("\\nCOPY ([^-\\s]\\S*) (\\S+)");  // from the build context, not --from=build
+  int copies = 0;
+  for (std::sregex_iterator it(dockerfile.begin(), dockerfile.end(), copy), end; it != end; ++it) {
+    ++copies;
+    EXPECT_TRUE(std::filesystem::exists((*it)[1].str())) << "COPY of a missing path: " << (*it)[1];
+  }
+  EXPECT_GE(copies, 8);
+}
+
+TEST_F(DeployTest, SystemdUnitsRunTheDaemonsAndOutwaitTheirShutdown) {
+  const int shutdown_timeout_s = std::stoi(host_["shutdown_timeout_s"]);
+  for (const Daemon& d : kDaemons) {
+    SCOPED_TRACE(d.stage);
+    const std::string unit = Read("deploy/systemd/herald-" + d.stage + ".service");
+    EXPECT_THAT(unit, HasSubstr("\nExecStart=/usr/local/bin/herald " + d.command + " --config " + kConfigPath + "\n"));
+    std::smatch stop;
+    ASSERT_TRUE(std::regex_search(unit, stop, std::regex("\\nTimeoutStopSec=(\\d+)")));
+    EXPECT_GT(std::stoi(stop[1].str()), shutdown_timeout_s);
+    EXPECT_THAT(unit, HasSubstr("\nReadWritePaths=/var/lib/herald\n"));
+  }
+  EXPECT_THAT(Read("deploy/systemd/herald-alert.service"), HasSubstr("\nExecReload=/bin/kill -HUP $MAINPID\n"));
+  EXPECT_THAT(host_["store.sqlite"], ::testing::StartsWith("/var/lib/herald/"));
+  EXPECT_THAT(host_["alert.state"], ::testing::StartsWith("/var/lib/herald/"));
+}
+
+}  // namespace
+}  // namespace herald
