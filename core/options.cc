@@ -35,16 +35,19 @@ void ApplyLogOptions(const LogOptions& o) {
 
 void DeclareDaemonSettings(SettingsTable& t, std::string_view stage, DaemonOptions* o) {
   const std::string prefix(stage);
-  t.Add("admin.host", &o->admin_host, "Address the admin endpoints (/healthz, /readyz, /metrics) listen on.");
+  t.Add("admin.host", &o->admin_host, "Address the admin endpoints (/healthz, /readyz, /metrics) listen on.")
+      .Flag("--admin-host");
   t.Add(prefix + ".admin_port", &o->admin_port, "Port of this daemon's admin endpoints; 0 turns them off.")
       .Flag("--admin-port")
       .Range(0, 65535);
   t.Add("admin.liveness_timeout_s", &o->liveness_timeout_s,
         "/healthz reports a stall when the stage loop has not turned for this many seconds.")
+      .Flag("--liveness-timeout")
       .Range(1, 3600);
   t.Add("shutdown_timeout_s", &o->shutdown_timeout_s,
         "After SIGTERM or SIGINT the daemon finishes its batch, commits and flushes; past this many seconds it "
         "exits with status 1 instead.")
+      .Flag("--shutdown-timeout")
       .Range(1, 3600);
 }
 
