@@ -2,12 +2,16 @@
 // command-line options and settings to the stages, and a daemon's admin
 // endpoint and signals around them; each stage's story is in its folder.
 #include <CLI/CLI.hpp>
+#include <unistd.h>
+
 #include <iostream>
 #include <map>
 #include <memory>
 
 #include "apps/config_command.h"
 #include "apps/demo.h"
+#include "bench/end_to_end.h"
+#include "bench/passthrough.h"
 #include "consumers/alert.h"
 #include "consumers/dead_letters.h"
 #include "consumers/store.h"
@@ -127,6 +131,16 @@ int main(int argc, char** argv) {
   herald::AddDemoOptions(app.add_subcommand("demo", "Run the whole pipeline on the bundled samples, no broker needed"),
                          &demo);
 
+  herald::BenchOptions bench;
+  herald::AddBenchArguments(
+      app.add_subcommand("bench", "End-to-end load: the processor and a passthrough baseline on a real broker"),
+      &bench);
+  herald::PassthroughOptions passthrough;
+  CLI::App* passthrough_cmd =
+      app.add_subcommand("passthrough", "Copy the raw topic to the events topic unchanged (bench's baseline)");
+  passthrough_cmd->group("");  // an instrument of `herald bench`, not for operators
+  herald::AddPassthroughArguments(passthrough_cmd, &passthrough);
+
   CLI::App* config_cmd = app.add_subcommand("config", "Check a config file, or print the settings reference");
   config_cmd->require_subcommand(1);
   std::string check_path;
@@ -178,6 +192,17 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (name == "extract") return herald::RunExtract(extract);
+  if (name == "bench") {
+    char self[4096] = {};
+    ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+    bench.herald_binary = n > 0 ? std::string(self, static_cast<size_t>(n)) : argv[0];
+    return herald::RunBench(bench);
+  }
+  if (name == "passthrough") {
+    herald::DaemonOptions daemon{.admin_host = "127.0.0.1", .admin_port = passthrough.admin_port};
+    return RunDaemon(name, "passthrough", daemon,
+                     [&](const herald::StageContext& c) { return herald::RunPassthrough(passthrough, c); });
+  }
   if (name == "demo") return herald::RunDemo(demo);
   if (name == "eval") return herald::RunEval(eval);
   if (name == "dlq") {

@@ -96,19 +96,12 @@ Status RunAlert(const AlertOptions& options, const StageContext& context,
   };
   auto state = AlertState::Open(options.state_path);
   if (!state) return Unexpected(state.error());
-  TransactionalIdentity identity = MakeTransactionalIdentity("alert", options.group, options.instance_id);
-  kafka::Properties producer_properties = options.kafka.properties;
-  producer_properties.insert(producer_properties.end(), identity.producer.begin(), identity.producer.end());
-  kafka::Properties consumer_properties = options.kafka.properties;
-  consumer_properties.insert(consumer_properties.end(), identity.consumer.begin(), identity.consumer.end());
-  auto producer = kafka::Producer::Create(kafka::ProducerProperties(options.kafka.brokers, producer_properties),
-                                          [&metrics](std::string_view s) { metrics.OnKafkaStatistics("producer", s); });
-  if (!producer) return Unexpected(producer.error());
-  if (Status init = InitTransactions(**producer, context.stop); !init) return init;
-  auto consumer = kafka::Consumer::Create(
-      kafka::ConsumerProperties(options.kafka.brokers, options.group, consumer_properties), {options.topics.events},
-      [&metrics](std::string_view s) { metrics.OnKafkaStatistics("consumer", s); });
-  if (!consumer) return Unexpected(consumer.error());
+  auto clients = OpenStageClients("alert", options.kafka.brokers, options.kafka.properties, options.group,
+                                  options.instance_id, options.topics.events, /*exactly_once=*/true, metrics,
+                                  context.stop);
+  if (!clients) return Unexpected(clients.error());
+  auto& producer = clients->producer;
+  auto& consumer = clients->consumer;
   log::Info("alert started", {{"topic", options.topics.events}, {"rules", std::to_string(rules->rules().size())},
                               {"group", options.group}, {"state", options.state_path},
                               {"remembered", std::to_string((*state)->fired_count())}});
@@ -120,13 +113,13 @@ Status RunAlert(const AlertOptions& options, const StageContext& context,
   auto handle = [&](const kafka::Batch& batch) -> Result<BatchOutcome> {
     std::vector<v1::Alert> alerts;
     std::vector<const AlertRule*> fired_by;  // alerts[i] fired by fired_by[i]
-    auto outcome = TransactBatch(**producer, **consumer, batch, [&]() -> Result<BatchOutcome> {
+    auto outcome = TransactBatch(*producer, *consumer, batch, [&]() -> Result<BatchOutcome> {
       alerts.clear();
       fired_by.clear();
       std::unordered_set<std::string> in_batch;  // the same article twice in one batch fires once
       BatchOutcome o;
       for (const kafka::Record& r : batch) {
-        auto decoded = DecodeOrDeadLetter(r, **producer, options.topics.dlq, "alert", &record);
+        auto decoded = DecodeOrDeadLetter(r, *producer, options.topics.dlq, "alert", &record);
         if (!decoded) return Unexpected(decoded.error());
         if (!*decoded) {
           o.DeadLettered(v1::MALFORMED_EVENT_RECORD);
@@ -144,7 +137,7 @@ Status RunAlert(const AlertOptions& options, const StageContext& context,
           for (auto& reason : m.reasons) a.add_reasons(std::move(reason));
           a.set_fired_at(NowRfc3339());
           std::string bytes = a.SerializeAsString();
-          if (Status s = (*producer)->Produce(options.topics.alerts, a.id(), bytes,
+          if (Status s = producer->Produce(options.topics.alerts, a.id(), bytes,
                                               {{std::string(header::kContentType), std::string(kProtobufContentType)}});
               !s) {
             return Unexpected(s.error());
@@ -183,8 +176,8 @@ Status RunAlert(const AlertOptions& options, const StageContext& context,
     return outcome;
   };
   auto quarantine = [&](const kafka::Batch& batch, const Error& error, int attempts) -> Result<BatchOutcome> {
-    return TransactBatch(**producer, **consumer, batch, [&]() -> Result<BatchOutcome> {
-      if (Status d = DeadLetter(**producer, options.topics.dlq, batch.front(), "alert", error, attempts); !d) {
+    return TransactBatch(*producer, *consumer, batch, [&]() -> Result<BatchOutcome> {
+      if (Status d = DeadLetter(*producer, options.topics.dlq, batch.front(), "alert", error, attempts); !d) {
         return Unexpected(d.error());
       }
       BatchOutcome o;
@@ -192,7 +185,7 @@ Status RunAlert(const AlertOptions& options, const StageContext& context,
       return o;
     });
   };
-  Status s = RunStageLoop(**consumer,
+  Status s = RunStageLoop(*consumer,
                           {.stage = "alert", .batch_size = options.batch_size, .metrics = &metrics,
                            .commit_offsets = false, .between_batches = reload_rules_if_asked},
                           handle, context.stop, quarantine);

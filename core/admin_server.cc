@@ -1,6 +1,9 @@
 #include "core/admin_server.h"
 
 #include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <thread>
@@ -17,6 +20,21 @@ void Answer(httplib::Response& response, const std::function<Status()>& check) {
 }
 
 }  // namespace
+
+int FreeLoopbackPort() {
+  int sock = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t size = sizeof address;
+  int port = 0;
+  if (::bind(sock, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
+      ::getsockname(sock, reinterpret_cast<sockaddr*>(&address), &size) == 0) {
+    port = ntohs(address.sin_port);
+  }
+  ::close(sock);
+  return port;
+}
 
 Result<std::unique_ptr<AdminServer>> AdminServer::Start(const Address& address, const metrics::Registry& registry,
                                                         Checks checks) {

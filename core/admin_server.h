@@ -34,6 +34,10 @@ inline constexpr const char* kLivenessPath = "/healthz";
 inline constexpr const char* kReadinessPath = "/readyz";
 inline constexpr const char* kMetricsPath = "/metrics";
 
+// A loopback TCP port nobody listens on now (for tools and tests that start
+// daemons and must tell them where to listen).
+int FreeLoopbackPort();
+
 class AdminServer {
  public:
   struct Address {

@@ -137,6 +137,31 @@ Result<BatchOutcome> TransactBatch(kafka::Producer& producer, kafka::Consumer& c
   return Unexpected(e);
 }
 
+BatchHandler ProducingHandler(kafka::Producer& producer, kafka::Consumer& consumer, bool exactly_once,
+                              StageMetrics& metrics, ProduceBatch produce) {
+  metrics::Histogram& write_seconds = metrics.sink_write_seconds("kafka");
+  return [&producer, &consumer, exactly_once, &metrics, &write_seconds,
+          produce = std::move(produce)](const kafka::Batch& batch) -> Result<BatchOutcome> {
+    Result<BatchOutcome> outcome = BatchOutcome{};
+    const auto started = std::chrono::steady_clock::now();
+    if (exactly_once) {
+      outcome = TransactBatch(producer, consumer, batch, [&]() -> Result<BatchOutcome> {
+        BatchOutcome o;
+        if (Status s = produce(batch, &o); !s) return Unexpected(s.error());
+        return o;
+      });
+    } else {
+      BatchOutcome o;
+      Status s = produce(batch, &o);
+      if (s) s = producer.Flush(std::chrono::seconds(60));
+      outcome = s ? Result<BatchOutcome>(o) : Result<BatchOutcome>(Unexpected(s.error()));
+    }
+    write_seconds.Observe(SecondsSince(started));
+    metrics.SetSinkHealthy(static_cast<bool>(outcome));
+    return outcome;
+  };
+}
+
 Status InitTransactions(kafka::Producer& producer, std::stop_token stop) {
   Status init;
   for (int attempt = 0; attempt < 10 && !stop.stop_requested(); ++attempt) {
@@ -161,6 +186,36 @@ TransactionalIdentity MakeTransactionalIdentity(std::string_view stage, std::str
   id.consumer = {{"group.instance.id", instance}};
   id.instance = std::move(instance);
   return id;
+}
+
+}  // namespace herald
+
+namespace herald {
+
+Result<StageClients> OpenStageClients(std::string_view stage, const std::string& brokers,
+                                      const kafka::Properties& properties, const std::string& group,
+                                      const std::string& instance_id, const std::string& topic, bool exactly_once,
+                                      StageMetrics& metrics, std::stop_token stop) {
+  TransactionalIdentity identity = MakeTransactionalIdentity(stage, group, instance_id);
+  kafka::Properties producer_properties = properties;
+  kafka::Properties consumer_properties = properties;
+  if (exactly_once) {
+    producer_properties.insert(producer_properties.end(), identity.producer.begin(), identity.producer.end());
+    consumer_properties.insert(consumer_properties.end(), identity.consumer.begin(), identity.consumer.end());
+  }
+  StageClients clients{.instance = identity.instance};
+  auto producer = kafka::Producer::Create(kafka::ProducerProperties(brokers, producer_properties),
+                                          [&metrics](std::string_view s) { metrics.OnKafkaStatistics("producer", s); });
+  if (!producer) return Unexpected(producer.error());
+  clients.producer = std::move(*producer);
+  if (exactly_once) {
+    if (Status init = InitTransactions(*clients.producer, stop); !init) return Unexpected(init.error());
+  }
+  auto consumer = kafka::Consumer::Create(kafka::ConsumerProperties(brokers, group, consumer_properties), {topic},
+                                          [&metrics](std::string_view s) { metrics.OnKafkaStatistics("consumer", s); });
+  if (!consumer) return Unexpected(consumer.error());
+  clients.consumer = std::move(*consumer);
+  return clients;
 }
 
 }  // namespace herald

@@ -76,6 +76,15 @@ Status RunStageLoop(kafka::Consumer& consumer, const StageLoopOptions& options, 
 Result<BatchOutcome> TransactBatch(kafka::Producer& producer, kafka::Consumer& consumer, const kafka::Batch& batch,
                                    const std::function<Result<BatchOutcome>()>& produce);
 
+// The handler of a stage whose results are Kafka records: `produce` enqueues a
+// batch's outputs (counting them in the outcome); exactly-once runs it in a
+// transaction with the batch's offsets (TransactBatch), at-least-once flushes
+// after it (the loop then commits the offsets). The durable part is timed into
+// metrics' sink_write_seconds("kafka") and sets the sink's health.
+using ProduceBatch = std::function<Status(const kafka::Batch&, BatchOutcome*)>;
+BatchHandler ProducingHandler(kafka::Producer& producer, kafka::Consumer& consumer, bool exactly_once,
+                              StageMetrics& metrics, ProduceBatch produce);
+
 // The transactional.id and group.instance.id properties of an exactly-once stage
 // instance: "herald-<stage>.<group>.<instance>", instance defaulting to the host name.
 struct TransactionalIdentity {
@@ -88,5 +97,19 @@ TransactionalIdentity MakeTransactionalIdentity(std::string_view stage, std::str
 // init_transactions, retried while the coordinator is not ready; fences any
 // earlier producer with the same transactional.id.
 Status InitTransactions(kafka::Producer& producer, std::stop_token stop);
+
+// A producing stage's two clients, both reporting librdkafka statistics to
+// metrics. Exactly-once: the producer carries the instance's transactional.id
+// (transactions initialised, predecessors fenced) and the consumer its static
+// membership.
+struct StageClients {
+  std::unique_ptr<kafka::Producer> producer;
+  std::unique_ptr<kafka::Consumer> consumer;
+  std::string instance;
+};
+Result<StageClients> OpenStageClients(std::string_view stage, const std::string& brokers,
+                                      const kafka::Properties& properties, const std::string& group,
+                                      const std::string& instance_id, const std::string& topic, bool exactly_once,
+                                      StageMetrics& metrics, std::stop_token stop);
 
 }  // namespace herald

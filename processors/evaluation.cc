@@ -452,3 +452,30 @@ Result<Score> EvalPetrarchValidation(const Extractor& extractor, const std::stri
 }
 
 }  // namespace herald
+
+namespace herald {
+
+Result<std::vector<std::string>> ReutersEnvelopes(const std::string& dir) {
+  auto stories = ReadReuters(dir);
+  if (!stories) return Unexpected(stories.error());
+  std::vector<std::string> out;
+  out.reserve(stories->size());
+  for (const ReutersStory& s : *stories) {
+    std::string body;
+    for (char c : s.text) {
+      switch (c) {
+        case '"': body += "\\\""; break;
+        case '\\': body += "\\\\"; break;
+        case '\n': body += "\\n"; break;
+        case '\t': body += "\\t"; break;
+        default:
+          if (static_cast<unsigned char>(c) >= 0x20) body.push_back(c);
+      }
+    }
+    out.push_back("{\"id\":\"reuters-" + std::to_string(out.size()) + "\",\"source\":\"Reuters\",\"body\":\"" + body +
+                  "\"}");
+  }
+  return out;
+}
+
+}  // namespace herald

@@ -39,6 +39,9 @@ struct ReutersStory {
   std::string text;
 };
 Result<std::vector<ReutersStory>> ReadReuters(const std::string& dir);
+// The same stories as herald JSON envelopes ({"id":"reuters-N","source":"Reuters","body":...}),
+// the form producers most often send: the corpus of the benchmarks.
+Result<std::vector<std::string>> ReutersEnvelopes(const std::string& dir);
 
 Result<Score> EvalReutersCountries(const Extractor& extractor, const std::string& dir);
 Result<Score> EvalGumEntities(const Extractor& extractor, const std::string& dir);

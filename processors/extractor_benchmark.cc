@@ -25,32 +25,12 @@ constexpr const char* kReuters = "../shared/corpus/reuters21578";
 constexpr const char* kGeoNames = "../shared/reference/geo/geonames/cities15000_core.tsv";
 constexpr const char* kGeoNamesAlternates = "../shared/reference/geo/geonames/cities15000_altnames_latin.tsv";
 
-std::string JsonEscape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) continue;
-        out.push_back(c);
-    }
-  }
-  return out;
-}
-
 // The corpus as JSON envelopes, the form producers most often send.
 const std::vector<std::string>& Envelopes() {
   static const std::vector<std::string> envelopes = [] {
     std::vector<std::string> out;
-    if (auto stories = ReadReuters(kReuters)) {
-      size_t i = 0;
-      for (const ReutersStory& s : *stories) {
-        out.push_back("{\"id\":\"reuters-" + std::to_string(i++) + "\",\"source\":\"Reuters\",\"body\":\"" +
-                      JsonEscape(s.text) + "\"}");
-      }
+    if (auto reuters = ReutersEnvelopes(kReuters)) {
+      out = std::move(*reuters);
     } else if (auto samples = ReadArticles({HERALD_SOURCE_DIR "/samples"}, "auto")) {
       std::fprintf(stderr, "note: %s is absent; benchmarking herald's samples\n", kReuters);
       for (const SourceArticle& a : *samples) {

@@ -83,25 +83,13 @@ Status RunProcessor(const ProcessorOptions& options, const StageContext& context
   if (!kb) return Unexpected(kb.error());
   Extractor extractor(*kb);
 
-  TransactionalIdentity identity = MakeTransactionalIdentity("processor", options.group, options.instance_id);
-  const std::string& instance = identity.instance;
-  kafka::Properties producer_properties = options.kafka.properties;
-  kafka::Properties consumer_properties = options.kafka.properties;
-  if (exactly_once) {
-    producer_properties.insert(producer_properties.end(), identity.producer.begin(), identity.producer.end());
-    consumer_properties.insert(consumer_properties.end(), identity.consumer.begin(), identity.consumer.end());
-  }
   StageMetrics& metrics = *context.metrics;
-  auto producer = kafka::Producer::Create(kafka::ProducerProperties(options.kafka.brokers, producer_properties),
-                                          [&metrics](std::string_view s) { metrics.OnKafkaStatistics("producer", s); });
-  if (!producer) return Unexpected(producer.error());
-  if (exactly_once) {
-    if (Status init = InitTransactions(**producer, context.stop); !init) return init;
-  }
-  auto consumer = kafka::Consumer::Create(
-      kafka::ConsumerProperties(options.kafka.brokers, options.group, consumer_properties), {options.topics.raw},
-      [&metrics](std::string_view s) { metrics.OnKafkaStatistics("consumer", s); });
-  if (!consumer) return Unexpected(consumer.error());
+  auto clients = OpenStageClients("processor", options.kafka.brokers, options.kafka.properties, options.group,
+                                  options.instance_id, options.topics.raw, exactly_once, metrics, context.stop);
+  if (!clients) return Unexpected(clients.error());
+  auto& producer = clients->producer;
+  auto& consumer = clients->consumer;
+  const std::string& instance = clients->instance;
   log::Info("processor started", {{"brokers", options.kafka.brokers}, {"topic", options.topics.raw},
                                   {"group", options.group}, {"instance", instance},
                                   {"delivery", exactly_once ? "exactly-once" : "at-least-once"}});
@@ -109,7 +97,7 @@ Status RunProcessor(const ProcessorOptions& options, const StageContext& context
   const kafka::Headers event_headers_template = {{std::string(header::kContentType), std::string(kProtobufContentType)}};
   std::string serialized;
   // Events and dead letters of one batch, produced; the outcome counts them.
-  auto produce_batch = [&](const kafka::Batch& batch, BatchOutcome* outcome) -> Status {
+  ProduceBatch produce_batch = [&](const kafka::Batch& batch, BatchOutcome* outcome) -> Status {
     for (const kafka::Record& r : batch) {
       ParseOptions parse{.content_type = r.header(header::kContentType),
                          .source = r.header(header::kSource).value_or(""),
@@ -129,67 +117,44 @@ Status RunProcessor(const ProcessorOptions& options, const StageContext& context
         p->set_produced_at_us(produced_at);
         if (!record->SerializeToString(&serialized)) {
           Error e{v1::SERIALIZE_FAILED, ErrorKind::kPermanent, "event record did not serialise"};
-          sent = DeadLetter(**producer, options.topics.dlq, r, "serialize", e);
+          sent = DeadLetter(*producer, options.topics.dlq, r, "serialize", e);
           outcome->DeadLettered(e.code);
         } else {
           kafka::Headers h = event_headers_template;
           if (produced_at) h.push_back({std::string(header::kProducedAtUs), std::to_string(produced_at)});
-          sent = (*producer)->Produce(options.topics.events, record->id(), serialized, h);
+          sent = producer->Produce(options.topics.events, record->id(), serialized, h);
           ++outcome->records_out;
         }
       } else {
         log::Debug("article rejected", {{"code", record.error().code_name()}, {"reason", record.error().reason},
                                         {"offset", std::to_string(r.offset())}});
-        sent = DeadLetter(**producer, options.topics.dlq, r, "parse", record.error());
+        sent = DeadLetter(*producer, options.topics.dlq, r, "parse", record.error());
         outcome->DeadLettered(record.error().code);
       }
       if (!sent) return sent;
     }
     return {};
   };
-  metrics::Histogram& write_seconds = metrics.sink_write_seconds("kafka");
-  // The sink write is the flush, or the transaction's commit: what makes the batch's records durable.
-  auto at_least_once = [&](const kafka::Batch& batch) -> Result<BatchOutcome> {
-    BatchOutcome outcome;
-    if (Status s = produce_batch(batch, &outcome); !s) return Unexpected(s.error());
-    const auto started = std::chrono::steady_clock::now();
-    Status flushed = (*producer)->Flush(std::chrono::seconds(60));
-    write_seconds.Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-    metrics.SetSinkHealthy(static_cast<bool>(flushed));
-    if (!flushed) return Unexpected(flushed.error());
-    return outcome;
-  };
-  auto transactional = [&](const kafka::Batch& batch) -> Result<BatchOutcome> {
-    const auto started = std::chrono::steady_clock::now();
-    auto outcome = TransactBatch(**producer, **consumer, batch, [&]() -> Result<BatchOutcome> {
-      BatchOutcome o;
-      if (Status s = produce_batch(batch, &o); !s) return Unexpected(s.error());
-      return o;
-    });
-    write_seconds.Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-    metrics.SetSinkHealthy(static_cast<bool>(outcome));
-    return outcome;
-  };
-  BatchHandler handle = exactly_once ? BatchHandler(transactional) : BatchHandler(at_least_once);
+  BatchHandler handle = ProducingHandler(*producer, *consumer, exactly_once, metrics, produce_batch);
   auto quarantine = [&](const kafka::Batch& batch, const Error& error, int attempts) -> Result<BatchOutcome> {
     auto dead_letter = [&]() -> Result<BatchOutcome> {
-      if (Status s = DeadLetter(**producer, options.topics.dlq, batch.front(), "process", error, attempts); !s) {
+      if (Status s = DeadLetter(*producer, options.topics.dlq, batch.front(), "process", error, attempts); !s) {
         return Unexpected(s.error());
       }
       BatchOutcome o;
       o.DeadLettered(error.code);
       return o;
     };
-    if (exactly_once) return TransactBatch(**producer, **consumer, batch, dead_letter);
+    if (exactly_once) return TransactBatch(*producer, *consumer, batch, dead_letter);
     auto outcome = dead_letter();
-    if (Status f = (*producer)->Flush(std::chrono::seconds(60)); !f) return Unexpected(f.error());
+    if (Status f = producer->Flush(std::chrono::seconds(60)); !f) return Unexpected(f.error());
     return outcome;
   };
-  Status s = RunStageLoop(**consumer,
+  Status s = RunStageLoop(*consumer,
                           {.stage = "process", .batch_size = options.batch_size, .metrics = &metrics,
                            .commit_offsets = !exactly_once},
                           handle, context.stop, quarantine);
-  log::Info("processor stopped", {{"delivered", std::to_string((*producer)->delivered())}});
+  log::Info("processor stopped", {{"delivered", std::to_string(producer->delivered())}});
   return s;
 }
 

@@ -5,12 +5,11 @@
 #include <httplib.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 
 #include <filesystem>
 #include <regex>
 
+#include "core/admin_server.h"
 #include "core/scoped_temp_dir.h"
 #include "producers/produce.h"
 #include "tests/kafka_test_support.h"
@@ -22,19 +21,6 @@ using ::testing::HasSubstr;
 using testing::Daemon;
 using testing::ReadFile;
 using testing::WaitFor;
-
-// A port nobody listens on now.
-int FreePort() {
-  int sock = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(sock, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  socklen_t size = sizeof address;
-  ::getsockname(sock, reinterpret_cast<sockaddr*>(&address), &size);
-  ::close(sock);
-  return ntohs(address.sin_port);
-}
 
 // The value of one series in a Prometheus text page, or -1.
 double Sample(const std::string& page, const std::string& series) {
@@ -54,7 +40,7 @@ class DaemonIntegrationTest : public ::testing::Test {
     ASSERT_TRUE(kafka::EnsureTopics(kafka::ProducerProperties(brokers_),
                                     {topics_.raw, topics_.events, topics_.alerts, topics_.dlq}, 2));
     rules_ = dir_.Write("alert-rules.yaml", ReadFile("samples/alert-rules.yaml"));
-    for (int& port : ports_) port = FreePort();
+    for (int& port : ports_) port = FreeLoopbackPort();
     config_ = dir_.Write("herald.yaml", R"(# as an operator would write it
 brokers: )" + brokers_ + R"(
 kafka:
