@@ -29,10 +29,17 @@ namespace {
 
 using herald::SettingsTable;
 
+// A command's failure, for the person at the terminal.
 int ExitStatus(const herald::Status& s, const std::string& command) {
   if (s) return 0;
-  herald::log::Error("stopped by an error", {{"command", command}, {"reason", s.error().reason}});
   std::cerr << "herald " << command << ": " << s.error().reason << "\n";
+  return 1;
+}
+
+// A daemon's failure, as one log line (structured, JSON when asked) for whoever collects its logs.
+int DaemonExitStatus(const herald::Status& s, const std::string& command) {
+  if (s) return 0;
+  herald::log::Error("stopped by an error", {{"command", command}, {"reason", s.error().reason}});
   return 1;
 }
 
@@ -50,12 +57,12 @@ int RunDaemon(const std::string& command, const std::string& stage, const herald
         {.host = daemon.admin_host, .port = daemon.admin_port}, registry,
         {.live = [&] { return metrics.Liveness(std::chrono::seconds(daemon.liveness_timeout_s)); },
          .ready = [&] { return metrics.Readiness(); }});
-    if (!started) return ExitStatus(herald::Unexpected(started.error()), command);
+    if (!started) return DaemonExitStatus(herald::Unexpected(started.error()), command);
     admin = std::move(*started);
   }
   herald::Status s = run({.stop = stop.get_token(), .metrics = &metrics, .reloads = &signals.hangups()});
   admin.reset();
-  return ExitStatus(s, command);
+  return DaemonExitStatus(s, command);
 }
 
 }  // namespace
