@@ -29,13 +29,13 @@ Status RunStore(const StoreOptions& options, const StageContext& context) {
   StageMetrics& metrics = *context.metrics;
   auto store = OpenEventStore({.sqlite_path = options.sqlite_path, .postgres_uri = options.postgres_uri});
   if (!store) return Unexpected(store.error());
-  auto producer = kafka::Producer::Create(kafka::ProducerProperties(options.kafka.brokers, options.kafka.properties),
-                                          [&metrics](std::string_view s) { metrics.OnKafkaStatistics("producer", s); });
-  if (!producer) return Unexpected(producer.error());
-  auto consumer = kafka::Consumer::Create(
-      kafka::ConsumerProperties(options.kafka.brokers, options.group, options.kafka.properties),
-      {options.topics.events}, [&metrics](std::string_view s) { metrics.OnKafkaStatistics("consumer", s); });
-  if (!consumer) return Unexpected(consumer.error());
+  // No transactions: the database commit, then the offsets, make a batch durable.
+  auto clients = OpenStageClients("store", options.kafka.brokers, options.kafka.properties, options.group,
+                                  /*instance_id=*/"", options.topics.events, /*exactly_once=*/false, metrics,
+                                  context.stop);
+  if (!clients) return Unexpected(clients.error());
+  auto& producer = clients->producer;
+  auto& consumer = clients->consumer;
   log::Info("store started", {{"topic", options.topics.events}, {"database", (*store)->kind()},
                               {"group", options.group}});
 
@@ -48,7 +48,7 @@ Status RunStore(const StoreOptions& options, const StageContext& context) {
     BatchOutcome outcome;
     for (size_t i = 0; i < batch.size(); ++i) {
       const kafka::Record& r = batch[i];
-      auto decoded = DecodeOrDeadLetter(r, **producer, options.topics.dlq, "store", &records[i]);
+      auto decoded = DecodeOrDeadLetter(r, *producer, options.topics.dlq, "store", &records[i]);
       if (!decoded) return Unexpected(decoded.error());
       if (!*decoded) {
         outcome.DeadLettered(v1::MALFORMED_EVENT_RECORD);
@@ -56,7 +56,7 @@ Status RunStore(const StoreOptions& options, const StageContext& context) {
       }
       rows.push_back({&records[i], r.topic(), r.partition(), r.offset()});
     }
-    if (Status s = (*producer)->Flush(std::chrono::seconds(60)); !s) return Unexpected(s.error());
+    if (Status s = producer->Flush(std::chrono::seconds(60)); !s) return Unexpected(s.error());
     const auto started = std::chrono::steady_clock::now();
     Status written = (*store)->Upsert(rows);
     write_seconds.Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
@@ -67,15 +67,15 @@ Status RunStore(const StoreOptions& options, const StageContext& context) {
   };
   // A record the database keeps refusing is dead-lettered rather than blocking its partition.
   auto quarantine = [&](const kafka::Batch& batch, const Error& error, int attempts) -> Result<BatchOutcome> {
-    if (Status d = DeadLetter(**producer, options.topics.dlq, batch.front(), "store", error, attempts); !d) {
+    if (Status d = DeadLetter(*producer, options.topics.dlq, batch.front(), "store", error, attempts); !d) {
       return Unexpected(d.error());
     }
-    if (Status f = (*producer)->Flush(std::chrono::seconds(60)); !f) return Unexpected(f.error());
+    if (Status f = producer->Flush(std::chrono::seconds(60)); !f) return Unexpected(f.error());
     BatchOutcome o;
     o.DeadLettered(error.code);
     return o;
   };
-  Status s = RunStageLoop(**consumer, {.stage = "store", .batch_size = options.batch_size, .metrics = &metrics},
+  Status s = RunStageLoop(*consumer, {.stage = "store", .batch_size = options.batch_size, .metrics = &metrics},
                           handle, context.stop, quarantine);
   log::Info("store stopped");
   return s;

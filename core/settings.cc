@@ -44,13 +44,11 @@ std::string DefaultText(const Setting::Target& target) {
 }
 
 SettingType TypeOf(const Setting::Target& target) {
-  switch (target.index()) {
-    case 0: return SettingType::kString;
-    case 4: return SettingType::kBoolean;
-    case 5: return SettingType::kList;
-    case 6: return SettingType::kProperties;
-    default: return SettingType::kInteger;
-  }
+  if (std::holds_alternative<std::string*>(target)) return SettingType::kString;
+  if (std::holds_alternative<bool*>(target)) return SettingType::kBoolean;
+  if (std::holds_alternative<std::vector<std::string>*>(target)) return SettingType::kList;
+  if (std::holds_alternative<kafka::Properties*>(target)) return SettingType::kProperties;
+  return SettingType::kInteger;
 }
 
 std::optional<bool> ParseBoolean(std::string_view v) {
@@ -266,7 +264,7 @@ std::optional<std::string> Setting::Apply(const std::vector<std::string>& values
       auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
       auto [min, max] = range_.value_or(std::pair<int64_t, int64_t>{std::numeric_limits<int32_t>::min(),
                                                                     std::numeric_limits<int32_t>::max()});
-      if (target_.index() == 3) min = std::max<int64_t>(min, 0);  // size_t
+      if (std::holds_alternative<size_t*>(target_)) min = std::max<int64_t>(min, 0);
       if (ec != std::errc() || end != text.data() + text.size() || v < min || v > max) {
         return "expected an integer from " + std::to_string(min) + " to " + std::to_string(max) + ", got " +
                Quote(text);
@@ -323,22 +321,24 @@ void SettingsTable::AddFlags(CLI::App* app) {
 std::vector<std::string> SettingsTable::Resolve(const ConfigFile* file, const Environment& environment) {
   std::vector<std::string> problems;
   std::set<const Setting*> given;
-  auto apply = [&](const Setting& s, const std::vector<std::string>& values, const std::string& source) {
-    if (auto problem = s.Apply(values, /*store=*/true)) {
+  // Notes what applying `values` to s from `source` gave: a problem, or a value.
+  auto record = [&](const Setting& s, const std::optional<std::string>& problem,
+                    const std::vector<std::string>& values, const std::string& source) {
+    if (problem) {
       problems.push_back(source + ": " + *problem);
     } else if (!(values.size() == 1 && values[0].empty())) {
       given.insert(&s);
     }
   };
+  auto apply = [&](const Setting& s, const std::vector<std::string>& values, const std::string& source) {
+    record(s, s.Apply(values, /*store=*/true), values, source);
+  };
   if (file) {
     for (const ConfigEntry& e : file->entries()) {
       const Setting* s = Find(e.key);
       if (!s) continue;
-      if (auto problem = ApplyEntry(*s, e, /*store=*/true)) {
-        problems.push_back(file->name() + ":" + std::to_string(e.line) + ": " + e.key + ": " + *problem);
-      } else if (!(e.values.size() == 1 && e.values[0].empty())) {
-        given.insert(s);
-      }
+      record(*s, ApplyEntry(*s, e, /*store=*/true), e.values,
+             file->name() + ":" + std::to_string(e.line) + ": " + e.key);
     }
   }
   for (const auto& s : settings_) {

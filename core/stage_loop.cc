@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include <unistd.h>
@@ -109,8 +110,9 @@ int64_t BatchOutcome::dead_lettered() const {
 
 Status RunStageLoop(kafka::Consumer& consumer, const StageLoopOptions& options, const BatchHandler& handle,
                     std::stop_token stop, const QuarantineHandler& quarantine) {
-  StageMetrics unobserved(options.stage);
-  StageMetrics& metrics = options.metrics ? *options.metrics : unobserved;
+  std::optional<StageMetrics> unobserved;
+  if (!options.metrics) unobserved.emplace(options.stage);
+  StageMetrics& metrics = options.metrics ? *options.metrics : *unobserved;
   Status s = Loop(consumer, options, metrics, handle, stop, quarantine);
   metrics.SetConsuming(false);
   consumer.Close();
@@ -188,9 +190,6 @@ TransactionalIdentity MakeTransactionalIdentity(std::string_view stage, std::str
   return id;
 }
 
-}  // namespace herald
-
-namespace herald {
 
 Result<StageClients> OpenStageClients(std::string_view stage, const std::string& brokers,
                                       const kafka::Properties& properties, const std::string& group,

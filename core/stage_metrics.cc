@@ -64,20 +64,17 @@ StageMetrics::StageMetrics(std::string stage, metrics::Registry* registry)
   registry_.AddCollector([this](metrics::Samples& out) { Collect(out); });
 }
 
-void StageMetrics::CountDeadLetters(ErrorCode code, int64_t n) {
-  dead_lettered.Add(n);
-  registry_
-      .AddCounter("herald_dead_letters_total", "Records sent to the dead-letter topic, by error code.",
-                  {{"stage", stage_}, {"code", v1::ErrorCode_Name(code)}})
-      .Add(n);
+metrics::Counter& StageMetrics::DeadLetterCounter(ErrorCode code) const {
+  return registry_.AddCounter("herald_dead_letters_total", "Records sent to the dead-letter topic, by error code.",
+                              {{"stage", stage_}, {"code", v1::ErrorCode_Name(code)}});
 }
 
-int64_t StageMetrics::dead_letters(ErrorCode code) const {
-  return registry_
-      .AddCounter("herald_dead_letters_total", "Records sent to the dead-letter topic, by error code.",
-                  {{"stage", stage_}, {"code", v1::ErrorCode_Name(code)}})
-      .value();
+void StageMetrics::CountDeadLetters(ErrorCode code, int64_t n) {
+  dead_lettered.Add(n);
+  DeadLetterCounter(code).Add(n);
 }
+
+int64_t StageMetrics::dead_letters(ErrorCode code) const { return DeadLetterCounter(code).value(); }
 
 metrics::Histogram& StageMetrics::sink_write_seconds(const std::string& sink) {
   return registry_.AddHistogram("herald_sink_write_seconds", "Time to write one batch to the stage's sink.",

@@ -76,6 +76,8 @@ class StageMetrics {
 
  private:
   void Collect(metrics::Samples& out) const;
+  // herald_dead_letters_total{stage, code}, registered on first use.
+  metrics::Counter& DeadLetterCounter(ErrorCode code) const;
 
   std::atomic<int64_t> last_turn_ms_;
   std::atomic<bool> consuming_{false};

@@ -451,9 +451,6 @@ Result<Score> EvalPetrarchValidation(const Extractor& extractor, const std::stri
   return score;
 }
 
-}  // namespace herald
-
-namespace herald {
 
 Result<std::vector<std::string>> ReutersEnvelopes(const std::string& dir) {
   auto stories = ReadReuters(dir);

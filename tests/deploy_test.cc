@@ -8,12 +8,12 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <regex>
 
 #include "consumers/alert_rules.h"
 #include "core/admin_server.h"
+#include "core/files.h"
 #include "core/options.h"
 #include "core/scoped_temp_dir.h"
 #include "core/settings.h"
@@ -28,9 +28,9 @@ const std::string kImage = std::string("herald/herald:") + HERALD_VERSION;
 const std::string kConfigPath = "/etc/herald/herald.yaml";
 
 std::string Read(const std::string& path) {
-  std::ifstream in(path);
-  EXPECT_TRUE(in) << "cannot read " << path;
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  auto text = ReadWholeFile(path);
+  EXPECT_TRUE(text) << text.error().reason;
+  return text ? *text : "";
 }
 
 // Every document of every Kubernetes manifest, by kind and name.

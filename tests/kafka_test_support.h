@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/files.h"
 #include "core/kafka.h"
 
 extern char** environ;
@@ -139,10 +140,10 @@ class Daemon {
   pid_t pid_ = -1;
 };
 
-// The whole of a (log) file.
+// The whole of a (log) file, or "" while it does not exist yet.
 inline std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  auto text = ReadWholeFile(path);
+  return text ? *text : "";
 }
 
 }  // namespace herald::testing
