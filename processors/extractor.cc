@@ -2,7 +2,11 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
+#include <bitset>
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <map>
 #include <set>
@@ -11,62 +15,128 @@
 #include <unordered_set>
 #include <vector>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 namespace herald {
 namespace {
 
 using Match = PhraseMatcher::Match;
 
-bool IsUpper(char c) { return c >= 'A' && c <= 'Z'; }
-bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool IsWordChar(char c) { return IsAlpha(c) || (c >= '0' && c <= '9') || static_cast<unsigned char>(c) >= 0x80; }
+constexpr bool IsUpper(char c) { return c >= 'A' && c <= 'Z'; }
+constexpr bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+constexpr bool IsWordChar(char c) { return IsAlpha(c) || (c >= '0' && c <= '9') || static_cast<unsigned char>(c) >= 0x80; }
 
-uint64_t Fnv1a(std::string_view s, uint64_t h = 0xcbf29ce484222325ULL) {
-  for (char c : s) {
-    h ^= static_cast<unsigned char>(FoldCase(c));
-    h *= 0x100000001b3ULL;
+// A word of the text, with a case-folded hash of its bytes (SimHash's input).
+struct Word {
+  uint32_t begin, end;
+  uint64_t folded_hash;
+};
+struct Sentence {
+  uint32_t begin, end;
+};
+
+// IsWordChar as a table: the word splitter asks it of every byte.
+constexpr auto kWordChar = [] {
+  std::array<bool, 256> table{};
+  for (int c = 0; c < 256; ++c) table[c] = IsWordChar(static_cast<char>(c));
+  return table;
+}();
+
+constexpr uint64_t kOnes = 0x0101010101010101ULL;
+
+// ASCII capitals of eight bytes at once to lower case (FoldCase, SWAR).
+uint64_t FoldCase8(uint64_t x) {
+  uint64_t low7 = x & (0x7F * kOnes);
+  uint64_t at_least_a = low7 + (0x80 - 'A') * kOnes;   // high bit set where byte >= 'A'
+  uint64_t above_z = low7 + (0x80 - 'Z' - 1) * kOnes;  // high bit set where byte > 'Z'
+  uint64_t upper = at_least_a & ~above_z & ~x & (0x80 * kOnes);
+  return x | (upper >> 2);
+}
+
+uint64_t Mix(uint64_t h) {  // MurmurHash3's finaliser
+  h ^= h >> 33;
+  h *= 0xFF51AFD7ED558CCDULL;
+  h ^= h >> 33;
+  h *= 0xC4CEB9FE1A85EC53ULL;
+  return h ^ (h >> 33);
+}
+
+// The case-folded hash of text[begin, end), eight bytes a step: the word
+// splitter hashes every word, so this runs once per word, not per byte.
+uint64_t FoldedHash(std::string_view text, size_t begin, size_t end) {
+  uint64_t h = (end - begin) * 0x9E3779B97F4A7C15ULL;
+  for (size_t i = begin; i < end; i += 8) {
+    size_t n = std::min<size_t>(8, end - i);
+    uint64_t chunk = 0;
+    if (i + 8 <= text.size()) {
+      std::memcpy(&chunk, text.data() + i, 8);
+      if (n < 8) chunk &= (uint64_t{1} << (8 * n)) - 1;
+    } else {
+      for (size_t k = 0; k < n; ++k) chunk |= static_cast<uint64_t>(static_cast<uint8_t>(text[i + k])) << (8 * k);
+    }
+    h = (h ^ FoldCase8(chunk)) * 0x9E3779B97F4A7C15ULL;
+    h ^= h >> 29;
   }
   return h;
 }
 
-struct Word {
-  uint32_t begin, end;
-};
-
 std::vector<Word> Words(std::string_view text) {
   std::vector<Word> words;
+  words.reserve(text.size() / 5);
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
   size_t i = 0;
-  while (i < text.size()) {
-    while (i < text.size() && !IsWordChar(text[i])) ++i;
+  const size_t n = text.size();
+  while (i < n) {
+    while (i < n && !kWordChar[bytes[i]]) ++i;
     size_t b = i;
-    while (i < text.size() && (IsWordChar(text[i]) || (text[i] == '\'' && i + 1 < text.size() && IsAlpha(text[i + 1])))) ++i;
-    if (i > b) words.push_back({static_cast<uint32_t>(b), static_cast<uint32_t>(i)});
+    while (i < n && (kWordChar[bytes[i]] || (bytes[i] == '\'' && i + 1 < n && IsAlpha(text[i + 1])))) ++i;
+    if (i > b) words.push_back({static_cast<uint32_t>(b), static_cast<uint32_t>(i), FoldedHash(text, b, i)});
   }
   return words;
 }
 
+// The first position at or after `from` holding any of the (up to four) bytes
+// in `set`, or text.size(). Sixteen bytes a step where SSE2 is there (every
+// x86-64): sentence and quote boundaries are a few bytes in a hundred.
+size_t FindAnyOf(std::string_view text, size_t from, std::array<char, 4> set) {
+#ifdef __SSE2__
+  const __m128i a = _mm_set1_epi8(set[0]), b = _mm_set1_epi8(set[1]), c = _mm_set1_epi8(set[2]),
+                d = _mm_set1_epi8(set[3]);
+  for (; from + 16 <= text.size(); from += 16) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + from));
+    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, a), _mm_cmpeq_epi8(v, b)),
+                               _mm_or_si128(_mm_cmpeq_epi8(v, c), _mm_cmpeq_epi8(v, d)));
+    if (int mask = _mm_movemask_epi8(hit)) return from + std::countr_zero(static_cast<unsigned>(mask));
+  }
+#endif
+  for (; from < text.size(); ++from) {
+    char ch = text[from];
+    if (ch == set[0] || ch == set[1] || ch == set[2] || ch == set[3]) return from;
+  }
+  return text.size();
+}
+
 // Sentences end at . ! ? followed by white space and an upper-case letter, a
 // quote or a line end, and at every line break; "Mr. Smith" stays whole.
-std::vector<v1::Span> Sentences(std::string_view text) {
-  std::vector<v1::Span> out;
+std::vector<Sentence> Sentences(std::string_view text) {
+  std::vector<Sentence> out;
   size_t begin = 0;
   auto emit = [&](size_t end) {
     size_t b = begin;
     while (b < end && (text[b] == ' ' || text[b] == '\n' || text[b] == '\t' || text[b] == '\r')) ++b;
-    if (end > b) {
-      v1::Span s;
-      s.set_begin(static_cast<uint32_t>(b));
-      s.set_end(static_cast<uint32_t>(end));
-      out.push_back(s);
-    }
+    if (end > b) out.push_back({static_cast<uint32_t>(b), static_cast<uint32_t>(end)});
     begin = end;
   };
-  for (size_t i = 0; i < text.size(); ++i) {
+  for (size_t i = FindAnyOf(text, 0, {'\n', '.', '!', '?'}); i < text.size();
+       i = FindAnyOf(text, i + 1, {'\n', '.', '!', '?'})) {
     char c = text[i];
     if (c == '\n') {
       emit(i);
       continue;
     }
-    if ((c == '.' || c == '!' || c == '?') && i + 2 < text.size() && text[i + 1] == ' ') {
+    if (i + 2 < text.size() && text[i + 1] == ' ') {
       char next = text[i + 2];
       bool abbreviation = i >= 2 && IsUpper(text[i - 2]) == false && text[i - 2] == ' ' && IsUpper(text[i - 1]);
       bool title = i >= 2 && (text.substr(i - 2, 2) == "Mr" || text.substr(i - 2, 2) == "Ms" ||
@@ -85,35 +155,66 @@ v1::Span MakeSpan(uint32_t b, uint32_t e) {
   return s;
 }
 
-// Words that start with a capital but do not continue a person's name.
-bool StopsName(std::string_view w) {
-  static const char* kStop[] = {"The", "A", "An", "In", "On", "At", "And", "But", "Or", "Of", "For", "To", "Has",
-                                "Had", "Have", "Is", "Was", "Said", "Says", "Will", "Would", "Who", "Which",
-                                "That", "This", "Assembly", "Council", "Department", "Ministry", "Staff",
-                                "Office", "Committee", "House", "General", "Secretary", "Minister"};
-  for (const char* s : kStop) {
-    if (w == s) return true;
-  }
-  return false;
-}
-
-
-// ---- Names the dictionaries do not know ----
-
-bool OneOf(std::string_view w, std::initializer_list<std::string_view> set) {
-  return std::find(set.begin(), set.end(), w) != set.end();
-}
-
-// A fixed set of words, looked up by hash: these lists are consulted for every
-// capitalised word of every article.
+// A fixed set of words. These lists are consulted for most words of every
+// article, so the look-up is an open-addressed table with a hash of a few
+// bytes, not std::unordered_set's hash of every byte and division; and a word
+// from the splitter is first checked against a filter of the members' folded
+// hashes, which turns most words away before a byte is compared.
 class WordSet {
  public:
-  WordSet(std::initializer_list<std::string_view> words) : words_(words) {}
-  bool operator()(std::string_view w) const { return words_.count(w) > 0; }
+  WordSet(std::initializer_list<std::string_view> words) {
+    slots_.resize(std::bit_ceil(words.size() * 4));
+    for (std::string_view w : words) {
+      min_size_ = std::min(min_size_, w.size());
+      max_size_ = std::max(max_size_, w.size());
+      size_t i = Slot(w);
+      while (!slots_[i].empty() && slots_[i] != w) i = (i + 1) & (slots_.size() - 1);
+      slots_[i] = w;
+      filter_.set(FoldedHash(w, 0, w.size()) % filter_.size());
+    }
+  }
+  bool operator()(std::string_view w) const {
+    if (w.size() < min_size_ || w.size() > max_size_) return false;
+    for (size_t i = Slot(w);; i = (i + 1) & (slots_.size() - 1)) {
+      if (slots_[i].empty()) return false;
+      if (slots_[i] == w) return true;
+    }
+  }
+  bool operator()(std::string_view text, const Word& w) const {
+    return filter_.test(w.folded_hash % filter_.size()) && (*this)(text.substr(w.begin, w.end - w.begin));
+  }
+  // Whether the word, case-folded, is in the set (of lower-case words).
+  bool ContainsFolded(std::string_view text, const Word& w) const {
+    size_t n = w.end - w.begin;
+    if (n > max_size_ || !filter_.test(w.folded_hash % filter_.size())) return false;
+    char folded[64];
+    for (size_t i = 0; i < n; ++i) folded[i] = FoldCase(text[w.begin + i]);
+    return (*this)(std::string_view(folded, n));
+  }
 
  private:
-  std::unordered_set<std::string_view> words_;
+  size_t Slot(std::string_view w) const {
+    uint64_t h = w.size() * 0x9E3779B97F4A7C15ULL;
+    h ^= static_cast<uint8_t>(w[0]) | static_cast<uint8_t>(w[w.size() / 2]) << 8 | static_cast<uint8_t>(w.back()) << 16;
+    h *= 0xFF51AFD7ED558CCDULL;
+    return (h >> 32) & (slots_.size() - 1);
+  }
+
+  std::vector<std::string_view> slots_;
+  std::bitset<4096> filter_;
+  size_t min_size_ = SIZE_MAX, max_size_ = 0;
 };
+
+// Words that start with a capital but do not continue a person's name.
+bool StopsName(std::string_view w) {
+  static const WordSet kStop{"The", "A", "An", "In", "On", "At", "And", "But", "Or", "Of", "For", "To", "Has",
+                             "Had", "Have", "Is", "Was", "Said", "Says", "Will", "Would", "Who", "Which",
+                             "That", "This", "Assembly", "Council", "Department", "Ministry", "Staff",
+                             "Office", "Committee", "House", "General", "Secretary", "Minister"};
+  return kStop(w);
+}
+
+// ---- Names the dictionaries do not know ----
 
 // Capitalised words that start sentences or name times, not entities.
 bool CommonCapitalised(std::string_view w) {
@@ -164,6 +265,18 @@ bool NonPersonWord(std::string_view w) {
 
 bool Capitalised(std::string_view w) { return !w.empty() && IsUpper(w[0]); }
 
+// Capitalised words that end a run of names rather than continue it.
+bool EndsRun(std::string_view w) {
+  static const WordSet kWords{"The", "A", "An", "And", "But", "In", "On", "Reuters", "Reuter"};
+  return kWords(w);
+}
+
+// Lower-case words that join the capitalised words of one name ("University of Texas").
+bool NameConnector(std::string_view w) {
+  static const WordSet kWords{"of", "for", "the", "and", "de", "at", "du", "von", "van", "al", "bin"};
+  return kWords(w);
+}
+
 struct NameRun {
   uint32_t begin, end;
   std::vector<std::string_view> words;  // capitalised words, connectors left out
@@ -187,13 +300,13 @@ std::vector<NameRun> CapitalisedRuns(std::string_view text, const std::vector<Wo
       std::string_view gap = text.substr(words[j - 1].end, words[j].begin - words[j - 1].end);
       if (gap != " ") break;
       std::string_view next = text.substr(words[j].begin, words[j].end - words[j].begin);
-      if (Capitalised(next) && !OneOf(next, {"The", "A", "An", "And", "But", "In", "On", "Reuters", "Reuter"})) {
+      if (Capitalised(next) && !EndsRun(next)) {
         run.words.push_back(next);
         run.end = words[j].end;
         ++j;
         continue;
       }
-      bool connector = OneOf(next, {"of", "for", "the", "and", "de", "at", "du", "von", "van", "al", "bin"});
+      bool connector = NameConnector(next);
       if (connector && j + 1 < words.size() &&
           text.substr(words[j].end, words[j + 1].begin - words[j].end) == " " &&
           Capitalised(text.substr(words[j + 1].begin, words[j + 1].end - words[j + 1].begin))) {
@@ -229,7 +342,7 @@ struct Context {
   std::vector<Match> all;       // every dictionary match, overlapping
   std::vector<Match> entities;  // leftmost-longest among entity terms
   std::vector<ActorMention> actors;
-  std::vector<v1::Span> sentences;
+  std::vector<Sentence> sentences;
   std::vector<Word> words;
   uint32_t lead_end = 0;                    // end of the second sentence
   std::vector<std::string> title_countries;  // ISO alpha-3 named in the title
@@ -535,7 +648,7 @@ void ExtractThemes(Context& ctx) {
 }
 
 void CodeEvents(Context& ctx) {
-  const std::vector<v1::Span>& sentences = ctx.sentences;
+  const std::vector<Sentence>& sentences = ctx.sentences;
   // The longest verb phrase wins: "agreed to" (030) over "agreed" (050).
   std::vector<Match> verbs;
   for (const Match& m : ctx.all) {
@@ -546,18 +659,18 @@ void CodeEvents(Context& ctx) {
     const KnowledgeBase::Term& t = ctx.kb.term(m.id);
     if (t.kind != TermKind::kVerb) continue;
     auto sentence = std::find_if(sentences.begin(), sentences.end(),
-                                 [&](const v1::Span& s) { return s.begin() <= m.begin && m.end <= s.end(); });
+                                 [&](const Sentence& s) { return s.begin <= m.begin && m.end <= s.end; });
     if (sentence == sentences.end()) continue;
     const ActorMention* source = nullptr;
     const ActorMention* target = nullptr;
     for (const ActorMention& a : ctx.actors) {
-      if (a.begin < sentence->begin() || a.end > sentence->end()) continue;
+      if (a.begin < sentence->begin || a.end > sentence->end) continue;
       if (a.end <= m.begin) source = &a;
       if (a.begin >= m.end && !target) target = &a;
     }
     if (!source || !target || source->code == target->code) continue;
     const CameoEvent& cameo = ctx.kb.cameo_events()[ctx.kb.verbs()[t.index].cameo_index];
-    std::string key = source->code + "|" + cameo.code + "|" + target->code + "|" + std::to_string(sentence->begin());
+    std::string key = source->code + "|" + cameo.code + "|" + target->code + "|" + std::to_string(sentence->begin);
     if (!coded.insert(key).second) continue;
     v1::CodedEvent* e = ctx.record->add_events();
     e->mutable_source()->set_code(source->code);
@@ -571,7 +684,7 @@ void CodeEvents(Context& ctx) {
     e->set_quad_class(cameo.quad_class);
     e->set_goldstein(cameo.goldstein);
     e->set_plover(cameo.plover);
-    *e->mutable_sentence() = *sentence;
+    *e->mutable_sentence() = MakeSpan(sentence->begin, sentence->end);
     e->set_trigger(std::string(ctx.text.substr(m.begin, m.end - m.begin)));
   }
 }
@@ -581,8 +694,8 @@ void ExtractQuotes(Context& ctx) {
   std::string_view text = ctx.text;
   size_t i = 0;
   while (i < text.size()) {
-    size_t open = text.find_first_of("\"\xE2", i);
-    if (open == std::string_view::npos) break;
+    size_t open = FindAnyOf(text, i, {'"', '\xE2', '"', '\xE2'});
+    if (open == text.size()) break;
     bool curly = text[open] != '"';
     if (curly && text.substr(open, 3) != "\xE2\x80\x9C") {  // “
       i = open + 1;
@@ -616,17 +729,11 @@ void ExtractQuotes(Context& ctx) {
 bool LooksEnglish(std::string_view text, const std::vector<Word>& words) {
   static const WordSet kCommon{"the", "of", "and", "to", "in", "a", "is", "that", "for", "on", "with", "was", "has"};
   size_t hits = 0;
-  char folded[4];
-  for (const Word& w : words) {
-    size_t n = w.end - w.begin;
-    if (n > sizeof folded) continue;
-    for (size_t i = 0; i < n; ++i) folded[i] = FoldCase(text[w.begin + i]);
-    hits += kCommon(std::string_view(folded, n));
-  }
+  for (const Word& w : words) hits += kCommon.ContainsFolded(text, w);
   return words.size() >= 5 && hits * 100 >= words.size() * 15;
 }
 
-uint64_t SimHashOfWords(std::string_view text, const std::vector<Word>& words);
+uint64_t SimHashOfWords(const std::vector<Word>& words);
 
 // The year of the article's publication time, else of now: a dateline's
 // "May 14" belongs to the year the article was written.
@@ -653,7 +760,7 @@ void ScoreTone(Context& ctx) {
   }
   static const WordSet kSelfGroup{"I", "we", "We", "me", "us", "our", "Our", "my", "My", "ours", "ourselves", "myself"};
   uint32_t self_group = 0;
-  for (const Word& w : ctx.words) self_group += kSelfGroup(ctx.text.substr(w.begin, w.end - w.begin));
+  for (const Word& w : ctx.words) self_group += kSelfGroup(ctx.text, w);
   v1::Tone* tone = ctx.record->mutable_tone();
   double words = ctx.words.empty() ? 1.0 : static_cast<double>(ctx.words.size());
   tone->set_positive(100.0 * positive / words);
@@ -666,13 +773,19 @@ void ScoreTone(Context& ctx) {
 }
 
 int MonthNumber(std::string_view w) {
-  static const char* kMonths[] = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
-  static const char* kFull[] = {"january", "february", "march", "april", "may", "june", "july", "august",
+  static constexpr std::string_view kMonths[] = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
+  static constexpr std::string_view kFull[] = {"january", "february", "march", "april", "may", "june", "july", "august",
                                 "september", "october", "november", "december"};
-  if (w.size() < 3 || !IsUpper(w[0])) return 0;
-  std::string folded(w);
-  for (char& ch : folded) ch = FoldCase(ch);
-  if (!folded.empty() && folded.back() == '.') folded.pop_back();
+  if (w.size() < 3 || w.size() > 10) return 0;
+  switch (w[0]) {  // most capitalised words begin with a letter no month does
+    case 'J': case 'F': case 'M': case 'A': case 'S': case 'O': case 'N': case 'D': break;
+    default: return 0;
+  }
+  char buffer[10];
+  size_t n = w.size();
+  for (size_t i = 0; i < n; ++i) buffer[i] = FoldCase(w[i]);
+  if (buffer[n - 1] == '.') --n;
+  std::string_view folded(buffer, n);
   for (int i = 0; i < 12; ++i) {
     if (folded == kFull[i] || (folded.size() <= 4 && folded.starts_with(kMonths[i]) &&
                                (folded.size() == 3 || folded == "sept"))) {
@@ -693,7 +806,7 @@ int Number(std::string_view w) {
 }
 
 std::string Normalised(int year, int month, int day) {
-  char buf[16];
+  char buf[40];  // room for any three ints, though only dates in range reach here
   if (year > 0 && month > 0 && day > 0) std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", year, month, day);
   else if (year > 0 && month > 0) std::snprintf(buf, sizeof buf, "%04d-%02d", year, month);
   else if (year > 0) std::snprintf(buf, sizeof buf, "%04d", year);
@@ -762,11 +875,11 @@ void ReadDateline(Context& ctx, v1::Article* article) {
 
 }  // namespace
 
-uint64_t SimHash(std::string_view text) { return SimHashOfWords(text, Words(text)); }
+uint64_t SimHash(std::string_view text) { return SimHashOfWords(Words(text)); }
 
 namespace {
 
-uint64_t SimHashOfWords(std::string_view text, const std::vector<Word>& words) {
+uint64_t SimHashOfWords(const std::vector<Word>& words) {
   if (words.empty()) return 0;
   // Per-bit counts of ones, eight bits at a time: kSpread[b] puts bit i of byte b
   // into the low bit of byte lane i, so one add counts eight bits; lanes are
@@ -787,8 +900,8 @@ uint64_t SimHashOfWords(std::string_view text, const std::vector<Word>& words) {
     }
   };
   for (size_t i = 0; i < words.size(); ++i) {
-    uint64_t h = Fnv1a(text.substr(words[i].begin, words[i].end - words[i].begin));
-    if (i + 1 < words.size()) h = Fnv1a(text.substr(words[i + 1].begin, words[i + 1].end - words[i + 1].begin), h ^ 0x20);
+    // A bigram's hash; the last word stands alone.
+    uint64_t h = Mix(words[i].folded_hash ^ (i + 1 < words.size() ? std::rotl(words[i + 1].folded_hash, 23) : 0));
     for (int byte = 0; byte < 8; ++byte) lanes[byte] += kSpread[(h >> (8 * byte)) & 0xff];
     if ((i + 1) % 255 == 0) drain();
   }
@@ -815,7 +928,7 @@ v1::EventRecord Extractor::Extract(v1::Article article) const {
   const std::string& body = record.article().body();
   Context ctx{*kb_, body, &record, {}, {}, {}, Sentences(body), Words(body), 0, {}};
   record.mutable_stats()->set_sentence_count(static_cast<uint32_t>(ctx.sentences.size()));
-  if (!ctx.sentences.empty()) ctx.lead_end = ctx.sentences[std::min<size_t>(1, ctx.sentences.size() - 1)].end();
+  if (!ctx.sentences.empty()) ctx.lead_end = ctx.sentences[std::min<size_t>(1, ctx.sentences.size() - 1)].end;
   for (const Match& m : kb_->matcher().FindLongest(record.article().title())) {
     const KnowledgeBase::Term& t = kb_->term(m.id);
     int country = -1;
@@ -843,7 +956,7 @@ v1::EventRecord Extractor::Extract(v1::Article article) const {
   ReadDateline(ctx, record.mutable_article());
   const std::vector<Word>& words = ctx.words;
   record.mutable_stats()->set_word_count(static_cast<uint32_t>(words.size()));
-  record.mutable_stats()->set_simhash(SimHashOfWords(body, words));
+  record.mutable_stats()->set_simhash(SimHashOfWords(words));
   if (record.article().language().empty() && LooksEnglish(body, words)) record.mutable_article()->set_language("en");
   return record;
 }

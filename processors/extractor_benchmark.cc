@@ -86,6 +86,30 @@ void BM_ParseEnvelope(benchmark::State& state) {
 }
 BENCHMARK(BM_ParseEnvelope);
 
+// The dictionary pass alone: every phrase of the knowledge base found in the body.
+void BM_FindPhrases(benchmark::State& state, Gazetteer gazetteer) {
+  auto kb = Knowledge(gazetteer);
+  if (!kb) {
+    state.SkipWithError("GeoNames data in ../shared is absent");
+    return;
+  }
+  std::vector<std::string> bodies;
+  for (const std::string& e : Envelopes()) bodies.push_back(ParseArticle(e, {.content_type = "application/json"})->body());
+  size_t i = 0;
+  int64_t bytes = 0;
+  std::vector<PhraseMatcher::Match> matches;
+  for (auto _ : state) {
+    const std::string& body = bodies[i++ % bodies.size()];
+    matches.clear();
+    kb->matcher().FindAll(body, &matches);
+    benchmark::DoNotOptimize(matches.data());
+    bytes += static_cast<int64_t>(body.size());
+  }
+  SetCounters(state, bytes);
+}
+BENCHMARK_CAPTURE(BM_FindPhrases, Builtin, Gazetteer::kBuiltin);
+BENCHMARK_CAPTURE(BM_FindPhrases, GeoNamesWithAlternates, Gazetteer::kGeoNamesWithAlternates);
+
 void BM_Extract(benchmark::State& state, Gazetteer gazetteer) {
   auto kb = Knowledge(gazetteer);
   if (!kb) {

@@ -1,6 +1,7 @@
 #include "processors/phrase_matcher.h"
 
 #include <algorithm>
+#include <bit>
 #include <map>
 #include <memory>
 #include <string>
@@ -8,9 +9,13 @@
 namespace herald {
 namespace {
 
-bool IsWordByte(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
-}
+constexpr auto kWordByte = [] {
+  std::array<bool, 256> table{};
+  for (int c = 0; c < 256; ++c) {
+    table[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
+  }
+  return table;
+}();
 
 }  // namespace
 
@@ -37,10 +42,12 @@ PhraseMatcher PhraseMatcher::Builder::Build() && {
     m.proper_nouns_ = std::make_shared<const PhraseMatcher>(std::move(proper).Build());
   }
   m.phrases_ = std::move(storage_);
+  if (entries_.empty()) return m;
+
   // A trie with map edges first.
   struct Node {
     std::map<uint8_t, uint32_t> next;
-    std::vector<uint32_t> outputs;
+    std::vector<Output> outputs;
   };
   std::vector<Node> nodes(1);
   for (const auto& [phrase_index, id_mode] : entries_) {
@@ -55,14 +62,10 @@ PhraseMatcher PhraseMatcher::Builder::Build() && {
       }
       s = it->second;
     }
-    nodes[s].outputs.push_back(static_cast<uint32_t>(m.outputs_.size()));
-    m.outputs_.push_back({static_cast<uint32_t>(phrase.size()), id_mode.first, id_mode.second,
-                          std::string_view(phrase)});
+    nodes[s].outputs.push_back({id_mode.first, id_mode.second, std::string_view(phrase)});
   }
 
-  // Renumber breadth-first, so that the shallow states, where scanning spends
-  // most of its time, have the lowest numbers, sit together in memory and get
-  // the full transition tables below.
+  // Renumber breadth-first.
   std::vector<uint32_t> order = {0};
   std::vector<uint32_t> renamed(nodes.size(), 0);
   for (size_t i = 0; i < order.size(); ++i) {
@@ -74,127 +77,110 @@ PhraseMatcher PhraseMatcher::Builder::Build() && {
   m.states_.resize(nodes.size());
   for (size_t n = 0; n < order.size(); ++n) {
     const Node& node = nodes[order[n]];
-    m.states_[n].first_edge = static_cast<uint32_t>(m.edges_.size());
-    m.states_[n].edge_count = static_cast<uint16_t>(node.next.size());
+    State& state = m.states_[n];
+    state.first_edge = static_cast<uint32_t>(m.edges_.size());
+    state.edge_count = static_cast<uint16_t>(node.next.size());
     for (const auto& [b, t] : node.next) m.edges_.push_back({b, renamed[t]});
+    state.first_output = static_cast<uint32_t>(m.outputs_.size());
+    state.output_count = static_cast<uint32_t>(node.outputs.size());
+    m.outputs_.insert(m.outputs_.end(), node.outputs.begin(), node.outputs.end());
   }
-  m.root_next_.assign(256, 0);
-  for (const auto& [b, t] : nodes[0].next) m.root_next_[b] = renamed[t];
 
-  // Failure links in the same breadth-first order; a state's outputs are its own
-  // then its fail state's.
-  std::vector<std::vector<uint32_t>> outputs(nodes.size());
-  for (size_t n = 0; n < order.size(); ++n) outputs[n] = nodes[order[n]].outputs;
-  for (size_t n = 0; n < order.size(); ++n) {
-    const State& s = m.states_[n];
-    for (uint32_t e = s.first_edge; e < s.first_edge + s.edge_count; ++e) {
-      uint32_t child = m.edges_[e].target;
-      m.states_[child].fail = n == 0 ? 0 : m.Next(s.fail, m.edges_[e].byte);
-      const auto& inherited = outputs[m.states_[child].fail];
-      outputs[child].insert(outputs[child].end(), inherited.begin(), inherited.end());
-    }
-  }
-  // Full transition rows for the shallowest states, over byte classes: every
-  // byte no phrase contains shares class 0, so a row is as wide as the
-  // dictionary's alphabet, not 256.
-  m.byte_class_.assign(256, 0);
-  m.class_count_ = 1;
+  // Byte classes: the trie holds folded bytes; a capital shares its lower-case letter's class.
+  std::array<uint8_t, 256> folded_class{};
   for (const Edge& e : m.edges_) {
-    if (m.byte_class_[e.byte] == 0) m.byte_class_[e.byte] = static_cast<uint8_t>(m.class_count_++);
+    if (folded_class[e.byte] == 0) folded_class[e.byte] = static_cast<uint8_t>(m.class_count_++);
   }
-  std::vector<uint8_t> representative(m.class_count_, 0);
-  for (int b = 255; b >= 0; --b) representative[m.byte_class_[b]] = static_cast<uint8_t>(b);
-  if (m.class_count_ > 1) representative[0] = 0;  // class 0: any byte outside the alphabet
+  std::vector<int> representative(m.class_count_, -1);
   for (int b = 0; b < 256; ++b) {
-    if (m.byte_class_[b] == 0) {
-      representative[0] = static_cast<uint8_t>(b);
-      break;
-    }
+    auto folded = static_cast<uint8_t>(FoldCase(static_cast<char>(b)));
+    m.byte_class_[b] = folded_class[folded];
+    representative[m.byte_class_[b]] = folded;
   }
-  size_t dense = std::min<size_t>(nodes.size() - 1, kDenseStates);
-  std::vector<uint32_t> table(dense * m.class_count_);
-  for (size_t s = 1; s <= dense; ++s) {
-    for (uint32_t c = 0; c < m.class_count_; ++c) {
-      table[(s - 1) * m.class_count_ + c] = m.Next(static_cast<uint32_t>(s), representative[c]);
+  m.dense_limit_ = static_cast<uint32_t>(std::min(m.states_.size(), kDenseStates));
+  m.dense_child_.assign(size_t{m.dense_limit_} * m.class_count_, 0);
+  for (uint32_t s = 0; s < m.dense_limit_; ++s) {
+    const State& state = m.states_[s];
+    for (uint32_t e = state.first_edge; e < state.first_edge + state.edge_count; ++e) {
+      const Edge& edge = m.edges_[e];
+      m.dense_child_[size_t{s} * m.class_count_ + folded_class[edge.byte]] = m.Code(edge.target);
     }
-  }
-  m.dense_next_ = std::move(table);
-  for (size_t i = 0; i < nodes.size(); ++i) {
-    m.states_[i].first_output = static_cast<uint32_t>(m.output_links_.size());
-    m.states_[i].output_count = static_cast<uint32_t>(outputs[i].size());
-    m.output_links_.insert(m.output_links_.end(), outputs[i].begin(), outputs[i].end());
   }
   return m;
 }
 
-uint32_t PhraseMatcher::Next(uint32_t state, uint8_t byte) const {
-  for (;;) {
-    if (state == 0) return root_next_[byte];
-    if (!dense_next_.empty() && state <= dense_next_.size() / class_count_) {
-      return dense_next_[(state - 1) * class_count_ + byte_class_[byte]];
-    }
-    const State& s = states_[state];
-    const Edge* begin = edges_.data() + s.first_edge;
-    const Edge* end = begin + s.edge_count;
-    const Edge* it = s.edge_count <= 8
-                         ? std::find_if(begin, end, [byte](const Edge& e) { return e.byte == byte; })
-                         : std::lower_bound(begin, end, byte,
-                                            [](const Edge& e, uint8_t b) { return e.byte < b; });
-    if (it != end && it->byte == byte) return it->target;
-    state = s.fail;
-  }
+uint32_t PhraseMatcher::Code(uint32_t state) const {
+  uint32_t code = state < dense_limit_ ? state * class_count_
+                                       : static_cast<uint32_t>(dense_child_.size()) + (state - dense_limit_);
+  return code | (states_[state].output_count ? kHasOutput : 0);
 }
 
-uint32_t PhraseMatcher::Child(uint32_t state, uint8_t byte) const {
-  if (state == 0) return root_next_[byte];
-  const State& s = states_[state];
+uint32_t PhraseMatcher::StateOf(uint32_t code) const {
+  code &= ~kHasOutput;
+  return code < dense_child_.size() ? code / class_count_
+                                    : code - static_cast<uint32_t>(dense_child_.size()) + dense_limit_;
+}
+
+uint32_t PhraseMatcher::SparseChild(uint32_t code, uint8_t byte) const {
+  const State& s = states_[StateOf(code)];
+  auto folded = static_cast<uint8_t>(FoldCase(static_cast<char>(byte)));
   const Edge* begin = edges_.data() + s.first_edge;
   const Edge* end = begin + s.edge_count;
-  const Edge* it = std::lower_bound(begin, end, byte, [](const Edge& e, uint8_t b) { return e.byte < b; });
-  return it != end && it->byte == byte ? it->target : 0;
-}
-
-void PhraseMatcher::Emit(std::string_view text, size_t begin, size_t end, const Output& o,
-                         std::vector<Match>* out) const {
-  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
-  if (begin > 0 && IsWordByte(bytes[begin - 1]) && IsWordByte(bytes[begin])) return;
-  if (end < text.size() && IsWordByte(bytes[end]) && IsWordByte(bytes[end - 1])) return;
-  if (o.mode == kExactCase && text.substr(begin, o.length) != o.exact) return;
-  if (o.mode == kProperNoun && !(bytes[begin] >= 'A' && bytes[begin] <= 'Z')) return;
-  out->push_back({static_cast<uint32_t>(begin), static_cast<uint32_t>(end), o.id});
+  const Edge* it = s.edge_count <= 8
+                       ? std::find_if(begin, end, [folded](const Edge& e) { return e.byte == folded; })
+                       : std::lower_bound(begin, end, folded, [](const Edge& e, uint8_t b) { return e.byte < b; });
+  return it != end && it->byte == folded ? Code(it->target) : 0;
 }
 
 void PhraseMatcher::FindAnchored(std::string_view text, size_t begin, std::vector<Match>* out) const {
-  uint32_t state = 0;
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+  const uint32_t* dense = dense_child_.data();
+  const auto dense_size = static_cast<uint32_t>(dense_child_.size());
+  uint32_t code = 0;
   for (size_t i = begin; i < text.size(); ++i) {
-    state = Child(state, static_cast<uint8_t>(FoldCase(text[i])));
-    if (state == 0) return;
-    const State& s = states_[state];
-    for (uint32_t k = 0; k < s.output_count; ++k) {
-      const Output& o = outputs_[output_links_[s.first_output + k]];
-      if (o.length == i + 1 - begin) Emit(text, begin, i + 1, o, out);
+    code = code < dense_size ? dense[code + byte_class_[bytes[i]]] : SparseChild(code, bytes[i]);
+    if (code == 0) return;
+    if (!(code & kHasOutput)) continue;
+    code &= ~kHasOutput;
+    size_t end = i + 1;
+    if (end < text.size() && kWordByte[bytes[end]] && kWordByte[bytes[i]]) continue;
+    const State& s = states_[StateOf(code)];
+    for (const Output* o = outputs_.data() + s.first_output; o != outputs_.data() + s.first_output + s.output_count;
+         ++o) {
+      if (o->mode == kExactCase && text.substr(begin, end - begin) != o->exact) continue;
+      if (o->mode == kProperNoun && !(bytes[begin] >= 'A' && bytes[begin] <= 'Z')) continue;
+      out->push_back({static_cast<uint32_t>(begin), static_cast<uint32_t>(end), o->id});
     }
   }
 }
 
 void PhraseMatcher::FindAll(std::string_view text, std::vector<Match>* out) const {
-  if (proper_nouns_) {
-    const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
-    for (size_t i = 0; i < text.size(); ++i) {
-      bool word_start = i == 0 || !IsWordByte(bytes[i - 1]);
-      if (word_start && bytes[i] >= 'A' && bytes[i] <= 'Z') proper_nouns_->FindAnchored(text, i, out);
-    }
-  }
-  if (states_.empty()) return;
-  uint32_t state = 0;
+  // Walks start where a word does not continue: for proper nouns at a capital
+  // beginning a word, for the rest at a word's first byte or any byte outside
+  // words, when a phrase begins with that byte. The starts of 64 bytes are
+  // gathered into bit masks first, without branches, then visited bit by bit:
+  // testing each byte with a branch costs a misprediction at every word.
   const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
-  for (size_t i = 0; i < text.size(); ++i) {
-    state = Next(state, static_cast<uint8_t>(FoldCase(static_cast<char>(bytes[i]))));
-    const State& s = states_[state];
-    if (s.output_count == 0) continue;
-    for (uint32_t k = 0; k < s.output_count; ++k) {
-      const Output& o = outputs_[output_links_[s.first_output + k]];
-      Emit(text, i + 1 - o.length, i + 1, o, out);
+  const bool scan = !states_.empty();
+  uint64_t previous_word = 0;  // whether the byte before the block is a word byte
+  for (size_t block = 0; block < text.size(); block += 64) {
+    const size_t length = std::min<size_t>(64, text.size() - block);
+    uint64_t word = 0, capital = 0, begins_phrase = 0;
+    for (size_t j = 0; j < length; ++j) {
+      const uint8_t b = bytes[block + j];
+      word |= uint64_t{kWordByte[b]} << j;
+      capital |= uint64_t{static_cast<uint8_t>(b - 'A') < 26} << j;
+      begins_phrase |= uint64_t{scan && dense_child_[byte_class_[b]] != 0} << j;
+    }
+    const uint64_t after_word = (word << 1) | previous_word;
+    previous_word = word >> 63;
+    if (proper_nouns_) {
+      for (uint64_t m = capital & ~after_word; m != 0; m &= m - 1) {
+        proper_nouns_->FindAnchored(text, block + std::countr_zero(m), out);
+      }
+    }
+    for (uint64_t m = begins_phrase & ~(word & after_word); m != 0; m &= m - 1) {
+      FindAnchored(text, block + std::countr_zero(m), out);
     }
   }
 }
@@ -208,7 +194,8 @@ std::vector<PhraseMatcher::Match> PhraseMatcher::FindLongest(std::string_view te
 std::vector<PhraseMatcher::Match> PhraseMatcher::SelectLongest(std::vector<Match> all) {
   std::sort(all.begin(), all.end(), [](const Match& a, const Match& b) {
     if (a.begin != b.begin) return a.begin < b.begin;
-    return a.end > b.end;
+    if (a.end != b.end) return a.end > b.end;
+    return a.id < b.id;
   });
   std::vector<Match> chosen;
   uint32_t covered_to = 0;

@@ -1,6 +1,7 @@
-// phrase_matcher.h: dictionary look-up of whole words and phrases in text, in
-// one pass linear in the text's length (Aho-Corasick over ASCII-case-folded
-// bytes), whatever the dictionary's size.
+// phrase_matcher.h: dictionary look-up of whole words and phrases in text,
+// whatever the dictionary's size: a trie over ASCII-case-folded bytes, walked
+// from each position where a phrase may begin. The cost is the text's length
+// plus the depth walked from each word start, not the number of phrases.
 //
 //   PhraseMatcher::Builder builder;
 //   builder.Add("South China Sea", /*id=*/7);
@@ -17,6 +18,7 @@
 // Failure: none; an empty phrase is ignored.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string_view>
@@ -53,7 +55,7 @@ class PhraseMatcher {
   // particular order.
   void FindAll(std::string_view text, std::vector<Match>* out) const;
   // Leftmost-longest non-overlapping matches, by begin offset. Ids sharing the
-  // chosen phrase are all reported, adjacent in the result.
+  // chosen phrase are all reported, adjacent in the result, by id.
   std::vector<Match> FindLongest(std::string_view text) const;
 
   // Leftmost-longest non-overlapping selection from any set of matches.
@@ -64,10 +66,9 @@ class PhraseMatcher {
 
  private:
   struct State {
-    uint32_t first_edge = 0;  // into edges_
+    uint32_t first_edge = 0;  // into edges_, sorted by byte
     uint16_t edge_count = 0;
-    uint32_t fail = 0;
-    uint32_t first_output = 0;  // into output_links_, chained through fail outputs
+    uint32_t first_output = 0;  // into outputs_: the phrases ending here
     uint32_t output_count = 0;
   };
   struct Edge {
@@ -75,34 +76,41 @@ class PhraseMatcher {
     uint32_t target;
   };
   struct Output {
-    uint32_t length;
     uint32_t id;
     CaseMode mode;
     std::string_view exact;  // the phrase as written, for kExactCase
   };
 
-  uint32_t Next(uint32_t state, uint8_t byte) const;
-  // The trie child of `state` for `byte`, or 0 when there is none (no failure links).
-  uint32_t Child(uint32_t state, uint8_t byte) const;
-  // Matches that start at `begin`, walking the trie from the root.
+  // A walk carries a state as a code: for a state with a full row of children,
+  // the row's offset in dense_child_ (no multiplication per byte); for the
+  // others, dense_child_.size() past that. kHasOutput marks states where
+  // phrases end. 0 is the root, which is no one's child: "no child".
+  static constexpr uint32_t kHasOutput = 1u << 31;
+  uint32_t Code(uint32_t state) const;
+  uint32_t StateOf(uint32_t code) const;
+  uint32_t SparseChild(uint32_t code, uint8_t byte) const;
+  // Matches that start at `begin`.
   void FindAnchored(std::string_view text, size_t begin, std::vector<Match>* out) const;
-  void Emit(std::string_view text, size_t begin, size_t end, const Output& o, std::vector<Match>* out) const;
 
   // Proper nouns live in a trie of their own, walked only from the capitalised
-  // word starts where they can begin: a scan that touches it a few times per
-  // sentence instead of at every byte, so a large gazetteer costs little.
+  // word starts where they can begin, a few times per sentence: a large
+  // gazetteer costs little.
   std::shared_ptr<const PhraseMatcher> proper_nouns_;
 
+  // States are numbered breadth-first, so the shallow ones, where walks spend
+  // most of their steps, sit together and have the full rows: one entry per
+  // byte class, where every byte no phrase contains shares class 0 and a
+  // capital shares its lower-case letter's class, so a row is as wide as the
+  // dictionary's alphabet, not 256.
+  static constexpr size_t kDenseStates = 32768;
   std::vector<State> states_;
   std::vector<Edge> edges_;
-  std::vector<uint32_t> root_next_;        // 256 entries: the root's full transition table
-  static constexpr size_t kDenseStates = 32768;
-  std::vector<uint8_t> byte_class_;        // 256 entries: byte -> class (0: in no phrase)
+  std::array<uint8_t, 256> byte_class_{};
   uint32_t class_count_ = 1;
-  std::vector<uint32_t> dense_next_;       // states 1..kDenseStates: full rows, class_count_ entries each
-  std::vector<uint32_t> output_links_;     // per state, indexes into outputs_ (own then inherited)
+  uint32_t dense_limit_ = 0;
+  std::vector<uint32_t> dense_child_;  // codes of the children, 0 for none
   std::vector<Output> outputs_;
-  std::vector<std::string> phrases_;       // owns Output::exact
+  std::vector<std::string> phrases_;  // owns Output::exact
 };
 
 // ASCII lower-casing, the fold the matcher uses.

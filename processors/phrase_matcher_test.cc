@@ -56,7 +56,7 @@ TEST(PhraseMatcherTest, SharedPhraseReportsEveryId) {
   EXPECT_THAT(Found(m, "in Georgia"), ::testing::ElementsAre("Georgia#1", "Georgia#2"));
 }
 
-TEST(PhraseMatcherTest, FailureLinksFindOverlappingSuffixes) {
+TEST(PhraseMatcherTest, OverlappingPhrasesMatchOnlyOnWordBoundaries) {
   PhraseMatcher::Builder b;
   b.Add("he said", 1);
   b.Add("said no", 2);
