@@ -10,6 +10,7 @@
 #include <ctime>
 #include <map>
 #include <set>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -37,24 +38,6 @@ struct Sentence {
   uint32_t begin, end;
 };
 
-// IsWordChar as a table: the word splitter asks it of every byte.
-constexpr auto kWordChar = [] {
-  std::array<bool, 256> table{};
-  for (int c = 0; c < 256; ++c) table[c] = IsWordChar(static_cast<char>(c));
-  return table;
-}();
-
-constexpr uint64_t kOnes = 0x0101010101010101ULL;
-
-// ASCII capitals of eight bytes at once to lower case (FoldCase, SWAR).
-uint64_t FoldCase8(uint64_t x) {
-  uint64_t low7 = x & (0x7F * kOnes);
-  uint64_t at_least_a = low7 + (0x80 - 'A') * kOnes;   // high bit set where byte >= 'A'
-  uint64_t above_z = low7 + (0x80 - 'Z' - 1) * kOnes;  // high bit set where byte > 'Z'
-  uint64_t upper = at_least_a & ~above_z & ~x & (0x80 * kOnes);
-  return x | (upper >> 2);
-}
-
 uint64_t Mix(uint64_t h) {  // MurmurHash3's finaliser
   h ^= h >> 33;
   h *= 0xFF51AFD7ED558CCDULL;
@@ -63,38 +46,26 @@ uint64_t Mix(uint64_t h) {  // MurmurHash3's finaliser
   return h ^ (h >> 33);
 }
 
-// The case-folded hash of text[begin, end), eight bytes a step: the word
-// splitter hashes every word, so this runs once per word, not per byte.
-uint64_t FoldedHash(std::string_view text, size_t begin, size_t end) {
-  uint64_t h = (end - begin) * 0x9E3779B97F4A7C15ULL;
-  for (size_t i = begin; i < end; i += 8) {
-    size_t n = std::min<size_t>(8, end - i);
-    uint64_t chunk = 0;
-    if (i + 8 <= text.size()) {
-      std::memcpy(&chunk, text.data() + i, 8);
-      if (n < 8) chunk &= (uint64_t{1} << (8 * n)) - 1;
-    } else {
-      for (size_t k = 0; k < n; ++k) chunk |= static_cast<uint64_t>(static_cast<uint8_t>(text[i + k])) << (8 * k);
+// The text's words from the matcher's (maximal runs of word bytes), joined
+// where an apostrophe and a letter continue one ("China's", "don't").
+void JoinWords(std::string_view text, std::span<const PhraseMatcher::TextWord> runs, std::vector<Word>* out) {
+  out->clear();
+  for (size_t k = 0; k < runs.size(); ++k) {
+    Word w{runs[k].begin, runs[k].end, runs[k].hash};
+    bool joined = false;
+    while (k + 1 < runs.size() && w.end + 1 < text.size() && text[w.end] == '\'' && IsAlpha(text[w.end + 1])) {
+      w.end = runs[++k].end;
+      joined = true;
     }
-    h = (h ^ FoldCase8(chunk)) * 0x9E3779B97F4A7C15ULL;
-    h ^= h >> 29;
+    if (joined) w.folded_hash = FoldedHash(text, w.begin, w.end);
+    out->push_back(w);
   }
-  return h;
 }
 
-std::vector<Word> Words(std::string_view text) {
-  std::vector<Word> words;
-  words.reserve(text.size() / 5);
-  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
-  size_t i = 0;
-  const size_t n = text.size();
-  while (i < n) {
-    while (i < n && !kWordChar[bytes[i]]) ++i;
-    size_t b = i;
-    while (i < n && (kWordChar[bytes[i]] || (bytes[i] == '\'' && i + 1 < n && IsAlpha(text[i + 1])))) ++i;
-    if (i > b) words.push_back({static_cast<uint32_t>(b), static_cast<uint32_t>(i), FoldedHash(text, b, i)});
-  }
-  return words;
+void SplitWords(std::string_view text, std::vector<Word>* out) {
+  std::vector<PhraseMatcher::TextWord> runs;
+  PhraseMatcher::SplitWords(text, &runs);
+  JoinWords(text, runs, out);
 }
 
 // The first position at or after `from` holding any of the (up to four) bytes
@@ -120,13 +91,13 @@ size_t FindAnyOf(std::string_view text, size_t from, std::array<char, 4> set) {
 
 // Sentences end at . ! ? followed by white space and an upper-case letter, a
 // quote or a line end, and at every line break; "Mr. Smith" stays whole.
-std::vector<Sentence> Sentences(std::string_view text) {
-  std::vector<Sentence> out;
+void SplitSentences(std::string_view text, std::vector<Sentence>* out) {
+  out->clear();
   size_t begin = 0;
   auto emit = [&](size_t end) {
     size_t b = begin;
     while (b < end && (text[b] == ' ' || text[b] == '\n' || text[b] == '\t' || text[b] == '\r')) ++b;
-    if (end > b) out.push_back({static_cast<uint32_t>(b), static_cast<uint32_t>(end)});
+    if (end > b) out->push_back({static_cast<uint32_t>(b), static_cast<uint32_t>(end)});
     begin = end;
   };
   for (size_t i = FindAnyOf(text, 0, {'\n', '.', '!', '?'}); i < text.size();
@@ -145,7 +116,6 @@ std::vector<Sentence> Sentences(std::string_view text) {
     }
   }
   emit(text.size());
-  return out;
 }
 
 v1::Span MakeSpan(uint32_t b, uint32_t e) {
@@ -279,14 +249,23 @@ bool NameConnector(std::string_view w) {
 
 struct NameRun {
   uint32_t begin, end;
-  std::vector<std::string_view> words;  // capitalised words, connectors left out
+  uint32_t first_word, word_count;  // capitalised words, connectors left out: in NameRuns::words
   bool has_connector = false;
+};
+struct NameRuns {
+  std::vector<NameRun> runs;
+  std::vector<std::string_view> words;
+  std::span<const std::string_view> WordsOf(const NameRun& run) const {
+    return std::span(words).subspan(run.first_word, run.word_count);
+  }
 };
 
 // Runs of capitalised words joined by single spaces ("Johnson Space Center"),
 // with "of", "for", "the", "and", "de" allowed inside ("University of Texas").
-std::vector<NameRun> CapitalisedRuns(std::string_view text, const std::vector<Word>& words) {
-  std::vector<NameRun> runs;
+void FindCapitalisedRuns(std::string_view text, const std::vector<Word>& words, NameRuns* out) {
+  std::vector<NameRun>& runs = out->runs;
+  runs.clear();
+  out->words.clear();
   size_t i = 0;
   while (i < words.size()) {
     std::string_view w = text.substr(words[i].begin, words[i].end - words[i].begin);
@@ -294,14 +273,16 @@ std::vector<NameRun> CapitalisedRuns(std::string_view text, const std::vector<Wo
       ++i;
       continue;
     }
-    NameRun run{words[i].begin, words[i].end, {w}};
+    NameRun run{words[i].begin, words[i].end, static_cast<uint32_t>(out->words.size()), 1};
+    out->words.push_back(w);
     size_t j = i + 1;
     while (j < words.size()) {
       std::string_view gap = text.substr(words[j - 1].end, words[j].begin - words[j - 1].end);
       if (gap != " ") break;
       std::string_view next = text.substr(words[j].begin, words[j].end - words[j].begin);
       if (Capitalised(next) && !EndsRun(next)) {
-        run.words.push_back(next);
+        out->words.push_back(next);
+        ++run.word_count;
         run.end = words[j].end;
         ++j;
         continue;
@@ -316,10 +297,9 @@ std::vector<NameRun> CapitalisedRuns(std::string_view text, const std::vector<Wo
       }
       break;
     }
-    runs.push_back(std::move(run));
+    runs.push_back(run);
     i = j;
   }
-  return runs;
 }
 
 // Whether the text right before `pos` is a courtesy title ("Mr. ", "Dr ").
@@ -335,15 +315,27 @@ struct ActorMention {
   std::string code, name, country;
 };
 
+// Buffers an extraction fills and then discards, kept per thread from one
+// article to the next: extraction allocates little beyond what the record keeps.
+struct Scratch {
+  std::vector<PhraseMatcher::TextWord> matcher_words;
+  std::vector<Word> words;
+  std::vector<Sentence> sentences;
+  std::vector<Match> all;
+  std::vector<Match> entity_matches;
+  NameRuns runs;
+};
+
 struct Context {
   const KnowledgeBase& kb;
   std::string_view text;
   v1::EventRecord* record;
-  std::vector<Match> all;       // every dictionary match, overlapping
-  std::vector<Match> entities;  // leftmost-longest among entity terms
+  Scratch& scratch;
+  const std::vector<Word>& words;
+  const std::vector<Sentence>& sentences;
+  const std::vector<Match>& all;  // every dictionary match, overlapping
+  std::vector<Match> entities;    // leftmost-longest among entity terms
   std::vector<ActorMention> actors;
-  std::vector<Sentence> sentences;
-  std::vector<Word> words;
   uint32_t lead_end = 0;                    // end of the second sentence
   std::vector<std::string> title_countries;  // ISO alpha-3 named in the title
 };
@@ -479,7 +471,9 @@ void ExtractEntities(Context& ctx) {
   // Runs and entities are both in text order, and entities do not overlap: one
   // cursor walks the entities alongside the runs.
   size_t cursor = 0;
-  for (const NameRun& run : CapitalisedRuns(ctx.text, ctx.words)) {
+  FindCapitalisedRuns(ctx.text, ctx.words, &ctx.scratch.runs);
+  for (const NameRun& run : ctx.scratch.runs.runs) {
+    std::span<const std::string_view> run_words = ctx.scratch.runs.WordsOf(run);
     while (cursor < ctx.entities.size() && ctx.entities[cursor].end <= run.begin) ++cursor;
     Match probe{run.begin, run.end, 0};
     if (in_person(probe)) continue;
@@ -494,8 +488,8 @@ void ExtractEntities(Context& ctx) {
     }
     if (exactly_known) continue;
     std::string_view text = ctx.text.substr(run.begin, run.end - run.begin);
-    bool organisation = std::any_of(run.words.begin(), run.words.end(), OrganisationWord);
-    bool place = !organisation && std::any_of(run.words.begin(), run.words.end(), PlaceWord);
+    bool organisation = std::any_of(run_words.begin(), run_words.end(), OrganisationWord);
+    bool place = !organisation && std::any_of(run_words.begin(), run_words.end(), PlaceWord);
     if (place) {
       // A place no gazetteer entry names: kept for its name, without coordinates.
       location("U:" + std::string(text), text, "PLACE", "", 0, 0, run.begin, run.end);
@@ -510,13 +504,13 @@ void ExtractEntities(Context& ctx) {
       person_ranges.emplace_back(run.begin, run.end);
       continue;
     }
-    if (run.has_connector || run.words.size() > 3 ||
-        std::any_of(run.words.begin(), run.words.end(), NonPersonWord)) {
+    if (run.has_connector || run.word_count > 3 ||
+        std::any_of(run_words.begin(), run_words.end(), NonPersonWord)) {
       continue;
     }
     // A name's first word is not a known place or country ("Lloyd Austin" yes, "Texas Governor" no).
     bool starts_known = first_known && first_known->begin == run.begin;
-    if (run.words.size() == 1) {
+    if (run.word_count == 1) {
       v1::Person* known = FindPerson(&persons, text);
       if (known && known->name() != text) {
         *known->add_spans() = MakeSpan(run.begin, run.end);
@@ -875,7 +869,11 @@ void ReadDateline(Context& ctx, v1::Article* article) {
 
 }  // namespace
 
-uint64_t SimHash(std::string_view text) { return SimHashOfWords(Words(text)); }
+uint64_t SimHash(std::string_view text) {
+  std::vector<Word> words;
+  SplitWords(text, &words);
+  return SimHashOfWords(words);
+}
 
 namespace {
 
@@ -926,7 +924,14 @@ v1::EventRecord Extractor::Extract(v1::Article article) const {
   record.set_id(article.id());
   *record.mutable_article() = std::move(article);
   const std::string& body = record.article().body();
-  Context ctx{*kb_, body, &record, {}, {}, {}, Sentences(body), Words(body), 0, {}};
+  thread_local Scratch scratch;
+  PhraseMatcher::SplitWords(body, &scratch.matcher_words);
+  JoinWords(body, scratch.matcher_words, &scratch.words);
+  SplitSentences(body, &scratch.sentences);
+  scratch.all.clear();
+  kb_->matcher().FindAll(body, scratch.matcher_words, &scratch.all);
+  Context ctx{.kb = *kb_, .text = body, .record = &record, .scratch = scratch, .words = scratch.words,
+              .sentences = scratch.sentences, .all = scratch.all};
   record.mutable_stats()->set_sentence_count(static_cast<uint32_t>(ctx.sentences.size()));
   if (!ctx.sentences.empty()) ctx.lead_end = ctx.sentences[std::min<size_t>(1, ctx.sentences.size() - 1)].end;
   for (const Match& m : kb_->matcher().FindLongest(record.article().title())) {
@@ -941,12 +946,12 @@ v1::EventRecord Extractor::Extract(v1::Article article) const {
     }
     if (country >= 0) ctx.title_countries.push_back(kb_->countries()[country].iso3);
   }
-  kb_->matcher().FindAll(body, &ctx.all);
-  std::vector<Match> entity_matches;
+  std::vector<Match>& entity_matches = scratch.entity_matches;
+  entity_matches.clear();
   for (const Match& m : ctx.all) {
     if (IsEntityKind(kb_->term(m.id).kind)) entity_matches.push_back(m);
   }
-  ctx.entities = PhraseMatcher::SelectLongest(std::move(entity_matches));
+  ctx.entities = PhraseMatcher::SelectLongest(entity_matches);
   ExtractEntities(ctx);
   ExtractThemes(ctx);
   CodeEvents(ctx);

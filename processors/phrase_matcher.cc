@@ -1,6 +1,7 @@
 #include "processors/phrase_matcher.h"
 
 #include <algorithm>
+#include <cstring>
 #include <bit>
 #include <map>
 #include <memory>
@@ -17,7 +18,68 @@ constexpr auto kWordByte = [] {
   return table;
 }();
 
+constexpr uint64_t kOnes = 0x0101010101010101ULL;
+
+// FoldCase on eight bytes at once.
+uint64_t FoldCase8(uint64_t x) {
+  uint64_t low7 = x & (0x7F * kOnes);
+  uint64_t at_least_a = low7 + (0x80 - 'A') * kOnes;   // high bit set where byte >= 'A'
+  uint64_t above_z = low7 + (0x80 - 'Z' - 1) * kOnes;  // high bit set where byte > 'Z'
+  uint64_t upper = at_least_a & ~above_z & ~x & (0x80 * kOnes);
+  return x | (upper >> 2);
+}
+
 }  // namespace
+
+uint64_t FoldedHash(std::string_view text, size_t begin, size_t end) {
+  uint64_t h = (end - begin) * 0x9E3779B97F4A7C15ULL;
+  for (size_t i = begin; i < end; i += 8) {
+    size_t n = std::min<size_t>(8, end - i);
+    uint64_t chunk = 0;
+    if (i + 8 <= text.size()) {
+      std::memcpy(&chunk, text.data() + i, 8);
+      if (n < 8) chunk &= (uint64_t{1} << (8 * n)) - 1;
+    } else {
+      for (size_t k = 0; k < n; ++k) chunk |= static_cast<uint64_t>(static_cast<uint8_t>(text[i + k])) << (8 * k);
+    }
+    h = (h ^ FoldCase8(chunk)) * 0x9E3779B97F4A7C15ULL;
+    h ^= h >> 29;
+  }
+  return h | 1;
+}
+
+void PhraseMatcher::SplitWords(std::string_view text, std::vector<TextWord>* out) {
+  // The word bytes of 64 bytes are gathered into a bit mask first, without
+  // branches; words are then read off the mask: testing each byte with a
+  // branch costs a misprediction at every word boundary.
+  out->clear();
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+  constexpr size_t kNone = SIZE_MAX;
+  size_t open_word = kNone;  // the begin of a word running on from the previous block
+  for (size_t block = 0; block < text.size(); block += 64) {
+    const size_t length = std::min<size_t>(64, text.size() - block);
+    uint64_t word = 0;
+    for (size_t j = 0; j < length; ++j) word |= uint64_t{kWordByte[bytes[block + j]]} << j;
+    uint64_t starts = word & ~((word << 1) | (open_word != kNone ? 1 : 0));
+    uint64_t ends = word & ~(word >> 1);  // a run's last byte (bit 63: maybe not)
+    for (; ends != 0; ends &= ends - 1) {
+      size_t begin;
+      if (open_word != kNone) {
+        begin = open_word;
+        open_word = kNone;
+      } else {
+        begin = block + std::countr_zero(starts);
+        starts &= starts - 1;
+      }
+      const size_t end = block + std::countr_zero(ends) + 1;
+      if (end == block + 64 && end < text.size() && kWordByte[bytes[end]]) {
+        open_word = begin;
+        continue;
+      }
+      out->push_back({static_cast<uint32_t>(begin), static_cast<uint32_t>(end), FoldedHash(text, begin, end)});
+    }
+  }
+}
 
 void PhraseMatcher::Builder::Add(std::string_view phrase, uint32_t id, CaseMode mode) {
   if (phrase.empty()) return;
@@ -86,6 +148,24 @@ PhraseMatcher PhraseMatcher::Builder::Build() && {
     m.outputs_.insert(m.outputs_.end(), node.outputs.begin(), node.outputs.end());
   }
 
+  std::vector<uint64_t> first_hashes;
+  for (const auto& [phrase_index, id_mode] : entries_) {
+    const std::string& phrase = m.phrases_[phrase_index];
+    size_t end = 0;
+    while (end < phrase.size() && kWordByte[static_cast<uint8_t>(phrase[end])]) ++end;
+    if (end > 0) {
+      first_hashes.push_back(FoldedHash(phrase, 0, end));
+    } else if (m.non_word_first_bytes_.find(phrase[0]) == std::string::npos) {
+      m.non_word_first_bytes_ += phrase[0];
+    }
+  }
+  m.first_words_.assign(std::bit_ceil(first_hashes.size() * 4), 0);
+  for (uint64_t h : first_hashes) {
+    size_t i = h & (m.first_words_.size() - 1);
+    while (m.first_words_[i] != 0 && m.first_words_[i] != h) i = (i + 1) & (m.first_words_.size() - 1);
+    m.first_words_[i] = h;
+  }
+
   // Byte classes: the trie holds folded bytes; a capital shares its lower-case letter's class.
   std::array<uint8_t, 256> folded_class{};
   for (const Edge& e : m.edges_) {
@@ -132,6 +212,14 @@ uint32_t PhraseMatcher::SparseChild(uint32_t code, uint8_t byte) const {
   return it != end && it->byte == folded ? Code(it->target) : 0;
 }
 
+bool PhraseMatcher::MayBeginWith(uint64_t word_hash) const {
+  if (first_words_.empty()) return false;
+  for (size_t i = word_hash & (first_words_.size() - 1);; i = (i + 1) & (first_words_.size() - 1)) {
+    if (first_words_[i] == word_hash) return true;
+    if (first_words_[i] == 0) return false;
+  }
+}
+
 void PhraseMatcher::FindAnchored(std::string_view text, size_t begin, std::vector<Match>* out) const {
   const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
   const uint32_t* dense = dense_child_.data();
@@ -155,33 +243,20 @@ void PhraseMatcher::FindAnchored(std::string_view text, size_t begin, std::vecto
 }
 
 void PhraseMatcher::FindAll(std::string_view text, std::vector<Match>* out) const {
-  // Walks start where a word does not continue: for proper nouns at a capital
-  // beginning a word, for the rest at a word's first byte or any byte outside
-  // words, when a phrase begins with that byte. The starts of 64 bytes are
-  // gathered into bit masks first, without branches, then visited bit by bit:
-  // testing each byte with a branch costs a misprediction at every word.
-  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
-  const bool scan = !states_.empty();
-  uint64_t previous_word = 0;  // whether the byte before the block is a word byte
-  for (size_t block = 0; block < text.size(); block += 64) {
-    const size_t length = std::min<size_t>(64, text.size() - block);
-    uint64_t word = 0, capital = 0, begins_phrase = 0;
-    for (size_t j = 0; j < length; ++j) {
-      const uint8_t b = bytes[block + j];
-      word |= uint64_t{kWordByte[b]} << j;
-      capital |= uint64_t{static_cast<uint8_t>(b - 'A') < 26} << j;
-      begins_phrase |= uint64_t{scan && dense_child_[byte_class_[b]] != 0} << j;
-    }
-    const uint64_t after_word = (word << 1) | previous_word;
-    previous_word = word >> 63;
-    if (proper_nouns_) {
-      for (uint64_t m = capital & ~after_word; m != 0; m &= m - 1) {
-        proper_nouns_->FindAnchored(text, block + std::countr_zero(m), out);
-      }
-    }
-    for (uint64_t m = begins_phrase & ~(word & after_word); m != 0; m &= m - 1) {
-      FindAnchored(text, block + std::countr_zero(m), out);
-    }
+  std::vector<TextWord> words;
+  SplitWords(text, &words);
+  FindAll(text, words, out);
+}
+
+void PhraseMatcher::FindAll(std::string_view text, std::span<const TextWord> words, std::vector<Match>* out) const {
+  for (const TextWord& w : words) {
+    bool capital = text[w.begin] >= 'A' && text[w.begin] <= 'Z';
+    if (proper_nouns_ && capital && proper_nouns_->MayBeginWith(w.hash)) proper_nouns_->FindAnchored(text, w.begin, out);
+    if (MayBeginWith(w.hash)) FindAnchored(text, w.begin, out);
+  }
+  if (non_word_first_bytes_.empty()) return;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (non_word_first_bytes_.find(text[i]) != std::string::npos) FindAnchored(text, i, out);
   }
 }
 

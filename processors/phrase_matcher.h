@@ -1,13 +1,20 @@
 // phrase_matcher.h: dictionary look-up of whole words and phrases in text,
 // whatever the dictionary's size: a trie over ASCII-case-folded bytes, walked
-// from each position where a phrase may begin. The cost is the text's length
-// plus the depth walked from each word start, not the number of phrases.
+// from the word starts where a phrase may begin. The text is split into words
+// once (64 bytes a step, each word hashed); a word whose hash is no phrase's
+// first word costs one table probe, so the cost is the text's length plus a few
+// short walks, not the number of phrases.
 //
 //   PhraseMatcher::Builder builder;
 //   builder.Add("South China Sea", /*id=*/7);
 //   builder.Add("US", /*id=*/3, PhraseMatcher::kExactCase);  // not "us"
 //   PhraseMatcher matcher = std::move(builder).Build();
 //   for (const PhraseMatcher::Match& m : matcher.FindLongest(text)) { ... }
+//
+//   // A caller that needs the words too splits once and shares them:
+//   std::vector<PhraseMatcher::TextWord> words;
+//   PhraseMatcher::SplitWords(text, &words);
+//   matcher.FindAll(text, words, &matches);
 //
 // A match must start and end on word boundaries (the neighbouring bytes are not
 // ASCII letters or digits, nor UTF-8 continuation bytes). FindLongest keeps the
@@ -21,6 +28,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -51,9 +59,20 @@ class PhraseMatcher {
 
   PhraseMatcher() = default;
 
+  // A word as the matcher sees it: a maximal run of word bytes, with its FoldedHash.
+  struct TextWord {
+    uint32_t begin;
+    uint32_t end;  // exclusive
+    uint64_t hash;
+  };
+  // The text's words in order (replacing *out's contents).
+  static void SplitWords(std::string_view text, std::vector<TextWord>* out);
+
   // Every dictionary match on word boundaries, overlapping ones included, in no
-  // particular order.
+  // particular order, appended to *out.
   void FindAll(std::string_view text, std::vector<Match>* out) const;
+  // The same, given the text's words from SplitWords.
+  void FindAll(std::string_view text, std::span<const TextWord> words, std::vector<Match>* out) const;
   // Leftmost-longest non-overlapping matches, by begin offset. Ids sharing the
   // chosen phrase are all reported, adjacent in the result, by id.
   std::vector<Match> FindLongest(std::string_view text) const;
@@ -91,6 +110,8 @@ class PhraseMatcher {
   uint32_t SparseChild(uint32_t code, uint8_t byte) const;
   // Matches that start at `begin`.
   void FindAnchored(std::string_view text, size_t begin, std::vector<Match>* out) const;
+  // Whether some phrase's first word (its leading word bytes, folded) has this FoldedHash.
+  bool MayBeginWith(uint64_t word_hash) const;
 
   // Proper nouns live in a trie of their own, walked only from the capitalised
   // word starts where they can begin, a few times per sentence: a large
@@ -111,9 +132,19 @@ class PhraseMatcher {
   std::vector<uint32_t> dense_child_;  // codes of the children, 0 for none
   std::vector<Output> outputs_;
   std::vector<std::string> phrases_;  // owns Output::exact
+  // FoldedHash of every phrase's first word, open-addressed (0: empty slot).
+  // A match starting at a word start covers that whole word, so a word that
+  // begins no phrase needs no walk.
+  std::vector<uint64_t> first_words_;
+  // Bytes outside words that begin phrases ("-based"): walks start at those too.
+  std::string non_word_first_bytes_;
 };
 
 // ASCII lower-casing, the fold the matcher uses.
 inline char FoldCase(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+
+// A 64-bit hash of text[begin, end) case-folded as by FoldCase, eight bytes a
+// step; never 0.
+uint64_t FoldedHash(std::string_view text, size_t begin, size_t end);
 
 }  // namespace herald

@@ -67,6 +67,41 @@ TEST(PhraseMatcherTest, OverlappingPhrasesMatchOnlyOnWordBoundaries) {
   EXPECT_EQ(all[0].id, 2u);
 }
 
+TEST(PhraseMatcherTest, PhraseBeginningOutsideWordsIsFound) {
+  PhraseMatcher::Builder b;
+  b.Add("-based", 1);
+  b.Add("firms", 2);
+  PhraseMatcher m = std::move(b).Build();
+  EXPECT_THAT(Found(m, "China-based firms"), ::testing::ElementsAre("-based#1", "firms#2"));
+}
+
+TEST(PhraseMatcherTest, SplitWordsReadsWordsAcrossBlocksOf64Bytes) {
+  // Words of every length from 1 to 150, so that boundaries fall on every offset of a 64-byte block.
+  std::string text;
+  std::vector<std::string> expected;
+  for (size_t n = 1; n <= 150; ++n) {
+    expected.push_back(std::string(n, static_cast<char>('a' + n % 26)));
+    text += expected.back() + (n % 3 ? " " : ", ");
+  }
+  std::vector<PhraseMatcher::TextWord> words;
+  PhraseMatcher::SplitWords(text, &words);
+  std::vector<std::string> found;
+  for (const auto& w : words) {
+    found.push_back(text.substr(w.begin, w.end - w.begin));
+    EXPECT_EQ(w.hash, FoldedHash(text, w.begin, w.end));
+  }
+  EXPECT_EQ(found, expected);
+}
+
+TEST(PhraseMatcherTest, FoldedHashIgnoresAsciiCaseOnly) {
+  std::string_view a = "Straits-Of-MALACCA \xC3\x89tat";
+  std::string_view b = "straits-of-malacca \xC3\x89tat";
+  EXPECT_EQ(FoldedHash(a, 0, a.size()), FoldedHash(b, 0, b.size()));
+  std::string_view c = "straits-of-malacca \xC3\xA9tat";  // É and é differ: only ASCII folds
+  EXPECT_NE(FoldedHash(a, 0, a.size()), FoldedHash(c, 0, c.size()));
+  EXPECT_NE(FoldedHash("ab", 0, 1), FoldedHash("ab", 0, 2));
+}
+
 TEST(PhraseMatcherTest, EmptyMatcherAndEmptyTextFindNothing) {
   PhraseMatcher empty;
   EXPECT_TRUE(empty.FindLongest("anything").empty());
