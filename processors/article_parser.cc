@@ -6,9 +6,14 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <bit>
 #include <cstdio>
 #include <cstring>
 #include <string>
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 namespace herald {
 namespace {
@@ -28,13 +33,30 @@ std::string_view Trim(std::string_view s) {
 }
 
 // Text that is mostly control bytes is not an article, whatever its encoding.
+// Every article passes here: sixteen bytes a step where SSE2 is there.
 bool LooksBinary(std::string_view s) {
   size_t control = 0;
-  for (unsigned char c : s) {
-    if (c == 0) return true;
-    if (c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f') ++control;
+  bool nul = false;
+  size_t i = 0;
+#ifdef __SSE2__
+  const __m128i zero = _mm_setzero_si128(), below_space = _mm_set1_epi8(0x1F);
+  const __m128i newline = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r'), tab = _mm_set1_epi8('\t'),
+                form_feed = _mm_set1_epi8('\f');
+  for (; i + 16 <= s.size(); i += 16) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+    __m128i is_control = _mm_cmpeq_epi8(_mm_min_epu8(v, below_space), v);
+    __m128i is_space = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, newline), _mm_cmpeq_epi8(v, cr)),
+                                    _mm_or_si128(_mm_cmpeq_epi8(v, tab), _mm_cmpeq_epi8(v, form_feed)));
+    nul |= _mm_movemask_epi8(_mm_cmpeq_epi8(v, zero)) != 0;
+    control += std::popcount(static_cast<unsigned>(_mm_movemask_epi8(_mm_andnot_si128(is_space, is_control))));
   }
-  return control * 20 > s.size();
+#endif
+  for (; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    nul |= c == 0;
+    control += c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f';
+  }
+  return nul || control * 20 > s.size();
 }
 
 enum class Format { kJson, kText, kHtml };
@@ -218,8 +240,22 @@ std::string JsonErrorReason(simdjson::error_code e, std::string_view context) {
 }
 
 // On-Demand parsing skips unknown fields without descending into them, so the
-// nesting limit is checked here, in one pass that tracks strings and escapes.
+// nesting limit is checked here, in one pass that tracks strings and escapes;
+// but only when the document opens more objects and arrays than the limit, as
+// a count sixteen bytes a step shows: an envelope opens one or two.
 bool NestedDeeperThan(std::string_view json, size_t limit) {
+  size_t openings = 0;
+  size_t i = 0;
+#ifdef __SSE2__
+  const __m128i brace = _mm_set1_epi8('{'), bracket = _mm_set1_epi8('[');
+  for (; i + 16 <= json.size(); i += 16) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(json.data() + i));
+    __m128i opens = _mm_or_si128(_mm_cmpeq_epi8(v, brace), _mm_cmpeq_epi8(v, bracket));
+    openings += std::popcount(static_cast<unsigned>(_mm_movemask_epi8(opens)));
+  }
+#endif
+  for (; i < json.size(); ++i) openings += json[i] == '{' || json[i] == '[';
+  if (openings <= limit) return false;
   size_t depth = 0;
   bool in_string = false;
   for (size_t i = 0; i < json.size(); ++i) {

@@ -92,6 +92,20 @@ TEST_P(ArticleParserRejects, WithCodeAndReason) {
   EXPECT_THAT(a.error().reason, HasSubstr(in.reason_part));
 }
 
+TEST(ArticleParserTest, ManyShallowArraysAndWhiteSpaceControlsAreAccepted) {
+  std::string tags;
+  for (int i = 0; i < 100; ++i) tags += std::string(i ? "," : "") + "\"t" + std::to_string(i) + "\"";
+  std::string json = R"({"title":"T","body":"Line one.\n\tLine two.\r\n\fEnd.","tags":[)" + tags + "]," +
+                     R"("extra":[[1],[2],[3],[4],[5],[6],[7],[8],[9],[10],[11],[12],[13],[14],[15],[16],[17],[18],)" +
+                     R"([19],[20],[21],[22],[23],[24],[25],[26],[27],[28],[29],[30],[31],[32],[33],[34],[35],[36],)" +
+                     R"([37],[38],[39],[40],[41],[42],[43],[44],[45],[46],[47],[48],[49],[50],[51],[52],[53],[54],)" +
+                     R"([55],[56],[57],[58],[59],[60],[61],[62],[63],[64],[65],[66]]})";
+  auto a = ParseArticle(json, {.content_type = kJson});
+  ASSERT_TRUE(a) << a.error().reason;
+  EXPECT_EQ(a->tags_size(), 100);
+  EXPECT_EQ(a->body(), "Line one.\n\tLine two.\r\n\fEnd.");
+}
+
 INSTANTIATE_TEST_SUITE_P(
     BadInputs, ArticleParserRejects,
     ::testing::Values(
@@ -100,6 +114,11 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{"oversized", std::string(1001, 'a'), std::nullopt, v1::OVERSIZED_ARTICLE, "limit is 1000"},
         BadInput{"invalid utf8", "caf\xC3(", std::nullopt, v1::INVALID_UTF8, "UTF-8"},
         BadInput{"binary", std::string("\x01\x02\x03\x00\x05", 5), std::nullopt, v1::BINARY_CONTENT, "binary"},
+        // Past the first 16 bytes, where the checks go sixteen bytes a step.
+        BadInput{"nul after text", std::string(40, 'a') + std::string(1, '\0') + std::string(40, 'b'), std::nullopt,
+                 v1::BINARY_CONTENT, "binary"},
+        BadInput{"control bytes", std::string(60, 'a') + std::string(8, '\x01') + std::string(30, 'b'),
+                 std::nullopt, v1::BINARY_CONTENT, "binary"},
         BadInput{"truncated json", R"({"title": "x", "body": "abc)", kJson, v1::MALFORMED_JSON, "JSON envelope"},
         BadInput{"trailing json", R"({"title": "x"} {"b": 1})", kJson, v1::MALFORMED_JSON, "JSON envelope"},
         BadInput{"wrong type", R"({"title": 42, "body": "x"})", kJson, v1::WRONG_FIELD_TYPE, "'title' must be a string"},
