@@ -274,7 +274,7 @@ bool NestedDeeperThan(std::string_view json, size_t limit) {
   return false;
 }
 
-Result<v1::Article> FromJson(std::string_view bytes, const ParseOptions& options) {
+Status FromJson(std::string_view bytes, const ParseOptions& options, v1::Article* article) {
   if (NestedDeeperThan(bytes, kMaxJsonDepth)) {
     return Fail(v1::TOO_DEEPLY_NESTED,
                 "JSON envelope: nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
@@ -313,7 +313,7 @@ Result<v1::Article> FromJson(std::string_view bytes, const ParseOptions& options
     }
     return classify(e, "");
   }
-  v1::Article a;
+  v1::Article& a = *article;
   std::string html;
   for (auto field : object) {
     std::string_view key;
@@ -366,12 +366,12 @@ Result<v1::Article> FromJson(std::string_view bytes, const ParseOptions& options
     std::string body = std::move(*a.mutable_body());
     FillFromText(body, &a);
   }
-  return a;
+  return {};
 }
 
 }  // namespace
 
-Result<v1::Article> ParseArticle(std::string_view bytes, const ParseOptions& options) {
+Status ParseArticle(std::string_view bytes, const ParseOptions& options, v1::Article* article) {
   if (bytes.size() > options.max_bytes) {
     return Fail(v1::OVERSIZED_ARTICLE, "article is " + std::to_string(bytes.size()) + " bytes; the limit is " +
                                            std::to_string(options.max_bytes));
@@ -384,14 +384,11 @@ Result<v1::Article> ParseArticle(std::string_view bytes, const ParseOptions& opt
   auto format = FormatOf(bytes, options.content_type);
   if (!format) return Unexpected(format.error());
 
-  v1::Article a;
+  v1::Article& a = *article;
   switch (*format) {
-    case Format::kJson: {
-      auto parsed = FromJson(bytes, options);
-      if (!parsed) return parsed;
-      a = std::move(*parsed);
+    case Format::kJson:
+      if (Status parsed = FromJson(bytes, options, &a); !parsed) return parsed;
       break;
-    }
     case Format::kHtml:
       FillFromHtml(bytes, &a);
       break;
@@ -404,6 +401,12 @@ Result<v1::Article> ParseArticle(std::string_view bytes, const ParseOptions& opt
                                : !a.url().empty() ? a.url() : ContentHashId(bytes));
   if (a.source().empty()) a.set_source(std::string(options.source));
   if (a.url().empty()) a.set_url(std::string(options.url));
+  return {};
+}
+
+Result<v1::Article> ParseArticle(std::string_view bytes, const ParseOptions& options) {
+  v1::Article a;
+  if (Status s = ParseArticle(bytes, options, &a); !s) return Unexpected(s.error());
   return a;
 }
 

@@ -34,5 +34,8 @@ struct ParseOptions {
 };
 
 Result<v1::Article> ParseArticle(std::string_view bytes, const ParseOptions& options);
+// The same into *article (empty; it may live on an arena), which is left
+// partly filled on failure.
+Status ParseArticle(std::string_view bytes, const ParseOptions& options, v1::Article* article);
 
 }  // namespace herald

@@ -14,6 +14,7 @@
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #ifdef __SSE2__
@@ -118,11 +119,48 @@ void SplitSentences(std::string_view text, std::vector<Sentence>* out) {
   emit(text.size());
 }
 
-v1::Span MakeSpan(uint32_t b, uint32_t e) {
-  v1::Span s;
-  s.set_begin(b);
-  s.set_end(e);
-  return s;
+void SetSpan(v1::Span* s, uint32_t b, uint32_t e) {
+  s->set_begin(b);
+  s->set_end(e);
+}
+
+// Messages of one kind built on the record's arena (or the heap, without one)
+// and found again by key, until they join the record in key order.
+template <typename T>
+class KeyedMessages {
+ public:
+  explicit KeyedMessages(google::protobuf::Arena* arena) : arena_(arena) {}
+  KeyedMessages(const KeyedMessages&) = delete;
+  KeyedMessages& operator=(const KeyedMessages&) = delete;
+  ~KeyedMessages() {
+    if (arena_ == nullptr) {
+      for (auto& [key, message] : by_key_) delete message;
+    }
+  }
+
+  T& operator[](const std::string& key) {
+    T*& slot = by_key_[key];
+    if (slot == nullptr) slot = google::protobuf::Arena::CreateMessage<T>(arena_);
+    return *slot;
+  }
+  // The messages in key order, handed over: the caller adds or deletes each.
+  std::vector<T*> Release() {
+    std::vector<T*> out;
+    for (auto& [key, message] : by_key_) out.push_back(std::exchange(message, nullptr));
+    return out;
+  }
+  // The keys in order, for messages not yet released.
+  const std::map<std::string, T*>& entries() const { return by_key_; }
+
+ private:
+  google::protobuf::Arena* arena_;
+  std::map<std::string, T*> by_key_;
+};
+
+// Adds a message built on the field's arena (or the heap) without copying it.
+template <typename T>
+void Adopt(google::protobuf::RepeatedPtrField<T>* field, T* message) {
+  field->AddAllocated(message);
 }
 
 // A fixed set of words. These lists are consulted for most words of every
@@ -344,13 +382,13 @@ bool IsEntityKind(TermKind k) {
   return k != TermKind::kThemeKeyword && k != TermKind::kVerb && k != TermKind::kTone;
 }
 
-void AddCountryMention(std::map<std::string, v1::CountryMention>* countries, const Country& c, uint32_t b,
+void AddCountryMention(KeyedMessages<v1::CountryMention>* countries, const Country& c, uint32_t b,
                        uint32_t e) {
   v1::CountryMention& m = (*countries)[c.iso3];
   m.set_code(c.iso3);
   m.set_name(c.name);
   m.set_mentions(m.mentions() + 1);
-  *m.add_spans() = MakeSpan(b, e);
+  SetSpan(m.add_spans(), b, e);
 }
 
 // A capitalised run of 1-3 words right after a role title is a person's name.
@@ -389,7 +427,7 @@ const Country* CountryBefore(const Context& ctx, size_t entity_index, uint32_t r
 
 // The person whose name is `name`, or ends with it as a family name, or starts
 // with it as a given name ("Austin", "Daniel" after "Daniel Montalvo").
-v1::Person* FindPerson(std::vector<v1::Person>* persons, std::string_view name) {
+v1::Person* FindPerson(google::protobuf::RepeatedPtrField<v1::Person>* persons, std::string_view name) {
   for (v1::Person& p : *persons) {
     std::string_view full = p.name();
     bool family = full.size() > name.size() && full.ends_with(name) && full[full.size() - name.size() - 1] == ' ';
@@ -400,10 +438,12 @@ v1::Person* FindPerson(std::vector<v1::Person>* persons, std::string_view name) 
 }
 
 void ExtractEntities(Context& ctx) {
-  std::map<std::string, v1::CountryMention> countries;
-  std::map<std::string, v1::Location> locations;
-  std::map<std::string, v1::Organization> organizations;
-  std::vector<v1::Person> persons;
+  google::protobuf::Arena* arena = ctx.record->GetArena();
+  KeyedMessages<v1::CountryMention> countries(arena);
+  KeyedMessages<v1::Location> locations(arena);
+  KeyedMessages<v1::Organization> organizations(arena);
+  // Persons go straight to the record, in the order they are first named.
+  google::protobuf::RepeatedPtrField<v1::Person>& persons = *ctx.record->mutable_persons();
   auto location = [&](const std::string& key, std::string_view name, std::string_view type, std::string_view iso3,
                       double lat, double lon, uint32_t b, uint32_t e) {
     v1::Location& l = locations[key];
@@ -413,7 +453,7 @@ void ExtractEntities(Context& ctx) {
     l.set_latitude(lat);
     l.set_longitude(lon);
     l.set_resolved(true);
-    *l.add_spans() = MakeSpan(b, e);
+    SetSpan(l.add_spans(), b, e);
   };
 
   // Persons first: a name after a role title wins over a place of the same name
@@ -447,7 +487,7 @@ void ExtractEntities(Context& ctx) {
     std::string iso3 = country ? country->iso3 : "";
     v1::Person* person = FindPerson(&persons, name);
     if (!person) {
-      person = &persons.emplace_back();
+      person = persons.Add();
       person->set_name(std::string(name));
     }
     if (person->role().size() < role_text.size()) person->set_role(role_text);
@@ -455,7 +495,7 @@ void ExtractEntities(Context& ctx) {
       person->set_country_code(iso3);
       person->set_actor_code(iso3 + role.sector);
     }
-    *person->add_spans() = MakeSpan(name_begin, name_end);
+    SetSpan(person->add_spans(), name_begin, name_end);
     person_ranges.emplace_back(m.begin, name_end);
     // A role without a country ("President Smith") names no codable actor.
     if (!person->actor_code().empty()) {
@@ -500,7 +540,7 @@ void ExtractEntities(Context& ctx) {
     if (organisation) {
       v1::Organization& org = organizations[std::string(text)];
       org.set_name(std::string(text));
-      *org.add_spans() = MakeSpan(run.begin, run.end);
+      SetSpan(org.add_spans(), run.begin, run.end);
       person_ranges.emplace_back(run.begin, run.end);
       continue;
     }
@@ -513,12 +553,12 @@ void ExtractEntities(Context& ctx) {
     if (run.word_count == 1) {
       v1::Person* known = FindPerson(&persons, text);
       if (known && known->name() != text) {
-        *known->add_spans() = MakeSpan(run.begin, run.end);
+        SetSpan(known->add_spans(), run.begin, run.end);
         person_ranges.emplace_back(run.begin, run.end);
       } else if (!first_known && AfterCourtesyTitle(ctx.text, run.begin)) {
-        v1::Person& p = persons.emplace_back();
+        v1::Person& p = *persons.Add();
         p.set_name(std::string(text));
-        *p.add_spans() = MakeSpan(run.begin, run.end);
+        SetSpan(p.add_spans(), run.begin, run.end);
         person_ranges.emplace_back(run.begin, run.end);
       }
       continue;
@@ -526,10 +566,10 @@ void ExtractEntities(Context& ctx) {
     if (starts_known) continue;
     v1::Person* person = FindPerson(&persons, text);
     if (!person) {
-      person = &persons.emplace_back();
+      person = persons.Add();
       person->set_name(std::string(text));
     }
-    *person->add_spans() = MakeSpan(run.begin, run.end);
+    SetSpan(person->add_spans(), run.begin, run.end);
     person_ranges.emplace_back(run.begin, run.end);
   }
 
@@ -541,7 +581,7 @@ void ExtractEntities(Context& ctx) {
     // A known person's family name alone ("Austin reiterated") is that person.
     if (t.kind == TermKind::kPlace || t.kind == TermKind::kCapital) {
       if (v1::Person* p = FindPerson(&persons, surface); p && p->name() != surface) {
-        *p->add_spans() = MakeSpan(m.begin, m.end);
+        SetSpan(p->add_spans(), m.begin, m.end);
         continue;
       }
     }
@@ -590,7 +630,7 @@ void ExtractEntities(Context& ctx) {
         org.set_name(o.name);
         org.set_actor_code(o.actor_code);
         org.set_country_code(o.iso3);
-        *org.add_spans() = MakeSpan(m.begin, m.end);
+        SetSpan(org.add_spans(), m.begin, m.end);
         if (int ci = ctx.kb.CountryIndex(o.iso3); ci >= 0) {
           AddCountryMention(&countries, ctx.kb.countries()[ci], m.begin, m.end);
         }
@@ -603,26 +643,27 @@ void ExtractEntities(Context& ctx) {
   }
 
   for (const std::string& iso3 : ctx.title_countries) countries[iso3].set_in_title(true);
-  std::vector<v1::CountryMention> ranked;
-  for (auto& [code, c] : countries) {
-    if (c.code().empty()) {  // named in the title only
-      int index = ctx.kb.CountryIndex(code);
-      c.set_code(code);
-      c.set_name(ctx.kb.countries()[index].name);
+  for (const auto& [code, c] : countries.entries()) {
+    if (c->code().empty()) {  // named in the title only
+      c->set_code(code);
+      c->set_name(ctx.kb.countries()[ctx.kb.CountryIndex(code)].name);
     }
-    ranked.push_back(std::move(c));
   }
-  std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
-    return a.in_title() != b.in_title() ? a.in_title() : a.mentions() > b.mentions();
+  std::vector<v1::CountryMention*> ranked = countries.Release();
+  std::stable_sort(ranked.begin(), ranked.end(), [](const auto* a, const auto* b) {
+    return a->in_title() != b->in_title() ? a->in_title() : a->mentions() > b->mentions();
   });
   for (size_t i = 0; i < ranked.size(); ++i) {
-    const v1::CountryMention& c = ranked[i];
-    bool in_lead = c.spans_size() > 0 && c.spans(0).begin() < ctx.lead_end;
-    if (i == 0 || c.in_title() || in_lead || c.mentions() >= 2) *ctx.record->add_countries() = std::move(ranked[i]);
+    v1::CountryMention* c = ranked[i];
+    bool in_lead = c->spans_size() > 0 && c->spans(0).begin() < ctx.lead_end;
+    if (i == 0 || c->in_title() || in_lead || c->mentions() >= 2) {
+      Adopt(ctx.record->mutable_countries(), c);
+    } else if (arena == nullptr) {
+      delete c;
+    }
   }
-  for (auto& p : persons) *ctx.record->add_persons() = std::move(p);
-  for (auto& [name, o] : organizations) *ctx.record->add_organizations() = std::move(o);
-  for (auto& [key, l] : locations) *ctx.record->add_locations() = std::move(l);
+  for (v1::Organization* o : organizations.Release()) Adopt(ctx.record->mutable_organizations(), o);
+  for (v1::Location* l : locations.Release()) Adopt(ctx.record->mutable_locations(), l);
   std::sort(ctx.actors.begin(), ctx.actors.end(), [](const auto& a, const auto& b) { return a.begin < b.begin; });
 }
 
@@ -678,7 +719,7 @@ void CodeEvents(Context& ctx) {
     e->set_quad_class(cameo.quad_class);
     e->set_goldstein(cameo.goldstein);
     e->set_plover(cameo.plover);
-    *e->mutable_sentence() = MakeSpan(sentence->begin, sentence->end);
+    SetSpan(e->mutable_sentence(), sentence->begin, sentence->end);
     e->set_trigger(std::string(ctx.text.substr(m.begin, m.end - m.begin)));
   }
 }
@@ -702,7 +743,7 @@ void ExtractQuotes(Context& ctx) {
     if (std::count(quote.begin(), quote.end(), ' ') >= 2) {
       v1::Quote* q = ctx.record->add_quotes();
       q->set_text(std::string(quote));
-      *q->mutable_span() = MakeSpan(static_cast<uint32_t>(start), static_cast<uint32_t>(close));
+      SetSpan(q->mutable_span(), static_cast<uint32_t>(start), static_cast<uint32_t>(close));
       // The speaker is the first person named after the quote on the same line.
       size_t line_end = std::min(text.find('\n', close), text.size());
       uint32_t nearest = UINT32_MAX;
@@ -850,7 +891,7 @@ void ExtractDates(Context& ctx, const v1::Article& article) {
     v1::DateMention* d = ctx.record->add_dates();
     d->set_text(std::string(ctx.text.substr(w[first].begin, w[last].end - w[first].begin)));
     d->set_normalized(Normalised(year, month, day));
-    *d->mutable_span() = MakeSpan(w[first].begin, w[last].end);
+    SetSpan(d->mutable_span(), w[first].begin, w[last].end);
     i = last;
   }
 }
@@ -913,16 +954,48 @@ uint64_t SimHashOfWords(const std::vector<Word>& words) {
 
 }  // namespace
 
+namespace {
+
+google::protobuf::ArenaOptions FirstBlock(char* block, size_t size) {
+  google::protobuf::ArenaOptions options;
+  options.initial_block = block;
+  options.initial_block_size = size;
+  return options;
+}
+
+}  // namespace
+
+RecordArena::RecordArena()
+    : first_block_(new char[kFirstBlockBytes]), arena_(FirstBlock(first_block_.get(), kFirstBlockBytes)) {}
+
+v1::EventRecord* RecordArena::NewRecord() {
+  arena_.Reset();
+  return google::protobuf::Arena::CreateMessage<v1::EventRecord>(&arena_);
+}
+
+Status Extractor::Process(std::string_view bytes, const ParseOptions& options, v1::EventRecord* record) const {
+  record->Clear();
+  if (Status parsed = ParseArticle(bytes, options, record->mutable_article()); !parsed) return parsed;
+  Extract(record);
+  return {};
+}
+
 Result<v1::EventRecord> Extractor::Process(std::string_view bytes, const ParseOptions& options) const {
-  auto article = ParseArticle(bytes, options);
-  if (!article) return Unexpected(article.error());
-  return Extract(std::move(*article));
+  v1::EventRecord record;
+  if (Status s = Process(bytes, options, &record); !s) return Unexpected(s.error());
+  return record;
 }
 
 v1::EventRecord Extractor::Extract(v1::Article article) const {
   v1::EventRecord record;
-  record.set_id(article.id());
   *record.mutable_article() = std::move(article);
+  Extract(&record);
+  return record;
+}
+
+void Extractor::Extract(v1::EventRecord* out) const {
+  v1::EventRecord& record = *out;
+  record.set_id(record.article().id());
   const std::string& body = record.article().body();
   thread_local Scratch scratch;
   PhraseMatcher::SplitWords(body, &scratch.matcher_words);
@@ -963,7 +1036,6 @@ v1::EventRecord Extractor::Extract(v1::Article article) const {
   record.mutable_stats()->set_word_count(static_cast<uint32_t>(words.size()));
   record.mutable_stats()->set_simhash(SimHashOfWords(words));
   if (record.article().language().empty() && LooksEnglish(body, words)) record.mutable_article()->set_language("en");
-  return record;
 }
 
 }  // namespace herald

@@ -148,7 +148,8 @@ void BM_Serialize(benchmark::State& state) {
 }
 BENCHMARK(BM_Serialize);
 
-// What the processor does per record: bytes in, serialised EventRecord out.
+// What the processor does per record: bytes in, serialised EventRecord out,
+// the record on an arena reset between records, as the processor keeps one.
 void BM_ProcessArticle(benchmark::State& state, Gazetteer gazetteer) {
   auto kb = Knowledge(gazetteer);
   if (!kb) {
@@ -160,10 +161,11 @@ void BM_ProcessArticle(benchmark::State& state, Gazetteer gazetteer) {
   size_t i = 0;
   int64_t bytes = 0;
   std::string out;
+  RecordArena arena;
   for (auto _ : state) {
     const std::string& e = corpus[i++ % corpus.size()];
-    auto r = extractor.Process(e, {.content_type = "application/json"});
-    if (r) r->SerializeToString(&out);
+    v1::EventRecord* record = arena.NewRecord();
+    if (extractor.Process(e, {.content_type = "application/json"}, record)) record->SerializeToString(&out);
     bytes += static_cast<int64_t>(e.size());
   }
   SetCounters(state, bytes);

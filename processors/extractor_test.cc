@@ -158,5 +158,40 @@ TEST_F(ExtractorTest, SeedArticleNamesTheActorsAndPlaces) {
   EXPECT_THAT(r.themes(), Contains("MILITARY"));
 }
 
+TEST_F(ExtractorTest, RecordOnAnArenaEqualsRecordOnTheHeap) {
+  // Countries named once outside the lead are dropped, which frees them on the
+  // heap and leaves them to the arena; both records must come out the same.
+  const std::string text =
+      "Talks\nWashington and Beijing traded words. China said the US was wrong.\n"
+      "Later, officials in France, Japan and Brazil said \"this will pass soon enough\", Secretary Lloyd Austin said.\n"
+      "The Council of Europe and Acme Holdings met in Springfield City on May 14.";
+  Extractor extractor(kb_);
+  auto heap = extractor.Process(text, {.content_type = "text/plain"});
+  ASSERT_TRUE(heap) << heap.error().reason;
+  RecordArena arena;
+  for (int round = 0; round < 3; ++round) {  // the arena is reset and reused between records
+    v1::EventRecord* on_arena = arena.NewRecord();
+    ASSERT_TRUE(extractor.Process(text, {.content_type = "text/plain"}, on_arena));
+    ASSERT_NE(on_arena->GetArena(), nullptr);
+    EXPECT_EQ(on_arena->SerializeAsString(), heap->SerializeAsString());
+  }
+  EXPECT_GT(heap->countries_size(), 1);
+  EXPECT_GT(heap->locations_size(), 1);
+  EXPECT_GT(heap->persons_size(), 0);
+  EXPECT_GT(heap->organizations_size(), 0);
+}
+
+TEST_F(ExtractorTest, RejectedArticleLeavesTheArenaUsable) {
+  RecordArena arena;
+  Extractor extractor(kb_);
+  v1::EventRecord* record = arena.NewRecord();
+  Status rejected = extractor.Process("{\"title\": 42}", {.content_type = "application/json"}, record);
+  ASSERT_FALSE(rejected);
+  EXPECT_EQ(rejected.error().code, v1::WRONG_FIELD_TYPE);
+  record = arena.NewRecord();
+  ASSERT_TRUE(extractor.Process("Title\nChina and Japan met.", {.content_type = "text/plain"}, record));
+  EXPECT_THAT(Codes(*record), Contains("CHN"));
+}
+
 }  // namespace
 }  // namespace herald

@@ -96,6 +96,7 @@ Status RunProcessor(const ProcessorOptions& options, const StageContext& context
 
   const kafka::Headers event_headers_template = {{std::string(header::kContentType), std::string(kProtobufContentType)}};
   std::string serialized;
+  RecordArena arena;
   // Events and dead letters of one batch, produced; the outcome counts them.
   ProduceBatch produce_batch = [&](const kafka::Batch& batch, BatchOutcome* outcome) -> Status {
     for (const kafka::Record& r : batch) {
@@ -104,9 +105,10 @@ Status RunProcessor(const ProcessorOptions& options, const StageContext& context
                          .url = r.header(header::kUrl).value_or(""),
                          .key = r.key(),
                          .max_bytes = options.max_article_bytes};
-      auto record = extractor.Process(r.value(), parse);
+      v1::EventRecord* record = arena.NewRecord();
+      Status extracted = extractor.Process(r.value(), parse, record);
       Status sent;
-      if (record) {
+      if (extracted) {
         int64_t produced_at = ParseMicros(r.header(header::kProducedAtUs));
         v1::Provenance* p = record->mutable_provenance();
         p->set_topic(r.topic());
@@ -126,10 +128,10 @@ Status RunProcessor(const ProcessorOptions& options, const StageContext& context
           ++outcome->records_out;
         }
       } else {
-        log::Debug("article rejected", {{"code", record.error().code_name()}, {"reason", record.error().reason},
-                                        {"offset", std::to_string(r.offset())}});
-        sent = DeadLetter(*producer, options.topics.dlq, r, "parse", record.error());
-        outcome->DeadLettered(record.error().code);
+        log::Debug("article rejected", {{"code", extracted.error().code_name()},
+                                        {"reason", extracted.error().reason}, {"offset", std::to_string(r.offset())}});
+        sent = DeadLetter(*producer, options.topics.dlq, r, "parse", extracted.error());
+        outcome->DeadLettered(extracted.error().code);
       }
       if (!sent) return sent;
     }
