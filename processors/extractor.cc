@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <array>
 #include <bit>
-#include <bitset>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -164,21 +163,25 @@ void Adopt(google::protobuf::RepeatedPtrField<T>* field, T* message) {
 }
 
 // A fixed set of words. These lists are consulted for most words of every
-// article, so the look-up is an open-addressed table with a hash of a few
-// bytes, not std::unordered_set's hash of every byte and division; and a word
-// from the splitter is first checked against a filter of the members' folded
-// hashes, which turns most words away before a byte is compared.
+// article. A string is looked up in an open-addressed table by a hash of a few
+// of its bytes, not std::unordered_set's hash of every byte and division; a
+// word from the splitter, by the folded hash it already carries, so that most
+// words cost one probe of an empty slot and no byte comparison.
 class WordSet {
  public:
   WordSet(std::initializer_list<std::string_view> words) {
     slots_.resize(std::bit_ceil(words.size() * 4));
+    by_folded_hash_.resize(slots_.size());
     for (std::string_view w : words) {
       min_size_ = std::min(min_size_, w.size());
       max_size_ = std::max(max_size_, w.size());
       size_t i = Slot(w);
       while (!slots_[i].empty() && slots_[i] != w) i = (i + 1) & (slots_.size() - 1);
       slots_[i] = w;
-      filter_.set(FoldedHash(w, 0, w.size()) % filter_.size());
+      uint64_t hash = FoldedHash(w, 0, w.size());
+      size_t k = hash & (by_folded_hash_.size() - 1);
+      while (by_folded_hash_[k].hash != 0) k = (k + 1) & (by_folded_hash_.size() - 1);
+      by_folded_hash_[k] = {hash, w};
     }
   }
   bool operator()(std::string_view w) const {
@@ -189,27 +192,44 @@ class WordSet {
     }
   }
   bool operator()(std::string_view text, const Word& w) const {
-    return filter_.test(w.folded_hash % filter_.size()) && (*this)(text.substr(w.begin, w.end - w.begin));
+    std::string_view word = text.substr(w.begin, w.end - w.begin);
+    return AnyWithHash(w.folded_hash, [word](std::string_view member) { return member == word; });
   }
   // Whether the word, case-folded, is in the set (of lower-case words).
   bool ContainsFolded(std::string_view text, const Word& w) const {
-    size_t n = w.end - w.begin;
-    if (n > max_size_ || !filter_.test(w.folded_hash % filter_.size())) return false;
-    char folded[64];
-    for (size_t i = 0; i < n; ++i) folded[i] = FoldCase(text[w.begin + i]);
-    return (*this)(std::string_view(folded, n));
+    return AnyWithHash(w.folded_hash, [&](std::string_view member) {
+      if (member.size() != w.end - w.begin) return false;
+      for (size_t i = 0; i < member.size(); ++i) {
+        if (FoldCase(text[w.begin + i]) != member[i]) return false;
+      }
+      return true;
+    });
   }
 
  private:
+  struct Entry {
+    uint64_t hash = 0;  // FoldedHash is never 0: an empty slot
+    std::string_view word;
+  };
+
   size_t Slot(std::string_view w) const {
     uint64_t h = w.size() * 0x9E3779B97F4A7C15ULL;
     h ^= static_cast<uint8_t>(w[0]) | static_cast<uint8_t>(w[w.size() / 2]) << 8 | static_cast<uint8_t>(w.back()) << 16;
     h *= 0xFF51AFD7ED558CCDULL;
     return (h >> 32) & (slots_.size() - 1);
   }
+  // Casings of one word share a folded hash, so a probe goes on past entries with its hash that do not match.
+  template <typename Match>
+  bool AnyWithHash(uint64_t hash, Match match) const {
+    for (size_t i = hash & (by_folded_hash_.size() - 1);; i = (i + 1) & (by_folded_hash_.size() - 1)) {
+      const Entry& e = by_folded_hash_[i];
+      if (e.hash == 0) return false;
+      if (e.hash == hash && match(e.word)) return true;
+    }
+  }
 
   std::vector<std::string_view> slots_;
-  std::bitset<4096> filter_;
+  std::vector<Entry> by_folded_hash_;
   size_t min_size_ = SIZE_MAX, max_size_ = 0;
 };
 
@@ -342,6 +362,7 @@ void FindCapitalisedRuns(std::string_view text, const std::vector<Word>& words, 
 
 // Whether the text right before `pos` is a courtesy title ("Mr. ", "Dr ").
 bool AfterCourtesyTitle(std::string_view text, uint32_t pos) {
+  if (pos < 3 || text[pos - 1] != ' ') return false;
   for (std::string_view t : {"Mr. ", "Mrs. ", "Ms. ", "Dr. ", "Mr ", "Mrs ", "Ms ", "Dr "}) {
     if (pos >= t.size() && text.substr(pos - t.size(), t.size()) == t) return true;
   }
@@ -350,7 +371,9 @@ bool AfterCourtesyTitle(std::string_view text, uint32_t pos) {
 
 struct ActorMention {
   uint32_t begin, end;
-  std::string code, name, country;
+  std::string code;
+  // Views of the text, the knowledge base or the record's persons, which outlive the mention.
+  std::string_view name, country;
 };
 
 // Buffers an extraction fills and then discards, kept per thread from one
@@ -470,7 +493,7 @@ void ExtractEntities(Context& ctx) {
       uint32_t modifier_begin = m.begin;
       if (const Country* country = CountryBefore(ctx, i, m.begin, &modifier_begin)) {
         ctx.actors.push_back({modifier_begin, m.end, country->iso3 + ctx.kb.roles()[t.index].sector,
-                              std::string(ctx.text.substr(modifier_begin, m.end - modifier_begin)), country->iso3});
+                              ctx.text.substr(modifier_begin, m.end - modifier_begin), country->iso3});
         person_ranges.emplace_back(modifier_begin, m.end);
       }
       continue;
@@ -595,7 +618,7 @@ void ExtractEntities(Context& ctx) {
         }
         // A role right after the country belongs to the person; it codes the actor there.
         bool modifies_role = i + 1 < ctx.entities.size() && ctx.kb.term(ctx.entities[i + 1].id).kind == TermKind::kRole;
-        if (!modifies_role) ctx.actors.push_back({m.begin, m.end, c.iso3, std::string(surface), c.iso3});
+        if (!modifies_role) ctx.actors.push_back({m.begin, m.end, c.iso3, surface, c.iso3});
         break;
       }
       case TermKind::kCapital: {
@@ -603,7 +626,7 @@ void ExtractEntities(Context& ctx) {
         AddCountryMention(&countries, c, m.begin, m.end);
         location("K:" + c.iso3, c.capital, "CAPITAL", c.iso3, c.capital_lat, c.capital_lon, m.begin, m.end);
         // Metonymy: "Washington said" is the US government speaking.
-        ctx.actors.push_back({m.begin, m.end, c.iso3 + "GOV", std::string(surface), c.iso3});
+        ctx.actors.push_back({m.begin, m.end, c.iso3 + "GOV", surface, c.iso3});
         break;
       }
       case TermKind::kPlace: {
@@ -620,8 +643,9 @@ void ExtractEntities(Context& ctx) {
       }
       case TermKind::kActor: {
         const DictionaryActor& a = ctx.kb.actors()[t.index];
-        std::string country = ctx.kb.CountryIndex(std::string_view(a.code).substr(0, 3)) >= 0 ? a.code.substr(0, 3) : "";
-        ctx.actors.push_back({m.begin, m.end, a.code, std::string(surface), country});
+        std::string_view prefix = std::string_view(a.code).substr(0, 3);
+        std::string_view country = ctx.kb.CountryIndex(prefix) >= 0 ? prefix : std::string_view();
+        ctx.actors.push_back({m.begin, m.end, a.code, surface, country});
         break;
       }
       case TermKind::kOrganization: {
@@ -709,11 +733,11 @@ void CodeEvents(Context& ctx) {
     if (!coded.insert(key).second) continue;
     v1::CodedEvent* e = ctx.record->add_events();
     e->mutable_source()->set_code(source->code);
-    e->mutable_source()->set_name(source->name);
-    e->mutable_source()->set_country_code(source->country);
+    e->mutable_source()->set_name(std::string(source->name));
+    e->mutable_source()->set_country_code(std::string(source->country));
     e->mutable_target()->set_code(target->code);
-    e->mutable_target()->set_name(target->name);
-    e->mutable_target()->set_country_code(target->country);
+    e->mutable_target()->set_name(std::string(target->name));
+    e->mutable_target()->set_country_code(std::string(target->country));
     e->set_cameo_code(cameo.code);
     e->set_root_code(cameo.code.substr(0, 2));
     e->set_quad_class(cameo.quad_class);
@@ -763,9 +787,13 @@ void ExtractQuotes(Context& ctx) {
 // English function words make up a large share of any English text.
 bool LooksEnglish(std::string_view text, const std::vector<Word>& words) {
   static const WordSet kCommon{"the", "of", "and", "to", "in", "a", "is", "that", "for", "on", "with", "was", "has"};
+  if (words.size() < 5) return false;
   size_t hits = 0;
-  for (const Word& w : words) hits += kCommon.ContainsFolded(text, w);
-  return words.size() >= 5 && hits * 100 >= words.size() * 15;
+  for (const Word& w : words) {
+    hits += kCommon.ContainsFolded(text, w);
+    if (hits * 100 >= words.size() * 15) return true;
+  }
+  return false;
 }
 
 uint64_t SimHashOfWords(const std::vector<Word>& words);
@@ -855,6 +883,9 @@ void ExtractDates(Context& ctx, const v1::Article& article) {
   const auto& w = ctx.words;
   auto word = [&](size_t i) { return ctx.text.substr(w[i].begin, w[i].end - w[i].begin); };
   for (size_t i = 0; i < w.size(); ++i) {
+    // Only a capitalised word can be a month and only one starting with a digit a year.
+    char initial = ctx.text[w[i].begin];
+    if (!IsUpper(initial) && !(initial >= '0' && initial <= '9')) continue;
     int month = MonthNumber(word(i));
     int year = 0, day = 0;
     size_t first = i, last = i;
