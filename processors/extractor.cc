@@ -164,24 +164,37 @@ void Adopt(google::protobuf::RepeatedPtrField<T>* field, T* message) {
 
 // A fixed set of words. These lists are consulted for most words of every
 // article. A string is looked up in an open-addressed table by a hash of a few
-// of its bytes, not std::unordered_set's hash of every byte and division; a
-// word from the splitter, by the folded hash it already carries, so that most
-// words cost one probe of an empty slot and no byte comparison.
+// of its bytes, not std::unordered_set's hash of every byte and division. A
+// word from the splitter is first looked up by the folded hash it carries, in
+// a table whose multiplier is searched for at construction so that every
+// member's hash sits alone in its slot (perfect hashing): one multiply, load
+// and compare, without a branch to mispredict, turns most words away.
 class WordSet {
  public:
   WordSet(std::initializer_list<std::string_view> words) {
     slots_.resize(std::bit_ceil(words.size() * 4));
-    by_folded_hash_.resize(slots_.size());
+    std::vector<uint64_t> hashes;
     for (std::string_view w : words) {
       min_size_ = std::min(min_size_, w.size());
       max_size_ = std::max(max_size_, w.size());
       size_t i = Slot(w);
       while (!slots_[i].empty() && slots_[i] != w) i = (i + 1) & (slots_.size() - 1);
       slots_[i] = w;
-      uint64_t hash = FoldedHash(w, 0, w.size());
-      size_t k = hash & (by_folded_hash_.size() - 1);
-      while (by_folded_hash_[k].hash != 0) k = (k + 1) & (by_folded_hash_.size() - 1);
-      by_folded_hash_[k] = {hash, w};
+      hashes.push_back(FoldedHash(w, 0, w.size()));  // casings of one word share it
+    }
+    for (int bits = std::bit_width(words.size() * 4);; ++bits) {
+      for (uint64_t seed = 1; seed <= 1000; ++seed) {
+        multiplier_ = (seed * 0x9E3779B97F4A7C15ULL) | 1;
+        shift_ = 64 - bits;
+        home_.assign(size_t{1} << bits, 0);
+        bool alone = true;
+        for (uint64_t h : hashes) {
+          uint64_t& slot = home_[Home(h)];
+          alone &= slot == 0 || slot == h;
+          slot = h;
+        }
+        if (alone) return;
+      }
     }
   }
   bool operator()(std::string_view w) const {
@@ -192,44 +205,26 @@ class WordSet {
     }
   }
   bool operator()(std::string_view text, const Word& w) const {
-    std::string_view word = text.substr(w.begin, w.end - w.begin);
-    return AnyWithHash(w.folded_hash, [word](std::string_view member) { return member == word; });
+    return HasFoldedHash(w.folded_hash) && (*this)(text.substr(w.begin, w.end - w.begin));
   }
-  // Whether the word, case-folded, is in the set (of lower-case words).
-  bool ContainsFolded(std::string_view text, const Word& w) const {
-    return AnyWithHash(w.folded_hash, [&](std::string_view member) {
-      if (member.size() != w.end - w.begin) return false;
-      for (size_t i = 0; i < member.size(); ++i) {
-        if (FoldCase(text[w.begin + i]) != member[i]) return false;
-      }
-      return true;
-    });
-  }
+  // Whether the word, case-folded, is in the set (of lower-case words), by its
+  // 64-bit folded hash alone: another word with the same hash is a 2^-64 chance.
+  bool ContainsFolded(const Word& w) const { return HasFoldedHash(w.folded_hash); }
 
  private:
-  struct Entry {
-    uint64_t hash = 0;  // FoldedHash is never 0: an empty slot
-    std::string_view word;
-  };
-
   size_t Slot(std::string_view w) const {
     uint64_t h = w.size() * 0x9E3779B97F4A7C15ULL;
     h ^= static_cast<uint8_t>(w[0]) | static_cast<uint8_t>(w[w.size() / 2]) << 8 | static_cast<uint8_t>(w.back()) << 16;
     h *= 0xFF51AFD7ED558CCDULL;
     return (h >> 32) & (slots_.size() - 1);
   }
-  // Casings of one word share a folded hash, so a probe goes on past entries with its hash that do not match.
-  template <typename Match>
-  bool AnyWithHash(uint64_t hash, Match match) const {
-    for (size_t i = hash & (by_folded_hash_.size() - 1);; i = (i + 1) & (by_folded_hash_.size() - 1)) {
-      const Entry& e = by_folded_hash_[i];
-      if (e.hash == 0) return false;
-      if (e.hash == hash && match(e.word)) return true;
-    }
-  }
+  size_t Home(uint64_t hash) const { return (hash * multiplier_) >> shift_; }
+  bool HasFoldedHash(uint64_t hash) const { return home_[Home(hash)] == hash; }
 
   std::vector<std::string_view> slots_;
-  std::vector<Entry> by_folded_hash_;
+  std::vector<uint64_t> home_;  // FoldedHash of the members, each in its slot; 0 (never a hash) elsewhere
+  uint64_t multiplier_ = 1;
+  int shift_ = 63;
   size_t min_size_ = SIZE_MAX, max_size_ = 0;
 };
 
@@ -785,15 +780,12 @@ void ExtractQuotes(Context& ctx) {
 }
 
 // English function words make up a large share of any English text.
-bool LooksEnglish(std::string_view text, const std::vector<Word>& words) {
+bool LooksEnglish(const std::vector<Word>& words) {
   static const WordSet kCommon{"the", "of", "and", "to", "in", "a", "is", "that", "for", "on", "with", "was", "has"};
   if (words.size() < 5) return false;
   size_t hits = 0;
-  for (const Word& w : words) {
-    hits += kCommon.ContainsFolded(text, w);
-    if (hits * 100 >= words.size() * 15) return true;
-  }
-  return false;
+  for (const Word& w : words) hits += kCommon.ContainsFolded(w);
+  return hits * 100 >= words.size() * 15;
 }
 
 uint64_t SimHashOfWords(const std::vector<Word>& words);
@@ -951,34 +943,39 @@ namespace {
 
 uint64_t SimHashOfWords(const std::vector<Word>& words) {
   if (words.empty()) return 0;
-  // Per-bit counts of ones, eight bits at a time: kSpread[b] puts bit i of byte b
-  // into the low bit of byte lane i, so one add counts eight bits; lanes are
-  // emptied into `ones` before they can overflow.
-  static const auto kSpread = [] {
-    std::array<uint64_t, 256> t{};
-    for (int b = 0; b < 256; ++b) {
-      for (int i = 0; i < 8; ++i) t[b] |= static_cast<uint64_t>((b >> i) & 1) << (8 * i);
-    }
-    return t;
-  }();
+  // Per-bit counts of ones over the bigram hashes, kept bit-sliced: plane k
+  // holds bit k of all 64 counts, so adding a hash is a ripple of ANDs and
+  // XORs through eight planes (in registers), which are emptied into `ones`
+  // before a count can pass 255.
   uint32_t ones[64] = {};
-  uint64_t lanes[8] = {};
+  uint64_t p0 = 0, p1 = 0, p2 = 0, p3 = 0, p4 = 0, p5 = 0, p6 = 0, p7 = 0;
   auto drain = [&] {
-    for (int byte = 0; byte < 8; ++byte) {
-      for (int i = 0; i < 8; ++i) ones[byte * 8 + i] += (lanes[byte] >> (8 * i)) & 0xff;
-      lanes[byte] = 0;
+    const uint64_t planes[8] = {p0, p1, p2, p3, p4, p5, p6, p7};
+    for (int k = 0; k < 8; ++k) {
+      for (uint64_t bits = planes[k]; bits != 0; bits &= bits - 1) ones[std::countr_zero(bits)] += 1u << k;
     }
+    p0 = p1 = p2 = p3 = p4 = p5 = p6 = p7 = 0;
   };
-  for (size_t i = 0; i < words.size(); ++i) {
+  auto add = [](uint64_t& plane, uint64_t& carry) {
+    uint64_t next = plane & carry;
+    plane ^= carry;
+    carry = next;
+  };
+  const size_t n = words.size();
+  for (size_t i = 0, until_drain = 255; i < n; ++i) {
     // A bigram's hash; the last word stands alone.
-    uint64_t h = Mix(words[i].folded_hash ^ (i + 1 < words.size() ? std::rotl(words[i + 1].folded_hash, 23) : 0));
-    for (int byte = 0; byte < 8; ++byte) lanes[byte] += kSpread[(h >> (8 * byte)) & 0xff];
-    if ((i + 1) % 255 == 0) drain();
+    uint64_t carry = Mix(words[i].folded_hash ^ (i + 1 < n ? std::rotl(words[i + 1].folded_hash, 23) : 0));
+    add(p0, carry), add(p1, carry), add(p2, carry), add(p3, carry);
+    add(p4, carry), add(p5, carry), add(p6, carry), add(p7, carry);
+    if (--until_drain == 0) {
+      drain();
+      until_drain = 255;
+    }
   }
   drain();
   uint64_t out = 0;
   for (int b = 0; b < 64; ++b) {
-    if (2 * ones[b] > words.size()) out |= (uint64_t{1} << b);
+    if (2 * ones[b] > n) out |= (uint64_t{1} << b);
   }
   return out;
 }
@@ -1066,7 +1063,7 @@ void Extractor::Extract(v1::EventRecord* out) const {
   const std::vector<Word>& words = ctx.words;
   record.mutable_stats()->set_word_count(static_cast<uint32_t>(words.size()));
   record.mutable_stats()->set_simhash(SimHashOfWords(words));
-  if (record.article().language().empty() && LooksEnglish(body, words)) record.mutable_article()->set_language("en");
+  if (record.article().language().empty() && LooksEnglish(words)) record.mutable_article()->set_language("en");
 }
 
 }  // namespace herald

@@ -18,35 +18,7 @@ constexpr auto kWordByte = [] {
   return table;
 }();
 
-constexpr uint64_t kOnes = 0x0101010101010101ULL;
-
-// FoldCase on eight bytes at once.
-uint64_t FoldCase8(uint64_t x) {
-  uint64_t low7 = x & (0x7F * kOnes);
-  uint64_t at_least_a = low7 + (0x80 - 'A') * kOnes;   // high bit set where byte >= 'A'
-  uint64_t above_z = low7 + (0x80 - 'Z' - 1) * kOnes;  // high bit set where byte > 'Z'
-  uint64_t upper = at_least_a & ~above_z & ~x & (0x80 * kOnes);
-  return x | (upper >> 2);
-}
-
 }  // namespace
-
-uint64_t FoldedHash(std::string_view text, size_t begin, size_t end) {
-  uint64_t h = (end - begin) * 0x9E3779B97F4A7C15ULL;
-  for (size_t i = begin; i < end; i += 8) {
-    size_t n = std::min<size_t>(8, end - i);
-    uint64_t chunk = 0;
-    if (i + 8 <= text.size()) {
-      std::memcpy(&chunk, text.data() + i, 8);
-      if (n < 8) chunk &= (uint64_t{1} << (8 * n)) - 1;
-    } else {
-      for (size_t k = 0; k < n; ++k) chunk |= static_cast<uint64_t>(static_cast<uint8_t>(text[i + k])) << (8 * k);
-    }
-    h = (h ^ FoldCase8(chunk)) * 0x9E3779B97F4A7C15ULL;
-    h ^= h >> 29;
-  }
-  return h | 1;
-}
 
 void PhraseMatcher::SplitWords(std::string_view text, std::vector<TextWord>* out) {
   // The word bytes of 64 bytes are gathered into a bit mask first, without

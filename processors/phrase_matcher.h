@@ -25,8 +25,10 @@
 // Failure: none; an empty phrase is ignored.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <span>
 #include <string_view>
@@ -143,8 +145,40 @@ class PhraseMatcher {
 // ASCII lower-casing, the fold the matcher uses.
 inline char FoldCase(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
 
+// FoldCase on eight bytes at once.
+inline uint64_t FoldCase8(uint64_t x) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  uint64_t low7 = x & (0x7F * kOnes);
+  uint64_t at_least_a = low7 + (0x80 - 'A') * kOnes;   // high bit set where byte >= 'A'
+  uint64_t above_z = low7 + (0x80 - 'Z' - 1) * kOnes;  // high bit set where byte > 'Z'
+  uint64_t upper = at_least_a & ~above_z & ~x & (0x80 * kOnes);
+  return x | (upper >> 2);
+}
+
 // A 64-bit hash of text[begin, end) case-folded as by FoldCase, eight bytes a
-// step; never 0.
-uint64_t FoldedHash(std::string_view text, size_t begin, size_t end);
+// step; never 0. Inline: it runs once per word of every article.
+inline uint64_t FoldedHash(std::string_view text, size_t begin, size_t end) {
+  uint64_t h = (end - begin) * 0x9E3779B97F4A7C15ULL;
+  if (end > begin && end - begin <= 8 && begin + 8 <= text.size()) {  // most words: one chunk, the loop below unrolled
+    uint64_t chunk;
+    std::memcpy(&chunk, text.data() + begin, 8);
+    chunk &= ~uint64_t{0} >> (8 * (8 - (end - begin)));
+    h = (h ^ FoldCase8(chunk)) * 0x9E3779B97F4A7C15ULL;
+    return (h ^ (h >> 29)) | 1;
+  }
+  for (size_t i = begin; i < end; i += 8) {
+    size_t n = std::min<size_t>(8, end - i);
+    uint64_t chunk = 0;
+    if (i + 8 <= text.size()) {
+      std::memcpy(&chunk, text.data() + i, 8);
+      if (n < 8) chunk &= (uint64_t{1} << (8 * n)) - 1;
+    } else {
+      for (size_t k = 0; k < n; ++k) chunk |= static_cast<uint64_t>(static_cast<uint8_t>(text[i + k])) << (8 * k);
+    }
+    h = (h ^ FoldCase8(chunk)) * 0x9E3779B97F4A7C15ULL;
+    h ^= h >> 29;
+  }
+  return h | 1;
+}
 
 }  // namespace herald
