@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <string>
 
 namespace herald {
@@ -90,6 +91,23 @@ TEST(PhraseMatcherTest, SplitWordsReadsWordsAcrossBlocksOf64Bytes) {
     found.push_back(text.substr(w.begin, w.end - w.begin));
     EXPECT_EQ(w.hash, FoldedHash(text, w.begin, w.end));
   }
+  EXPECT_EQ(found, expected);
+}
+
+TEST(PhraseMatcherTest, SplitWordsClassifiesEveryByteValue) {
+  // Each byte value alone between spaces: a word exactly when it is a letter, a digit or >= 0x80.
+  std::string text;
+  std::string expected;
+  for (int c = 1; c < 256; ++c) {
+    text += ' ';
+    text += static_cast<char>(c);
+    bool word_byte = std::isalnum(c) || c >= 0x80;
+    if (word_byte && c != ' ') expected += static_cast<char>(c);
+  }
+  std::vector<PhraseMatcher::TextWord> words;
+  PhraseMatcher::SplitWords(text, &words);
+  std::string found;
+  for (const auto& w : words) found += text.substr(w.begin, w.end - w.begin);
   EXPECT_EQ(found, expected);
 }
 
