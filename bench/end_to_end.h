@@ -36,6 +36,8 @@ struct BenchOptions {
   int partitions = 2;
   size_t batch_size = 500;
   std::string delivery = "exactly-once";
+  std::string tuning = "throughput";  // the stages' and the bench's own clients' presets
+  size_t threads = 0;                 // the processor's extraction threads (0: one per CPU)
   double latency_rate = 0;  // articles/s; 0: half the processor's sustained rate
   int latency_seconds = 10;
   bool passthrough = true;

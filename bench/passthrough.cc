@@ -15,6 +15,9 @@ void AddPassthroughArguments(CLI::App* app, PassthroughOptions* o) {
   app->add_option("--delivery", o->delivery, "exactly-once or at-least-once")
       ->check(CLI::IsMember({"exactly-once", "at-least-once"}))
       ->capture_default_str();
+  app->add_option("--tuning", o->kafka.tuning, "Kafka client presets: throughput or latency")
+      ->check(CLI::IsMember({"throughput", "latency"}))
+      ->capture_default_str();
   app->add_option("--instance-id", o->instance_id, "Static membership and transactional.id (default: host name)");
   app->add_option("--admin-port", o->admin_port, "Admin endpoint port, 0 for none")->capture_default_str();
 }
@@ -22,7 +25,7 @@ void AddPassthroughArguments(CLI::App* app, PassthroughOptions* o) {
 Status RunPassthrough(const PassthroughOptions& options, const StageContext& context) {
   const bool exactly_once = options.delivery == "exactly-once";
   StageMetrics& metrics = *context.metrics;
-  auto clients = OpenStageClients("passthrough", options.kafka.brokers, options.kafka.properties, options.group,
+  auto clients = OpenStageClients("passthrough", options.kafka, options.group,
                                   options.instance_id, options.topics.raw, exactly_once, metrics, context.stop);
   if (!clients) return Unexpected(clients.error());
   auto& producer = clients->producer;

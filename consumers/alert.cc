@@ -96,7 +96,7 @@ Status RunAlert(const AlertOptions& options, const StageContext& context,
   };
   auto state = AlertState::Open(options.state_path);
   if (!state) return Unexpected(state.error());
-  auto clients = OpenStageClients("alert", options.kafka.brokers, options.kafka.properties, options.group,
+  auto clients = OpenStageClients("alert", options.kafka, options.group,
                                   options.instance_id, options.topics.events, /*exactly_once=*/true, metrics,
                                   context.stop);
   if (!clients) return Unexpected(clients.error());

@@ -68,7 +68,7 @@ void AddDeadLetterArguments(CLI::App* dlq, DeadLetterOptions* o) {
 
 Status ListDeadLetters(const DeadLetterOptions& o, std::ostream& out) {
   auto consumer = kafka::Consumer::Create(
-      kafka::ConsumerProperties(o.kafka.brokers, "herald-dlq-list-" + std::to_string(::getpid()), o.kafka.properties),
+      o.kafka.ConsumerProperties("herald-dlq-list-" + std::to_string(::getpid())),
       {o.topics.dlq});
   if (!consumer) return Unexpected(consumer.error());
   size_t shown = 0;
@@ -97,9 +97,9 @@ Status ListDeadLetters(const DeadLetterOptions& o, std::ostream& out) {
 }
 
 Result<ReplaySummary> ReplayDeadLetters(const DeadLetterOptions& o) {
-  auto producer = kafka::Producer::Create(kafka::ProducerProperties(o.kafka.brokers, o.kafka.properties));
+  auto producer = kafka::Producer::Create(o.kafka.ProducerProperties());
   if (!producer) return Unexpected(producer.error());
-  auto consumer = kafka::Consumer::Create(kafka::ConsumerProperties(o.kafka.brokers, o.replay_group, o.kafka.properties),
+  auto consumer = kafka::Consumer::Create(o.kafka.ConsumerProperties(o.replay_group),
                                           {o.topics.dlq});
   if (!consumer) return Unexpected(consumer.error());
   ReplaySummary summary;

@@ -30,7 +30,7 @@ Status RunStore(const StoreOptions& options, const StageContext& context) {
   auto store = OpenEventStore({.sqlite_path = options.sqlite_path, .postgres_uri = options.postgres_uri});
   if (!store) return Unexpected(store.error());
   // No transactions: the database commit, then the offsets, make a batch durable.
-  auto clients = OpenStageClients("store", options.kafka.brokers, options.kafka.properties, options.group,
+  auto clients = OpenStageClients("store", options.kafka, options.group,
                                   /*instance_id=*/"", options.topics.events, /*exactly_once=*/false, metrics,
                                   context.stop);
   if (!clients) return Unexpected(clients.error());

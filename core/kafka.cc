@@ -80,11 +80,15 @@ void CLogBridge(const rd_kafka_t*, int level, const char* facility, const char* 
 
 }  // namespace
 
-Properties ProducerProperties(std::string_view brokers, const Properties& extra) {
+Tuning TuningNamed(std::string_view name) { return name == "latency" ? Tuning::kLatency : Tuning::kThroughput; }
+
+Properties ProducerProperties(std::string_view brokers, const Properties& extra, Tuning tuning) {
+  const bool latency = tuning == Tuning::kLatency;
   return Merge({{"bootstrap.servers", std::string(brokers)},
                 {"enable.idempotence", "true"},
                 {"acks", "all"},
-                {"linger.ms", "5"},
+                {"linger.ms", latency ? "0" : "5"},
+                {"socket.nagle.disable", latency ? "true" : "false"},
                 {"compression.type", "lz4"},
                 {"message.timeout.ms", "120000"},
                 // Bounded memory under backpressure: Produce() waits when the
@@ -99,8 +103,13 @@ Properties ProducerProperties(std::string_view brokers, const Properties& extra)
 }
 
 Properties ConsumerProperties(std::string_view brokers, std::string_view group,
-                              const Properties& extra) {
+                              const Properties& extra, Tuning tuning) {
+  const bool latency = tuning == Tuning::kLatency;
   return Merge({{"bootstrap.servers", std::string(brokers)},
+                {"socket.nagle.disable", latency ? "true" : "false"},
+                // How long the broker may hold a fetch that has no data yet: the
+                // bound on a record's wait when one fetch misses it.
+                {"fetch.wait.max.ms", latency ? "10" : "100"},
                 {"group.id", std::string(group)},
                 {"enable.auto.commit", "false"},
                 {"enable.auto.offset.store", "false"},

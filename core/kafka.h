@@ -52,12 +52,21 @@ struct Header {
 };
 using Headers = std::vector<Header>;
 
-// Defaults for herald's producers: idempotent, acks=all, small linger. `extra`
-// (user pass-through properties, e.g. TLS or SASL) is applied last and wins.
-Properties ProducerProperties(std::string_view brokers, const Properties& extra = {});
+// What the client presets aim for. kThroughput lets the producer wait a few
+// milliseconds to fill batches (linger.ms 5, lz4); kLatency sends each record
+// at once (linger.ms 0, Nagle off) and has consumers ask the broker again
+// sooner, at the price of more, smaller requests.
+enum class Tuning { kThroughput, kLatency };
+// "throughput" or "latency" (the setting's values); anything else is kThroughput.
+Tuning TuningNamed(std::string_view name);
+
+// Defaults for herald's producers: idempotent, acks=all, the tuning's linger.
+// `extra` (user pass-through properties, e.g. TLS or SASL) is applied last and wins.
+Properties ProducerProperties(std::string_view brokers, const Properties& extra = {},
+                              Tuning tuning = Tuning::kThroughput);
 // Defaults for herald's consumers: manual commits, earliest reset, read_committed.
 Properties ConsumerProperties(std::string_view brokers, std::string_view group,
-                              const Properties& extra = {});
+                              const Properties& extra = {}, Tuning tuning = Tuning::kThroughput);
 
 // Whether librdkafka knows the property and accepts the value (checked
 // without connecting). The reason is librdkafka's own message.

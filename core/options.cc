@@ -6,6 +6,11 @@ namespace herald {
 
 void DeclareKafkaSettings(SettingsTable& t, KafkaOptions* o) {
   t.Add("brokers", &o->brokers, "Kafka bootstrap servers, host:port[,host:port].").Flag("--brokers");
+  t.Add("tuning", &o->tuning,
+        "Kafka client presets: throughput (producers linger 5 ms to fill batches) or latency (records sent at "
+        "once, Nagle off, shorter fetch waits). Properties under kafka: override either.")
+      .Flag("--tuning")
+      .OneOf({"throughput", "latency"});
   t.Add("kafka", &o->properties,
         "librdkafka properties passed through as given (TLS, SASL, tuning), e.g. security.protocol: SASL_SSL. "
         "In the environment HERALD_KAFKA_SECURITY_PROTOCOL sets security.protocol.")

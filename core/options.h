@@ -24,8 +24,16 @@ struct Topics {
 
 struct KafkaOptions {
   std::string brokers = "localhost:9092";
-  // librdkafka properties passed through as given (TLS, SASL, tuning).
+  // "throughput" or "latency": the client presets (kafka::Tuning).
+  std::string tuning = "throughput";
+  // librdkafka properties passed through as given (TLS, SASL, tuning); they win over the presets.
   kafka::Properties properties;
+
+  kafka::Tuning tuning_preset() const { return kafka::TuningNamed(tuning); }
+  kafka::Properties ProducerProperties() const { return kafka::ProducerProperties(brokers, properties, tuning_preset()); }
+  kafka::Properties ConsumerProperties(std::string_view group) const {
+    return kafka::ConsumerProperties(brokers, group, properties, tuning_preset());
+  }
 };
 
 struct LogOptions {

@@ -191,26 +191,25 @@ TransactionalIdentity MakeTransactionalIdentity(std::string_view stage, std::str
 }
 
 
-Result<StageClients> OpenStageClients(std::string_view stage, const std::string& brokers,
-                                      const kafka::Properties& properties, const std::string& group,
+Result<StageClients> OpenStageClients(std::string_view stage, const KafkaOptions& client, const std::string& group,
                                       const std::string& instance_id, const std::string& topic, bool exactly_once,
                                       StageMetrics& metrics, std::stop_token stop) {
   TransactionalIdentity identity = MakeTransactionalIdentity(stage, group, instance_id);
-  kafka::Properties producer_properties = properties;
-  kafka::Properties consumer_properties = properties;
+  kafka::Properties producer_properties = client.ProducerProperties();
+  kafka::Properties consumer_properties = client.ConsumerProperties(group);
   if (exactly_once) {
     producer_properties.insert(producer_properties.end(), identity.producer.begin(), identity.producer.end());
     consumer_properties.insert(consumer_properties.end(), identity.consumer.begin(), identity.consumer.end());
   }
   StageClients clients{.instance = identity.instance};
-  auto producer = kafka::Producer::Create(kafka::ProducerProperties(brokers, producer_properties),
+  auto producer = kafka::Producer::Create(producer_properties,
                                           [&metrics](std::string_view s) { metrics.OnKafkaStatistics("producer", s); });
   if (!producer) return Unexpected(producer.error());
   clients.producer = std::move(*producer);
   if (exactly_once) {
     if (Status init = InitTransactions(*clients.producer, stop); !init) return Unexpected(init.error());
   }
-  auto consumer = kafka::Consumer::Create(kafka::ConsumerProperties(brokers, group, consumer_properties), {topic},
+  auto consumer = kafka::Consumer::Create(consumer_properties, {topic},
                                           [&metrics](std::string_view s) { metrics.OnKafkaStatistics("consumer", s); });
   if (!consumer) return Unexpected(consumer.error());
   clients.consumer = std::move(*consumer);

@@ -33,6 +33,7 @@
 #include <string>
 
 #include "core/kafka.h"
+#include "core/options.h"
 #include "core/stage_metrics.h"
 #include "core/status.h"
 
@@ -107,8 +108,7 @@ struct StageClients {
   std::unique_ptr<kafka::Consumer> consumer;
   std::string instance;
 };
-Result<StageClients> OpenStageClients(std::string_view stage, const std::string& brokers,
-                                      const kafka::Properties& properties, const std::string& group,
+Result<StageClients> OpenStageClients(std::string_view stage, const KafkaOptions& client, const std::string& group,
                                       const std::string& instance_id, const std::string& topic, bool exactly_once,
                                       StageMetrics& metrics, std::stop_token stop);
 

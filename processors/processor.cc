@@ -11,6 +11,7 @@
 #include "core/log.h"
 #include "core/record_format.h"
 #include "core/stage_loop.h"
+#include "core/worker_pool.h"
 #include "processors/evaluation.h"
 #include "processors/extractor.h"
 
@@ -68,6 +69,11 @@ void DeclareProcessorSettings(SettingsTable& t, ProcessorOptions* o) {
         "offsets committed after the batch is acknowledged (cheaper; a crash may repeat events).")
       .Flag("--delivery")
       .OneOf({"exactly-once", "at-least-once"});
+  t.Add("processor.threads", &o->threads,
+        "Threads extracting each batch's articles (events are still produced in batch order). 0: one per CPU "
+        "the process may run on.")
+      .Flag("--threads")
+      .Range(0, 256);
   t.Add("processor.instance_id", &o->instance_id,
         "This instance's name: its static group membership and transactional.id. Empty: the host name.")
       .Flag("--instance-id");
@@ -84,7 +90,7 @@ Status RunProcessor(const ProcessorOptions& options, const StageContext& context
   Extractor extractor(*kb);
 
   StageMetrics& metrics = *context.metrics;
-  auto clients = OpenStageClients("processor", options.kafka.brokers, options.kafka.properties, options.group,
+  auto clients = OpenStageClients("processor", options.kafka, options.group,
                                   options.instance_id, options.topics.raw, exactly_once, metrics, context.stop);
   if (!clients) return Unexpected(clients.error());
   auto& producer = clients->producer;
@@ -95,43 +101,62 @@ Status RunProcessor(const ProcessorOptions& options, const StageContext& context
                                   {"delivery", exactly_once ? "exactly-once" : "at-least-once"}});
 
   const kafka::Headers event_headers_template = {{std::string(header::kContentType), std::string(kProtobufContentType)}};
-  std::string serialized;
-  RecordArena arena;
+  // Extraction, the costly part, runs on the pool's threads, each with its own
+  // arena; production stays on this thread, in batch order, so that a batch's
+  // transaction and offsets mean what they meant with one thread.
+  WorkerPool pool(options.threads);
+  std::vector<RecordArena> arenas(pool.size());
+  struct Extracted {
+    Status status;
+    std::string id;
+    std::string serialized;
+    int64_t produced_at_us = 0;
+  };
+  std::vector<Extracted> extracted;
   // Events and dead letters of one batch, produced; the outcome counts them.
   ProduceBatch produce_batch = [&](const kafka::Batch& batch, BatchOutcome* outcome) -> Status {
-    for (const kafka::Record& r : batch) {
+    const std::string processed_at = NowRfc3339();
+    extracted.resize(std::max(extracted.size(), batch.size()));
+    pool.ForEach(batch.size(), [&](size_t i, size_t worker) {
+      const kafka::Record& r = batch[i];
+      Extracted& out = extracted[i];
       ParseOptions parse{.content_type = r.header(header::kContentType),
                          .source = r.header(header::kSource).value_or(""),
                          .url = r.header(header::kUrl).value_or(""),
                          .key = r.key(),
                          .max_bytes = options.max_article_bytes};
-      v1::EventRecord* record = arena.NewRecord();
-      Status extracted = extractor.Process(r.value(), parse, record);
+      v1::EventRecord* record = arenas[worker].NewRecord();
+      out.status = extractor.Process(r.value(), parse, record);
+      if (!out.status) return;
+      out.produced_at_us = ParseMicros(r.header(header::kProducedAtUs));
+      v1::Provenance* p = record->mutable_provenance();
+      p->set_topic(r.topic());
+      p->set_partition(r.partition());
+      p->set_offset(r.offset());
+      p->set_processed_at(processed_at);
+      p->set_processor_version(HERALD_VERSION);
+      p->set_produced_at_us(out.produced_at_us);
+      out.id = record->id();
+      if (!record->SerializeToString(&out.serialized)) {
+        out.status = Unexpected(Error{v1::SERIALIZE_FAILED, ErrorKind::kPermanent, "event record did not serialise"});
+      }
+    });
+    for (size_t i = 0; i < batch.size(); ++i) {
+      const kafka::Record& r = batch[i];
+      const Extracted& e = extracted[i];
       Status sent;
-      if (extracted) {
-        int64_t produced_at = ParseMicros(r.header(header::kProducedAtUs));
-        v1::Provenance* p = record->mutable_provenance();
-        p->set_topic(r.topic());
-        p->set_partition(r.partition());
-        p->set_offset(r.offset());
-        p->set_processed_at(NowRfc3339());
-        p->set_processor_version(HERALD_VERSION);
-        p->set_produced_at_us(produced_at);
-        if (!record->SerializeToString(&serialized)) {
-          Error e{v1::SERIALIZE_FAILED, ErrorKind::kPermanent, "event record did not serialise"};
-          sent = DeadLetter(*producer, options.topics.dlq, r, "serialize", e);
-          outcome->DeadLettered(e.code);
-        } else {
-          kafka::Headers h = event_headers_template;
-          if (produced_at) h.push_back({std::string(header::kProducedAtUs), std::to_string(produced_at)});
-          sent = producer->Produce(options.topics.events, record->id(), serialized, h);
-          ++outcome->records_out;
-        }
+      if (e.status) {
+        kafka::Headers h = event_headers_template;
+        if (e.produced_at_us) h.push_back({std::string(header::kProducedAtUs), std::to_string(e.produced_at_us)});
+        sent = producer->Produce(options.topics.events, e.id, e.serialized, h);
+        ++outcome->records_out;
       } else {
-        log::Debug("article rejected", {{"code", extracted.error().code_name()},
-                                        {"reason", extracted.error().reason}, {"offset", std::to_string(r.offset())}});
-        sent = DeadLetter(*producer, options.topics.dlq, r, "parse", extracted.error());
-        outcome->DeadLettered(extracted.error().code);
+        const Error& error = e.status.error();
+        const char* step = error.code == v1::SERIALIZE_FAILED ? "serialize" : "parse";
+        log::Debug("article rejected", {{"code", error.code_name()}, {"reason", error.reason},
+                                        {"offset", std::to_string(r.offset())}});
+        sent = DeadLetter(*producer, options.topics.dlq, r, step, error);
+        outcome->DeadLettered(error.code);
       }
       if (!sent) return sent;
     }

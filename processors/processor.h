@@ -44,6 +44,8 @@ struct ProcessorOptions {
   size_t max_article_bytes = 1 << 20;
   KnowledgeSources knowledge;
   std::string delivery = "exactly-once";  // or "at-least-once"
+  // Threads extracting a batch's records; 0: one per CPU the process may use.
+  size_t threads = 0;
   // Names this instance: its static group membership and transactional.id. Default: the host name.
   std::string instance_id;
 };

@@ -31,7 +31,7 @@ void AddProduceArguments(CLI::App* app, ProduceOptions* o) {
 Result<ProduceSummary> RunProduce(const ProduceOptions& options) {
   auto articles = ReadArticles(options.inputs, options.format);
   if (!articles) return Unexpected(articles.error());
-  auto producer = kafka::Producer::Create(kafka::ProducerProperties(options.kafka.brokers, options.kafka.properties));
+  auto producer = kafka::Producer::Create(options.kafka.ProducerProperties());
   if (!producer) return Unexpected(producer.error());
 
   auto start = std::chrono::steady_clock::now();

@@ -1,0 +1,42 @@
+#include "core/kafka.h"
+
+#include <gtest/gtest.h>
+
+#include <optional>
+#include <string>
+
+#include "core/options.h"
+
+namespace herald {
+namespace {
+
+std::optional<std::string> Find(const kafka::Properties& properties, const std::string& name) {
+  std::optional<std::string> value;
+  for (const auto& [n, v] : properties) {
+    if (n == name) value = v;  // the last setting wins, as in the client
+  }
+  return value;
+}
+
+TEST(KafkaPropertiesTest, TuningPresetsSetLingerNagleAndFetchWait) {
+  auto throughput = kafka::ProducerProperties("b:9092", {}, kafka::Tuning::kThroughput);
+  auto latency = kafka::ProducerProperties("b:9092", {}, kafka::Tuning::kLatency);
+  EXPECT_EQ(Find(throughput, "linger.ms"), "5");
+  EXPECT_EQ(Find(latency, "linger.ms"), "0");
+  EXPECT_EQ(Find(latency, "socket.nagle.disable"), "true");
+  EXPECT_EQ(Find(kafka::ConsumerProperties("b:9092", "g", {}, kafka::Tuning::kLatency), "fetch.wait.max.ms"), "10");
+  EXPECT_EQ(Find(kafka::ConsumerProperties("b:9092", "g"), "fetch.wait.max.ms"), "100");
+  for (const auto& [name, value] : latency) EXPECT_TRUE(kafka::CheckProperty(name, value)) << name;
+}
+
+TEST(KafkaPropertiesTest, PassThroughPropertiesWinOverThePreset) {
+  KafkaOptions options{.brokers = "b:9092", .tuning = "latency", .properties = {{"linger.ms", "2"}}};
+  EXPECT_EQ(Find(options.ProducerProperties(), "linger.ms"), "2");
+  EXPECT_EQ(Find(options.ProducerProperties(), "socket.nagle.disable"), "true");
+  EXPECT_EQ(Find(options.ConsumerProperties("g"), "group.id"), "g");
+  EXPECT_EQ(kafka::TuningNamed("latency"), kafka::Tuning::kLatency);
+  EXPECT_EQ(kafka::TuningNamed("throughput"), kafka::Tuning::kThroughput);
+}
+
+}  // namespace
+}  // namespace herald
