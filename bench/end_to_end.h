@@ -34,7 +34,7 @@ struct BenchOptions {
   std::string reuters_dir = "../shared/corpus/reuters21578";
   int64_t articles = 20000;
   int partitions = 2;
-  size_t batch_size = 500;
+  size_t batch_size = 1000;  // the processor's default
   std::string delivery = "exactly-once";
   std::string tuning = "throughput";  // the stages' and the bench's own clients' presets
   size_t threads = 0;                 // the processor's extraction threads (0: one per CPU)

@@ -87,13 +87,13 @@ Properties ProducerProperties(std::string_view brokers, const Properties& extra,
   return Merge({{"bootstrap.servers", std::string(brokers)},
                 {"enable.idempotence", "true"},
                 {"acks", "all"},
-                {"linger.ms", latency ? "0" : "5"},
+                {"linger.ms", latency ? "1" : "5"},
                 {"socket.nagle.disable", latency ? "true" : "false"},
                 {"compression.type", "lz4"},
                 {"message.timeout.ms", "120000"},
                 // Bounded memory under backpressure: Produce() waits when the
                 // local queue is full instead of growing it to librdkafka's 1 GiB default.
-                {"queue.buffering.max.kbytes", "65536"},
+                {"queue.buffering.max.kbytes", "32768"},
                 {"queue.buffering.max.messages", "100000"},
                 // A dead letter carries the record it came from, whatever its size:
                 // the client must not refuse what a consumer could receive. The

@@ -22,7 +22,7 @@ TEST(KafkaPropertiesTest, TuningPresetsSetLingerNagleAndFetchWait) {
   auto throughput = kafka::ProducerProperties("b:9092", {}, kafka::Tuning::kThroughput);
   auto latency = kafka::ProducerProperties("b:9092", {}, kafka::Tuning::kLatency);
   EXPECT_EQ(Find(throughput, "linger.ms"), "5");
-  EXPECT_EQ(Find(latency, "linger.ms"), "0");
+  EXPECT_EQ(Find(latency, "linger.ms"), "1");
   EXPECT_EQ(Find(latency, "socket.nagle.disable"), "true");
   EXPECT_EQ(Find(kafka::ConsumerProperties("b:9092", "g", {}, kafka::Tuning::kLatency), "fetch.wait.max.ms"), "10");
   EXPECT_EQ(Find(kafka::ConsumerProperties("b:9092", "g"), "fetch.wait.max.ms"), "100");

@@ -71,7 +71,7 @@ void DeclareProcessorSettings(SettingsTable& t, ProcessorOptions* o) {
       .OneOf({"exactly-once", "at-least-once"});
   t.Add("processor.threads", &o->threads,
         "Threads extracting each batch's articles (events are still produced in batch order). 0: one per CPU "
-        "the process may run on.")
+        "the process may run on (its affinity mask; in a container with a CPU limit, set the limit instead).")
       .Flag("--threads")
       .Range(0, 256);
   t.Add("processor.instance_id", &o->instance_id,

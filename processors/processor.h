@@ -40,7 +40,7 @@ struct ProcessorOptions {
   KafkaOptions kafka;
   Topics topics;
   std::string group = "herald-processor";
-  size_t batch_size = 500;
+  size_t batch_size = 1000;
   size_t max_article_bytes = 1 << 20;
   KnowledgeSources knowledge;
   std::string delivery = "exactly-once";  // or "at-least-once"
