@@ -102,6 +102,9 @@ struct StageResult {
   double rate = 0, mb_per_s = 0, cpu_per_1k = 0, peak_rss_mib = 0, max_lag = 0;
   std::vector<double> latencies_ms;
   double latency_rate = 0;
+  // The processor's outputs, for the store run: topics and how many events it wrote.
+  std::string events_topic, dlq_topic;
+  double events_out = 0;
 };
 
 double Percentile(std::vector<double> v, double q) {
@@ -126,6 +129,44 @@ Status ProduceArticles(kafka::Producer& producer, const std::string& topic, cons
     if (Status s = producer.Produce(topic, key, a.bytes, headers); !s) return s;
   }
   return producer.Flush(std::chrono::seconds(120));
+}
+
+// Scrapes a stage's /metrics every 200 ms until it has committed `expected`
+// records: the sustained rate from the first commit to the last (and MB/s at
+// `bytes_per_record`), CPU per 1k records, peak RSS and the largest lag.
+// False when the stage stopped or the run's time ran out first.
+bool MeasureThroughput(const BenchOptions& o, const Child& child, int port, double expected, double bytes_per_record,
+                       StageResult* result) {
+  httplib::Client admin("127.0.0.1", port);
+  std::vector<Sample> samples;
+  const auto start = Clock::now();
+  const auto deadline = start + std::chrono::seconds(o.timeout_s);
+  while (Clock::now() < deadline && child.running()) {
+    auto r = admin.Get("/metrics");
+    if (r && r->status == 200) {
+      samples.push_back({std::chrono::duration<double>(Clock::now() - start).count(),
+                         SumOf(r->body, "herald_records_committed_total"),
+                         SumOf(r->body, "process_resident_memory_bytes"), SumOf(r->body, "process_cpu_seconds_total"),
+                         SumOf(r->body, "herald_consumer_lag")});
+      if (samples.back().committed >= expected) break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  if (samples.empty() || samples.back().committed < expected) return false;
+  // The window starts at the last scrape before anything was committed (the stage was up, nothing done yet).
+  auto first = std::find_if(samples.begin(), samples.end(), [](const Sample& s) { return s.committed > 0; });
+  if (first != samples.begin()) --first;
+  const Sample& last = samples.back();
+  const double seconds = last.t - first->t;
+  const double records = last.committed - first->committed;
+  result->rate = records / seconds;
+  result->mb_per_s = result->rate * bytes_per_record / 1e6;
+  result->cpu_per_1k = (last.cpu - first->cpu) / records * 1000;
+  for (const Sample& s : samples) {
+    result->peak_rss_mib = std::max(result->peak_rss_mib, s.rss / (1 << 20));
+    result->max_lag = std::max(result->max_lag, s.lag);
+  }
+  return true;
 }
 
 StageResult RunStage(const BenchOptions& o, const std::string& stage, const std::vector<Article>& corpus,
@@ -166,37 +207,10 @@ StageResult RunStage(const BenchOptions& o, const std::string& stage, const std:
   }
   const std::string log = "/tmp/herald-bench-" + run + ".log";
   Child child(args, log);
-  httplib::Client admin("127.0.0.1", port);
-  std::vector<Sample> samples;
-  const auto start = Clock::now();
-  const auto deadline = start + std::chrono::seconds(o.timeout_s);
-  while (Clock::now() < deadline && child.running()) {
-    auto r = admin.Get("/metrics");
-    if (r && r->status == 200) {
-      samples.push_back({std::chrono::duration<double>(Clock::now() - start).count(),
-                         SumOf(r->body, "herald_records_committed_total"),
-                         SumOf(r->body, "process_resident_memory_bytes"), SumOf(r->body, "process_cpu_seconds_total"),
-                         SumOf(r->body, "herald_consumer_lag")});
-      if (samples.back().committed >= static_cast<double>(o.articles)) break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  }
-  if (samples.empty() || samples.back().committed < static_cast<double>(o.articles)) {
+  if (!MeasureThroughput(o, child, port, static_cast<double>(o.articles),
+                         static_cast<double>(bytes) / static_cast<double>(o.articles), &result)) {
     std::fprintf(stderr, "herald bench: %s did not finish (log: %s)\n", stage.c_str(), log.c_str());
     return result;
-  }
-  // The window starts at the last scrape before anything was committed (the stage was up, nothing done yet).
-  auto first = std::find_if(samples.begin(), samples.end(), [](const Sample& s) { return s.committed > 0; });
-  if (first != samples.begin()) --first;
-  const Sample& last = samples.back();
-  const double seconds = last.t - first->t;
-  const double articles = last.committed - first->committed;
-  result.rate = articles / seconds;
-  result.mb_per_s = result.rate * static_cast<double>(bytes) / static_cast<double>(o.articles) / 1e6;
-  result.cpu_per_1k = (last.cpu - first->cpu) / articles * 1000;
-  for (const Sample& s : samples) {
-    result.peak_rss_mib = std::max(result.peak_rss_mib, s.rss / (1 << 20));
-    result.max_lag = std::max(result.max_lag, s.lag);
   }
 
   // Latency at a fixed rate, on the same running stage.
@@ -208,7 +222,8 @@ StageResult RunStage(const BenchOptions& o, const std::string& stage, const std:
   // The reader joins its group and reads past the throughput run's outputs
   // before the paced run starts: records waiting for a group join would count
   // the join in their latency.
-  for (int64_t read = 0, idle = 0; idle < 3 && Clock::now() < deadline;) {
+  const auto join_deadline = Clock::now() + std::chrono::seconds(60);
+  for (int64_t read = 0, idle = 0; idle < 3 && Clock::now() < join_deadline;) {
     auto batch = (*consumer)->Poll(5000, std::chrono::milliseconds(500));
     if (!batch) return result;
     read += static_cast<int64_t>(batch->size());
@@ -240,6 +255,31 @@ StageResult RunStage(const BenchOptions& o, const std::string& stage, const std:
   paced.join();
   (*consumer)->Close();
   result.finished = !result.latencies_ms.empty();
+  if (auto page = httplib::Client("127.0.0.1", port).Get("/metrics"); page && page->status == 200) {
+    result.events_out = SumOf(page->body, "herald_records_out_total");
+  }
+  result.events_topic = topics.events;
+  result.dlq_topic = topics.dlq;
+  return result;
+}
+
+// The store (SQLite in a scratch file) on everything the processor run wrote.
+StageResult RunStore(const BenchOptions& o, const StageResult& processor, double bytes_per_article) {
+  StageResult result{.stage = "store"};
+  const std::string run = "store-" + std::to_string(::getpid()) + "-" + std::to_string(NowMicros() % 1000000);
+  const std::string db = "/tmp/herald-bench-" + run + ".db";
+  const std::string log = "/tmp/herald-bench-" + run + ".log";
+  const int port = FreeLoopbackPort();
+  {
+    Child child({o.herald_binary, "store", "--brokers", o.brokers, "--events-topic", processor.events_topic,
+                 "--dlq-topic", processor.dlq_topic, "--group", "bench-" + run, "--sqlite", db, "--batch-size",
+                 std::to_string(o.batch_size), "--admin-port", std::to_string(port), "--admin-host", "127.0.0.1",
+                 "--log-level", "warn", "--tuning", o.tuning},
+                log);
+    result.finished = MeasureThroughput(o, child, port, processor.events_out, bytes_per_article, &result);
+    if (!result.finished) std::fprintf(stderr, "herald bench: the store did not finish (log: %s)\n", log.c_str());
+  }
+  for (const char* suffix : {"", "-wal", "-shm"}) std::remove((db + suffix).c_str());
   return result;
 }
 
@@ -265,6 +305,7 @@ void AddBenchArguments(CLI::App* app, BenchOptions* o) {
       ->capture_default_str();
   app->add_option("--latency-seconds", o->latency_seconds, "Length of the latency run")->capture_default_str();
   app->add_flag("!--no-passthrough", o->passthrough, "Skip the passthrough baseline");
+  app->add_flag("--store", o->store, "Also run the store (SQLite) on the processor's events");
   app->add_option("--latency-csv", o->latency_csv, "Write the latency histograms here (CSV)");
   app->add_option("--timeout", o->timeout_s, "Seconds allowed per throughput run")->capture_default_str();
 }
@@ -279,18 +320,28 @@ int RunBench(const BenchOptions& o) {
   results.push_back(RunStage(o, "herald", corpus, o.latency_rate));
   const double rate = o.latency_rate > 0 ? o.latency_rate : results.front().rate / 2;
   if (o.passthrough) results.push_back(RunStage(o, "passthrough", corpus, rate));
+  if (o.store && results.front().events_out > 0) {
+    double bytes = 0;
+    for (const Article& a : corpus) bytes += static_cast<double>(a.bytes.size());
+    results.push_back(RunStore(o, results.front(), bytes / static_cast<double>(corpus.size())));
+  }
 
   std::printf("\n%-12s %12s %8s %12s %10s %10s %10s %9s %9s %9s\n", "STAGE", "ARTICLES/S", "MB/S", "CPU S/1K",
               "PEAK RSS", "MAX LAG", "AT RATE", "P50 MS", "P99 MS", "P99.9 MS");
   bool ok = true;
   for (const StageResult& r : results) {
     ok &= r.finished;
-    std::printf("%-12s %12.0f %8.2f %12.3f %7.1f MiB %10.0f %10.0f %9.2f %9.2f %9.2f%s\n", r.stage.c_str(), r.rate,
-                r.mb_per_s, r.cpu_per_1k, r.peak_rss_mib, r.max_lag, r.latency_rate,
-                Percentile(r.latencies_ms, 0.5), Percentile(r.latencies_ms, 0.99), Percentile(r.latencies_ms, 0.999),
-                r.finished ? "" : "  (incomplete)");
+    std::printf("%-12s %12.0f %8.2f %12.3f %7.1f MiB %10.0f", r.stage.c_str(), r.rate, r.mb_per_s, r.cpu_per_1k,
+                r.peak_rss_mib, r.max_lag);
+    if (r.latencies_ms.empty()) {
+      std::printf(" %10s %9s %9s %9s", "-", "-", "-", "-");
+    } else {
+      std::printf(" %10.0f %9.2f %9.2f %9.2f", r.latency_rate, Percentile(r.latencies_ms, 0.5),
+                  Percentile(r.latencies_ms, 0.99), Percentile(r.latencies_ms, 0.999));
+    }
+    std::printf("%s\n", r.finished ? "" : "  (incomplete)");
   }
-  if (results.size() == 2 && results[1].rate > 0) {
+  if (o.passthrough && results.size() >= 2 && results[1].rate > 0) {
     std::printf("herald / passthrough: %.2f of the baseline's articles/s\n", results[0].rate / results[1].rate);
   }
   if (!o.latency_csv.empty()) {

@@ -41,6 +41,7 @@ struct BenchOptions {
   double latency_rate = 0;  // articles/s; 0: half the processor's sustained rate
   int latency_seconds = 10;
   bool passthrough = true;
+  bool store = false;  // also run the store (SQLite) on the processor's events
   std::string latency_csv;  // when set, both latency histograms as CSV (for docs/)
   int timeout_s = 600;
   std::string herald_binary;  // the binary to run the stages with (main sets its own)
