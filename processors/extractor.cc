@@ -240,7 +240,7 @@ bool StopsName(std::string_view w) {
 // ---- Names the dictionaries do not know ----
 
 // Capitalised words that start sentences or name times, not entities.
-bool CommonCapitalised(std::string_view w) {
+bool CommonCapitalised(std::string_view text, const Word& w) {
   static const WordSet kWords{"The", "A", "An", "In", "On", "At", "It", "He", "She", "They", "We", "I", "You", "This", "That",
                    "These", "Those", "But", "And", "Or", "If", "As", "For", "From", "With", "By", "To", "Of",
                    "After", "Before", "When", "While", "Although", "However", "Meanwhile", "According", "His",
@@ -249,10 +249,10 @@ bool CommonCapitalised(std::string_view w) {
                    "January", "February", "March", "April", "May", "June", "July", "August", "September",
                    "October", "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
                    "Saturday", "Sunday", "Reuter", "Reuters", "Inc", "Corp", "Ltd", "Co"};
-  return kWords(w);
+  return kWords(text, w);
 }
 
-bool OrganisationWord(std::string_view w) {
+bool OrganisationWord(std::string_view text, const Word& w) {
   static const WordSet kWords{"Inc", "Corp", "Corporation", "Company", "Co", "Ltd", "LLC", "Plc", "Group", "Holdings", "Bank",
                    "Party", "University", "College", "Institute", "Agency", "Council",
                    "Ministry", "Department", "Office", "Association", "Church", "Court", "Committee",
@@ -263,19 +263,19 @@ bool OrganisationWord(std::string_view w) {
                    "Trust", "Board", "Authority", "Assembly", "Parliament", "Senate", "Congress", "Cabinet",
                    "Team", "FC", "Institution", "Society", "Press", "Magazine", "Hospital", "School", "Org",
                    "Legion", "Administration", "Bureau"};
-  return kWords(w);
+  return kWords(text, w);
 }
 
-bool PlaceWord(std::string_view w) {
+bool PlaceWord(std::string_view text, const Word& w) {
   static const WordSet kWords{"City", "County", "River", "Island", "Islands", "Mountain", "Mountains", "Street", "Avenue",
                    "Park", "Lake", "Bay", "Valley", "Province", "Region", "Airport", "Station", "Square",
                    "Bridge", "Beach", "Desert", "Peninsula", "Ocean", "Gulf", "Canal", "Coast", "Center", "Centre",
                    "Museum", "Base", "Port", "Harbor", "Harbour", "Camp", "Prison", "Stadium", "District"};
-  return kWords(w);
+  return kWords(text, w);
 }
 
 // Capitalised words of titles, events and products, which people's names do not contain.
-bool NonPersonWord(std::string_view w) {
+bool NonPersonWord(std::string_view text, const Word& w) {
   static const WordSet kWords{"Space", "Shuttle", "Program", "Programme", "World", "Cup", "Fair", "Science", "Weekly", "Museum",
                    "Expo", "Day", "Games", "Award", "Awards", "Prize", "Festival", "Conference", "Summit", "Show",
                    "Series", "Championship", "Act", "Bill", "Treaty", "Agreement", "Plan", "Project", "Mission",
@@ -283,21 +283,20 @@ bool NonPersonWord(std::string_view w) {
                    "Hall", "Tower", "Palace", "Stadium", "Arena", "Hotel", "Road", "North", "South", "East", "West",
                    "Northern", "Southern", "Eastern", "Western", "Central", "National", "International", "Federal",
                    "State", "Royal", "General", "Global", "Internet", "Online", "Daily", "VR", "TV", "Radio"};
-  return kWords(w);
+  return kWords(text, w);
 }
 
-bool Capitalised(std::string_view w) { return !w.empty() && IsUpper(w[0]); }
 
 // Capitalised words that end a run of names rather than continue it.
-bool EndsRun(std::string_view w) {
+bool EndsRun(std::string_view text, const Word& w) {
   static const WordSet kWords{"The", "A", "An", "And", "But", "In", "On", "Reuters", "Reuter"};
-  return kWords(w);
+  return kWords(text, w);
 }
 
 // Lower-case words that join the capitalised words of one name ("University of Texas").
-bool NameConnector(std::string_view w) {
+bool NameConnector(std::string_view text, const Word& w) {
   static const WordSet kWords{"of", "for", "the", "and", "de", "at", "du", "von", "van", "al", "bin"};
-  return kWords(w);
+  return kWords(text, w);
 }
 
 struct NameRun {
@@ -307,8 +306,8 @@ struct NameRun {
 };
 struct NameRuns {
   std::vector<NameRun> runs;
-  std::vector<std::string_view> words;
-  std::span<const std::string_view> WordsOf(const NameRun& run) const {
+  std::vector<Word> words;
+  std::span<const Word> WordsOf(const NameRun& run) const {
     return std::span(words).subspan(run.first_word, run.word_count);
   }
 };
@@ -321,29 +320,27 @@ void FindCapitalisedRuns(std::string_view text, const std::vector<Word>& words, 
   out->words.clear();
   size_t i = 0;
   while (i < words.size()) {
-    std::string_view w = text.substr(words[i].begin, words[i].end - words[i].begin);
-    if (!Capitalised(w) || CommonCapitalised(w)) {
+    if (!IsUpper(text[words[i].begin]) || CommonCapitalised(text, words[i])) {
       ++i;
       continue;
     }
     NameRun run{words[i].begin, words[i].end, static_cast<uint32_t>(out->words.size()), 1};
-    out->words.push_back(w);
+    out->words.push_back(words[i]);
     size_t j = i + 1;
     while (j < words.size()) {
       std::string_view gap = text.substr(words[j - 1].end, words[j].begin - words[j - 1].end);
       if (gap != " ") break;
-      std::string_view next = text.substr(words[j].begin, words[j].end - words[j].begin);
-      if (Capitalised(next) && !EndsRun(next)) {
+      const Word& next = words[j];
+      if (IsUpper(text[next.begin]) && !EndsRun(text, next)) {
         out->words.push_back(next);
         ++run.word_count;
         run.end = words[j].end;
         ++j;
         continue;
       }
-      bool connector = NameConnector(next);
+      bool connector = NameConnector(text, next);
       if (connector && j + 1 < words.size() &&
-          text.substr(words[j].end, words[j + 1].begin - words[j].end) == " " &&
-          Capitalised(text.substr(words[j + 1].begin, words[j + 1].end - words[j + 1].begin))) {
+          text.substr(words[j].end, words[j + 1].begin - words[j].end) == " " && IsUpper(text[words[j + 1].begin])) {
         run.has_connector = true;
         ++j;
         continue;
@@ -531,7 +528,10 @@ void ExtractEntities(Context& ctx) {
   size_t cursor = 0;
   FindCapitalisedRuns(ctx.text, ctx.words, &ctx.scratch.runs);
   for (const NameRun& run : ctx.scratch.runs.runs) {
-    std::span<const std::string_view> run_words = ctx.scratch.runs.WordsOf(run);
+    std::span<const Word> run_words = ctx.scratch.runs.WordsOf(run);
+    auto any_word = [&](bool (*in_list)(std::string_view, const Word&)) {
+      return std::any_of(run_words.begin(), run_words.end(), [&](const Word& w) { return in_list(ctx.text, w); });
+    };
     while (cursor < ctx.entities.size() && ctx.entities[cursor].end <= run.begin) ++cursor;
     Match probe{run.begin, run.end, 0};
     if (in_person(probe)) continue;
@@ -546,8 +546,8 @@ void ExtractEntities(Context& ctx) {
     }
     if (exactly_known) continue;
     std::string_view text = ctx.text.substr(run.begin, run.end - run.begin);
-    bool organisation = std::any_of(run_words.begin(), run_words.end(), OrganisationWord);
-    bool place = !organisation && std::any_of(run_words.begin(), run_words.end(), PlaceWord);
+    bool organisation = any_word(OrganisationWord);
+    bool place = !organisation && any_word(PlaceWord);
     if (place) {
       // A place no gazetteer entry names: kept for its name, without coordinates.
       location("U:" + std::string(text), text, "PLACE", "", 0, 0, run.begin, run.end);
@@ -563,7 +563,7 @@ void ExtractEntities(Context& ctx) {
       continue;
     }
     if (run.has_connector || run.word_count > 3 ||
-        std::any_of(run_words.begin(), run_words.end(), NonPersonWord)) {
+        any_word(NonPersonWord)) {
       continue;
     }
     // A name's first word is not a known place or country ("Lloyd Austin" yes, "Texas Governor" no).
@@ -861,12 +861,22 @@ int Number(std::string_view w) {
 }
 
 std::string Normalised(int year, int month, int day) {
-  char buf[40];  // room for any three ints, though only dates in range reach here
-  if (year > 0 && month > 0 && day > 0) std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", year, month, day);
-  else if (year > 0 && month > 0) std::snprintf(buf, sizeof buf, "%04d-%02d", year, month);
-  else if (year > 0) std::snprintf(buf, sizeof buf, "%04d", year);
-  else return "";
-  return buf;
+  // YYYY[-MM[-DD]] by hand: snprintf's format parsing cost more than the rest of the date pass.
+  auto digits = [](std::string* out, int value, int width) {
+    char buffer[8];
+    for (int i = width - 1; i >= 0; --i, value /= 10) buffer[i] = static_cast<char>('0' + value % 10);
+    out->append(buffer, width);
+  };
+  std::string out;
+  if (year <= 0) return out;
+  digits(&out, year, 4);
+  if (month <= 0) return out;
+  out += '-';
+  digits(&out, month, 2);
+  if (day <= 0) return out;
+  out += '-';
+  digits(&out, day, 2);
+  return out;
 }
 
 // Dates the text names: "May 14", "14 May 2024", "March 3, 1987", "July 2022", "in 2022".
