@@ -372,6 +372,27 @@ Status Consumer::Commit(const Batch& batch) {
   return {};
 }
 
+void Consumer::CommitAsync(const Batch& batch) {
+  if (batch.empty()) return;
+  auto offsets = Bounds(batch, /*first=*/false);
+  for (const auto& tp : offsets) pending_commits_[{tp->topic(), tp->partition()}] = tp->offset();
+  auto raw = Raw(offsets);
+  (void)consumer_->commitAsync(raw);
+}
+
+Status Consumer::CommitPending() {
+  if (pending_commits_.empty()) return {};
+  std::vector<std::unique_ptr<RdKafka::TopicPartition>> offsets;
+  for (const auto& [tp, offset] : pending_commits_) {
+    offsets.emplace_back(RdKafka::TopicPartition::create(tp.first, tp.second, offset));
+  }
+  pending_commits_.clear();
+  auto raw = Raw(offsets);
+  RdKafka::ErrorCode err = consumer_->commitSync(raw);
+  if (err != RdKafka::ERR_NO_ERROR) return Retriable("offset commit: " + RdKafka::err2str(err));
+  return {};
+}
+
 Status Consumer::Rewind(const Batch& batch) {
   for (const auto& tp : Bounds(batch, /*first=*/true)) {
     RdKafka::ErrorCode err = consumer_->seek(*tp, 5000);

@@ -28,6 +28,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -156,6 +157,13 @@ class Consumer {
   Result<Batch> Poll(size_t max_records, std::chrono::milliseconds wait);
   // Commits, synchronously, the offset after the last record of each partition in batch.
   Status Commit(const Batch& batch);
+  // The same without waiting for the broker: the stage goes on to its next
+  // batch while the commit travels. A commit that fails (after a rebalance,
+  // say) only means its records are consumed again, which at-least-once
+  // stages absorb. CommitPending() commits, synchronously, the latest offsets
+  // handed to CommitAsync, as a stage does when it stops.
+  void CommitAsync(const Batch& batch);
+  Status CommitPending();
   // Moves each partition in batch back to its first record, so it is consumed again.
   Status Rewind(const Batch& batch);
   // Leaves the group cleanly.
@@ -167,6 +175,7 @@ class Consumer {
   std::unique_ptr<ClientEvents> events_;  // outlives consumer_, which calls it
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
   bool closed_ = false;
+  std::map<std::pair<std::string, int32_t>, int64_t> pending_commits_;  // since the last CommitPending
 };
 
 // An in-process Kafka-protocol cluster (librdkafka's mock cluster) for the
