@@ -62,5 +62,53 @@ TEST(StageLoopIntegrationTest, PoisonRecordIsQuarantinedAndTheRestFlow) {
   EXPECT_EQ(metrics.dead_letters(v1::INTERNAL), 1) << "counted under the error's code";
 }
 
+// Offsets are committed without waiting while the loop runs; the last ones
+// synchronously when it stops: a new member of the group starts after them.
+TEST(StageLoopIntegrationTest, StoppedLoopLeavesItsGroupAfterTheLastRecord) {
+  if (!std::getenv("HERALD_TEST_KAFKA_DIR")) GTEST_SKIP() << "run under ctest, whose kafka fixture starts the broker";
+  std::string brokers = testing::Brokers();
+  std::string topic = "commits-" + std::to_string(::getpid());
+  std::string group = "group-" + topic;
+  ASSERT_TRUE(kafka::EnsureTopics(kafka::ProducerProperties(brokers), {topic}, 2));
+  auto producer = kafka::Producer::Create(kafka::ProducerProperties(brokers));
+  ASSERT_TRUE(producer);
+  auto produce = [&](int from, int to) {
+    for (int i = from; i < to; ++i) ASSERT_TRUE((*producer)->Produce(topic, "k" + std::to_string(i), "v"));
+    ASSERT_TRUE((*producer)->Flush(std::chrono::seconds(30)));
+  };
+  produce(0, 50);
+  {
+    auto consumer = kafka::Consumer::Create(kafka::ConsumerProperties(brokers, group), {topic});
+    ASSERT_TRUE(consumer);
+    StageMetrics metrics("test");
+    std::stop_source stop;
+    auto handle = [&](const kafka::Batch& batch) -> Result<BatchOutcome> {
+      return BatchOutcome{.records_out = static_cast<int64_t>(batch.size())};
+    };
+    std::jthread loop([&] {
+      EXPECT_TRUE(RunStageLoop(**consumer, {.stage = "test", .batch_size = 7, .metrics = &metrics}, handle,
+                               stop.get_token(), {}));
+    });
+    EXPECT_TRUE(testing::WaitFor([&] { return metrics.committed.value() >= 50; }, std::chrono::seconds(120)));
+    stop.request_stop();
+    loop.join();
+    (*consumer)->Close();
+  }
+  produce(50, 53);
+  auto next = kafka::Consumer::Create(kafka::ConsumerProperties(brokers, group), {topic});
+  ASSERT_TRUE(next);
+  std::set<std::string> keys;
+  testing::WaitFor(
+      [&] {
+        auto batch = (*next)->Poll(100, std::chrono::milliseconds(500));
+        if (batch) {
+          for (const kafka::Record& r : *batch) keys.insert(std::string(r.key()));
+        }
+        return keys.size() >= 3;
+      },
+      std::chrono::seconds(60));
+  EXPECT_EQ(keys, (std::set<std::string>{"k50", "k51", "k52"})) << "only the records produced after the stop";
+}
+
 }  // namespace
 }  // namespace herald
