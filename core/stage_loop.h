@@ -1,6 +1,8 @@
 // stage_loop.h: the loop every consuming stage runs: poll a batch, hand it to
 // the stage, commit the batch's offsets once the stage has made its results
-// durable, and rewind and retry when it could not.
+// durable, and rewind and retry when it could not. Offsets are committed
+// without waiting for the broker (a lost commit only repeats records, which
+// at-least-once sinks absorb); the last ones synchronously when the loop stops.
 //
 //   StageLoopOptions loop{.batch_size = 500, .metrics = &metrics};
 //   Status s = RunStageLoop(*consumer, loop, [&](const kafka::Batch& batch) -> Result<BatchOutcome> {
@@ -100,7 +102,8 @@ TransactionalIdentity MakeTransactionalIdentity(std::string_view stage, std::str
 Status InitTransactions(kafka::Producer& producer, std::stop_token stop);
 
 // A producing stage's two clients, both reporting librdkafka statistics to
-// metrics. Exactly-once: the producer carries the instance's transactional.id
+// metrics and both configured by `client` (brokers, tuning preset, pass-through
+// properties). Exactly-once: the producer carries the instance's transactional.id
 // (transactions initialised, predecessors fenced) and the consumer its static
 // membership.
 struct StageClients {

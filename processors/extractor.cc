@@ -27,7 +27,6 @@ using Match = PhraseMatcher::Match;
 
 constexpr bool IsUpper(char c) { return c >= 'A' && c <= 'Z'; }
 constexpr bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-constexpr bool IsWordChar(char c) { return IsAlpha(c) || (c >= '0' && c <= '9') || static_cast<unsigned char>(c) >= 0x80; }
 
 // A word of the text, with a case-folded hash of its bytes (SimHash's input).
 struct Word {
