@@ -375,21 +375,18 @@ Status Consumer::Commit(const Batch& batch) {
 void Consumer::CommitAsync(const Batch& batch) {
   if (batch.empty()) return;
   auto offsets = Bounds(batch, /*first=*/false);
-  for (const auto& tp : offsets) pending_commits_[{tp->topic(), tp->partition()}] = tp->offset();
   auto raw = Raw(offsets);
-  (void)consumer_->commitAsync(raw);
+  // A partition revoked since the batch was polled refuses its offset; its records come again.
+  (void)consumer_->offsets_store(raw);
+  (void)consumer_->commitAsync();
 }
 
 Status Consumer::CommitPending() {
-  if (pending_commits_.empty()) return {};
-  std::vector<std::unique_ptr<RdKafka::TopicPartition>> offsets;
-  for (const auto& [tp, offset] : pending_commits_) {
-    offsets.emplace_back(RdKafka::TopicPartition::create(tp.first, tp.second, offset));
+  RdKafka::ErrorCode err = consumer_->commitSync();
+  // No offset stored since the last commit: nothing to do.
+  if (err != RdKafka::ERR_NO_ERROR && err != RdKafka::ERR__NO_OFFSET) {
+    return Retriable("offset commit: " + RdKafka::err2str(err));
   }
-  pending_commits_.clear();
-  auto raw = Raw(offsets);
-  RdKafka::ErrorCode err = consumer_->commitSync(raw);
-  if (err != RdKafka::ERR_NO_ERROR) return Retriable("offset commit: " + RdKafka::err2str(err));
   return {};
 }
 

@@ -28,7 +28,6 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -160,8 +159,11 @@ class Consumer {
   // The same without waiting for the broker: the stage goes on to its next
   // batch while the commit travels. A commit that fails (after a rebalance,
   // say) only means its records are consumed again, which at-least-once
-  // stages absorb. CommitPending() commits, synchronously, the latest offsets
-  // handed to CommitAsync, as a stage does when it stops.
+  // stages absorb. The offsets are stored with librdkafka, which keeps them
+  // per assigned partition and drops those a rebalance takes away; so
+  // CommitPending(), which commits the stored offsets synchronously (as a
+  // stage does when it stops), never writes offsets for partitions that have
+  // moved to another member.
   void CommitAsync(const Batch& batch);
   Status CommitPending();
   // Moves each partition in batch back to its first record, so it is consumed again.
@@ -175,7 +177,6 @@ class Consumer {
   std::unique_ptr<ClientEvents> events_;  // outlives consumer_, which calls it
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
   bool closed_ = false;
-  std::map<std::pair<std::string, int32_t>, int64_t> pending_commits_;  // since the last CommitPending
 };
 
 // An in-process Kafka-protocol cluster (librdkafka's mock cluster) for the
