@@ -25,8 +25,8 @@ void AddPassthroughArguments(CLI::App* app, PassthroughOptions* o) {
 Status RunPassthrough(const PassthroughOptions& options, const StageContext& context) {
   const bool exactly_once = options.delivery == "exactly-once";
   StageMetrics& metrics = *context.metrics;
-  auto clients = OpenStageClients("passthrough", options.kafka, options.group,
-                                  options.instance_id, options.topics.raw, exactly_once, metrics, context.stop);
+  auto clients = OpenStageClients("passthrough", options.kafka, options.group, options.instance_id, options.topics.raw,
+                                  exactly_once, metrics, context.stop);
   if (!clients) return Unexpected(clients.error());
   auto& producer = clients->producer;
   auto& consumer = clients->consumer;

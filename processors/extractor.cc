@@ -4,15 +4,11 @@
 #include <array>
 #include <bit>
 #include <cstdint>
-#include <cstdio>
-#include <cstring>
 #include <ctime>
 #include <map>
 #include <set>
 #include <span>
 #include <string>
-#include <unordered_map>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -285,7 +281,6 @@ bool NonPersonWord(std::string_view text, const Word& w) {
   return kWords(text, w);
 }
 
-
 // Capitalised words that end a run of names rather than continue it.
 bool EndsRun(std::string_view text, const Word& w) {
   static const WordSet kWords{"The", "A", "An", "And", "But", "In", "On", "Reuters", "Reuter"};
@@ -382,7 +377,7 @@ struct Context {
   const KnowledgeBase& kb;
   std::string_view text;
   v1::EventRecord* record;
-  Scratch& scratch;
+  NameRuns& name_runs;  // filled by ExtractEntities
   const std::vector<Word>& words;
   const std::vector<Sentence>& sentences;
   const std::vector<Match>& all;  // every dictionary match, overlapping
@@ -525,9 +520,9 @@ void ExtractEntities(Context& ctx) {
   // Runs and entities are both in text order, and entities do not overlap: one
   // cursor walks the entities alongside the runs.
   size_t cursor = 0;
-  FindCapitalisedRuns(ctx.text, ctx.words, &ctx.scratch.runs);
-  for (const NameRun& run : ctx.scratch.runs.runs) {
-    std::span<const Word> run_words = ctx.scratch.runs.WordsOf(run);
+  FindCapitalisedRuns(ctx.text, ctx.words, &ctx.name_runs);
+  for (const NameRun& run : ctx.name_runs.runs) {
+    std::span<const Word> run_words = ctx.name_runs.WordsOf(run);
     auto any_word = [&](bool (*in_list)(std::string_view, const Word&)) {
       return std::any_of(run_words.begin(), run_words.end(), [&](const Word& w) { return in_list(ctx.text, w); });
     };
@@ -561,10 +556,7 @@ void ExtractEntities(Context& ctx) {
       person_ranges.emplace_back(run.begin, run.end);
       continue;
     }
-    if (run.has_connector || run.word_count > 3 ||
-        any_word(NonPersonWord)) {
-      continue;
-    }
+    if (run.has_connector || run.word_count > 3 || any_word(NonPersonWord)) continue;
     // A name's first word is not a known place or country ("Lloyd Austin" yes, "Texas Governor" no).
     bool starts_known = first_known && first_known->begin == run.begin;
     if (run.word_count == 1) {
@@ -989,10 +981,6 @@ uint64_t SimHashOfWords(const std::vector<Word>& words) {
   return out;
 }
 
-}  // namespace
-
-namespace {
-
 google::protobuf::ArenaOptions FirstBlock(char* block, size_t size) {
   google::protobuf::ArenaOptions options;
   options.initial_block = block;
@@ -1040,7 +1028,7 @@ void Extractor::Extract(v1::EventRecord* out) const {
   SplitSentences(body, &scratch.sentences);
   scratch.all.clear();
   kb_->matcher().FindAll(body, scratch.matcher_words, &scratch.all);
-  Context ctx{.kb = *kb_, .text = body, .record = &record, .scratch = scratch, .words = scratch.words,
+  Context ctx{.kb = *kb_, .text = body, .record = &record, .name_runs = scratch.runs, .words = scratch.words,
               .sentences = scratch.sentences, .all = scratch.all};
   record.mutable_stats()->set_sentence_count(static_cast<uint32_t>(ctx.sentences.size()));
   if (!ctx.sentences.empty()) ctx.lead_end = ctx.sentences[std::min<size_t>(1, ctx.sentences.size() - 1)].end;

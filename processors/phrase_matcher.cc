@@ -1,7 +1,6 @@
 #include "processors/phrase_matcher.h"
 
 #include <algorithm>
-#include <cstring>
 #include <bit>
 #include <map>
 #include <memory>
@@ -168,12 +167,7 @@ PhraseMatcher PhraseMatcher::Builder::Build() && {
   for (const Edge& e : m.edges_) {
     if (folded_class[e.byte] == 0) folded_class[e.byte] = static_cast<uint8_t>(m.class_count_++);
   }
-  std::vector<int> representative(m.class_count_, -1);
-  for (int b = 0; b < 256; ++b) {
-    auto folded = static_cast<uint8_t>(FoldCase(static_cast<char>(b)));
-    m.byte_class_[b] = folded_class[folded];
-    representative[m.byte_class_[b]] = folded;
-  }
+  for (int b = 0; b < 256; ++b) m.byte_class_[b] = folded_class[static_cast<uint8_t>(FoldCase(static_cast<char>(b)))];
   m.dense_limit_ = static_cast<uint32_t>(std::min(m.states_.size(), kDenseStates));
   m.dense_child_.assign(size_t{m.dense_limit_} * m.class_count_, 0);
   for (uint32_t s = 0; s < m.dense_limit_; ++s) {

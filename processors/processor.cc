@@ -90,8 +90,8 @@ Status RunProcessor(const ProcessorOptions& options, const StageContext& context
   Extractor extractor(*kb);
 
   StageMetrics& metrics = *context.metrics;
-  auto clients = OpenStageClients("processor", options.kafka, options.group,
-                                  options.instance_id, options.topics.raw, exactly_once, metrics, context.stop);
+  auto clients = OpenStageClients("processor", options.kafka, options.group, options.instance_id, options.topics.raw,
+                                  exactly_once, metrics, context.stop);
   if (!clients) return Unexpected(clients.error());
   auto& producer = clients->producer;
   auto& consumer = clients->consumer;
