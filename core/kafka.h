@@ -156,15 +156,15 @@ class Consumer {
   Result<Batch> Poll(size_t max_records, std::chrono::milliseconds wait);
   // Commits, synchronously, the offset after the last record of each partition in batch.
   Status Commit(const Batch& batch);
-  // The same without waiting for the broker: the stage goes on to its next
-  // batch while the commit travels. A commit that fails (after a rebalance,
-  // say) only means its records are consumed again, which at-least-once
-  // stages absorb. The offsets are stored with librdkafka, which keeps them
-  // per assigned partition and drops those a rebalance takes away; so
-  // CommitPending(), which commits the stored offsets synchronously (as a
-  // stage does when it stops), never writes offsets for partitions that have
-  // moved to another member.
-  void CommitAsync(const Batch& batch);
+  // Stores, with librdkafka, the offset after the last record of each
+  // partition in batch; its automatic commits (auto.commit.interval.ms, 1 s by
+  // default, and on revocation and close) write them to the broker. librdkafka
+  // keeps stored offsets per assigned partition and drops those a rebalance
+  // takes away, so no commit writes offsets for a partition that has moved to
+  // another member. A commit that fails, or a crash before the next one, only
+  // means records are consumed again, which at-least-once stages absorb.
+  void StoreOffsets(const Batch& batch);
+  // Commits the stored offsets now, synchronously (a stage does when it stops).
   Status CommitPending();
   // Moves each partition in batch back to its first record, so it is consumed again.
   Status Rewind(const Batch& batch);

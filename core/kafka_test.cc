@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/options.h"
+#include "core/stage_loop.h"
 
 namespace herald {
 namespace {
@@ -27,6 +28,16 @@ TEST(KafkaPropertiesTest, TuningPresetsSetLingerNagleAndFetchWait) {
   EXPECT_EQ(Find(kafka::ConsumerProperties("b:9092", "g", {}, kafka::Tuning::kLatency), "fetch.wait.max.ms"), "10");
   EXPECT_EQ(Find(kafka::ConsumerProperties("b:9092", "g"), "fetch.wait.max.ms"), "100");
   for (const auto& [name, value] : latency) EXPECT_TRUE(kafka::CheckProperty(name, value)) << name;
+}
+
+TEST(KafkaPropertiesTest, AtLeastOnceConsumersCommitStoredOffsetsExactlyOnceOnesNever) {
+  kafka::Properties consumer = kafka::ConsumerProperties("b:9092", "g");
+  EXPECT_EQ(Find(consumer, "enable.auto.commit"), "true");
+  EXPECT_EQ(Find(consumer, "enable.auto.offset.store"), "false") << "only what a stage stores is committed";
+  TransactionalIdentity identity = MakeTransactionalIdentity("process", "g", "pod-1");
+  consumer.insert(consumer.end(), identity.consumer.begin(), identity.consumer.end());
+  EXPECT_EQ(Find(consumer, "enable.auto.commit"), "false") << "the transaction carries the offsets";
+  EXPECT_EQ(Find(consumer, "group.instance.id"), "pod-1");
 }
 
 TEST(KafkaPropertiesTest, PassThroughPropertiesWinOverThePreset) {

@@ -67,9 +67,9 @@ Status Loop(kafka::Consumer& consumer, const StageLoopOptions& options, StageMet
       metrics.records_in.Add(static_cast<int64_t>(batch->size()));
       metrics.records_out.Add(handled->records_out);
       for (const auto& [code, n] : handled->dead_letters) metrics.CountDeadLetters(code, n);
-      // Committed without waiting: the next batch need not sit out a round
-      // trip. The stage's last offsets are committed synchronously when it stops.
-      if (options.commit_offsets) consumer.CommitAsync(*batch);
+      // Stored for librdkafka's periodic commit: the next batch need not sit
+      // out a round trip. The stage's last offsets are committed synchronously when it stops.
+      if (options.commit_offsets) consumer.StoreOffsets(*batch);
       metrics.committed.Add(static_cast<int64_t>(batch->size()));
       metrics.batch_seconds.Observe(SecondsSince(started));
       ObserveLatencies(*batch, metrics.record_latency_seconds);
@@ -186,7 +186,8 @@ TransactionalIdentity MakeTransactionalIdentity(std::string_view stage, std::str
                  // librdkafka requires message.timeout.ms <= transaction.timeout.ms.
                  {"message.timeout.ms", "60000"}};
   // Static membership: a restarted instance takes its partitions back at once.
-  id.consumer = {{"group.instance.id", instance}};
+  // The transaction commits the offsets; the consumer must not commit on its own.
+  id.consumer = {{"group.instance.id", instance}, {"enable.auto.commit", "false"}};
   id.instance = std::move(instance);
   return id;
 }

@@ -1,8 +1,9 @@
 // stage_loop.h: the loop every consuming stage runs: poll a batch, hand it to
 // the stage, commit the batch's offsets once the stage has made its results
-// durable, and rewind and retry when it could not. Offsets are committed
-// without waiting for the broker (a lost commit only repeats records, which
-// at-least-once sinks absorb); the last ones synchronously when the loop stops.
+// durable, and rewind and retry when it could not. A batch's offsets are stored
+// for the consumer's automatic commit, at most a second later (a lost commit
+// only repeats records, which at-least-once sinks absorb); the last ones are
+// committed synchronously when the loop stops.
 //
 //   StageLoopOptions loop{.batch_size = 500, .metrics = &metrics};
 //   Status s = RunStageLoop(*consumer, loop, [&](const kafka::Batch& batch) -> Result<BatchOutcome> {

@@ -50,7 +50,7 @@ class StageMetrics {
   metrics::Counter& records_in;     // consumed and handled, committed or not
   metrics::Counter& records_out;    // results handed on (events, rows, alerts)
   metrics::Counter& dead_lettered;  // rejected to the DLQ, all codes
-  metrics::Counter& committed;      // records whose offsets are committed
+  metrics::Counter& committed;      // records whose offsets are committed or stored for the next commit
   metrics::Histogram& batch_seconds;
   metrics::Histogram& record_latency_seconds;
 

@@ -13,6 +13,12 @@
 namespace herald {
 namespace {
 
+// Writes records keyed k<from> .. k<to - 1> to topic, and waits for them.
+void ProduceKeys(kafka::Producer& producer, const std::string& topic, int from, int to) {
+  for (int i = from; i < to; ++i) ASSERT_TRUE(producer.Produce(topic, "k" + std::to_string(i), "v"));
+  ASSERT_TRUE(producer.Flush(std::chrono::seconds(30)));
+}
+
 TEST(StageLoopIntegrationTest, PoisonRecordIsQuarantinedAndTheRestFlow) {
   if (!std::getenv("HERALD_TEST_KAFKA_DIR")) GTEST_SKIP() << "run under ctest, whose kafka fixture starts the broker";
   std::string brokers = testing::Brokers();
@@ -62,7 +68,47 @@ TEST(StageLoopIntegrationTest, PoisonRecordIsQuarantinedAndTheRestFlow) {
   EXPECT_EQ(metrics.dead_letters(v1::INTERNAL), 1) << "counted under the error's code";
 }
 
-// Offsets are committed without waiting while the loop runs; the last ones
+// A running loop's offsets reach the broker through the consumer's periodic
+// commits, without waiting for the loop to stop.
+TEST(StageLoopIntegrationTest, StoredOffsetsAreCommittedWhileTheLoopRuns) {
+  if (!std::getenv("HERALD_TEST_KAFKA_DIR")) GTEST_SKIP() << "run under ctest, whose kafka fixture starts the broker";
+  std::string brokers = testing::Brokers();
+  std::string topic = "periodic-" + std::to_string(::getpid());
+  std::string group = "group-" + topic;
+  ASSERT_TRUE(kafka::EnsureTopics(kafka::ProducerProperties(brokers), {topic}, 1));
+  auto producer = kafka::Producer::Create(kafka::ProducerProperties(brokers));
+  ASSERT_TRUE(producer);
+  ProduceKeys(**producer, topic, 0, 30);
+
+  auto consumer = kafka::Consumer::Create(kafka::ConsumerProperties(brokers, group), {topic});
+  ASSERT_TRUE(consumer);
+  StageMetrics metrics("test");
+  std::stop_source stop;
+  std::jthread loop([&] {
+    EXPECT_TRUE(RunStageLoop(**consumer, {.stage = "test", .batch_size = 4, .metrics = &metrics},
+                             [](const kafka::Batch& batch) -> Result<BatchOutcome> {
+                               return BatchOutcome{.records_out = static_cast<int64_t>(batch.size())};
+                             },
+                             stop.get_token(), {}));
+  });
+  EXPECT_TRUE(testing::WaitFor([&] { return metrics.committed.value() >= 30; }, std::chrono::seconds(120)));
+  // Asks the group coordinator (librdkafka's calls are thread-safe).
+  int64_t committed = -1;
+  EXPECT_TRUE(testing::WaitFor(
+      [&] {
+        std::vector<RdKafka::TopicPartition*> partitions = {RdKafka::TopicPartition::create(topic, 0)};
+        if ((*consumer)->native()->committed(partitions, 5000) == RdKafka::ERR_NO_ERROR) {
+          committed = partitions[0]->offset();
+        }
+        delete partitions[0];
+        return committed == 30;
+      },
+      std::chrono::seconds(30)))
+      << "committed offset " << committed;
+  stop.request_stop();
+}
+
+// Offsets are stored for periodic commits while the loop runs; the last ones
 // synchronously when it stops: a new member of the group starts after them.
 TEST(StageLoopIntegrationTest, StoppedLoopLeavesItsGroupAfterTheLastRecord) {
   if (!std::getenv("HERALD_TEST_KAFKA_DIR")) GTEST_SKIP() << "run under ctest, whose kafka fixture starts the broker";
@@ -72,11 +118,7 @@ TEST(StageLoopIntegrationTest, StoppedLoopLeavesItsGroupAfterTheLastRecord) {
   ASSERT_TRUE(kafka::EnsureTopics(kafka::ProducerProperties(brokers), {topic}, 2));
   auto producer = kafka::Producer::Create(kafka::ProducerProperties(brokers));
   ASSERT_TRUE(producer);
-  auto produce = [&](int from, int to) {
-    for (int i = from; i < to; ++i) ASSERT_TRUE((*producer)->Produce(topic, "k" + std::to_string(i), "v"));
-    ASSERT_TRUE((*producer)->Flush(std::chrono::seconds(30)));
-  };
-  produce(0, 50);
+  ProduceKeys(**producer, topic, 0, 50);
   {
     auto consumer = kafka::Consumer::Create(kafka::ConsumerProperties(brokers, group), {topic});
     ASSERT_TRUE(consumer);
@@ -94,7 +136,7 @@ TEST(StageLoopIntegrationTest, StoppedLoopLeavesItsGroupAfterTheLastRecord) {
     loop.join();
     (*consumer)->Close();
   }
-  produce(50, 53);
+  ProduceKeys(**producer, topic, 50, 53);
   auto next = kafka::Consumer::Create(kafka::ConsumerProperties(brokers, group), {topic});
   ASSERT_TRUE(next);
   std::set<std::string> keys;
