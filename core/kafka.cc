@@ -217,6 +217,18 @@ Producer::~Producer() {
 
 Status Producer::Produce(std::string_view topic, std::string_view key, std::string_view value,
                          const Headers& headers) {
+  return Send(topic, key, const_cast<char*>(value.data()), value.size(), RdKafka::Producer::RK_MSG_COPY, headers);
+}
+
+Status Producer::Produce(std::string_view topic, std::string_view key, MallocBytes& value, size_t size,
+                         const Headers& headers) {
+  Status sent = Send(topic, key, value.get(), size, RdKafka::Producer::RK_MSG_FREE, headers);
+  if (sent) (void)value.release();  // librdkafka frees it after the delivery report
+  return sent;
+}
+
+Status Producer::Send(std::string_view topic, std::string_view key, char* value, size_t size, int flags,
+                      const Headers& headers) {
   for (;;) {
     RdKafka::Headers* h = nullptr;
     if (!headers.empty()) {
@@ -225,9 +237,8 @@ Status Producer::Produce(std::string_view topic, std::string_view key, std::stri
         h->add(header.key, header.value.data(), header.value.size());
       }
     }
-    RdKafka::ErrorCode err = producer_->produce(
-        std::string(topic), RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
-        const_cast<char*>(value.data()), value.size(), key.data(), key.size(), 0, h, nullptr);
+    RdKafka::ErrorCode err = producer_->produce(std::string(topic), RdKafka::Topic::PARTITION_UA, flags, value, size,
+                                                key.data(), key.size(), 0, h, nullptr);
     if (err == RdKafka::ERR_NO_ERROR) {
       producer_->poll(0);
       return {};

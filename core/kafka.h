@@ -27,6 +27,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <cstdlib>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -101,6 +102,12 @@ using Batch = std::vector<Record>;
 
 class ClientEvents;
 
+// Bytes from malloc() that librdkafka may take over and free() once delivered.
+struct FreeBytes {
+  void operator()(char* p) const { std::free(p); }
+};
+using MallocBytes = std::unique_ptr<char, FreeBytes>;
+
 class Producer {
  public:
   static Result<std::unique_ptr<Producer>> Create(const Properties& properties,
@@ -110,6 +117,10 @@ class Producer {
   // Enqueues one record; waits (serving delivery reports) while the local
   // queue is full. The outcome arrives as a delivery report, counted below.
   Status Produce(std::string_view topic, std::string_view key, std::string_view value,
+                 const Headers& headers = {});
+  // The same without a copy: on success librdkafka owns value's `size` bytes
+  // (value is released); on failure value still holds them.
+  Status Produce(std::string_view topic, std::string_view key, MallocBytes& value, size_t size,
                  const Headers& headers = {});
   // Waits until every enqueued record has a delivery report, or the timeout.
   // Fails when records are still in flight or any delivery failed since the
@@ -133,6 +144,8 @@ class Producer {
  private:
   class DeliveryCounter;
   Producer() = default;
+  Status Send(std::string_view topic, std::string_view key, char* value, size_t size, int flags,
+              const Headers& headers);
 
   std::unique_ptr<DeliveryCounter> reports_;
   std::unique_ptr<ClientEvents> events_;  // outlives producer_, which calls it

@@ -3,7 +3,10 @@
 #include <google/protobuf/util/json_util.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <climits>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 
 #include "core/article_source.h"
@@ -109,7 +112,9 @@ Status RunProcessor(const ProcessorOptions& options, const StageContext& context
   struct Extracted {
     Status status;
     std::string id;
-    std::string serialized;
+    // Handed to librdkafka as they are, not copied.
+    kafka::MallocBytes serialized;
+    size_t size = 0;
     int64_t produced_at_us = 0;
   };
   std::vector<Extracted> extracted;
@@ -137,18 +142,22 @@ Status RunProcessor(const ProcessorOptions& options, const StageContext& context
       p->set_processor_version(HERALD_VERSION);
       p->set_produced_at_us(out.produced_at_us);
       out.id = record->id();
-      if (!record->SerializeToString(&out.serialized)) {
+      out.size = record->ByteSizeLong();
+      out.serialized.reset(static_cast<char*>(std::malloc(std::max<size_t>(out.size, 1))));
+      if (out.size > static_cast<size_t>(INT_MAX) || !out.serialized) {
         out.status = Unexpected(Error{v1::SERIALIZE_FAILED, ErrorKind::kPermanent, "event record did not serialise"});
+        return;
       }
+      record->SerializeWithCachedSizesToArray(reinterpret_cast<uint8_t*>(out.serialized.get()));
     });
     for (size_t i = 0; i < batch.size(); ++i) {
       const kafka::Record& r = batch[i];
-      const Extracted& e = extracted[i];
+      Extracted& e = extracted[i];
       Status sent;
       if (e.status) {
         kafka::Headers h = event_headers_template;
         if (e.produced_at_us) h.push_back({std::string(header::kProducedAtUs), std::to_string(e.produced_at_us)});
-        sent = producer->Produce(options.topics.events, e.id, e.serialized, h);
+        sent = producer->Produce(options.topics.events, e.id, e.serialized, e.size, h);
         ++outcome->records_out;
       } else {
         const Error& error = e.status.error();
