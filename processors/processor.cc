@@ -64,12 +64,13 @@ void DeclareProcessorSettings(SettingsTable& t, ProcessorOptions* o) {
   DeclareKafkaSettings(t, &o->kafka);
   DeclareTopicSettings(t, &o->topics);
   t.Add("processor.group", &o->group, "Consumer group of the processors.").Flag("--group");
-  t.Add("processor.batch_size", &o->batch_size, "Records per poll, transaction and commit.")
+  t.Add("processor.batch_size", &o->batch_size, "Records per poll and per transaction.")
       .Flag("--batch-size")
       .Range(1, 100000);
   t.Add("processor.delivery", &o->delivery,
         "exactly-once: each batch's events, dead letters and offsets in one Kafka transaction; at-least-once: "
-        "offsets committed after the batch is acknowledged (cheaper; a crash may repeat events).")
+        "a batch's offsets are committed, by the consumer's commit every second, once its events are "
+        "acknowledged (cheaper; a crash may repeat events).")
       .Flag("--delivery")
       .OneOf({"exactly-once", "at-least-once"});
   t.Add("processor.threads", &o->threads,
