@@ -20,7 +20,8 @@ void DeclareStoreSettings(SettingsTable& t, StoreOptions* o) {
         "PostgreSQL connection URI (postgresql://user:password@host:5432/db) or key=value string; when set, "
         "events go to PostgreSQL instead of SQLite.")
       .Flag("--postgres");
-  t.Add("store.batch_size", &o->batch_size, "Records per database transaction; their offsets are committed within a second after it.")
+  t.Add("store.batch_size", &o->batch_size,
+        "Records per database transaction; their offsets are committed within a second after it.")
       .Flag("--batch-size")
       .Range(1, 100000);
 }

@@ -51,8 +51,9 @@ StageMetrics::StageMetrics(std::string stage, metrics::Registry* registry)
                                        {{"stage", stage_}})),
       dead_lettered(registry_.AddCounter("herald_dead_lettered_total", "Records sent to the dead-letter topic.",
                                          {{"stage", stage_}})),
-      committed(registry_.AddCounter("herald_records_committed_total", "Records whose offsets are committed (exactly-once) or stored for the "
-                                     "consumer's next automatic commit, at most a second later (at-least-once).",
+      committed(registry_.AddCounter("herald_records_committed_total",
+                                     "Records whose offsets are committed (exactly-once) or stored for the consumer's "
+                                     "next automatic commit, at most a second later (at-least-once).",
                                      {{"stage", stage_}})),
       batch_seconds(registry_.AddHistogram("herald_batch_duration_seconds",
                                            "Time to handle a batch and make its results and offsets durable.",
