@@ -102,7 +102,9 @@ struct StageResult {
   double rate = 0, mb_per_s = 0, cpu_per_1k = 0, peak_rss_mib = 0, max_lag = 0;
   std::vector<double> latencies_ms;
   double latency_rate = 0;
-  // The processor's outputs, for the store run: topics and how many events it wrote.
+  // The processor's inputs and outputs, for the store run: the articles' mean
+  // size, the topics and how many events it wrote.
+  double bytes_per_article = 0;
   std::string events_topic, dlq_topic;
   double events_out = 0;
 };
@@ -207,8 +209,8 @@ StageResult RunStage(const BenchOptions& o, const std::string& stage, const std:
   }
   const std::string log = "/tmp/herald-bench-" + run + ".log";
   Child child(args, log);
-  if (!MeasureThroughput(o, child, port, static_cast<double>(o.articles),
-                         static_cast<double>(bytes) / static_cast<double>(o.articles), &result)) {
+  result.bytes_per_article = static_cast<double>(bytes) / static_cast<double>(o.articles);
+  if (!MeasureThroughput(o, child, port, static_cast<double>(o.articles), result.bytes_per_article, &result)) {
     std::fprintf(stderr, "herald bench: %s did not finish (log: %s)\n", stage.c_str(), log.c_str());
     return result;
   }
@@ -264,7 +266,7 @@ StageResult RunStage(const BenchOptions& o, const std::string& stage, const std:
 }
 
 // The store (SQLite in a scratch file) on everything the processor run wrote.
-StageResult RunStore(const BenchOptions& o, const StageResult& processor, double bytes_per_article) {
+StageResult RunStore(const BenchOptions& o, const StageResult& processor) {
   StageResult result{.stage = "store"};
   const std::string run = "store-" + std::to_string(::getpid()) + "-" + std::to_string(NowMicros() % 1000000);
   const std::string db = "/tmp/herald-bench-" + run + ".db";
@@ -276,7 +278,8 @@ StageResult RunStore(const BenchOptions& o, const StageResult& processor, double
                  std::to_string(o.batch_size), "--admin-port", std::to_string(port), "--admin-host", "127.0.0.1",
                  "--log-level", "warn", "--tuning", o.tuning},
                 log);
-    result.finished = MeasureThroughput(o, child, port, processor.events_out, bytes_per_article, &result);
+    result.finished =
+        MeasureThroughput(o, child, port, processor.events_out, processor.bytes_per_article, &result);
     if (!result.finished) std::fprintf(stderr, "herald bench: the store did not finish (log: %s)\n", log.c_str());
   }
   for (const char* suffix : {"", "-wal", "-shm"}) std::remove((db + suffix).c_str());
@@ -320,11 +323,7 @@ int RunBench(const BenchOptions& o) {
   results.push_back(RunStage(o, "herald", corpus, o.latency_rate));
   const double rate = o.latency_rate > 0 ? o.latency_rate : results.front().rate / 2;
   if (o.passthrough) results.push_back(RunStage(o, "passthrough", corpus, rate));
-  if (o.store && results.front().events_out > 0) {
-    double bytes = 0;
-    for (const Article& a : corpus) bytes += static_cast<double>(a.bytes.size());
-    results.push_back(RunStore(o, results.front(), bytes / static_cast<double>(corpus.size())));
-  }
+  if (o.store && results.front().events_out > 0) results.push_back(RunStore(o, results.front()));
 
   std::printf("\n%-12s %12s %8s %12s %10s %10s %10s %9s %9s %9s\n", "STAGE", "ARTICLES/S", "MB/S", "CPU S/1K",
               "PEAK RSS", "MAX LAG", "AT RATE", "P50 MS", "P99 MS", "P99.9 MS");

@@ -144,8 +144,11 @@ Status RunProcessor(const ProcessorOptions& options, const StageContext& context
       p->set_produced_at_us(out.produced_at_us);
       out.id = record->id();
       out.size = record->ByteSizeLong();
-      out.serialized.reset(static_cast<char*>(std::malloc(std::max<size_t>(out.size, 1))));
-      if (out.size > static_cast<size_t>(INT_MAX) || !out.serialized) {
+      // Protobuf refuses messages past 2 GiB; those are not allocated at all.
+      out.serialized.reset(out.size > static_cast<size_t>(INT_MAX)
+                               ? nullptr
+                               : static_cast<char*>(std::malloc(std::max<size_t>(out.size, 1))));
+      if (!out.serialized) {
         out.status = Unexpected(Error{v1::SERIALIZE_FAILED, ErrorKind::kPermanent, "event record did not serialise"});
         return;
       }
