@@ -13,6 +13,7 @@
 #include "consumers/sqlite_store.h"
 #include "consumers/store.h"
 #include "core/kafka.h"
+#include "core/kafka_admin.h"
 #include "core/log.h"
 #include "core/record_format.h"
 #include "processors/processor.h"

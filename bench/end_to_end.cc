@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "core/admin_server.h"
+#include "core/kafka_admin.h"
 #include "core/article_source.h"
 #include "core/clock.h"
 #include "core/kafka.h"

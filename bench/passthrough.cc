@@ -25,7 +25,9 @@ void AddPassthroughArguments(CLI::App* app, PassthroughOptions* o) {
 Status RunPassthrough(const PassthroughOptions& options, const StageContext& context) {
   const bool exactly_once = options.delivery == "exactly-once";
   StageMetrics& metrics = *context.metrics;
-  auto clients = OpenStageClients("passthrough", options.kafka, options.group, options.instance_id, options.topics.raw,
+  auto clients = OpenStageClients("passthrough", options.kafka, options.group, options.instance_id,
+                                  {.input = options.topics.raw, .outputs = {options.topics.events},
+                                   .dead_letters = options.topics.dlq},
                                   exactly_once, metrics, context.stop);
   if (!clients) return Unexpected(clients.error());
   auto& producer = clients->producer;

@@ -96,9 +96,10 @@ Status RunAlert(const AlertOptions& options, const StageContext& context,
   };
   auto state = AlertState::Open(options.state_path);
   if (!state) return Unexpected(state.error());
-  auto clients = OpenStageClients("alert", options.kafka, options.group,
-                                  options.instance_id, options.topics.events, /*exactly_once=*/true, metrics,
-                                  context.stop);
+  auto clients = OpenStageClients("alert", options.kafka, options.group, options.instance_id,
+                                  {.input = options.topics.events, .outputs = {options.topics.alerts},
+                                   .dead_letters = options.topics.dlq},
+                                  /*exactly_once=*/true, metrics, context.stop);
   if (!clients) return Unexpected(clients.error());
   auto& producer = clients->producer;
   auto& consumer = clients->consumer;
@@ -119,7 +120,7 @@ Status RunAlert(const AlertOptions& options, const StageContext& context,
       std::unordered_set<std::string> in_batch;  // the same article twice in one batch fires once
       BatchOutcome o;
       for (const kafka::Record& r : batch) {
-        auto decoded = DecodeOrDeadLetter(r, *producer, options.topics.dlq, "alert", &record);
+        auto decoded = DecodeOrDeadLetter(r, *producer, clients->dead_letters, "alert", &record);
         if (!decoded) return Unexpected(decoded.error());
         if (!*decoded) {
           o.DeadLettered(v1::MALFORMED_EVENT_RECORD);
@@ -177,7 +178,7 @@ Status RunAlert(const AlertOptions& options, const StageContext& context,
   };
   auto quarantine = [&](const kafka::Batch& batch, const Error& error, int attempts) -> Result<BatchOutcome> {
     return TransactBatch(*producer, *consumer, batch, [&]() -> Result<BatchOutcome> {
-      if (Status d = DeadLetter(*producer, options.topics.dlq, batch.front(), "alert", error, attempts); !d) {
+      if (Status d = DeadLetter(*producer, clients->dead_letters, batch.front(), "alert", error, attempts); !d) {
         return Unexpected(d.error());
       }
       BatchOutcome o;

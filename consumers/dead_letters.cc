@@ -7,6 +7,7 @@
 
 #include "core/kafka.h"
 #include "core/record_format.h"
+#include "core/utf8.h"
 
 namespace herald {
 namespace {
@@ -33,15 +34,22 @@ bool Matches(const DeadLetterOptions& o, const kafka::Record& r) {
          (o.filter_key.empty() || r.key() == o.filter_key);
 }
 
-std::string JsonString(std::string_view s) {
+// A JSON string of bytes: invalid UTF-8 repaired, every control character escaped.
+std::string JsonString(std::string_view bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
   std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out.push_back('\\');
-    if (static_cast<unsigned char>(c) < 0x20) {
-      out += c == '\n' ? "\\n" : " ";
-      continue;
+  for (char c : RepairUtf8(bytes)) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out.push_back('\\');
+      out.push_back(c);
+    } else if (u < 0x20 || u == 0x7F) {
+      out += "\\u00";
+      out.push_back(kHex[u >> 4]);
+      out.push_back(kHex[u & 15]);
+    } else {
+      out.push_back(c);
     }
-    out.push_back(c);
   }
   return out + "\"";
 }
@@ -77,17 +85,24 @@ Status ListDeadLetters(const DeadLetterOptions& o, std::ostream& out) {
       if (!Matches(o, r) || (o.limit && shown >= o.limit)) continue;
       ++shown;
       auto h = [&](std::string_view name) { return std::string(r.header(name).value_or("")); };
+      // What the line shows came from anywhere: escaped, it cannot drive the operator's terminal.
+      auto shown = [&](std::string_view name) { return EscapeControl(r.header(name).value_or("")); };
       if (o.json) {
         out << "{\"partition\":" << r.partition() << ",\"offset\":" << r.offset() << ",\"key\":" << JsonString(r.key())
             << ",\"stage\":" << JsonString(h(header::kDlqStage)) << ",\"code\":" << JsonString(h(header::kDlqErrorCode))
             << ",\"reason\":" << JsonString(h(header::kDlqReason)) << ",\"source_topic\":" << JsonString(h(header::kDlqTopic))
             << ",\"source_partition\":" << JsonString(h(header::kDlqPartition))
             << ",\"source_offset\":" << JsonString(h(header::kDlqOffset)) << ",\"at\":" << JsonString(h(header::kDlqAt))
-            << ",\"bytes\":" << r.value().size() << "}\n";
+            << ",\"bytes\":" << r.value().size();
+        if (auto whole = r.header(header::kDlqOriginalBytes)) out << ",\"original_bytes\":" << JsonString(*whole);
+        out << "}\n";
       } else {
-        out << r.partition() << "/" << r.offset() << "  " << r.key() << "  " << h(header::kDlqStage) << "  "
-            << h(header::kDlqErrorCode) << "  " << h(header::kDlqReason) << "  (from " << h(header::kDlqTopic) << "/"
-            << h(header::kDlqPartition) << "/" << h(header::kDlqOffset) << " at " << h(header::kDlqAt) << ")\n";
+        out << r.partition() << "/" << r.offset() << "  " << EscapeControl(r.key()) << "  " << shown(header::kDlqStage)
+            << "  " << shown(header::kDlqErrorCode) << "  " << shown(header::kDlqReason) << "  (from "
+            << shown(header::kDlqTopic) << "/" << shown(header::kDlqPartition) << "/" << shown(header::kDlqOffset)
+            << " at " << shown(header::kDlqAt) << ")";
+        if (r.header(header::kDlqOriginalBytes)) out << "  [truncated copy of " << shown(header::kDlqOriginalBytes) << " bytes]";
+        out << "\n";
       }
     }
     return {};
@@ -118,7 +133,9 @@ Result<ReplaySummary> ReplayDeadLetters(const DeadLetterOptions& o) {
       }
       if (r.offset() >= it->second) continue;
       auto source = r.header(header::kDlqTopic);
-      if (!Matches(o, r) || !source || source->empty()) {
+      // A truncated copy is not the record: replaying it would feed half an article on.
+      const bool truncated = r.header(header::kDlqOriginalBytes).has_value();
+      if (!Matches(o, r) || !source || source->empty() || truncated) {
         ++summary.skipped;
         done.push_back(std::move(r));
         continue;

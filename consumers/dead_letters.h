@@ -13,6 +13,9 @@
 // key, value and headers (the herald-dlq-* ones removed, herald-replayed-from
 // added), and commits its progress in its own consumer group, so a second
 // replay sends only what was dead-lettered since. Both stop when caught up.
+// Keys and headers are printed with control characters escaped (EscapeControl),
+// JSON with invalid UTF-8 repaired. A truncated copy (herald-dlq-original-bytes)
+// is listed as such and never replayed.
 // Failure: a record without a source topic header is skipped and counted; a
 // producer failure ends the replay with an Error before committing.
 #pragma once

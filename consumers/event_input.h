@@ -3,7 +3,7 @@
 // dropped and never fatal.
 //
 //   v1::EventRecord record;
-//   auto decoded = DecodeOrDeadLetter(r, *producer, topics.dlq, "store", &record);
+//   auto decoded = DecodeOrDeadLetter(r, *producer, clients.dead_letters, "store", &record);
 //   if (!decoded) return Unexpected(decoded.error());  // the DLQ produce failed
 //   if (!*decoded) { ++dead; continue; }                      // dead-lettered
 #pragma once
@@ -12,13 +12,14 @@
 #include <string_view>
 
 #include "core/kafka.h"
+#include "core/record_format.h"
 #include "core/status.h"
 #include "herald/v1/event.pb.h"
 
 namespace herald {
 
 // True when `out` holds the record; false when it was sent to the DLQ instead.
-Result<bool> DecodeOrDeadLetter(const kafka::Record& record, kafka::Producer& producer, const std::string& dlq_topic,
+Result<bool> DecodeOrDeadLetter(const kafka::Record& record, kafka::Producer& producer, const DeadLetterQueue& dlq,
                                 std::string_view stage, v1::EventRecord* out);
 
 }  // namespace herald

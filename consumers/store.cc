@@ -24,6 +24,10 @@ void DeclareStoreSettings(SettingsTable& t, StoreOptions* o) {
         "Records per database transaction; their offsets are committed within a second after it.")
       .Flag("--batch-size")
       .Range(1, 100000);
+  t.Add("store.instance_id", &o->instance_id,
+        "This instance's name: its static group membership, so that a restarted store takes its partitions "
+        "back at once. Empty: the host name.")
+      .Flag("--instance-id");
 }
 
 Status RunStore(const StoreOptions& options, const StageContext& context) {
@@ -31,9 +35,9 @@ Status RunStore(const StoreOptions& options, const StageContext& context) {
   auto store = OpenEventStore({.sqlite_path = options.sqlite_path, .postgres_uri = options.postgres_uri});
   if (!store) return Unexpected(store.error());
   // No transactions: the database commit, then the offsets, make a batch durable.
-  auto clients = OpenStageClients("store", options.kafka, options.group,
-                                  /*instance_id=*/"", options.topics.events, /*exactly_once=*/false, metrics,
-                                  context.stop);
+  auto clients = OpenStageClients("store", options.kafka, options.group, options.instance_id,
+                                  {.input = options.topics.events, .dead_letters = options.topics.dlq},
+                                  /*exactly_once=*/false, metrics, context.stop);
   if (!clients) return Unexpected(clients.error());
   auto& producer = clients->producer;
   auto& consumer = clients->consumer;
@@ -49,7 +53,7 @@ Status RunStore(const StoreOptions& options, const StageContext& context) {
     BatchOutcome outcome;
     for (size_t i = 0; i < batch.size(); ++i) {
       const kafka::Record& r = batch[i];
-      auto decoded = DecodeOrDeadLetter(r, *producer, options.topics.dlq, "store", &records[i]);
+      auto decoded = DecodeOrDeadLetter(r, *producer, clients->dead_letters, "store", &records[i]);
       if (!decoded) return Unexpected(decoded.error());
       if (!*decoded) {
         outcome.DeadLettered(v1::MALFORMED_EVENT_RECORD);
@@ -68,7 +72,7 @@ Status RunStore(const StoreOptions& options, const StageContext& context) {
   };
   // A record the database keeps refusing is dead-lettered rather than blocking its partition.
   auto quarantine = [&](const kafka::Batch& batch, const Error& error, int attempts) -> Result<BatchOutcome> {
-    if (Status d = DeadLetter(*producer, options.topics.dlq, batch.front(), "store", error, attempts); !d) {
+    if (Status d = DeadLetter(*producer, clients->dead_letters, batch.front(), "store", error, attempts); !d) {
       return Unexpected(d.error());
     }
     if (Status f = producer->Flush(std::chrono::seconds(60)); !f) return Unexpected(f.error());

@@ -26,6 +26,8 @@ struct StoreOptions {
   std::string sqlite_path = "herald.db";
   std::string postgres_uri;  // when set, PostgreSQL instead of SQLite
   size_t batch_size = 1000;
+  // Names this instance: its static group membership. Default: the host name.
+  std::string instance_id;
 };
 
 void DeclareStoreSettings(SettingsTable& table, StoreOptions* options);

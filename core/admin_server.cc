@@ -1,23 +1,60 @@
 #include "core/admin_server.h"
 
-#include <httplib.h>
+#include <fcntl.h>
+#include <netdb.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
-#include <thread>
+#include <list>
+#include <string_view>
 
 #include "core/log.h"
 
+// Written by hand on poll(): the admin endpoint must answer probes whatever its
+// clients do, and cpp-httplib's timeouts apply to each read, so a client sending
+// a byte every few seconds held one of its workers for ever (two such clients
+// silenced /healthz). Here every connection has one deadline for its whole
+// request and response, the connections are capped, and one thread serves
+// them all; requests are three small GETs, answered from memory.
 namespace herald {
 namespace {
 
-void Answer(httplib::Response& response, const std::function<Status()>& check) {
-  Status s = check ? check() : Status{};
-  response.status = s ? 200 : 503;
-  response.set_content(s ? "ok\n" : s.error().reason + "\n", "text/plain; charset=utf-8");
+using Clock = std::chrono::steady_clock;
+
+struct Connection {
+  int fd = -1;
+  Clock::time_point deadline;
+  std::string in;      // the request so far
+  std::string out;     // the response, once the request is complete
+  size_t written = 0;
+  bool responding = false;
+};
+
+std::string_view ReasonPhrase(int status) {
+  switch (status) {
+    case 200: return "OK";
+    case 400: return "Bad Request";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 431: return "Request Header Fields Too Large";
+    default: return "Service Unavailable";
+  }
 }
+
+std::string Response(int status, std::string_view content_type, std::string_view body, bool head) {
+  std::string out = "HTTP/1.1 " + std::to_string(status) + " " + std::string(ReasonPhrase(status)) +
+                    "\r\nContent-Type: " + std::string(content_type) +
+                    "\r\nContent-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n";
+  if (status == 405) out += "Allow: GET, HEAD\r\n";
+  out += "\r\n";
+  if (!head) out += body;
+  return out;
+}
+
+void SetNonBlocking(int fd) { ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK); }
 
 }  // namespace
 
@@ -36,45 +73,176 @@ int FreeLoopbackPort() {
   return port;
 }
 
-Result<std::unique_ptr<AdminServer>> AdminServer::Start(const Address& address, const metrics::Registry& registry,
-                                                        Checks checks) {
-  std::unique_ptr<AdminServer> admin(new AdminServer());
-  admin->server_ = std::make_unique<httplib::Server>();
-  httplib::Server& server = *admin->server_;
-  server.new_task_queue = [] { return new httplib::ThreadPool(2); };
-  // httplib's default adds SO_REUSEPORT, which would let a second daemon share
-  // the port silently; a port in use must be an error.
-  server.set_socket_options([](int sock) {
+class AdminServer::Loop {
+ public:
+  Loop(int listener, const metrics::Registry& registry, Checks checks, const Limits& limits)
+      : listener_(listener), registry_(registry), checks_(std::move(checks)), limits_(limits) {}
+  ~Loop() {
+    for (Connection& c : connections_) ::close(c.fd);
+    ::close(listener_);
+  }
+
+  // Serves until `wake` becomes readable.
+  void Run(int wake) {
+    std::vector<pollfd> fds;
+    for (;;) {
+      fds.assign({{wake, POLLIN, 0}, {listener_, POLLIN, 0}});
+      for (const Connection& c : connections_) {
+        fds.push_back({c.fd, static_cast<short>(c.responding ? POLLOUT : POLLIN), 0});
+      }
+      ::poll(fds.data(), fds.size(), 100);
+      if (fds[0].revents) return;
+      if (fds[1].revents & POLLIN) Accept();
+      size_t i = 2;
+      const Clock::time_point now = Clock::now();
+      for (auto it = connections_.begin(); it != connections_.end(); ++i) {
+        const bool open = i < fds.size() && fds[i].fd == it->fd ? Serve(*it, fds[i].revents) : true;
+        if (!open || now > it->deadline) {
+          ::close(it->fd);
+          it = connections_.erase(it);
+        } else {
+          ++it;
+        }
+      }
+    }
+  }
+
+ private:
+  void Accept() {
+    for (;;) {
+      int fd = ::accept(listener_, nullptr, nullptr);
+      if (fd < 0) return;
+      if (connections_.size() >= limits_.max_connections) {
+        // Full: turned away at once rather than queued behind slow clients.
+        static constexpr std::string_view kBusy =
+            "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+        (void)::send(fd, kBusy.data(), kBusy.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+        ::close(fd);
+        continue;
+      }
+      SetNonBlocking(fd);
+      connections_.push_back({.fd = fd, .deadline = Clock::now() + limits_.request_timeout});
+    }
+  }
+
+  // Reads or writes what the socket allows; false once the connection is done.
+  bool Serve(Connection& c, short revents) {
+    if (revents & (POLLERR | POLLNVAL)) return false;
+    if (!c.responding) {
+      if (!(revents & (POLLIN | POLLHUP))) return true;
+      char buffer[4096];
+      ssize_t n = ::recv(c.fd, buffer, sizeof buffer, 0);
+      if (n <= 0) return n < 0 && (errno == EAGAIN || errno == EINTR);
+      c.in.append(buffer, static_cast<size_t>(n));
+      if (c.in.find("\r\n\r\n") != std::string::npos) {
+        Respond(c);
+      } else if (c.in.size() > limits_.max_request_bytes) {
+        c.out = Response(431, "text/plain; charset=utf-8", "request too large\n", false);
+        c.responding = true;
+      }
+      return true;
+    }
+    ssize_t n = ::send(c.fd, c.out.data() + c.written, c.out.size() - c.written, MSG_NOSIGNAL);
+    if (n < 0) return errno == EAGAIN || errno == EINTR;
+    c.written += static_cast<size_t>(n);
+    return c.written < c.out.size();
+  }
+
+  void Respond(Connection& c) {
+    c.responding = true;
+    const std::string_view request(c.in);
+    const size_t method_end = request.find(' ');
+    const size_t target_end = method_end == std::string_view::npos ? method_end : request.find(' ', method_end + 1);
+    if (target_end == std::string_view::npos) {
+      c.out = Response(400, "text/plain; charset=utf-8", "bad request\n", false);
+      return;
+    }
+    const std::string_view method = request.substr(0, method_end);
+    std::string_view path = request.substr(method_end + 1, target_end - method_end - 1);
+    path = path.substr(0, path.find('?'));
+    const bool head = method == "HEAD";
+    if (method != "GET" && !head) {
+      c.out = Response(405, "text/plain; charset=utf-8", "only GET and HEAD\n", false);
+    } else if (path == kLivenessPath || path == kReadinessPath) {
+      const std::function<Status()>& check = path == kLivenessPath ? checks_.live : checks_.ready;
+      Status s = check ? check() : Status{};
+      c.out = Response(s ? 200 : 503, "text/plain; charset=utf-8", s ? "ok\n" : s.error().reason + "\n", head);
+    } else if (path == kMetricsPath) {
+      c.out = Response(200, "text/plain; version=0.0.4; charset=utf-8", registry_.RenderPrometheus(), head);
+    } else {
+      c.out = Response(404, "text/plain; charset=utf-8", "not found\n", head);
+    }
+  }
+
+  int listener_;
+  const metrics::Registry& registry_;
+  Checks checks_;
+  Limits limits_;
+  std::list<Connection> connections_;
+};
+
+namespace {
+
+// A listening, non-blocking socket on host:port (port 0: any free one), or -1.
+int Listen(const std::string& host, int port, int* bound_port) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  addrinfo* found = nullptr;
+  if (::getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &found) != 0) return -1;
+  int fd = -1;
+  for (addrinfo* a = found; a && fd < 0; a = a->ai_next) {
+    fd = ::socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
+    if (fd < 0) continue;
+    // SO_REUSEADDR only: a port another daemon listens on must be an error.
     int yes = 1;
-    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-  });
-  server.Get(kLivenessPath, [live = checks.live](const httplib::Request&, httplib::Response& r) { Answer(r, live); });
-  server.Get(kReadinessPath, [ready = checks.ready](const httplib::Request&, httplib::Response& r) { Answer(r, ready); });
-  server.Get(kMetricsPath, [&registry](const httplib::Request&, httplib::Response& r) {
-    r.set_content(registry.RenderPrometheus(), "text/plain; version=0.0.4; charset=utf-8");
-  });
-  int port = address.port == 0 ? server.bind_to_any_port(address.host) : address.port;
-  if (address.port != 0 && !server.bind_to_port(address.host, address.port)) port = -1;
-  if (port <= 0) {
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    if (::bind(fd, a->ai_addr, a->ai_addrlen) != 0 || ::listen(fd, 64) != 0) {
+      ::close(fd);
+      fd = -1;
+    }
+  }
+  ::freeaddrinfo(found);
+  if (fd < 0) return -1;
+  sockaddr_storage address{};
+  socklen_t size = sizeof address;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size);
+  *bound_port = address.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6*>(&address)->sin6_port)
+                                              : ntohs(reinterpret_cast<sockaddr_in*>(&address)->sin_port);
+  SetNonBlocking(fd);
+  return fd;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<AdminServer>> AdminServer::Start(const Address& address, const metrics::Registry& registry,
+                                                        Checks checks, const Limits& limits) {
+  int port = 0;
+  int listener = Listen(address.host, address.port, &port);
+  if (listener < 0) {
     return Fatal("admin endpoint: cannot listen on " + address.host + ":" + std::to_string(address.port) +
                  " (in use, or not a local address)");
   }
-  admin->port_ = port;
-  admin->thread_ = std::thread([&server] { server.listen_after_bind(); });
-  // httplib's stop() is lost if it comes before the listening loop has begun,
-  // and the destructor would then wait for ever: return only once it runs.
-  for (int waited_ms = 0; !server.is_running(); ++waited_ms) {
-    if (waited_ms == 5000) return Fatal("admin endpoint: the listener did not start");
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  std::unique_ptr<AdminServer> admin(new AdminServer());
+  if (::pipe2(admin->wake_, O_CLOEXEC) != 0) {
+    ::close(listener);
+    return Fatal("admin endpoint: cannot make its wake-up pipe");
   }
+  admin->port_ = port;
+  admin->loop_ = std::make_unique<Loop>(listener, registry, std::move(checks), limits);
+  admin->thread_ = std::thread([loop = admin->loop_.get(), wake = admin->wake_[0]] { loop->Run(wake); });
   log::Info("admin endpoint listening", {{"address", address.host + ":" + std::to_string(port)},
                                          {"paths", "/healthz /readyz /metrics"}});
   return admin;
 }
 
 AdminServer::~AdminServer() {
-  if (server_) server_->stop();
+  if (wake_[1] >= 0) (void)::write(wake_[1], "x", 1);
   if (thread_.joinable()) thread_.join();
+  for (int fd : wake_) {
+    if (fd >= 0) ::close(fd);
+  }
 }
 
 }  // namespace herald

@@ -9,12 +9,16 @@
 //   GET /healthz  200 "ok", or 503 with the reason (the stage loop is stalled)
 //   GET /readyz   200 "ok", or 503 with the reason (not consuming, no broker, sink failing)
 //   GET /metrics  the registry in Prometheus' text format 0.0.4
-// Anything else is 404; only GET and HEAD are served.
-// Thread-safety: requests are served on the server's own threads; the checks
-// and the registry must be safe to call from them and outlive the server.
+// Anything else is 404; only GET and HEAD are served, one request per connection.
+// Slow or many clients cannot silence it: each connection must send its request
+// and take its answer within Limits::request_timeout, or it is closed; past
+// Limits::max_connections a new connection is answered 503 at once.
+// Thread-safety: requests are served on the server's own thread; the checks
+// and the registry must be safe to call from it and outlive the server.
 // Failure: Start fails when the address cannot be bound (port in use).
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -22,10 +26,6 @@
 
 #include "core/metrics.h"
 #include "core/status.h"
-
-namespace httplib {
-class Server;
-}
 
 namespace herald {
 
@@ -38,6 +38,14 @@ inline constexpr const char* kMetricsPath = "/metrics";
 // daemons and must tell them where to listen).
 int FreeLoopbackPort();
 
+// What one slow or greedy client may take of the admin endpoint.
+struct AdminServerLimits {
+  // To send the request and read the answer, from the connection's accept.
+  std::chrono::milliseconds request_timeout{2000};
+  size_t max_connections = 64;
+  size_t max_request_bytes = 8192;
+};
+
 class AdminServer {
  public:
   struct Address {
@@ -48,9 +56,10 @@ class AdminServer {
     std::function<Status()> live;
     std::function<Status()> ready;
   };
+  using Limits = AdminServerLimits;
 
   static Result<std::unique_ptr<AdminServer>> Start(const Address& address, const metrics::Registry& registry,
-                                                    Checks checks);
+                                                    Checks checks, const Limits& limits = {});
   ~AdminServer();
   AdminServer(const AdminServer&) = delete;
   AdminServer& operator=(const AdminServer&) = delete;
@@ -58,9 +67,11 @@ class AdminServer {
   int port() const { return port_; }
 
  private:
+  class Loop;
   AdminServer() = default;
-  std::unique_ptr<httplib::Server> server_;
+  std::unique_ptr<Loop> loop_;
   std::thread thread_;
+  int wake_[2] = {-1, -1};  // written to stop the loop
   int port_ = 0;
 };
 

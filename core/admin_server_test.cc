@@ -4,7 +4,14 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <atomic>
+#include <thread>
+#include <vector>
 
 namespace herald {
 namespace {
@@ -49,6 +56,63 @@ TEST(AdminServerTest, APortInUseIsAnError) {
   auto second = AdminServer::Start({.host = "127.0.0.1", .port = (*first)->port()}, registry, {});
   ASSERT_FALSE(second);
   EXPECT_THAT(second.error().reason, HasSubstr("cannot listen on 127.0.0.1:"));
+}
+
+// A connected client that sends `bytes` and keeps the connection open.
+int SlowClient(int port, std::string_view bytes) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  EXPECT_EQ(::send(fd, bytes.data(), bytes.size(), 0), static_cast<ssize_t>(bytes.size()));
+  return fd;
+}
+
+TEST(AdminServerTest, SlowClientsCannotSilenceTheProbes) {
+  metrics::Registry registry;
+  auto admin = AdminServer::Start({.host = "127.0.0.1", .port = 0}, registry, {},
+                                  {.request_timeout = std::chrono::milliseconds(300), .max_connections = 8});
+  ASSERT_TRUE(admin);
+  // More half-sent requests than the server has connections: a slowloris.
+  std::vector<int> slow;
+  for (int i = 0; i < 12; ++i) slow.push_back(SlowClient((*admin)->port(), "GET /heal"));
+  httplib::Client client("127.0.0.1", (*admin)->port());
+  client.set_connection_timeout(5);
+  client.set_read_timeout(5);
+  // Turned away while full, answered once the slow ones time out; never silent.
+  bool answered = false;
+  for (int i = 0; i < 50 && !answered; ++i) {
+    auto r = client.Get("/healthz");
+    ASSERT_TRUE(r) << "no answer at all";
+    answered = r->status == 200;
+    if (!answered) {
+      EXPECT_EQ(r->status, 503) << "the busy answer";
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+  EXPECT_TRUE(answered);
+  // The slow clients were closed: a read sees the end of the stream.
+  char byte;
+  EXPECT_EQ(::recv(slow[0], &byte, 1, 0), 0);
+  for (int fd : slow) ::close(fd);
+}
+
+TEST(AdminServerTest, OversizedAndOddRequestsGetAnErrorNotACrash) {
+  metrics::Registry registry;
+  auto admin = AdminServer::Start({.host = "127.0.0.1", .port = 0}, registry, {});
+  ASSERT_TRUE(admin);
+  httplib::Client client("127.0.0.1", (*admin)->port());
+  EXPECT_EQ(client.Post("/healthz", "x", "text/plain")->status, 405);
+  auto huge = client.Get("/healthz", {{"X-Padding", std::string(20000, 'p')}});
+  ASSERT_TRUE(huge);
+  EXPECT_EQ(huge->status, 431);
+  auto head = client.Head("/metrics");
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head->status, 200);
+  EXPECT_TRUE(head->body.empty());
+  EXPECT_EQ(client.Get("/readyz?verbose=1")->status, 200);
 }
 
 }  // namespace

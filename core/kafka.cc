@@ -6,6 +6,7 @@
 #include <map>
 #include <thread>
 
+#include "core/kafka_admin.h"
 #include "core/log.h"
 
 namespace herald::kafka {
@@ -70,12 +71,6 @@ void AttachEvents(RdKafka::Conf& conf, const Properties& properties, ClientEvent
   bool interval_given = false;
   for (const auto& [k, v] : properties) interval_given |= k == "statistics.interval.ms";
   if (statistics && !interval_given) conf.set("statistics.interval.ms", "5000", err);
-}
-
-// The same routing for handles made with the C API (admin, mock cluster).
-void CLogBridge(const rd_kafka_t*, int level, const char* facility, const char* message) {
-  log::Write(level <= 3 ? log::Level::kWarn : log::Level::kDebug, "kafka client",
-             {{"facility", facility}, {"detail", message}});
 }
 
 }  // namespace
@@ -253,7 +248,11 @@ Status Producer::Send(std::string_view topic, std::string_view key, char* value,
       continue;
     }
     ErrorKind kind = err == RdKafka::ERR__FATAL ? ErrorKind::kFatal : ErrorKind::kRetriable;
-    return Fail(v1::SINK_FAILED, "produce to " + std::string(topic) + ": " + RdKafka::err2str(err),
+    // Too large is about this record alone: retried, the stage loop narrows its
+    // batch down to it and quarantines it.
+    ErrorCode code = err == RdKafka::ERR_MSG_SIZE_TOO_LARGE ? v1::RECORD_TOO_LARGE : v1::SINK_FAILED;
+    return Fail(code, "produce to " + std::string(topic) + ": " + RdKafka::err2str(err) + " (" +
+                          std::to_string(size + key.size()) + " bytes)",
                 kind);
   }
 }
@@ -423,60 +422,6 @@ Status Consumer::Rewind(const Batch& batch) {
   return {};
 }
 
-Status EnsureTopics(const Properties& properties, const std::vector<std::string>& topics,
-                    int partitions, std::chrono::milliseconds timeout) {
-  char err[512];
-  rd_kafka_conf_t* conf = rd_kafka_conf_new();
-  for (const auto& [k, v] : properties) {
-    if (rd_kafka_conf_set(conf, k.c_str(), v.c_str(), err, sizeof err) != RD_KAFKA_CONF_OK) {
-      rd_kafka_conf_destroy(conf);
-      return Fatal("kafka property " + k + ": " + err);
-    }
-  }
-  rd_kafka_conf_set_log_cb(conf, CLogBridge);
-  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
-  if (!rk) {
-    rd_kafka_conf_destroy(conf);
-    return Fatal(std::string("admin client: ") + err);
-  }
-  std::vector<rd_kafka_NewTopic_t*> requests;
-  for (const std::string& t : topics) {
-    requests.push_back(rd_kafka_NewTopic_new(t.c_str(), partitions, -1, err, sizeof err));
-  }
-  rd_kafka_AdminOptions_t* options = rd_kafka_AdminOptions_new(rk, RD_KAFKA_ADMIN_OP_CREATETOPICS);
-  rd_kafka_AdminOptions_set_operation_timeout(options, static_cast<int>(timeout.count()), err, sizeof err);
-  rd_kafka_AdminOptions_set_request_timeout(options, static_cast<int>(timeout.count()), err, sizeof err);
-  rd_kafka_queue_t* queue = rd_kafka_queue_new(rk);
-  rd_kafka_CreateTopics(rk, requests.data(), requests.size(), options, queue);
-  rd_kafka_event_t* event = rd_kafka_queue_poll(queue, static_cast<int>(timeout.count()) + 1000);
-  Status status;
-  if (!event) {
-    status = Retriable("create topics: no answer from the cluster at " + [&] {
-      for (const auto& [k, v] : properties) if (k == "bootstrap.servers") return v;
-      return std::string("?");
-    }());
-  } else if (rd_kafka_event_error(event)) {
-    status = Retriable(std::string("create topics: ") + rd_kafka_event_error_string(event));
-  } else {
-    size_t n = 0;
-    const rd_kafka_topic_result_t** results =
-        rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(event), &n);
-    for (size_t i = 0; i < n && status; ++i) {
-      rd_kafka_resp_err_t e = rd_kafka_topic_result_error(results[i]);
-      if (e != RD_KAFKA_RESP_ERR_NO_ERROR && e != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
-        status = Retriable(std::string("create topic ") + rd_kafka_topic_result_name(results[i]) + ": " +
-                           rd_kafka_err2str(e));
-      }
-    }
-  }
-  if (event) rd_kafka_event_destroy(event);
-  rd_kafka_queue_destroy(queue);
-  rd_kafka_AdminOptions_destroy(options);
-  rd_kafka_NewTopic_destroy_array(requests.data(), requests.size());
-  rd_kafka_destroy(rk);
-  return status;
-}
-
 Status Producer::SendOffsetsToTransaction(const Batch& batch, Consumer& consumer, std::chrono::milliseconds timeout) {
   auto offsets = Bounds(batch, /*first=*/false);
   auto raw = Raw(offsets);
@@ -497,14 +442,9 @@ struct MockCluster::Handle {
 Result<std::unique_ptr<MockCluster>> MockCluster::Start(int brokers) {
   std::unique_ptr<MockCluster> m(new MockCluster());
   m->handle_ = std::make_unique<Handle>();
-  char err[512];
-  rd_kafka_conf_t* conf = rd_kafka_conf_new();
-  rd_kafka_conf_set_log_cb(conf, CLogBridge);
-  m->handle_->owner = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
-  if (!m->handle_->owner) {
-    rd_kafka_conf_destroy(conf);
-    return Fatal(std::string("mock cluster owner: ") + err);
-  }
+  std::string error;
+  m->handle_->owner = internal::NewClientHandle(RD_KAFKA_PRODUCER, {}, &error);
+  if (!m->handle_->owner) return Fatal("mock cluster owner: " + error);
   m->handle_->cluster = rd_kafka_mock_cluster_new(m->handle_->owner, brokers);
   if (!m->handle_->cluster) return Fatal("cannot start librdkafka's mock cluster");
   m->bootstrap_ = rd_kafka_mock_cluster_bootstraps(m->handle_->cluster);

@@ -73,11 +73,6 @@ Properties ConsumerProperties(std::string_view brokers, std::string_view group,
 // without connecting). The reason is librdkafka's own message.
 Status CheckProperty(const std::string& name, const std::string& value);
 
-// Creates those of `topics` that do not exist yet, with `partitions` partitions
-// and the broker's default replication factor. Existing topics are left as they are.
-Status EnsureTopics(const Properties& properties, const std::vector<std::string>& topics,
-                    int partitions, std::chrono::milliseconds timeout = std::chrono::seconds(30));
-
 // A consumed record. Owns librdkafka's message; views stay valid while it lives.
 class Record {
  public:

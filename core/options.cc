@@ -40,7 +40,9 @@ void ApplyLogOptions(const LogOptions& o) {
 
 void DeclareDaemonSettings(SettingsTable& t, std::string_view stage, DaemonOptions* o) {
   const std::string prefix(stage);
-  t.Add("admin.host", &o->admin_host, "Address the admin endpoints (/healthz, /readyz, /metrics) listen on.")
+  t.Add("admin.host", &o->admin_host,
+        "Address the admin endpoints (/healthz, /readyz, /metrics) listen on: loopback unless told otherwise; "
+        "the container image sets 0.0.0.0 (HERALD_ADMIN_HOST) so that probes and scrapers can reach them.")
       .Flag("--admin-host");
   t.Add(prefix + ".admin_port", &o->admin_port, "Port of this daemon's admin endpoints; 0 turns them off.")
       .Flag("--admin-port")

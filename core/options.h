@@ -49,7 +49,8 @@ inline constexpr int kAlertAdminPort = 9643;
 
 // What a long-running stage adds to its own settings.
 struct DaemonOptions {
-  std::string admin_host = "0.0.0.0";
+  // Loopback: only the host sees the endpoints unless asked (the container image sets 0.0.0.0).
+  std::string admin_host = "127.0.0.1";
   int admin_port = 0;  // per stage; 0 turns the admin endpoint off
   // /healthz fails when the stage loop has not turned for this long.
   int liveness_timeout_s = 120;

@@ -2,8 +2,8 @@
 // documented in proto/herald/v1/*.proto: header names, article ids, and the
 // headers of a dead letter.
 //
-//   kafka::Headers h = DeadLetterHeaders(record, "parse", error, /*attempts=*/1);
-//   producer.Produce(topics.dlq, record.key(), record.value(), h);
+//   DeadLetterQueue dlq{.topic = topics.dlq, .max_record_bytes = limits.For(topics.dlq)};
+//   Status s = DeadLetter(producer, dlq, record, "parse", error);   // whole, or a truncated copy
 //
 // Thread-safety: pure functions.
 #pragma once
@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "core/kafka.h"
+#include "core/record_limits.h"
 #include "core/status.h"
 
 namespace herald {
@@ -31,6 +32,8 @@ inline constexpr std::string_view kDlqPartition = "herald-dlq-partition";
 inline constexpr std::string_view kDlqOffset = "herald-dlq-offset";
 inline constexpr std::string_view kDlqAt = "herald-dlq-at";
 inline constexpr std::string_view kDlqAttempts = "herald-dlq-attempts";
+inline constexpr std::string_view kDlqOriginalBytes = "herald-dlq-original-bytes";
+inline constexpr std::string_view kDlqOriginalSha256 = "herald-dlq-original-sha256";
 }  // namespace header
 
 inline constexpr std::string_view kProtobufContentType = "application/x-protobuf";
@@ -43,9 +46,36 @@ std::string ContentHashId(std::string_view bytes);
 kafka::Headers DeadLetterHeaders(const kafka::Record& record, std::string_view stage, const Error& error,
                                  int attempts);
 
-// Produces `record` to the dead-letter topic with those headers (delivery is
-// confirmed by the producer's next Flush or transaction commit).
-Status DeadLetter(kafka::Producer& producer, const std::string& dlq_topic, const kafka::Record& record,
+// Where a stage's dead letters go, and the largest record that topic accepts
+// (RecordLimits::For, resolved at start-up).
+struct DeadLetterQueue {
+  std::string topic;
+  size_t max_record_bytes = 1 << 20;
+};
+
+// A record on its way out, viewing the bytes of the one it came from.
+struct OutgoingRecord {
+  std::string_view key;
+  std::string_view value;
+  kafka::Headers headers;
+};
+
+// Makes a dead letter fit in max_bytes (RecordBytes) when it does not: the
+// value is cut to its first bytes (at a UTF-8 character boundary), and the
+// headers kDlqOriginalBytes (the whole value's length) and kDlqOriginalSha256
+// (its SHA-256 in hex) are added; an over-long key (past 1 KiB) or header value
+// (past 256 bytes, while the headers take more than a quarter of max_bytes) is
+// cut too. A dead letter that fits is left alone.
+void FitDeadLetter(size_t max_bytes, OutgoingRecord* letter);
+
+// Produces `record` to the dead-letter topic with those headers, whole when it
+// fits and as a truncated copy (FitDeadLetter) when it does not, so that a
+// record can always be dead-lettered (delivery is confirmed by the producer's
+// next Flush or transaction commit).
+Status DeadLetter(kafka::Producer& producer, const DeadLetterQueue& dlq, const kafka::Record& record,
                   std::string_view stage, const Error& error, int attempts = 1);
+
+// The SHA-256 of bytes, as 64 lowercase hex digits.
+std::string Sha256Hex(std::string_view bytes);
 
 }  // namespace herald

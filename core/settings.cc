@@ -6,9 +6,11 @@
 #include <algorithm>
 #include <charconv>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "core/files.h"
+#include "core/utf8.h"
 
 extern char** environ;
 
@@ -92,36 +94,87 @@ size_t EditDistance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
-// Flattens a YAML node into entries; `properties_keys` are sections of
-// pass-through properties, whose nested keys join with dots.
-void Flatten(const YAML::Node& node, const std::string& key, int key_line, std::vector<ConfigEntry>* out,
-             std::vector<std::string>* problems, const std::string& file) {
-  switch (node.Type()) {
-    case YAML::NodeType::Map:
-      for (const auto& kv : node) {
-        std::string child = kv.first.as<std::string>();
-        Flatten(kv.second, key.empty() ? child : key + "." + child, kv.first.Mark().line + 1, out, problems, file);
-      }
-      return;
-    case YAML::NodeType::Sequence: {
-      ConfigEntry entry{.key = key, .is_list = true, .line = key_line};
-      for (const auto& item : node) {
-        if (!item.IsScalar()) {
-          problems->push_back(file + ":" + std::to_string(item.Mark().line + 1) + ": " + key +
-                              ": expected a list of plain values");
-          return;
-        }
-        entry.values.push_back(item.as<std::string>());
-      }
-      out->push_back(std::move(entry));
-      return;
+// herald's settings nest a few levels (section.key, kafka.a.b.c); deeper is a mistake.
+constexpr int kMaxConfigDepth = 16;
+
+// Flattens YAML nodes into entries, collecting problems (with their lines)
+// instead of throwing. `path` holds the maps being flattened, so that an alias
+// to one of them (a: &x {b: *x}) is refused instead of followed for ever.
+class Flattener {
+ public:
+  Flattener(std::vector<ConfigEntry>* out, std::vector<std::string>* problems, const std::string& file)
+      : out_(out), problems_(problems), file_(file) {}
+
+  void Flatten(const YAML::Node& node, const std::string& key, int key_line) {
+    switch (node.Type()) {
+      case YAML::NodeType::Map:
+        FlattenMap(node, key, key_line);
+        return;
+      case YAML::NodeType::Sequence:
+        FlattenList(node, key, key_line);
+        return;
+      case YAML::NodeType::Null:
+        out_->push_back({.key = key, .values = {""}, .line = key_line});
+        return;
+      default:
+        out_->push_back({.key = key, .values = {node.Scalar()}, .line = key_line});
     }
-    case YAML::NodeType::Null:
-      out->push_back({.key = key, .values = {""}, .line = key_line});
-      return;
-    default:
-      out->push_back({.key = key, .values = {node.as<std::string>()}, .line = key_line});
   }
+
+ private:
+  void Problem(int line, const std::string& what) { problems_->push_back(file_ + ":" + std::to_string(line) + ": " + what); }
+
+  void FlattenMap(const YAML::Node& node, const std::string& key, int key_line) {
+    for (const YAML::Node& open : path_) {
+      if (open.is(node)) return Problem(key_line, key + ": an alias refers to a mapping that contains it");
+    }
+    if (path_.size() >= kMaxConfigDepth) return Problem(key_line, key + ": nested deeper than herald's settings go");
+    path_.push_back(node);
+    std::map<std::string, int> seen;  // key -> line
+    for (const auto& kv : node) {
+      const int line = kv.first.Mark().line + 1;
+      if (!kv.first.IsScalar()) {
+        Problem(line, "a key must be a plain value");
+        continue;
+      }
+      const std::string& child = kv.first.Scalar();
+      if (auto [it, first] = seen.emplace(child, line); !first) {
+        Problem(line, (key.empty() ? child : key + "." + child) + ": given twice (first on line " +
+                          std::to_string(it->second) + ")");
+        continue;
+      }
+      Flatten(kv.second, key.empty() ? child : key + "." + child, line);
+    }
+    path_.pop_back();
+  }
+
+  void FlattenList(const YAML::Node& node, const std::string& key, int key_line) {
+    ConfigEntry entry{.key = key, .is_list = true, .line = key_line};
+    for (const auto& item : node) {
+      if (!item.IsScalar()) return Problem(item.Mark().line + 1, key + ": expected a list of plain values");
+      entry.values.push_back(item.Scalar());
+    }
+    out_->push_back(std::move(entry));
+  }
+
+  std::vector<ConfigEntry>* out_;
+  std::vector<std::string>* problems_;
+  const std::string& file_;
+  std::vector<YAML::Node> path_;
+};
+
+// The 1-based line of the first bytes that are not UTF-8, if any.
+std::optional<int> FirstLineNotUtf8(std::string_view text) {
+  if (IsValidUtf8(text)) return std::nullopt;
+  int line = 1;
+  for (size_t start = 0; start <= text.size();) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    if (!IsValidUtf8(text.substr(start, end - start))) return line;
+    start = end + 1;
+    ++line;
+  }
+  return std::nullopt;
 }
 
 // Whether a file key sets s: its own key, or a property under a properties section.
@@ -162,6 +215,9 @@ Result<ConfigFile> ConfigFile::Load(const std::string& path) {
 Result<ConfigFile> ConfigFile::Parse(std::string_view yaml, std::string name) {
   ConfigFile file;
   file.name_ = std::move(name);
+  if (std::optional<int> line = FirstLineNotUtf8(yaml)) {
+    return Fatal(file.name_ + ":" + std::to_string(*line) + ": not UTF-8 text");
+  }
   YAML::Node root;
   try {
     root = YAML::Load(std::string(yaml));
@@ -171,7 +227,7 @@ Result<ConfigFile> ConfigFile::Parse(std::string_view yaml, std::string name) {
   if (root.IsNull()) return file;
   if (!root.IsMap()) return Fatal(file.name_ + ": expected a mapping of settings at the top level");
   std::vector<std::string> problems;
-  Flatten(root, "", 1, &file.entries_, &problems, file.name_);
+  Flattener(&file.entries_, &problems, file.name_).Flatten(root, "", 1);
   if (!problems.empty()) return Fatal(Join(problems, "\n"));
   return file;
 }

@@ -134,6 +134,41 @@ TEST(ConfigFileTest, SyntaxErrorsCarryTheLine) {
   EXPECT_THAT(empty->entries(), IsEmpty());
 }
 
+TEST(ConfigFileTest, AnAliasToAMappingThatContainsItIsRefusedNotFollowed) {
+  auto f = ConfigFile::Parse("a: &x\n  b: *x\n", "loop.yaml");
+  ASSERT_FALSE(f);
+  EXPECT_THAT(f.error().reason, HasSubstr("loop.yaml:2: a.b: an alias refers to a mapping that contains it"));
+  auto shared = ConfigFile::Parse("defaults: &d\n  acks: all\nkafka: *d\n", "shared.yaml");
+  ASSERT_TRUE(shared) << "an alias to a sibling is fine";
+  EXPECT_EQ(shared->entries().size(), 2u);
+}
+
+TEST(ConfigFileTest, NestingPastWhatSettingsUseIsRefused) {
+  std::string deep;
+  for (int i = 0; i < 40; ++i) deep += std::string(2 * i, ' ') + "k" + std::to_string(i) + ":\n";
+  auto f = ConfigFile::Parse(deep, "deep.yaml");
+  ASSERT_FALSE(f);
+  EXPECT_THAT(f.error().reason, HasSubstr("nested deeper than herald's settings go"));
+}
+
+TEST(ConfigFileTest, DuplicateKeysAreRefusedWithBothLines) {
+  auto f = ConfigFile::Parse("processor:\n  batch_size: 5\n  group: g\n  batch_size: 50\n", "dup.yaml");
+  ASSERT_FALSE(f);
+  EXPECT_THAT(f.error().reason, HasSubstr("dup.yaml:4: processor.batch_size: given twice (first on line 2)"));
+}
+
+TEST(ConfigFileTest, TextThatIsNotUtf8IsRefusedWithItsLine) {
+  auto f = ConfigFile::Parse("brokers: a:9092\nprocessor:\n  group: caf\xe9\n", "latin1.yaml");
+  ASSERT_FALSE(f);
+  EXPECT_THAT(f.error().reason, HasSubstr("latin1.yaml:3: not UTF-8 text"));
+}
+
+TEST(ConfigFileTest, KeysThatAreNotPlainValuesAreRefused) {
+  auto f = ConfigFile::Parse("? [a, b]\n: 1\n", "complex.yaml");
+  ASSERT_FALSE(f);
+  EXPECT_THAT(f.error().reason, HasSubstr("a key must be a plain value"));
+}
+
 class CatalogTest : public ::testing::Test {
  protected:
   void SetUp() override {

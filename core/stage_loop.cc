@@ -8,6 +8,7 @@
 
 #include <unistd.h>
 
+#include "core/kafka_admin.h"
 #include "core/log.h"
 
 namespace herald {
@@ -39,43 +40,81 @@ void ObserveLatencies(const kafka::Batch& batch, metrics::Histogram& latency) {
   }
 }
 
+// Which records the loop is trying, and how often they failed: a failing batch
+// is retried once whole (a transient fault passes), then halved on each failure
+// until the record that fails is alone; that record, once it has failed alone
+// twice and max_attempts times in all, is quarantined. After a success the
+// batch grows back, doubling, to its full size.
+class Narrowing {
+ public:
+  explicit Narrowing(size_t batch_size) : batch_size_(batch_size), limit_(batch_size) {}
+  size_t limit() const { return limit_; }
+  int attempts() const { return attempts_; }
+  // Whether `batch`, about to be handled, starts where the failing one did.
+  void Observe(const kafka::Batch& batch) {
+    if (FirstRecordKey(batch) != failing_) attempts_ = alone_ = 0;
+  }
+  bool Quarantines(const kafka::Batch& batch, int max_attempts) const {
+    return batch.size() == 1 && alone_ >= 1 && attempts_ + 1 >= max_attempts;
+  }
+  void Succeeded() {
+    failing_.clear();
+    attempts_ = alone_ = 0;
+    limit_ = std::min(batch_size_, limit_ * 2);
+  }
+  void Failed(const kafka::Batch& batch) {
+    failing_ = FirstRecordKey(batch);
+    ++attempts_;
+    if (batch.size() == 1) ++alone_;
+    if (attempts_ >= 2) limit_ = std::max<size_t>(1, batch.size() / 2);
+  }
+
+ private:
+  size_t batch_size_;
+  size_t limit_;
+  std::string failing_;  // first record of the batch that last failed
+  int attempts_ = 0;     // failures of batches starting at failing_
+  int alone_ = 0;        // of those, with failing_ alone
+};
+
+void CountHandled(const kafka::Batch& batch, const BatchOutcome& outcome, StageMetrics& metrics,
+                  std::chrono::steady_clock::time_point started) {
+  metrics.records_in.Add(static_cast<int64_t>(batch.size()));
+  metrics.records_out.Add(outcome.records_out);
+  for (const auto& [code, n] : outcome.dead_letters) metrics.CountDeadLetters(code, n);
+  metrics.committed.Add(static_cast<int64_t>(batch.size()));
+  metrics.batch_seconds.Observe(SecondsSince(started));
+  ObserveLatencies(batch, metrics.record_latency_seconds);
+}
+
 Status Loop(kafka::Consumer& consumer, const StageLoopOptions& options, StageMetrics& metrics,
             const BatchHandler& handle, std::stop_token stop, const QuarantineHandler& quarantine) {
   std::chrono::milliseconds backoff{100};
-  std::string failing;  // first record of the batch that last failed
-  int attempts = 0;
+  Narrowing narrowing(options.batch_size);
   while (!stop.stop_requested()) {
     metrics.Heartbeat();
     if (options.between_batches) options.between_batches();
-    // After half the attempts, retry the failing record alone to find the poison.
-    size_t max_records = attempts >= options.max_attempts / 2 ? 1 : options.batch_size;
-    auto batch = consumer.Poll(max_records, options.poll_wait);
+    auto batch = consumer.Poll(narrowing.limit(), options.poll_wait);
     if (!batch) return Unexpected(batch.error());
     metrics.SetConsuming(true);
     if (batch->empty()) continue;
-    if (FirstRecordKey(*batch) != failing) attempts = 0;
+    narrowing.Observe(*batch);
     const auto started = std::chrono::steady_clock::now();
     Result<BatchOutcome> handled = handle(*batch);
-    if (!handled && batch->size() == 1 && attempts + 1 >= options.max_attempts && quarantine &&
-        handled.error().kind != ErrorKind::kFatal) {
+    if (!handled && quarantine && handled.error().kind != ErrorKind::kFatal &&
+        narrowing.Quarantines(*batch, options.max_attempts)) {
       log::Error("quarantining a record that keeps failing",
                  {{"stage", options.stage}, {"record", FirstRecordKey(*batch)}, {"reason", handled.error().reason},
-                  {"attempts", std::to_string(attempts + 1)}});
-      handled = quarantine(*batch, handled.error(), attempts + 1);
+                  {"attempts", std::to_string(narrowing.attempts() + 1)}});
+      handled = quarantine(*batch, handled.error(), narrowing.attempts() + 1);
     }
     if (handled) {
-      metrics.records_in.Add(static_cast<int64_t>(batch->size()));
-      metrics.records_out.Add(handled->records_out);
-      for (const auto& [code, n] : handled->dead_letters) metrics.CountDeadLetters(code, n);
       // Stored for librdkafka's periodic commit: the next batch need not sit
       // out a round trip. The stage's last offsets are committed synchronously when it stops.
       if (options.commit_offsets) consumer.StoreOffsets(*batch);
-      metrics.committed.Add(static_cast<int64_t>(batch->size()));
-      metrics.batch_seconds.Observe(SecondsSince(started));
-      ObserveLatencies(*batch, metrics.record_latency_seconds);
+      CountHandled(*batch, *handled, metrics, started);
       backoff = std::chrono::milliseconds(100);
-      failing.clear();
-      attempts = 0;
+      narrowing.Succeeded();
       continue;
     }
     const Error& e = handled.error();
@@ -83,11 +122,11 @@ Status Loop(kafka::Consumer& consumer, const StageLoopOptions& options, StageMet
       log::Error("stage failed", {{"stage", options.stage}, {"reason", e.reason}});
       return Unexpected(e);
     }
-    failing = FirstRecordKey(*batch);
-    ++attempts;
+    narrowing.Failed(*batch);
     log::Warn("batch failed; rewinding to retry",
               {{"stage", options.stage}, {"kind", e.kind_name()}, {"reason", e.reason},
-               {"attempt", std::to_string(attempts)}, {"backoff_ms", std::to_string(backoff.count())}});
+               {"records", std::to_string(batch->size())}, {"attempt", std::to_string(narrowing.attempts())},
+               {"backoff_ms", std::to_string(backoff.count())}});
     if (Status r = consumer.Rewind(*batch); !r) {
       log::Warn("rewind failed", {{"stage", options.stage}, {"reason", r.error().reason}});
     }
@@ -120,6 +159,17 @@ Status RunStageLoop(kafka::Consumer& consumer, const StageLoopOptions& options, 
   return s;
 }
 
+namespace {
+
+// Calls `step` again while it fails retriably, at most `retries` more times.
+Status Retrying(int retries, const std::function<Status()>& step) {
+  Status s = step();
+  for (int i = 0; i < retries && !s && s.error().kind == ErrorKind::kRetriable; ++i) s = step();
+  return s;
+}
+
+}  // namespace
+
 Result<BatchOutcome> TransactBatch(kafka::Producer& producer, kafka::Consumer& consumer, const kafka::Batch& batch,
                                    const std::function<Result<BatchOutcome>()>& produce) {
   Result<BatchOutcome> outcome = BatchOutcome{};
@@ -129,11 +179,17 @@ Result<BatchOutcome> TransactBatch(kafka::Producer& producer, kafka::Consumer& c
     if (!outcome) s = Unexpected(outcome.error());
   }
   if (s) s = producer.SendOffsetsToTransaction(batch, consumer, std::chrono::seconds(30));
-  if (s) s = producer.CommitTransaction(std::chrono::seconds(60));
+  // A commit that timed out may still be under way: librdkafka wants the same
+  // call again (an abort now would conflict with it), then an abort.
+  if (s) s = Retrying(2, [&] { return producer.CommitTransaction(std::chrono::seconds(30)); });
   if (s) return outcome;
   if (s.error().kind == ErrorKind::kFatal) return Unexpected(s.error());
-  if (Status aborted = producer.AbortTransaction(std::chrono::seconds(30)); !aborted) {
-    if (aborted.error().kind == ErrorKind::kFatal) return Unexpected(aborted.error());
+  Status aborted = Retrying(3, [&] { return producer.AbortTransaction(std::chrono::seconds(30)); });
+  if (!aborted) {
+    // Neither committed nor aborted: every later transaction would conflict
+    // with this one. Stop, so that a restart fences it, rather than wedge.
+    return Fatal("the transaction could neither commit (" + s.error().reason + ") nor abort (" +
+                 aborted.error().reason + ")");
   }
   Error e = s.error();
   e.kind = ErrorKind::kAbortTransaction;
@@ -193,17 +249,54 @@ TransactionalIdentity MakeTransactionalIdentity(std::string_view stage, std::str
 }
 
 
+namespace {
+
+// The brokers' limits for the stage's topics, asked until they answer (a
+// daemon may start before its cluster) or stop is requested.
+Result<kafka::TopicLimits> AwaitTopicLimits(std::string_view stage, const kafka::Properties& properties,
+                                            const StageTopics& topics, std::stop_token stop) {
+  std::vector<std::string> names = topics.outputs;
+  names.push_back(topics.input);
+  names.push_back(topics.dead_letters);
+  std::chrono::milliseconds backoff{500};
+  for (;;) {
+    auto limits = kafka::DescribeTopicLimits(properties, names, std::chrono::seconds(10));
+    if (limits || limits.error().kind == ErrorKind::kFatal || stop.stop_requested()) return limits;
+    log::Warn("cannot read the topics' limits yet; retrying",
+              {{"stage", std::string(stage)}, {"reason", limits.error().reason}});
+    SleepUnlessStopped(backoff, stop);
+    backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
+  }
+}
+
+}  // namespace
+
 Result<StageClients> OpenStageClients(std::string_view stage, const KafkaOptions& client, const std::string& group,
-                                      const std::string& instance_id, const std::string& topic, bool exactly_once,
+                                      const std::string& instance_id, const StageTopics& topics, bool exactly_once,
                                       StageMetrics& metrics, std::stop_token stop) {
   TransactionalIdentity identity = MakeTransactionalIdentity(stage, group, instance_id);
   kafka::Properties producer_properties = client.ProducerProperties();
   kafka::Properties consumer_properties = client.ConsumerProperties(group);
+  consumer_properties.emplace_back("group.instance.id", identity.instance);
   if (exactly_once) {
     producer_properties.insert(producer_properties.end(), identity.producer.begin(), identity.producer.end());
     consumer_properties.insert(consumer_properties.end(), identity.consumer.begin(), identity.consumer.end());
   }
-  StageClients clients{.instance = identity.instance};
+  auto brokers = AwaitTopicLimits(stage, producer_properties, topics, stop);
+  if (!brokers) return Unexpected(brokers.error());
+  std::vector<std::string> outputs = topics.outputs;
+  outputs.push_back(topics.dead_letters);
+  auto limits = ResolveRecordLimits(producer_properties, consumer_properties, *brokers, topics.input, outputs);
+  if (!limits) return Unexpected(limits.error());
+  producer_properties.insert(producer_properties.end(), limits->producer_overrides.begin(),
+                             limits->producer_overrides.end());
+  StageClients clients{.instance = identity.instance,
+                       .limits = *limits,
+                       .dead_letters = {.topic = topics.dead_letters,
+                                        .max_record_bytes = limits->For(topics.dead_letters)}};
+  for (const auto& [topic, bytes] : limits->max_record_bytes) {
+    log::Info("record limit", {{"stage", std::string(stage)}, {"topic", topic}, {"max_bytes", std::to_string(bytes)}});
+  }
   auto producer = kafka::Producer::Create(producer_properties,
                                           [&metrics](std::string_view s) { metrics.OnKafkaStatistics("producer", s); });
   if (!producer) return Unexpected(producer.error());
@@ -211,7 +304,7 @@ Result<StageClients> OpenStageClients(std::string_view stage, const KafkaOptions
   if (exactly_once) {
     if (Status init = InitTransactions(*clients.producer, stop); !init) return Unexpected(init.error());
   }
-  auto consumer = kafka::Consumer::Create(consumer_properties, {topic},
+  auto consumer = kafka::Consumer::Create(consumer_properties, {topics.input},
                                           [&metrics](std::string_view s) { metrics.OnKafkaStatistics("consumer", s); });
   if (!consumer) return Unexpected(consumer.error());
   clients.consumer = std::move(*consumer);

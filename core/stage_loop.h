@@ -14,10 +14,11 @@
 //
 // What the handler's Error::kind means to the loop:
 //   kRetriable, kAbortTransaction: rewind to the batch's first offsets, back off
-//     (exponential, capped at 5 s), consume the batch again. A batch that keeps
-//     failing is narrowed to its first record; a record that still fails after
-//     max_attempts is a poison message: it goes to `quarantine` (which
-//     dead-letters it) and the loop moves past it instead of blocking its
+//     (exponential, capped at 5 s), consume the batch again. A batch that fails
+//     twice is halved on every further failure until the failing record is
+//     alone; one that fails alone twice, after max_attempts in all, is a poison
+//     message: it goes to `quarantine` (which dead-letters it, as a truncated
+//     copy if need be) and the loop moves past it instead of blocking its
 //     partition;
 //   kFatal: return the error; the daemon exits non-zero;
 //   kPermanent: a handler reports permanent, per-record errors by dead-lettering
@@ -37,6 +38,8 @@
 
 #include "core/kafka.h"
 #include "core/options.h"
+#include "core/record_format.h"
+#include "core/record_limits.h"
 #include "core/stage_metrics.h"
 #include "core/status.h"
 
@@ -89,8 +92,8 @@ using ProduceBatch = std::function<Status(const kafka::Batch&, BatchOutcome*)>;
 BatchHandler ProducingHandler(kafka::Producer& producer, kafka::Consumer& consumer, bool exactly_once,
                               StageMetrics& metrics, ProduceBatch produce);
 
-// The transactional.id and group.instance.id properties of an exactly-once stage
-// instance: "herald-<stage>.<group>.<instance>", instance defaulting to the host name.
+// The transactional.id and group.instance.id properties of a stage instance
+// (every stage's consumer has the group.instance.id; the rest is exactly-once's): "herald-<stage>.<group>.<instance>", instance defaulting to the host name.
 struct TransactionalIdentity {
   std::string instance;
   kafka::Properties producer, consumer;
@@ -102,18 +105,31 @@ TransactionalIdentity MakeTransactionalIdentity(std::string_view stage, std::str
 // earlier producer with the same transactional.id.
 Status InitTransactions(kafka::Producer& producer, std::stop_token stop);
 
+// The topics a producing stage reads and writes: its input, the topics its
+// results go to, and its dead-letter topic.
+struct StageTopics {
+  std::string input;
+  std::vector<std::string> outputs;
+  std::string dead_letters;
+};
+
 // A producing stage's two clients, both reporting librdkafka statistics to
 // metrics and both configured by `client` (brokers, tuning preset, pass-through
-// properties). Exactly-once: the producer carries the instance's transactional.id
-// (transactions initialised, predecessors fenced) and the consumer its static
-// membership.
+// properties). Before creating them it asks the brokers for the topics' limits
+// and checks them against the clients' settings (core/record_limits.h): a clash
+// fails start-up with the settings named. Exactly-once: the producer carries
+// the instance's transactional.id (transactions initialised, predecessors
+// fenced). Every consumer has static membership from the instance name, so a
+// restarted instance takes its partitions back at once.
 struct StageClients {
   std::unique_ptr<kafka::Producer> producer;
   std::unique_ptr<kafka::Consumer> consumer;
   std::string instance;
+  RecordLimits limits;                // per output topic
+  DeadLetterQueue dead_letters;       // the DLQ topic and its limit
 };
 Result<StageClients> OpenStageClients(std::string_view stage, const KafkaOptions& client, const std::string& group,
-                                      const std::string& instance_id, const std::string& topic, bool exactly_once,
+                                      const std::string& instance_id, const StageTopics& topics, bool exactly_once,
                                       StageMetrics& metrics, std::stop_token stop);
 
 }  // namespace herald

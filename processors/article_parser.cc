@@ -1,6 +1,7 @@
 #include "processors/article_parser.h"
 
 #include "core/record_format.h"
+#include "core/utf8.h"
 
 #include <gumbo.h>
 #include <simdjson.h>
@@ -408,10 +409,12 @@ Status ParseArticle(std::string_view bytes, const ParseOptions& options, v1::Art
       break;
   }
   if (IsBlank(a.body()) && IsBlank(a.title())) return Fail(v1::NO_TEXT, "article has neither title nor body text");
-  if (a.id().empty()) a.set_id(!options.key.empty() ? std::string(options.key)
+  // The record's key and headers are bytes anyone could have sent; the
+  // record's strings must be UTF-8, so they are repaired here, where they enter it.
+  if (a.id().empty()) a.set_id(!options.key.empty() ? RepairUtf8(options.key)
                                : !a.url().empty() ? a.url() : ContentHashId(bytes));
-  if (a.source().empty()) a.set_source(std::string(options.source));
-  if (a.url().empty()) a.set_url(std::string(options.url));
+  if (a.source().empty()) a.set_source(RepairUtf8(options.source));
+  if (a.url().empty()) a.set_url(RepairUtf8(options.url));
   return {};
 }
 

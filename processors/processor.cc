@@ -17,6 +17,7 @@
 #include "core/worker_pool.h"
 #include "processors/evaluation.h"
 #include "processors/extractor.h"
+#include "processors/record_fit.h"
 
 #ifndef HERALD_VERSION
 #define HERALD_VERSION "dev"
@@ -94,12 +95,16 @@ Status RunProcessor(const ProcessorOptions& options, const StageContext& context
   Extractor extractor(*kb);
 
   StageMetrics& metrics = *context.metrics;
-  auto clients = OpenStageClients("processor", options.kafka, options.group, options.instance_id, options.topics.raw,
+  auto clients = OpenStageClients("processor", options.kafka, options.group, options.instance_id,
+                                  {.input = options.topics.raw, .outputs = {options.topics.events},
+                                   .dead_letters = options.topics.dlq},
                                   exactly_once, metrics, context.stop);
   if (!clients) return Unexpected(clients.error());
   auto& producer = clients->producer;
   auto& consumer = clients->consumer;
   const std::string& instance = clients->instance;
+  const DeadLetterQueue& dlq = clients->dead_letters;
+  const size_t max_event_bytes = clients->limits.For(options.topics.events);
   log::Info("processor started", {{"brokers", options.kafka.brokers}, {"topic", options.topics.raw},
                                   {"group", options.group}, {"instance", instance},
                                   {"delivery", exactly_once ? "exactly-once" : "at-least-once"}});
@@ -143,6 +148,10 @@ Status RunProcessor(const ProcessorOptions& options, const StageContext& context
       p->set_processor_version(HERALD_VERSION);
       p->set_produced_at_us(out.produced_at_us);
       out.id = record->id();
+      // The headers added below: content-type and produced-at.
+      const size_t framing = RecordBytes(out.id, {}, event_headers_template) + 64;
+      out.status = FitEventRecord(max_event_bytes > framing ? max_event_bytes - framing : 0, record);
+      if (!out.status) return;
       out.size = record->ByteSizeLong();
       // Protobuf refuses messages past 2 GiB; those are not allocated at all.
       out.serialized.reset(out.size > static_cast<size_t>(INT_MAX)
@@ -165,10 +174,11 @@ Status RunProcessor(const ProcessorOptions& options, const StageContext& context
         ++outcome->records_out;
       } else {
         const Error& error = e.status.error();
-        const char* step = error.code == v1::SERIALIZE_FAILED ? "serialize" : "parse";
+        const char* step = error.code == v1::SERIALIZE_FAILED || error.code == v1::RECORD_TOO_LARGE ? "serialize"
+                                                                                                    : "parse";
         log::Debug("article rejected", {{"code", error.code_name()}, {"reason", error.reason},
                                         {"offset", std::to_string(r.offset())}});
-        sent = DeadLetter(*producer, options.topics.dlq, r, step, error);
+        sent = DeadLetter(*producer, dlq, r, step, error);
         outcome->DeadLettered(error.code);
       }
       if (!sent) return sent;
@@ -178,7 +188,7 @@ Status RunProcessor(const ProcessorOptions& options, const StageContext& context
   BatchHandler handle = ProducingHandler(*producer, *consumer, exactly_once, metrics, produce_batch);
   auto quarantine = [&](const kafka::Batch& batch, const Error& error, int attempts) -> Result<BatchOutcome> {
     auto dead_letter = [&]() -> Result<BatchOutcome> {
-      if (Status s = DeadLetter(*producer, options.topics.dlq, batch.front(), "process", error, attempts); !s) {
+      if (Status s = DeadLetter(*producer, dlq, batch.front(), "process", error, attempts); !s) {
         return Unexpected(s.error());
       }
       BatchOutcome o;

@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(cmake ninja-build g++ pkg-config protobuf-compiler libprotobuf-dev librdkafka-dev
           libsimdjson-dev libyaml-cpp-dev libsqlite3-dev libcurl4-openssl-dev libgumbo-dev libcli11-dev
-          libcpp-httplib-dev libpq-dev)
+          libcpp-httplib-dev libpq-dev libssl-dev)
 if [ "${1:-}" = "--test" ]; then
   packages+=(libgtest-dev libgmock-dev libbenchmark-dev openjdk-17-jdk-headless maven sqlite3 clang-16 libclang-rt-16-dev
             postgresql)

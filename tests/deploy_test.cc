@@ -100,6 +100,9 @@ TEST_F(DeployTest, ConfigFilesPassConfigCheckAndAgree) {
     EXPECT_EQ(cluster_[key], value) << key << " differs between deploy/herald.yaml and the ConfigMap";
   }
   EXPECT_EQ(cluster_.size(), host_.size());
+  EXPECT_EQ(host_.count("admin.host"), 0u) << "loopback outside containers: the code's default";
+  EXPECT_NE(Read("deploy/Dockerfile").find("ENV HERALD_ADMIN_HOST=0.0.0.0"), std::string::npos)
+      << "inside the image the probes must reach the admin endpoints";
   for (const Daemon& d : kDaemons) {
     EXPECT_EQ(host_[d.stage + ".admin_port"], std::to_string(d.port)) << "the code's default port";
   }

@@ -10,6 +10,7 @@
 
 #include "consumers/sqlite_store.h"
 #include "core/kafka.h"
+#include "core/kafka_admin.h"
 #include "core/scoped_temp_dir.h"
 #include "producers/produce.h"
 #include "tests/kafka_test_support.h"

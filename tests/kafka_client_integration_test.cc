@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "core/kafka.h"
+#include "core/kafka_admin.h"
 #include "tests/kafka_test_support.h"
 
 namespace herald {

@@ -20,6 +20,7 @@
 
 #include "core/files.h"
 #include "core/kafka.h"
+#include "core/kafka_admin.h"
 
 extern char** environ;
 

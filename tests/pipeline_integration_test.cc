@@ -20,6 +20,7 @@
 #include "consumers/store.h"
 #include "core/article_source.h"
 #include "core/kafka.h"
+#include "core/kafka_admin.h"
 #include "core/record_format.h"
 #include "processors/extractor.h"
 #include "processors/processor.h"

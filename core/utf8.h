@@ -1,0 +1,28 @@
+// utf8.h: keeping what leaves herald valid UTF-8 where the contract says
+// string, and what reaches an operator's terminal harmless.
+//
+//   std::string source = RepairUtf8(header_value);   // invalid sequences -> U+FFFD
+//   std::cout << EscapeControl(key);                  // "\x1b[2J" printed as text
+//
+// Thread-safety: pure functions.
+// Failure: none; every input has an output.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace herald {
+
+// Whether bytes are well-formed UTF-8 (no overlongs, surrogates or code points past U+10FFFF).
+bool IsValidUtf8(std::string_view bytes);
+
+// bytes with each maximal ill-formed subsequence replaced by U+FFFD (the
+// Unicode Standard's "substitution of maximal subparts"); valid input comes back unchanged.
+std::string RepairUtf8(std::string_view bytes);
+
+// RepairUtf8, then C0 controls, DEL and C1 controls written as \xNN (and a
+// backslash as \\), so that printing the result cannot move a terminal's
+// cursor, change its colours or set its title.
+std::string EscapeControl(std::string_view bytes);
+
+}  // namespace herald
