@@ -1,17 +1,16 @@
 #include "consumers/alert.h"
 
-#include <curl/curl.h>
 #include <google/protobuf/util/json_util.h>
 
 #include <CLI/CLI.hpp>
 #include <iostream>
-#include <random>
-#include <thread>
+#include <optional>
 #include <unordered_set>
 
 #include "consumers/alert_rules.h"
 #include "consumers/alert_state.h"
 #include "consumers/event_input.h"
+#include "consumers/webhook_outbox.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/record_format.h"
@@ -20,34 +19,72 @@
 namespace herald {
 namespace {
 
-// POSTs body as JSON; retries with exponential backoff and jitter.
-Status PostWebhook(const std::string& url, const std::string& body, int attempts) {
-  std::string last_error;
-  std::mt19937 jitter(std::random_device{}());
-  for (int attempt = 1; attempt <= attempts; ++attempt) {
-    CURL* curl = curl_easy_init();
-    if (!curl) return Retriable("curl_easy_init failed");
-    curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
-    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 5000L);
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    CURLcode rc = curl_easy_perform(curl);
-    long status = 0;
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-    curl_slist_free_all(headers);
-    curl_easy_cleanup(curl);
-    if (rc == CURLE_OK && status >= 200 && status < 300) return {};
-    last_error = rc != CURLE_OK ? curl_easy_strerror(rc) : "HTTP " + std::to_string(status);
-    if (attempt < attempts) {
-      int base_ms = 200 << (attempt - 1);
-      std::this_thread::sleep_for(std::chrono::milliseconds(base_ms + static_cast<int>(jitter() % base_ms)));
-    }
-  }
-  return Retriable("webhook " + url + ": " + last_error + " after " + std::to_string(attempts) + " attempts");
+v1::Alert MakeAlert(RuleMatch& m, const v1::EventRecord& record) {
+  v1::Alert a;
+  a.set_id(m.rule->name + "/" + record.id());
+  a.set_rule(m.rule->name);
+  a.set_severity(m.rule->severity);
+  a.set_article_id(record.id());
+  a.set_title(record.article().title());
+  a.set_url(record.article().url());
+  for (auto& reason : m.reasons) a.add_reasons(std::move(reason));
+  a.set_fired_at(NowRfc3339());
+  return a;
 }
+
+// One batch's alerts: produced in its transaction and prepared in the state
+// (alert bytes and webhook deliveries) before that transaction commits.
+class BatchAlerts {
+ public:
+  BatchAlerts(const AlertOptions& options, kafka::Producer& producer, AlertState& state)
+      : options_(options), producer_(producer), state_(state) {
+    json_options_.preserve_proto_field_names = true;
+  }
+
+  void Clear() {
+    fired_.clear();
+    pending_.clear();
+    in_batch_.clear();
+  }
+
+  // Fires what `m` calls for, unless it fired before: an alert whose earlier
+  // transaction may not have committed (prepared, not confirmed) is produced again as it was.
+  Status Fire(RuleMatch& m, const v1::EventRecord& record) {
+    const std::string id = m.rule->name + "/" + record.id();
+    const AlertState::FiredState before = state_.Fired(id);
+    if (before == AlertState::kConfirmed || !in_batch_.insert(id).second) return {};
+    v1::Alert a;
+    std::optional<std::string> bytes = before == AlertState::kPrepared ? state_.PreparedAlert(id) : std::nullopt;
+    if (!bytes || !a.ParseFromString(*bytes)) {
+      a = MakeAlert(m, record);
+      bytes = a.SerializeAsString();
+    }
+    if (Status s = producer_.Produce(options_.topics.alerts, id, *bytes,
+                                     {{std::string(header::kContentType), std::string(kProtobufContentType)}});
+        !s) {
+      return s;
+    }
+    PendingAlert pending{.id = id, .bytes = std::move(*bytes),
+                         .url = !m.rule->webhook.empty() ? m.rule->webhook : options_.webhook};
+    if (!pending.url.empty()) (void)google::protobuf::util::MessageToJsonString(a, &pending.json, json_options_);
+    if (before == AlertState::kNotFired) pending_.push_back(std::move(pending));
+    fired_.push_back(std::move(a));
+    return {};
+  }
+
+  // Before the commit: the alerts and their deliveries, durable in the state.
+  Status Prepare() { return state_.Prepare(pending_); }
+  const std::vector<v1::Alert>& fired() const { return fired_; }
+
+ private:
+  const AlertOptions& options_;
+  kafka::Producer& producer_;
+  AlertState& state_;
+  google::protobuf::util::JsonPrintOptions json_options_;
+  std::vector<v1::Alert> fired_;
+  std::vector<PendingAlert> pending_;
+  std::unordered_set<std::string> in_batch_;  // the same article twice in one batch fires once
+};
 
 }  // namespace
 
@@ -64,9 +101,22 @@ void DeclareAlertSettings(SettingsTable& t, AlertOptions* o) {
   t.Add("alert.rules", &o->rules_path, "Alert rules YAML file; SIGHUP reloads it.").Flag("--rules").Required();
   t.Add("alert.webhook", &o->webhook, "URL to POST each alert to as JSON, for rules without their own.")
       .Flag("--webhook");
-  t.Add("alert.webhook_attempts", &o->webhook_attempts, "Tries per webhook delivery (exponential backoff, jitter).")
+  t.Add("alert.webhook_attempts", &o->webhook_attempts,
+        "Tries per webhook delivery (backoff from 1 s, doubling to 5 min, with jitter) before it is recorded as "
+        "failed in the state file.")
       .Flag("--webhook-attempts")
-      .Range(1, 20);
+      .Range(1, 30);
+  t.Add("alert.webhook_timeout_s", &o->webhook_timeout_s, "Time one webhook request may take, connection included.")
+      .Flag("--webhook-timeout")
+      .Range(1, 300);
+  t.Add("alert.webhook_concurrency", &o->webhook_concurrency, "Webhook requests in flight at once, per endpoint.")
+      .Flag("--webhook-concurrency")
+      .Range(1, 64);
+  t.Add("alert.webhook_drain_s", &o->webhook_drain_s,
+        "At shutdown, how long deliveries still due may go on; the rest wait in the outbox for the next start. "
+        "Keep it below shutdown_timeout_s.")
+      .Flag("--webhook-drain")
+      .Range(0, 3600);
   t.Add("alert.batch_size", &o->batch_size, "Records per poll, transaction and commit.")
       .Flag("--batch-size")
       .Range(1, 100000);
@@ -107,17 +157,17 @@ Status RunAlert(const AlertOptions& options, const StageContext& context,
                               {"group", options.group}, {"state", options.state_path},
                               {"remembered", std::to_string((*state)->fired_count())}});
 
-  google::protobuf::util::JsonPrintOptions json_options;
-  json_options.preserve_proto_field_names = true;
+  auto dispatcher = WebhookDispatcher::Start(
+      options.state_path,
+      {.attempts = options.webhook_attempts, .timeout = std::chrono::seconds(options.webhook_timeout_s),
+       .per_endpoint_concurrency = options.webhook_concurrency},
+      &metrics);
+  if (!dispatcher) return Unexpected(dispatcher.error());
   v1::EventRecord record;
-  metrics::Histogram& webhook_seconds = metrics.sink_write_seconds("webhook");
+  BatchAlerts alerts(options, *producer, **state);
   auto handle = [&](const kafka::Batch& batch) -> Result<BatchOutcome> {
-    std::vector<v1::Alert> alerts;
-    std::vector<const AlertRule*> fired_by;  // alerts[i] fired by fired_by[i]
     auto outcome = TransactBatch(*producer, *consumer, batch, [&]() -> Result<BatchOutcome> {
-      alerts.clear();
-      fired_by.clear();
-      std::unordered_set<std::string> in_batch;  // the same article twice in one batch fires once
+      alerts.Clear();
       BatchOutcome o;
       for (const kafka::Record& r : batch) {
         auto decoded = DecodeOrDeadLetter(r, *producer, clients->dead_letters, "alert", &record);
@@ -127,52 +177,24 @@ Status RunAlert(const AlertOptions& options, const StageContext& context,
           continue;
         }
         for (RuleMatch& m : rules->Evaluate(record)) {
-          v1::Alert a;
-          a.set_id(m.rule->name + "/" + record.id());
-          if ((*state)->Fired(a.id()) || !in_batch.insert(a.id()).second) continue;
-          a.set_rule(m.rule->name);
-          a.set_severity(m.rule->severity);
-          a.set_article_id(record.id());
-          a.set_title(record.article().title());
-          a.set_url(record.article().url());
-          for (auto& reason : m.reasons) a.add_reasons(std::move(reason));
-          a.set_fired_at(NowRfc3339());
-          std::string bytes = a.SerializeAsString();
-          if (Status s = producer->Produce(options.topics.alerts, a.id(), bytes,
-                                              {{std::string(header::kContentType), std::string(kProtobufContentType)}});
-              !s) {
-            return Unexpected(s.error());
-          }
-          alerts.push_back(std::move(a));
-          fired_by.push_back(m.rule);
+          if (Status s = alerts.Fire(m, record); !s) return Unexpected(s.error());
         }
       }
-      o.records_out = static_cast<int64_t>(alerts.size());
+      if (Status s = alerts.Prepare(); !s) return Unexpected(s.error());
+      o.records_out = static_cast<int64_t>(alerts.fired().size());
       return o;
     });
     if (!outcome) return outcome;
+    (*dispatcher)->Wake();
     std::vector<std::string> ids;
-    for (const v1::Alert& a : alerts) ids.push_back(a.id());
-    if (Status s = (*state)->RecordFired(ids); !s) {
-      // The alerts are committed on the topic; only the memory of them is late.
-      log::Warn("could not record fired alerts", {{"reason", s.error().reason}});
-    }
-    for (size_t i = 0; i < alerts.size(); ++i) {
-      const v1::Alert& a = alerts[i];
+    for (const v1::Alert& a : alerts.fired()) {
+      ids.push_back(a.id());
       std::cout << FormatAlertLine(a) << std::endl;
       if (on_alert) on_alert(a);
-      const std::string& url = !fired_by[i]->webhook.empty() ? fired_by[i]->webhook : options.webhook;
-      if (url.empty()) continue;
-      std::string json;
-      (void)google::protobuf::util::MessageToJsonString(a, &json, json_options);
-      const auto started = std::chrono::steady_clock::now();
-      Status posted = PostWebhook(url, json, options.webhook_attempts);
-      webhook_seconds.Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-      if (Status s = posted; !s) {
-        log::Error("webhook delivery failed; recorded, and the alert stays on the alerts topic",
-                   {{"alert", a.id()}, {"reason", s.error().reason}});
-        (void)(*state)->RecordWebhookFailure(a.id(), url, s.error().reason);
-      }
+    }
+    if (Status s = (*state)->Confirm(ids); !s) {
+      // Committed on the topic; confirmed later, or produced once more if the article comes back.
+      log::Warn("could not confirm fired alerts", {{"reason", s.error().reason}});
     }
     return outcome;
   };
@@ -190,6 +212,8 @@ Status RunAlert(const AlertOptions& options, const StageContext& context,
                           {.stage = "alert", .batch_size = options.batch_size, .metrics = &metrics,
                            .commit_offsets = false, .between_batches = reload_rules_if_asked},
                           handle, context.stop, quarantine);
+  // Webhooks still due get the drain period; what is left waits in the outbox for the next start.
+  (*dispatcher)->Drain(std::chrono::steady_clock::now() + std::chrono::seconds(options.webhook_drain_s));
   log::Info("alert stopped", {{"remembered", std::to_string((*state)->fired_count())}});
   return s;
 }

@@ -7,11 +7,16 @@
 // and its consumed offsets go in one Kafka transaction (so a crash never
 // re-fires a committed batch), and the ids of fired alerts ("<rule>/<article
 // id>") are kept in the state file (so an article produced or replayed again
-// later does not fire again). stdout lines and webhooks follow the commit.
-// Failure: a webhook that still fails after its retries (exponential backoff
-// with jitter) is recorded in the state file's webhook_failures table and
-// logged; the alerts topic stays the source of truth. A fatal Kafka error
-// returns an Error.
+// later does not fire again). Webhooks go through an outbox in the state file,
+// written with the alert before the commit (alert_state.h) and emptied by a
+// dispatcher of their own (webhook_outbox.h: per-endpoint concurrency,
+// time-outs, retries, a circuit breaker), so that a slow or dead endpoint
+// never holds up the alerts and a crash loses no delivery. stdout lines follow
+// the commit.
+// Failure: a webhook that still fails after its attempts is recorded in the
+// state file's webhook_failures table and logged; the alerts topic stays the
+// source of truth; an endpoint that keeps failing makes /readyz say so. A fatal
+// Kafka error returns an Error.
 #pragma once
 
 #include <functional>
@@ -33,7 +38,10 @@ struct AlertOptions {
   std::string rules_path;
   // Default webhook for rules without their own; empty for none.
   std::string webhook;
-  int webhook_attempts = 3;
+  int webhook_attempts = 8;
+  int webhook_timeout_s = 5;
+  int webhook_concurrency = 4;
+  int webhook_drain_s = 10;
   size_t batch_size = 500;
   // SQLite file remembering fired alerts and failed webhook deliveries.
   std::string state_path = "herald-alert-state.db";

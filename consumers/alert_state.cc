@@ -3,6 +3,42 @@
 #include "core/clock.h"
 
 namespace herald {
+namespace {
+
+// A prepared statement that finalises itself.
+class Statement {
+ public:
+  Statement(sqlite3* db, const char* sql) { sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr); }
+  ~Statement() { sqlite3_finalize(stmt_); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  sqlite3_stmt* get() const { return stmt_; }
+  void Text(int i, const std::string& v) {
+    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  }
+  void Blob(int i, const std::string& v) {
+    sqlite3_bind_blob(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  }
+  void Int(int i, int64_t v) { sqlite3_bind_int64(stmt_, i, v); }
+  // Runs it to completion and resets it for the next row.
+  bool Done() {
+    const int rc = stmt_ ? sqlite3_step(stmt_) : SQLITE_ERROR;
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+    return rc == SQLITE_DONE;
+  }
+  std::string Column(int i) const {
+    const void* data = sqlite3_column_blob(stmt_, i);
+    return data ? std::string(static_cast<const char*>(data), static_cast<size_t>(sqlite3_column_bytes(stmt_, i)))
+                : std::string();
+  }
+
+ private:
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+}  // namespace
 
 Result<std::unique_ptr<AlertState>> AlertState::Open(const std::string& path) {
   std::unique_ptr<AlertState> s(new AlertState());
@@ -14,14 +50,23 @@ Result<std::unique_ptr<AlertState>> AlertState::Open(const std::string& path) {
       "PRAGMA journal_mode=WAL;"
       "CREATE TABLE IF NOT EXISTS fired (alert_id TEXT PRIMARY KEY, fired_at TEXT NOT NULL);"
       "CREATE TABLE IF NOT EXISTS webhook_failures (alert_id TEXT NOT NULL, url TEXT NOT NULL,"
-      " error TEXT NOT NULL, failed_at TEXT NOT NULL);");
+      " error TEXT NOT NULL, failed_at TEXT NOT NULL);"
+      "CREATE TABLE IF NOT EXISTS outbox (alert_id TEXT NOT NULL, url TEXT NOT NULL, body TEXT NOT NULL,"
+      " attempts INTEGER NOT NULL DEFAULT 0, next_at_ms INTEGER NOT NULL, last_error TEXT,"
+      " PRIMARY KEY (alert_id, url));"
+      "CREATE INDEX IF NOT EXISTS outbox_due ON outbox (url, next_at_ms);");
   if (!created) return Fatal("alert state " + path + ": " + created.error().reason);
-  sqlite3_stmt* stmt = nullptr;
-  sqlite3_prepare_v2(s->db_, "SELECT alert_id FROM fired", -1, &stmt, nullptr);
-  while (stmt && sqlite3_step(stmt) == SQLITE_ROW) {
-    s->fired_.insert(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)));
+  // Files from before the outbox: fired alerts gain the column that holds a prepared alert's bytes.
+  auto has_prepared = s->Count("SELECT COUNT(*) FROM pragma_table_info('fired') WHERE name = 'prepared'");
+  if (has_prepared && *has_prepared == 0) {
+    if (Status added = s->Exec("ALTER TABLE fired ADD COLUMN prepared BLOB"); !added) {
+      return Fatal("alert state " + path + ": " + added.error().reason);
+    }
   }
-  sqlite3_finalize(stmt);
+  Statement all(s->db_, "SELECT alert_id, prepared IS NULL FROM fired");
+  while (all.get() && sqlite3_step(all.get()) == SQLITE_ROW) {
+    s->fired_[all.Column(0)] = sqlite3_column_int(all.get(), 1) != 0;
+  }
   return s;
 }
 
@@ -37,48 +82,127 @@ Status AlertState::Exec(const char* sql) {
   return {};
 }
 
-Status AlertState::RecordFired(const std::vector<std::string>& ids) {
-  if (ids.empty()) return {};
+Result<int64_t> AlertState::Count(const char* sql) {
+  Statement count(db_, sql);
+  if (!count.get() || sqlite3_step(count.get()) != SQLITE_ROW) {
+    return Retriable(std::string("alert state: ") + sqlite3_errmsg(db_));
+  }
+  return sqlite3_column_int64(count.get(), 0);
+}
+
+AlertState::FiredState AlertState::Fired(const std::string& alert_id) const {
+  auto it = fired_.find(alert_id);
+  if (it == fired_.end()) return kNotFired;
+  return it->second ? kConfirmed : kPrepared;
+}
+
+std::optional<std::string> AlertState::PreparedAlert(const std::string& alert_id) {
+  Statement read(db_, "SELECT prepared FROM fired WHERE alert_id = ?1 AND prepared IS NOT NULL");
+  read.Text(1, alert_id);
+  if (!read.get() || sqlite3_step(read.get()) != SQLITE_ROW) return std::nullopt;
+  return read.Column(0);
+}
+
+Status AlertState::Prepare(const std::vector<PendingAlert>& alerts) {
+  if (alerts.empty()) return {};
   if (Status s = Exec("BEGIN IMMEDIATE"); !s) return s;
-  sqlite3_stmt* stmt = nullptr;
-  sqlite3_prepare_v2(db_, "INSERT OR IGNORE INTO fired (alert_id, fired_at) VALUES (?1, ?2)", -1, &stmt, nullptr);
-  std::string now = NowRfc3339();
-  for (const std::string& id : ids) {
-    sqlite3_reset(stmt);
-    sqlite3_bind_text(stmt, 1, id.data(), static_cast<int>(id.size()), SQLITE_TRANSIENT);
-    sqlite3_bind_text(stmt, 2, now.data(), static_cast<int>(now.size()), SQLITE_TRANSIENT);
-    if (sqlite3_step(stmt) != SQLITE_DONE) {
+  Statement fired(db_, "INSERT OR REPLACE INTO fired (alert_id, fired_at, prepared) VALUES (?1, ?2, ?3)");
+  Statement outbox(db_, "INSERT OR IGNORE INTO outbox (alert_id, url, body, next_at_ms) VALUES (?1, ?2, ?3, ?4)");
+  const std::string now = NowRfc3339();
+  const int64_t now_ms = NowMicros() / 1000;
+  for (const PendingAlert& a : alerts) {
+    fired.Text(1, a.id);
+    fired.Text(2, now);
+    fired.Blob(3, a.bytes);
+    bool ok = fired.Done();
+    if (ok && !a.url.empty()) {
+      outbox.Text(1, a.id);
+      outbox.Text(2, a.url);
+      outbox.Text(3, a.json);
+      outbox.Int(4, now_ms);
+      ok = outbox.Done();
+    }
+    if (!ok) {
       std::string reason = sqlite3_errmsg(db_);
-      sqlite3_finalize(stmt);
       (void)Exec("ROLLBACK");
       return Retriable("alert state: " + reason);
     }
   }
-  sqlite3_finalize(stmt);
   if (Status s = Exec("COMMIT"); !s) return s;
-  fired_.insert(ids.begin(), ids.end());
+  for (const PendingAlert& a : alerts) fired_[a.id] = false;
   return {};
 }
+
+Status AlertState::ExecRows(const char* sql, const std::vector<std::vector<std::string>>& rows) {
+  if (rows.empty()) return {};
+  if (Status s = Exec("BEGIN IMMEDIATE"); !s) return s;
+  Statement statement(db_, sql);
+  for (const std::vector<std::string>& row : rows) {
+    for (size_t i = 0; i < row.size(); ++i) statement.Text(static_cast<int>(i + 1), row[i]);
+    if (!statement.Done()) {
+      std::string reason = sqlite3_errmsg(db_);
+      (void)Exec("ROLLBACK");
+      return Retriable("alert state: " + reason);
+    }
+  }
+  return Exec("COMMIT");
+}
+
+Status AlertState::Confirm(const std::vector<std::string>& alert_ids) {
+  std::vector<std::vector<std::string>> rows;
+  for (const std::string& id : alert_ids) rows.push_back({id});
+  if (Status s = ExecRows("UPDATE fired SET prepared = NULL WHERE alert_id = ?1", rows); !s) return s;
+  for (const std::string& id : alert_ids) fired_[id] = true;
+  return {};
+}
+
+Result<std::vector<std::string>> AlertState::DueUrls(int64_t now_ms) {
+  Statement due(db_, "SELECT DISTINCT url FROM outbox WHERE next_at_ms <= ?1");
+  due.Int(1, now_ms);
+  std::vector<std::string> out;
+  int rc = SQLITE_ERROR;
+  while (due.get() && (rc = sqlite3_step(due.get())) == SQLITE_ROW) out.push_back(due.Column(0));
+  if (rc != SQLITE_DONE) return Retriable(std::string("alert state: ") + sqlite3_errmsg(db_));
+  return out;
+}
+
+Result<std::vector<OutboxEntry>> AlertState::DueDeliveries(const std::string& url, int64_t now_ms, size_t limit) {
+  Statement due(db_,
+                "SELECT alert_id, url, body, attempts FROM outbox WHERE url = ?1 AND next_at_ms <= ?2 "
+                "ORDER BY next_at_ms LIMIT ?3");
+  due.Text(1, url);
+  due.Int(2, now_ms);
+  due.Int(3, static_cast<int64_t>(limit));
+  std::vector<OutboxEntry> out;
+  int rc = SQLITE_ERROR;
+  while (due.get() && (rc = sqlite3_step(due.get())) == SQLITE_ROW) {
+    out.push_back({due.Column(0), due.Column(1), due.Column(2), sqlite3_column_int(due.get(), 3)});
+  }
+  if (rc != SQLITE_DONE) return Retriable(std::string("alert state: ") + sqlite3_errmsg(db_));
+  return out;
+}
+
+Status AlertState::Delivered(const OutboxEntry& entry) {
+  return ExecRows("DELETE FROM outbox WHERE alert_id = ?1 AND url = ?2", {{entry.alert_id, entry.url}});
+}
+
+Status AlertState::Retry(const OutboxEntry& entry, int64_t next_at_ms, const std::string& error) {
+  return ExecRows(
+      "UPDATE outbox SET attempts = attempts + 1, next_at_ms = ?3, last_error = ?4 WHERE alert_id = ?1 AND url = ?2",
+      {{entry.alert_id, entry.url, std::to_string(next_at_ms), error}});
+}
+
+Status AlertState::GiveUp(const OutboxEntry& entry, const std::string& error) {
+  if (Status s = RecordWebhookFailure(entry.alert_id, entry.url, error); !s) return s;
+  return Delivered(entry);
+}
+
+Result<int64_t> AlertState::PendingDeliveries() { return Count("SELECT COUNT(*) FROM outbox"); }
 
 Status AlertState::RecordWebhookFailure(const std::string& alert_id, const std::string& url, const std::string& error) {
-  sqlite3_stmt* stmt = nullptr;
-  sqlite3_prepare_v2(db_, "INSERT INTO webhook_failures VALUES (?1, ?2, ?3, ?4)", -1, &stmt, nullptr);
-  std::string now = NowRfc3339();
-  for (auto [i, v] : {std::pair{1, &alert_id}, {2, &url}, {3, &error}, {4, &now}}) {
-    sqlite3_bind_text(stmt, i, v->data(), static_cast<int>(v->size()), SQLITE_TRANSIENT);
-  }
-  int rc = sqlite3_step(stmt);
-  sqlite3_finalize(stmt);
-  if (rc != SQLITE_DONE) return Retriable(std::string("alert state: ") + sqlite3_errmsg(db_));
-  return {};
+  return ExecRows("INSERT INTO webhook_failures VALUES (?1, ?2, ?3, ?4)", {{alert_id, url, error, NowRfc3339()}});
 }
 
-Result<int64_t> AlertState::WebhookFailureCount() {
-  sqlite3_stmt* stmt = nullptr;
-  sqlite3_prepare_v2(db_, "SELECT COUNT(*) FROM webhook_failures", -1, &stmt, nullptr);
-  int64_t n = stmt && sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
-  sqlite3_finalize(stmt);
-  return n;
-}
+Result<int64_t> AlertState::WebhookFailureCount() { return Count("SELECT COUNT(*) FROM webhook_failures"); }
 
 }  // namespace herald

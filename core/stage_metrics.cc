@@ -137,10 +137,20 @@ Status StageMetrics::Liveness(std::chrono::seconds stall) const {
   return {};
 }
 
+void StageMetrics::SetSinkProblem(const std::string& sink, std::string problem) {
+  std::lock_guard lock(mutex_);
+  if (problem.empty()) {
+    sink_problems_.erase(sink);
+  } else {
+    sink_problems_[sink] = std::move(problem);
+  }
+}
+
 Status StageMetrics::Readiness() const {
   if (!consuming_) return Retriable("not consuming yet");
   if (!sink_healthy_) return Retriable("the last write to the sink failed");
   std::lock_guard lock(mutex_);
+  if (!sink_problems_.empty()) return Retriable(sink_problems_.begin()->second);
   auto it = brokers_up_.find("consumer");
   if (it == brokers_up_.end()) return Retriable("no broker statistics yet");
   if (it->second == 0) return Retriable("no Kafka broker connection is up");

@@ -65,6 +65,12 @@ class StageMetrics {
   bool consuming() const { return consuming_; }
   // The stage's sink (database, webhook, producer) took its last write, or not.
   void SetSinkHealthy(bool healthy) { sink_healthy_ = healthy; }
+  // A sink that works on its own (the alerter's webhooks) reports what is wrong
+  // with it, or "" once nothing is; readiness fails while any reports a problem.
+  void SetSinkProblem(const std::string& sink, std::string problem);
+
+  // The registry the series live in, for a stage's own series.
+  metrics::Registry& registry() { return registry_; }
 
   // librdkafka statistics JSON from one of the stage's clients ("consumer" or "producer").
   void OnKafkaStatistics(std::string_view client, std::string_view json);
@@ -84,6 +90,7 @@ class StageMetrics {
   std::atomic<bool> sink_healthy_{true};
   mutable std::mutex mutex_;  // guards what follows
   std::map<std::string, int> brokers_up_;  // by client; absent until its first statistics
+  std::map<std::string, std::string> sink_problems_;  // by sink, only those with one
   std::map<std::pair<std::string, int32_t>, int64_t> lag_;
   int64_t producer_queue_messages_ = 0, producer_queue_bytes_ = 0;
 };

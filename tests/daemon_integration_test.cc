@@ -8,11 +8,14 @@
 
 #include <filesystem>
 #include <regex>
+#include <set>
 
 #include "core/admin_server.h"
 #include "core/kafka_admin.h"
 #include "core/scoped_temp_dir.h"
 #include "producers/produce.h"
+#include "herald/v1/event.pb.h"
+#include "tests/http_sink.h"
 #include "tests/kafka_test_support.h"
 
 namespace herald {
@@ -180,6 +183,46 @@ TEST_F(DaemonIntegrationTest, AFencedProcessorStopsNonZeroWithTheReason) {
   EXPECT_EQ(first->WaitForExit(std::chrono::seconds(120)), 1) << ReadFile(Log("process"));
   EXPECT_THAT(ReadFile(Log("process")), ::testing::ContainsRegex("[Ff]enced"));
   EXPECT_EQ(second->Terminate(), 0) << ReadFile(Log("second"));
+}
+
+// Webhooks go through the outbox: an alerter killed while its deliveries are
+// under way sends every one of them after its restart, and SIGTERM with
+// deliveries still pending exits 0 within its grace period.
+TEST_F(DaemonIntegrationTest, AnAlerterKilledDuringWebhookDeliveriesLosesNone) {
+  testing::HttpSink slow(200, 0, std::chrono::milliseconds(400));  // one at a time: 2.5 deliveries a second
+  const std::string rules = dir_.Write("webhook-rules.yaml", "rules:\n  - name: any-military\n    themes: [MILITARY]\n"
+                                                             "    webhook: " + slow.url() + "\n");
+  auto producer = kafka::Producer::Create(kafka::ProducerProperties(brokers_));
+  ASSERT_TRUE(producer);
+  constexpr int kAlerts = 8;
+  for (int i = 0; i < kAlerts; ++i) {
+    v1::EventRecord record;
+    record.set_id("hook-" + std::to_string(i));
+    record.add_themes("MILITARY");
+    ASSERT_TRUE((*producer)->Produce(topics_.events, record.id(), record.SerializeAsString()));
+  }
+  ASSERT_TRUE((*producer)->Flush(std::chrono::seconds(30)));
+
+  auto alert = Start("alert", {"--rules", rules});
+  ASSERT_TRUE(WaitFor([&] { return !slow.bodies().empty(); })) << ReadFile(Log("alert"));
+  alert->Kill9();
+  ASSERT_LT(slow.bodies().size(), static_cast<size_t>(kAlerts)) << "killed before it could deliver them all";
+
+  alert = Start("alert", {"--rules", rules});
+  EXPECT_TRUE(WaitFor([&] {
+    std::set<std::string> delivered;
+    for (const std::string& body : slow.bodies()) {
+      for (int i = 0; i < kAlerts; ++i) {
+        if (body.find("\"any-military/hook-" + std::to_string(i) + "\"") != std::string::npos) delivered.insert(body);
+      }
+    }
+    return delivered.size() == static_cast<size_t>(kAlerts);
+  })) << slow.bodies().size() << " deliveries; the log:\n" << ReadFile(Log("alert"));
+  auto alerts = testing::ReadTopic(brokers_, topics_.alerts, kAlerts, std::chrono::seconds(30));
+  std::set<std::string> keys;
+  for (const auto& a : alerts) keys.insert(a.key);
+  EXPECT_EQ(keys.size(), static_cast<size_t>(kAlerts)) << "every alert on the topic";
+  EXPECT_EQ(alert->Terminate(), 0) << ReadFile(Log("alert"));
 }
 
 TEST_F(DaemonIntegrationTest, ABadConfigFileStopsTheDaemonBeforeItStarts) {

@@ -1,5 +1,6 @@
 // http_sink.h: a loopback HTTP server for tests that records the bodies POSTed
-// to it and answers 200 (or a chosen status). One connection at a time.
+// to it and answers 200 (or a chosen status), after a chosen delay; kHang reads
+// requests and never answers. One connection at a time (kHang keeps them all).
 #pragma once
 
 #include <arpa/inet.h>
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -18,10 +20,17 @@ namespace herald::testing {
 
 class HttpSink {
  public:
-  explicit HttpSink(int status = 200) : status_(status) {
+  static constexpr int kHang = 0;
+
+  // port 0: any free one.
+  explicit HttpSink(int status = 200, int port = 0, std::chrono::milliseconds delay = {})
+      : status_(status), delay_(delay) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    int yes = 1;
+    ::setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(port));
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
     ::listen(fd_, 16);
@@ -34,9 +43,11 @@ class HttpSink {
     thread_.request_stop();
     thread_.join();
     ::close(fd_);
+    for (int c : held_) ::close(c);
   }
 
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/hook"; }
+  int port() const { return port_; }
   std::vector<std::string> bodies() {
     std::lock_guard lock(mutex_);
     return bodies_;
@@ -62,6 +73,11 @@ class HttpSink {
         }
         if (header_end != std::string::npos && request.size() >= header_end + 4 + content_length) break;
       }
+      if (status_ == kHang) {
+        held_.push_back(c);
+        continue;
+      }
+      if (delay_.count() > 0) std::this_thread::sleep_for(delay_);
       if (header_end != std::string::npos) {
         std::lock_guard lock(mutex_);
         bodies_.push_back(request.substr(header_end + 4, content_length));
@@ -73,6 +89,8 @@ class HttpSink {
   }
 
   int status_;
+  std::chrono::milliseconds delay_;
+  std::vector<int> held_;  // kHang's connections
   int fd_ = -1;
   int port_ = 0;
   std::mutex mutex_;

@@ -305,28 +305,30 @@ TEST_F(PipelineTest, AlertsAreRememberedAcrossRestartsAndWebhookFailuresRecorded
   StageMetrics processed("processor");
   std::jthread processor([&] { EXPECT_TRUE(RunProcessor(p, {.stop = stop_processor.get_token(), .metrics = &processed})); });
 
-  auto run_alert_until = [&](const std::string& group, int64_t events_to_see) {
+  auto run_alert_until = [&](const std::string& group, int64_t events_to_see, size_t webhook_posts) {
     a.group = group;
     StageMetrics alerted("alert");
     std::stop_source stop;
     std::jthread alert([&] { EXPECT_TRUE(RunAlert(a, {.stop = stop.get_token(), .metrics = &alerted})); });
     EXPECT_TRUE(WaitFor([&] { return alerted.committed.value() >= events_to_see; }));
+    EXPECT_TRUE(WaitFor([&] { return failing.bodies().size() >= webhook_posts; }));
     stop.request_stop();
     alert.join();
     return alerted.records_out.value();
   };
   ASSERT_TRUE(Produce({"samples/us-china-military-hotline.txt"}));
   ASSERT_TRUE(WaitFor([&] { return processed.committed.value() >= 1; }));
-  EXPECT_EQ(run_alert_until("alert-one-" + topics_.raw, 1), 1);
+  EXPECT_EQ(run_alert_until("alert-one-" + topics_.raw, 1, 2), 1);
   auto state = AlertState::Open(alert_state_);
   ASSERT_TRUE(state);
-  EXPECT_EQ(*(*state)->WebhookFailureCount(), 1) << "the failed delivery is recorded";
+  EXPECT_TRUE(WaitFor([&] { return *(*state)->WebhookFailureCount() == 1; })) << "the failed delivery is recorded";
   EXPECT_EQ(failing.bodies().size(), 2u) << "two attempts";
 
   // The same article again, and a new group that re-reads the whole events topic.
   ASSERT_TRUE(Produce({"samples/us-china-military-hotline.txt"}));
   ASSERT_TRUE(WaitFor([&] { return processed.committed.value() >= 2; }));
-  EXPECT_EQ(run_alert_until("alert-two-" + topics_.raw, 2), 0) << "remembered: no second alert";
+  EXPECT_EQ(run_alert_until("alert-two-" + topics_.raw, 2, 2), 0) << "remembered: no second alert";
+  EXPECT_EQ(failing.bodies().size(), 2u) << "and no second delivery";
   stop_processor.request_stop();
 }
 
