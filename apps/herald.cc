@@ -17,6 +17,7 @@
 #include "consumers/dead_letters.h"
 #include "consumers/store.h"
 #include "core/admin_server.h"
+#include "core/auth_watchdog.h"
 #include "core/log.h"
 #include "core/metrics.h"
 #include "core/options.h"
@@ -61,8 +62,10 @@ int RunDaemon(const std::string& command, const std::string& stage, const herald
     if (!started) return DaemonExitStatus(herald::Unexpected(started.error()), command);
     admin = std::move(*started);
   }
+  herald::AuthenticationWatchdog authentication(stop, std::chrono::seconds(daemon.auth_failure_timeout_s));
   herald::Status s = run({.stop = stop.get_token(), .metrics = &metrics, .reloads = &signals.hangups()});
   admin.reset();
+  if (std::optional<std::string> refused = authentication.reason()) s = herald::Fatal(*refused);
   return DaemonExitStatus(s, command);
 }
 

@@ -48,6 +48,7 @@ class ClientEvents : public RdKafka::EventCb {
     if (event.type() == RdKafka::Event::EVENT_STATS) {
       if (on_statistics_) on_statistics_(event.str());
     } else if (event.type() == RdKafka::Event::EVENT_ERROR) {
+      internal::NoteClientError(event.err(), event.str());
       std::string err = RdKafka::err2str(event.err());
       log::Write(event.fatal() ? log::Level::kError : log::Level::kWarn, "kafka client error",
                  {{"error", err}, {"detail", event.str()}});
@@ -74,6 +75,31 @@ void AttachEvents(RdKafka::Conf& conf, const Properties& properties, ClientEvent
 }
 
 }  // namespace
+
+namespace {
+std::mutex authentication_mutex;
+std::optional<AuthenticationFailure> authentication_failure;  // guarded by authentication_mutex
+}  // namespace
+
+void internal::NoteClientError(int code, const std::string& detail) {
+  if (code != RD_KAFKA_RESP_ERR__AUTHENTICATION && code != RD_KAFKA_RESP_ERR_SASL_AUTHENTICATION_FAILED) return;
+  const auto now = std::chrono::steady_clock::now();
+  std::lock_guard lock(authentication_mutex);
+  if (!authentication_failure || now - authentication_failure->last > kAuthenticationStreakGap) {
+    authentication_failure = AuthenticationFailure{.first = now, .last = now, .detail = detail};
+  }
+  authentication_failure->last = now;
+  authentication_failure->detail = detail;
+}
+
+std::optional<AuthenticationFailure> CurrentAuthenticationFailure() {
+  std::lock_guard lock(authentication_mutex);
+  if (authentication_failure &&
+      std::chrono::steady_clock::now() - authentication_failure->last > kAuthenticationStreakGap) {
+    authentication_failure.reset();
+  }
+  return authentication_failure;
+}
 
 Tuning TuningNamed(std::string_view name) { return name == "latency" ? Tuning::kLatency : Tuning::kThroughput; }
 
@@ -260,8 +286,12 @@ Status Producer::Send(std::string_view topic, std::string_view key, char* value,
 Status Producer::Flush(std::chrono::milliseconds timeout) {
   RdKafka::ErrorCode err = producer_->flush(static_cast<int>(timeout.count()));
   if (err != RdKafka::ERR_NO_ERROR) {
-    return Retriable("flush: " + std::to_string(producer_->outq_len()) +
-                     " records still undelivered after " + std::to_string(timeout.count()) + " ms");
+    std::string reason = "flush: " + std::to_string(producer_->outq_len()) + " records still undelivered after " +
+                         std::to_string(timeout.count()) + " ms";
+    if (std::optional<AuthenticationFailure> auth = CurrentAuthenticationFailure()) {
+      reason += ": the brokers refuse this client's credentials (" + auth->detail + ")";
+    }
+    return Retriable(std::move(reason));
   }
   if (failed_since_flush_.exchange(0) > 0) {
     std::lock_guard lock(first_failure_mutex_);
@@ -409,6 +439,30 @@ Status Consumer::CommitPending() {
     return Retriable("offset commit: " + RdKafka::err2str(err));
   }
   return {};
+}
+
+Result<Consumer::PartitionLag> Consumer::Lag(std::chrono::milliseconds timeout) {
+  std::vector<RdKafka::TopicPartition*> assigned;
+  if (RdKafka::ErrorCode err = consumer_->assignment(assigned); err != RdKafka::ERR_NO_ERROR) {
+    return Retriable("assignment: " + RdKafka::err2str(err));
+  }
+  PartitionLag lag;
+  RdKafka::ErrorCode err = assigned.empty() ? RdKafka::ERR_NO_ERROR
+                                            : consumer_->committed(assigned, static_cast<int>(timeout.count()));
+  if (err == RdKafka::ERR_NO_ERROR) {
+    for (const RdKafka::TopicPartition* p : assigned) {
+      int64_t low = 0, high = -1;
+      if (consumer_->get_watermark_offsets(p->topic(), p->partition(), &low, &high) != RdKafka::ERR_NO_ERROR ||
+          high < 0) {
+        continue;  // nothing fetched from it yet
+      }
+      const int64_t committed = p->offset() >= 0 ? p->offset() : low;
+      lag[{p->topic(), p->partition()}] = std::max<int64_t>(0, high - committed);
+    }
+  }
+  RdKafka::TopicPartition::destroy(assigned);
+  if (err != RdKafka::ERR_NO_ERROR) return Retriable("committed offsets: " + RdKafka::err2str(err));
+  return lag;
 }
 
 Status Consumer::Rewind(const Batch& batch) {

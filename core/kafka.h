@@ -29,6 +29,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -72,6 +73,22 @@ Properties ConsumerProperties(std::string_view brokers, std::string_view group,
 // Whether librdkafka knows the property and accepts the value (checked
 // without connecting). The reason is librdkafka's own message.
 Status CheckProperty(const std::string& name, const std::string& value);
+
+// Authentication failures reported by any Kafka client of this process (a
+// broker refused its SASL credentials or TLS certificate): when the streak
+// began, when one was last reported, and librdkafka's words. A streak ends once
+// none has been reported for kAuthenticationStreakGap (librdkafka retries a
+// connection at most every 10 s by default).
+struct AuthenticationFailure {
+  std::chrono::steady_clock::time_point first, last;
+  std::string detail;
+};
+inline constexpr std::chrono::seconds kAuthenticationStreakGap{30};
+std::optional<AuthenticationFailure> CurrentAuthenticationFailure();
+namespace internal {
+// Called by the clients' error callbacks; whether `code` (an rd_kafka_resp_err_t) is one.
+void NoteClientError(int code, const std::string& detail);
+}  // namespace internal
 
 // A consumed record. Owns librdkafka's message; views stay valid while it lives.
 class Record {
@@ -174,6 +191,12 @@ class Consumer {
   void StoreOffsets(const Batch& batch);
   // Commits the stored offsets now, synchronously (a stage does when it stops).
   Status CommitPending();
+  // Per assigned partition ({topic, partition}): its end offset (the high
+  // watermark as last fetched) less the group's committed offset, which it asks
+  // the group coordinator for; from the log's start when nothing is committed.
+  // The same in both delivery modes: transactions commit offsets too.
+  using PartitionLag = std::map<std::pair<std::string, int32_t>, int64_t>;
+  Result<PartitionLag> Lag(std::chrono::milliseconds timeout);
   // Moves each partition in batch back to its first record, so it is consumed again.
   Status Rewind(const Batch& batch);
   // Leaves the group cleanly.

@@ -27,6 +27,9 @@ rd_kafka_t* NewClientHandle(rd_kafka_type_t type, const Properties& properties, 
     }
   }
   rd_kafka_conf_set_log_cb(conf, CLogBridge);
+  rd_kafka_conf_set_error_cb(conf, [](rd_kafka_t*, int code, const char* reason, void*) {
+    internal::NoteClientError(code, reason);
+  });
   rd_kafka_t* rk = rd_kafka_new(type, conf, err, sizeof err);
   if (!rk) {
     rd_kafka_conf_destroy(conf);
@@ -76,8 +79,14 @@ struct AdminCall {
 
   // The request's result event, or why there is none.
   Result<std::unique_ptr<rd_kafka_event_t, Free>> Await(std::string_view what) {
-    std::unique_ptr<rd_kafka_event_t, Free> event(
-        rd_kafka_queue_poll(queue.get(), static_cast<int>(timeout.count()) + 1000));
+    // In slices, serving the client's own events in between: its error
+    // callback (authentication refused, say) runs only from rd_kafka_poll.
+    std::unique_ptr<rd_kafka_event_t, Free> event;
+    const auto deadline = std::chrono::steady_clock::now() + timeout + std::chrono::seconds(1);
+    while (!event && std::chrono::steady_clock::now() < deadline) {
+      event.reset(rd_kafka_queue_poll(queue.get(), 100));
+      rd_kafka_poll(client.get(), 0);
+    }
     if (!event) return Retriable(std::string(what) + ": no answer from the cluster at " + brokers);
     if (rd_kafka_event_error(event.get())) {
       return Retriable(std::string(what) + ": " + rd_kafka_event_error_string(event.get()));

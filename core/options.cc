@@ -56,6 +56,11 @@ void DeclareDaemonSettings(SettingsTable& t, std::string_view stage, DaemonOptio
         "exits with status 1 instead.")
       .Flag("--shutdown-timeout")
       .Range(1, 3600);
+  t.Add("auth_failure_timeout_s", &o->auth_failure_timeout_s,
+        "When the brokers have refused the daemon's credentials (SASL, TLS) for this many seconds, it stops with "
+        "status 1 and says so, rather than retrying for ever.")
+      .Flag("--auth-failure-timeout")
+      .Range(1, 86400);
 }
 
 }  // namespace herald

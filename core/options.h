@@ -56,6 +56,8 @@ struct DaemonOptions {
   int liveness_timeout_s = 120;
   // After SIGTERM or SIGINT: finish the batch in hand, commit, flush; exit 1 if that takes longer.
   int shutdown_timeout_s = 30;
+  // Kafka refusing the credentials this long stops the daemon with status 1.
+  int auth_failure_timeout_s = 60;
 };
 
 void DeclareKafkaSettings(SettingsTable& table, KafkaOptions* options);

@@ -77,6 +77,9 @@ class Narrowing {
   int alone_ = 0;        // of those, with failing_ alone
 };
 
+// How often the loop asks the brokers for its consumer's lag.
+constexpr std::chrono::seconds kLagInterval{5};
+
 void CountHandled(const kafka::Batch& batch, const BatchOutcome& outcome, StageMetrics& metrics,
                   std::chrono::steady_clock::time_point started) {
   metrics.records_in.Add(static_cast<int64_t>(batch.size()));
@@ -91,15 +94,21 @@ Status Loop(kafka::Consumer& consumer, const StageLoopOptions& options, StageMet
             const BatchHandler& handle, std::stop_token stop, const QuarantineHandler& quarantine) {
   std::chrono::milliseconds backoff{100};
   Narrowing narrowing(options.batch_size);
+  std::chrono::steady_clock::time_point lag_asked{};
   while (!stop.stop_requested()) {
     metrics.Heartbeat();
     if (options.between_batches) options.between_batches();
+    if (std::chrono::steady_clock::now() - lag_asked >= kLagInterval) {
+      lag_asked = std::chrono::steady_clock::now();
+      if (auto lag = consumer.Lag(std::chrono::seconds(2))) metrics.SetLag(std::move(*lag));
+    }
     auto batch = consumer.Poll(narrowing.limit(), options.poll_wait);
     if (!batch) return Unexpected(batch.error());
     metrics.SetConsuming(true);
     if (batch->empty()) continue;
     narrowing.Observe(*batch);
     const auto started = std::chrono::steady_clock::now();
+    metrics.BatchStarted();
     Result<BatchOutcome> handled = handle(*batch);
     if (!handled && quarantine && handled.error().kind != ErrorKind::kFatal &&
         narrowing.Quarantines(*batch, options.max_attempts)) {
@@ -108,6 +117,7 @@ Status Loop(kafka::Consumer& consumer, const StageLoopOptions& options, StageMet
                   {"attempts", std::to_string(narrowing.attempts() + 1)}});
       handled = quarantine(*batch, handled.error(), narrowing.attempts() + 1);
     }
+    metrics.BatchEnded();
     if (handled) {
       // Stored for librdkafka's periodic commit: the next batch need not sit
       // out a round trip. The stage's last offsets are committed synchronously when it stops.

@@ -19,27 +19,6 @@ std::unique_ptr<metrics::Registry> OwnRegistryUnless(metrics::Registry* given) {
   return given ? nullptr : std::make_unique<metrics::Registry>();
 }
 
-int64_t Field(simdjson::dom::element e, std::string_view name) {
-  int64_t v = -1;
-  if (e[name].get(v) != simdjson::SUCCESS) return -1;
-  return v;
-}
-
-// A partition's lag from its statistics: librdkafka's consumer_lag counts from
-// the committed offset, so it is unknown (-1) on an assigned partition with no
-// commit yet; then the lag counts from the fetch position, or the log start.
-std::optional<int64_t> ConsumerLag(simdjson::dom::element partition) {
-  if (int64_t lag = Field(partition, "consumer_lag"); lag >= 0) return lag;
-  std::string_view state;
-  if (partition["fetch_state"].get(state) != simdjson::SUCCESS || state == "none" || state == "stopped") {
-    return std::nullopt;  // not assigned to this consumer
-  }
-  int64_t end = Field(partition, "ls_offset") >= 0 ? Field(partition, "ls_offset") : Field(partition, "hi_offset");
-  int64_t from = Field(partition, "app_offset") >= 0 ? Field(partition, "app_offset") : Field(partition, "lo_offset");
-  if (end < 0 || from < 0) return std::nullopt;
-  return std::max<int64_t>(0, end - from);
-}
-
 }  // namespace
 
 StageMetrics::StageMetrics(std::string stage, metrics::Registry* registry)
@@ -100,21 +79,6 @@ void StageMetrics::OnKafkaStatistics(std::string_view client, std::string_view j
       if (broker["state"].get(state) == simdjson::SUCCESS && state == "UP") ++up;
     }
   }
-  std::map<std::pair<std::string, int32_t>, int64_t> lag;
-  simdjson::dom::object topics;
-  if (client == "consumer" && root["topics"].get(topics) == simdjson::SUCCESS) {
-    for (auto [topic, t] : topics) {
-      simdjson::dom::object partitions;
-      if (t["partitions"].get(partitions) != simdjson::SUCCESS) continue;
-      for (auto [id, p] : partitions) {
-        int64_t partition = -1;
-        if (p["partition"].get(partition) != simdjson::SUCCESS || partition < 0) continue;
-        if (std::optional<int64_t> behind = ConsumerLag(p)) {
-          lag[{std::string(topic), static_cast<int32_t>(partition)}] = *behind;
-        }
-      }
-    }
-  }
   int64_t queued = 0, queued_bytes = 0;
   if (client == "producer") {
     if (root["msg_cnt"].get(queued) != simdjson::SUCCESS) queued = 0;
@@ -122,7 +86,6 @@ void StageMetrics::OnKafkaStatistics(std::string_view client, std::string_view j
   }
   std::lock_guard lock(mutex_);
   brokers_up_[std::string(client)] = up;
-  if (client == "consumer") lag_ = std::move(lag);
   if (client == "producer") {
     producer_queue_messages_ = queued;
     producer_queue_bytes_ = queued_bytes;
@@ -146,9 +109,26 @@ void StageMetrics::SetSinkProblem(const std::string& sink, std::string problem) 
   }
 }
 
-Status StageMetrics::Readiness() const {
+void StageMetrics::SetLag(kafka::Consumer::PartitionLag lag) {
+  std::lock_guard lock(mutex_);
+  lag_ = std::move(lag);
+}
+
+void StageMetrics::BatchStarted() { batch_started_ms_.store(NowMs(), std::memory_order_relaxed); }
+void StageMetrics::BatchEnded() { batch_started_ms_.store(0, std::memory_order_relaxed); }
+
+Status StageMetrics::Readiness(std::chrono::seconds batch_stuck) const {
   if (!consuming_) return Retriable("not consuming yet");
   if (!sink_healthy_) return Retriable("the last write to the sink failed");
+  // Blocked in a Kafka or sink call (a broker outage inside a transaction, a
+  // database that does not answer), the loop cannot say so itself.
+  if (const int64_t started = batch_started_ms_.load(std::memory_order_relaxed); started != 0) {
+    const int64_t in_hand_ms = NowMs() - started;
+    if (in_hand_ms > std::chrono::duration_cast<std::chrono::milliseconds>(batch_stuck).count()) {
+      return Retriable("a batch has been in hand for " + std::to_string(in_hand_ms / 1000) +
+                       " s: the brokers or the sink are not answering");
+    }
+  }
   std::lock_guard lock(mutex_);
   if (!sink_problems_.empty()) return Retriable(sink_problems_.begin()->second);
   auto it = brokers_up_.find("consumer");
@@ -160,7 +140,8 @@ Status StageMetrics::Readiness() const {
 void StageMetrics::Collect(metrics::Samples& out) const {
   std::lock_guard lock(mutex_);
   for (const auto& [tp, lag] : lag_) {
-    out.Gauge("herald_consumer_lag", "Records behind the partition's end, from librdkafka statistics.",
+    out.Gauge("herald_consumer_lag",
+              "Records behind the partition's end: its end offset less the group's committed offset.",
               {{"stage", stage_}, {"topic", tp.first}, {"partition", std::to_string(tp.second)}},
               static_cast<double>(lag));
   }

@@ -11,8 +11,9 @@
 //   herald_records_in_total, herald_records_out_total, herald_records_committed_total,
 //   herald_dead_letters_total{code}, herald_batch_duration_seconds (handle + commit),
 //   herald_record_latency_seconds (record's Kafka timestamp to its commit here),
-//   herald_sink_write_seconds{sink}, and from librdkafka's statistics
-//   herald_consumer_lag{topic,partition}, herald_producer_queue_messages,
+//   herald_sink_write_seconds{sink}, herald_consumer_lag{topic,partition} (the
+//   brokers' end offsets less the group's committed ones, asked every few
+//   seconds), and from librdkafka's statistics herald_producer_queue_messages,
 //   herald_producer_queue_bytes, herald_kafka_brokers_up{client}.
 // Thread-safety: the stage thread and librdkafka's threads update it; any
 // thread reads it.
@@ -28,6 +29,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/kafka.h"
 #include "core/metrics.h"
 #include "core/status.h"
 
@@ -74,11 +76,19 @@ class StageMetrics {
 
   // librdkafka statistics JSON from one of the stage's clients ("consumer" or "producer").
   void OnKafkaStatistics(std::string_view client, std::string_view json);
+  // The consumer's lag, as the stage loop asks the brokers for it (kafka::Consumer::Lag).
+  void SetLag(kafka::Consumer::PartitionLag lag);
+  // The stage loop has a batch in hand, or no longer: readiness fails while
+  // one has been in hand for longer than its `batch_stuck`.
+  void BatchStarted();
+  void BatchEnded();
 
   // Alive unless the loop has not turned for `stall`.
   Status Liveness(std::chrono::seconds stall) const;
-  // Ready when consuming, the consumer sees a broker up, and the sink is healthy.
-  Status Readiness() const;
+  // Ready when consuming, no batch in hand for longer than batch_stuck (a
+  // broker or sink call that does not return), no sink reporting a problem,
+  // and the consumer sees a broker up.
+  Status Readiness(std::chrono::seconds batch_stuck = std::chrono::seconds(15)) const;
 
  private:
   void Collect(metrics::Samples& out) const;
@@ -87,11 +97,12 @@ class StageMetrics {
 
   std::atomic<int64_t> last_turn_ms_;
   std::atomic<bool> consuming_{false};
+  std::atomic<int64_t> batch_started_ms_{0};  // 0: none in hand
   std::atomic<bool> sink_healthy_{true};
   mutable std::mutex mutex_;  // guards what follows
   std::map<std::string, int> brokers_up_;  // by client; absent until its first statistics
   std::map<std::string, std::string> sink_problems_;  // by sink, only those with one
-  std::map<std::pair<std::string, int32_t>, int64_t> lag_;
+  kafka::Consumer::PartitionLag lag_;
   int64_t producer_queue_messages_ = 0, producer_queue_bytes_ = 0;
 };
 

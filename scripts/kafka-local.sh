@@ -4,7 +4,9 @@
 #
 #   scripts/kafka-local.sh fetch          resolve the broker jars with Maven (cached in ~/.m2)
 #   scripts/kafka-local.sh start [DIR]    format storage, start, wait until it answers;
-#                                         prints the bootstrap address, also in DIR/bootstrap
+#                                         prints the bootstrap address, also in DIR/bootstrap;
+#                                         a SASL_PLAINTEXT listener (mechanism PLAIN, user herald,
+#                                         password herald-secret) at the address in DIR/sasl_bootstrap
 #   scripts/kafka-local.sh stop  [DIR]    stop it cleanly (SIGTERM, then SIGKILL after 30 s)
 #   scripts/kafka-local.sh kill  [DIR]    SIGKILL, for fault tests
 #   scripts/kafka-local.sh restart [DIR]  start again on the same ports and data (fault tests)
@@ -81,19 +83,23 @@ start() {
     die "a broker is already running from $dir (pid $(cat "$dir/pid"))"
   fi
   rm -rf "$dir"; mkdir -p "$dir/data"
-  local port cport
-  port=$(pick_port); cport=$(pick_port)
+  local port cport sport
+  port=$(pick_port); cport=$(pick_port); sport=$(pick_port)
   [ "$port" != "$cport" ] || cport=$(pick_port)
+  while [ "$sport" = "$port" ] || [ "$sport" = "$cport" ]; do sport=$(pick_port); done
   echo "$port" >"$dir/port"
+  echo "127.0.0.1:$sport" >"$dir/sasl_bootstrap"
   cat >"$dir/server.properties" <<EOF
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:$cport
-listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$cport
-advertised.listeners=PLAINTEXT://127.0.0.1:$port
+listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$cport,SASL_PLAINTEXT://127.0.0.1:$sport
+advertised.listeners=PLAINTEXT://127.0.0.1:$port,SASL_PLAINTEXT://127.0.0.1:$sport
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT
+sasl.enabled.mechanisms=PLAIN
+listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_herald="herald-secret";
 log.dirs=$dir/data
 num.partitions=3
 auto.create.topics.enable=true

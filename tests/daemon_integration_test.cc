@@ -24,14 +24,9 @@ namespace {
 using ::testing::HasSubstr;
 using testing::Daemon;
 using testing::ReadFile;
+using testing::Sample;
 using testing::WaitFor;
 
-// The value of one series in a Prometheus text page, or -1.
-double Sample(const std::string& page, const std::string& series) {
-  size_t at = page.find("\n" + series + " ");
-  if (at == std::string::npos) return -1;
-  return std::stod(page.substr(at + series.size() + 2));
-}
 
 class DaemonIntegrationTest : public ::testing::Test {
  protected:
@@ -192,6 +187,11 @@ TEST_F(DaemonIntegrationTest, AnAlerterKilledDuringWebhookDeliveriesLosesNone) {
   testing::HttpSink slow(200, 0, std::chrono::milliseconds(400));  // one at a time: 2.5 deliveries a second
   const std::string rules = dir_.Write("webhook-rules.yaml", "rules:\n  - name: any-military\n    themes: [MILITARY]\n"
                                                              "    webhook: " + slow.url() + "\n");
+  // Topics and group of its own: the fixture's are shared by every test in this process.
+  const std::string events = topics_.events + "-webhooks", alerts_topic = topics_.alerts + "-webhooks";
+  ASSERT_TRUE(kafka::EnsureTopics(kafka::ProducerProperties(brokers_), {events, alerts_topic}, 2));
+  const std::vector<std::string> own = {"--rules", rules, "--events-topic", events, "--alerts-topic", alerts_topic,
+                                        "--group", "alert-webhooks-" + topics_.raw};
   auto producer = kafka::Producer::Create(kafka::ProducerProperties(brokers_));
   ASSERT_TRUE(producer);
   constexpr int kAlerts = 8;
@@ -199,16 +199,16 @@ TEST_F(DaemonIntegrationTest, AnAlerterKilledDuringWebhookDeliveriesLosesNone) {
     v1::EventRecord record;
     record.set_id("hook-" + std::to_string(i));
     record.add_themes("MILITARY");
-    ASSERT_TRUE((*producer)->Produce(topics_.events, record.id(), record.SerializeAsString()));
+    ASSERT_TRUE((*producer)->Produce(events, record.id(), record.SerializeAsString()));
   }
   ASSERT_TRUE((*producer)->Flush(std::chrono::seconds(30)));
 
-  auto alert = Start("alert", {"--rules", rules});
+  auto alert = Start("alert", own);
   ASSERT_TRUE(WaitFor([&] { return !slow.bodies().empty(); })) << ReadFile(Log("alert"));
   alert->Kill9();
   ASSERT_LT(slow.bodies().size(), static_cast<size_t>(kAlerts)) << "killed before it could deliver them all";
 
-  alert = Start("alert", {"--rules", rules});
+  alert = Start("alert", own);
   EXPECT_TRUE(WaitFor([&] {
     std::set<std::string> delivered;
     for (const std::string& body : slow.bodies()) {
@@ -218,7 +218,7 @@ TEST_F(DaemonIntegrationTest, AnAlerterKilledDuringWebhookDeliveriesLosesNone) {
     }
     return delivered.size() == static_cast<size_t>(kAlerts);
   })) << slow.bodies().size() << " deliveries; the log:\n" << ReadFile(Log("alert"));
-  auto alerts = testing::ReadTopic(brokers_, topics_.alerts, kAlerts, std::chrono::seconds(30));
+  auto alerts = testing::ReadTopic(brokers_, alerts_topic, kAlerts, std::chrono::seconds(30));
   std::set<std::string> keys;
   for (const auto& a : alerts) keys.insert(a.key);
   EXPECT_EQ(keys.size(), static_cast<size_t>(kAlerts)) << "every alert on the topic";

@@ -3,12 +3,14 @@
 // through. Afterwards a read_committed reader must see every article's event
 // exactly once, and the store must hold every row.
 #include <gtest/gtest.h>
+#include <httplib.h>
 
 #include <filesystem>
 #include <map>
 #include <set>
 
 #include "consumers/sqlite_store.h"
+#include "core/admin_server.h"
 #include "core/kafka.h"
 #include "core/kafka_admin.h"
 #include "core/scoped_temp_dir.h"
@@ -131,17 +133,31 @@ TEST_F(FaultTest, StoreKilledRepeatedlyStoresEveryRowOnce) {
   EXPECT_EQ(processor.Terminate(), 0);
 }
 
+// The HTTP status of the admin endpoint at port, path; -1 when nothing answers.
+int AdminStatus(int port, const char* path) {
+  httplib::Client client("127.0.0.1", port);
+  client.set_read_timeout(5);
+  auto r = client.Get(path);
+  return r ? r->status : -1;
+}
+
 TEST_F(FaultTest, BrokerRestartMidStreamDaemonsReconnectAndLoseNothing) {
   std::vector<std::string> args = DaemonArgs("process", "processor-" + topics_.raw);
-  args.insert(args.end(), {"--instance-id", "fault-processor-3"});
+  const int admin_port = FreeLoopbackPort();
+  args.insert(args.end(), {"--instance-id", "fault-processor-3", "--admin-port", std::to_string(admin_port), "-X",
+                           "statistics.interval.ms=500"});
   Daemon processor(args, (dir_.path() / "processor.log").string());
   const std::string script = std::string(HERALD_SOURCE_DIR) + "/scripts/kafka-local.sh";
   const std::string kafka_dir = std::getenv("HERALD_TEST_KAFKA_DIR");
   for (int c = 0; c < kChunks; ++c) {
     if (c == kChunks / 2) {
+      ASSERT_TRUE(WaitFor([&] { return AdminStatus(admin_port, "/readyz") == 200; }));
       ASSERT_EQ(std::system((script + " stop " + kafka_dir).c_str()), 0);
-      std::this_thread::sleep_for(std::chrono::seconds(2));
+      // Readiness follows the broker, whether the processor is idle or blocked in a transaction.
+      EXPECT_TRUE(WaitFor([&] { return AdminStatus(admin_port, "/readyz") == 503; }, std::chrono::seconds(60)));
+      EXPECT_EQ(AdminStatus(admin_port, "/healthz"), 200) << "alive all the same: nothing to restart";
       ASSERT_EQ(std::system((script + " restart " + kafka_dir + " >/dev/null").c_str()), 0);
+      EXPECT_TRUE(WaitFor([&] { return AdminStatus(admin_port, "/readyz") == 200; }, std::chrono::seconds(90)));
     }
     Produce(chunks_[c]);
   }

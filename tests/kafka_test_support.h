@@ -141,6 +141,13 @@ class Daemon {
   pid_t pid_ = -1;
 };
 
+// The value of one series (name{labels}) in a Prometheus text page, or -1.
+inline double Sample(const std::string& page, const std::string& series) {
+  size_t at = page.find("\n" + series + " ");
+  if (at == std::string::npos) return -1;
+  return std::stod(page.substr(at + series.size() + 2));
+}
+
 // The whole of a (log) file, or "" while it does not exist yet.
 inline std::string ReadFile(const std::string& path) {
   auto text = ReadWholeFile(path);
