@@ -193,8 +193,22 @@ Status AlertState::Retry(const OutboxEntry& entry, int64_t next_at_ms, const std
 }
 
 Status AlertState::GiveUp(const OutboxEntry& entry, const std::string& error) {
-  if (Status s = RecordWebhookFailure(entry.alert_id, entry.url, error); !s) return s;
-  return Delivered(entry);
+  // One transaction: a delivery is in the outbox or among the failures, never both or neither.
+  if (Status s = Exec("BEGIN IMMEDIATE"); !s) return s;
+  Statement failed(db_, "INSERT INTO webhook_failures VALUES (?1, ?2, ?3, ?4)");
+  Statement gone(db_, "DELETE FROM outbox WHERE alert_id = ?1 AND url = ?2");
+  failed.Text(1, entry.alert_id);
+  failed.Text(2, entry.url);
+  failed.Text(3, error);
+  failed.Text(4, NowRfc3339());
+  gone.Text(1, entry.alert_id);
+  gone.Text(2, entry.url);
+  if (!failed.Done() || !gone.Done()) {
+    std::string reason = sqlite3_errmsg(db_);
+    (void)Exec("ROLLBACK");
+    return Retriable("alert state: " + reason);
+  }
+  return Exec("COMMIT");
 }
 
 Result<int64_t> AlertState::PendingDeliveries() { return Count("SELECT COUNT(*) FROM outbox"); }

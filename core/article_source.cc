@@ -120,13 +120,15 @@ Result<std::vector<SourceArticle>> ReadArticles(const std::vector<std::string>& 
 
 std::string ArticleKey(const SourceArticle& article) {
   if (article.content_type == kJson) {
-    simdjson::ondemand::parser parser;
-    simdjson::padded_string padded(article.bytes);
-    simdjson::ondemand::document doc;
-    if (!parser.iterate(padded).get(doc)) {
+    // The DOM, not On-Demand: after a failed lookup in a broken document
+    // On-Demand's iterator must not be used again (UBSan caught a second
+    // lookup reaching simdjson's "unreachable" assumption).
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    if (parser.parse(article.bytes.data(), article.bytes.size()).get(doc) == simdjson::SUCCESS) {
       for (const char* field : {"id", "url"}) {
         std::string_view value;
-        if (!doc.find_field_unordered(field).get_string().get(value) && !value.empty()) return std::string(value);
+        if (doc[field].get(value) == simdjson::SUCCESS && !value.empty()) return std::string(value);
       }
     }
   }

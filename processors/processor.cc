@@ -150,9 +150,12 @@ Status RunProcessor(const ProcessorOptions& options, const StageContext& context
       out.id = record->id();
       // The headers added below: content-type and produced-at.
       const size_t framing = RecordBytes(out.id, {}, event_headers_template) + 64;
-      out.status = FitEventRecord(max_event_bytes > framing ? max_event_bytes - framing : 0, record);
-      if (!out.status) return;
-      out.size = record->ByteSizeLong();
+      Result<size_t> fitted = FitEventRecord(max_event_bytes > framing ? max_event_bytes - framing : 0, record);
+      if (!fitted) {
+        out.status = Unexpected(fitted.error());
+        return;
+      }
+      out.size = *fitted;
       // Protobuf refuses messages past 2 GiB; those are not allocated at all.
       out.serialized.reset(out.size > static_cast<size_t>(INT_MAX)
                                ? nullptr

@@ -38,16 +38,16 @@ const TrimStep kSteps[] = {
 
 }  // namespace
 
-Status FitEventRecord(size_t max_bytes, v1::EventRecord* record) {
+Result<size_t> FitEventRecord(size_t max_bytes, v1::EventRecord* record) {
   size_t size = record->ByteSizeLong();
   const size_t whole = size;
   for (const TrimStep& step : kSteps) {
-    if (size <= max_bytes) return {};
+    if (size <= max_bytes) return size;
     step.apply(record);
     record->add_trimmed(step.name);
     size = record->ByteSizeLong();
   }
-  if (size <= max_bytes) return {};
+  if (size <= max_bytes) return size;
   return Fail(v1::RECORD_TOO_LARGE, "event record of " + std::to_string(whole) + " bytes is still " +
                                         std::to_string(size) + " after trimming; the events topic accepts " +
                                         std::to_string(max_bytes));

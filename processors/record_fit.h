@@ -1,7 +1,8 @@
 // record_fit.h: an event record never larger than its topic accepts.
 //
 //   size_t room = limits.For(topics.events) - RecordBytes(key, {}, headers);
-//   if (Status s = FitEventRecord(room, record); !s) dead-letter it (RECORD_TOO_LARGE);
+//   Result<size_t> size = FitEventRecord(room, record);   // its serialised size, once it fits
+//   if (!size) dead-letter it (RECORD_TOO_LARGE);
 //
 // A record whose serialised size is over max_bytes loses, one step at a time
 // and only until it fits, the fields event.proto's `trimmed` lists in that
@@ -18,6 +19,7 @@
 
 namespace herald {
 
-Status FitEventRecord(size_t max_bytes, v1::EventRecord* record);
+// The record's serialised size (ByteSizeLong, whose cached sizes serialisation then uses).
+Result<size_t> FitEventRecord(size_t max_bytes, v1::EventRecord* record);
 
 }  // namespace herald

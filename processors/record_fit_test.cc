@@ -26,7 +26,9 @@ v1::EventRecord Record(size_t body_bytes) {
 
 TEST(FitEventRecordTest, ARecordThatFitsIsUntouched) {
   v1::EventRecord r = Record(1000);
-  ASSERT_TRUE(FitEventRecord(1 << 20, &r));
+  Result<size_t> size = FitEventRecord(1 << 20, &r);
+  ASSERT_TRUE(size);
+  EXPECT_EQ(*size, r.ByteSizeLong());
   EXPECT_TRUE(r.trimmed().empty());
   EXPECT_EQ(r.article().body().size(), 1000u);
 }
@@ -57,7 +59,7 @@ TEST(FitEventRecordTest, StepsFollowTheDocumentedOrder) {
 TEST(FitEventRecordTest, ARecordThatCannotFitIsRecordTooLarge) {
   v1::EventRecord r = Record(10);
   r.set_id(std::string(5000, 'i'));
-  Status s = FitEventRecord(1000, &r);
+  Result<size_t> s = FitEventRecord(1000, &r);
   ASSERT_FALSE(s);
   EXPECT_EQ(s.error().code, v1::RECORD_TOO_LARGE);
 }

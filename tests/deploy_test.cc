@@ -11,6 +11,8 @@
 #include <map>
 #include <regex>
 
+#include <sys/wait.h>
+
 #include "consumers/alert_rules.h"
 #include "core/admin_server.h"
 #include "core/files.h"
@@ -234,6 +236,26 @@ TEST_F(DeployTest, SystemdUnitsRunTheDaemonsAndOutwaitTheirShutdown) {
   EXPECT_THAT(Read("deploy/systemd/herald-alert.service"), HasSubstr("\nExecReload=/bin/kill -HUP $MAINPID\n"));
   EXPECT_THAT(host_["store.sqlite"], ::testing::StartsWith("/var/lib/herald/"));
   EXPECT_THAT(host_["alert.state"], ::testing::StartsWith("/var/lib/herald/"));
+}
+
+// `herald config check`, which operators run on the files deploy/ holds, on
+// files no one should write: refused with the line, never a crash (a
+// self-referencing alias once overflowed the stack).
+TEST(ConfigCheckTest, HostileFilesAreRefusedWithTheirLineNotACrash) {
+  ScopedTempDir dir("herald-config-check-test");
+  const std::pair<const char*, const char*> files[] = {
+      {"self-alias.yaml", "a: &x\n  b: *x\n"},
+      {"duplicate.yaml", "processor:\n  batch_size: 5\n  batch_size: 6\n"},
+      {"latin1.yaml", "processor:\n  group: caf\xe9\n"},
+  };
+  for (const auto& [name, text] : files) {
+    const std::string path = dir.Write(name, text);
+    const std::string output = path + ".out";
+    const int status = std::system((std::string(HERALD_BINARY) + " config check " + path + " > " + output + " 2>&1").c_str());
+    ASSERT_TRUE(WIFEXITED(status)) << name << " killed the checker";
+    EXPECT_NE(WEXITSTATUS(status), 0) << name;
+    EXPECT_THAT(Read(output), ::testing::HasSubstr(path + ":")) << name << ": the file and line";
+  }
 }
 
 }  // namespace
