@@ -40,6 +40,19 @@ TEST(KafkaPropertiesTest, AtLeastOnceConsumersCommitStoredOffsetsExactlyOnceOnes
   EXPECT_EQ(Find(consumer, "group.instance.id"), "pod-1");
 }
 
+TEST(KafkaPropertiesTest, EveryStageConsumerHasStaticMembershipFromItsInstance) {
+  KafkaOptions client{.brokers = "b:9092"};
+  StageClientProperties store = MakeStageClientProperties("store", client, "g", "store-0", /*exactly_once=*/false);
+  EXPECT_EQ(Find(store.consumer, "group.instance.id"), "store-0");
+  EXPECT_EQ(Find(store.consumer, "enable.auto.commit"), "true") << "at-least-once commits what it stores";
+  EXPECT_EQ(Find(store.producer, "transactional.id"), std::nullopt);
+  StageClientProperties processor = MakeStageClientProperties("process", client, "g", "", /*exactly_once=*/true);
+  EXPECT_FALSE(processor.instance.empty()) << "the host name";
+  EXPECT_EQ(Find(processor.consumer, "group.instance.id"), processor.instance);
+  EXPECT_EQ(Find(processor.consumer, "enable.auto.commit"), "false");
+  EXPECT_EQ(Find(processor.producer, "transactional.id"), "herald-process.g." + processor.instance);
+}
+
 TEST(KafkaPropertiesTest, PassThroughPropertiesWinOverThePreset) {
   KafkaOptions options{.brokers = "b:9092", .tuning = "latency", .properties = {{"linger.ms", "2"}}};
   EXPECT_EQ(Find(options.ProducerProperties(), "linger.ms"), "2");

@@ -259,6 +259,19 @@ TransactionalIdentity MakeTransactionalIdentity(std::string_view stage, std::str
 }
 
 
+StageClientProperties MakeStageClientProperties(std::string_view stage, const KafkaOptions& client,
+                                                const std::string& group, const std::string& instance_id,
+                                                bool exactly_once) {
+  TransactionalIdentity identity = MakeTransactionalIdentity(stage, group, instance_id);
+  StageClientProperties out{client.ProducerProperties(), client.ConsumerProperties(group), identity.instance};
+  out.consumer.emplace_back("group.instance.id", identity.instance);
+  if (exactly_once) {
+    out.producer.insert(out.producer.end(), identity.producer.begin(), identity.producer.end());
+    out.consumer.insert(out.consumer.end(), identity.consumer.begin(), identity.consumer.end());
+  }
+  return out;
+}
+
 namespace {
 
 // The brokers' limits for the stage's topics, asked until they answer (a
@@ -284,14 +297,9 @@ Result<kafka::TopicLimits> AwaitTopicLimits(std::string_view stage, const kafka:
 Result<StageClients> OpenStageClients(std::string_view stage, const KafkaOptions& client, const std::string& group,
                                       const std::string& instance_id, const StageTopics& topics, bool exactly_once,
                                       StageMetrics& metrics, std::stop_token stop) {
-  TransactionalIdentity identity = MakeTransactionalIdentity(stage, group, instance_id);
-  kafka::Properties producer_properties = client.ProducerProperties();
-  kafka::Properties consumer_properties = client.ConsumerProperties(group);
-  consumer_properties.emplace_back("group.instance.id", identity.instance);
-  if (exactly_once) {
-    producer_properties.insert(producer_properties.end(), identity.producer.begin(), identity.producer.end());
-    consumer_properties.insert(consumer_properties.end(), identity.consumer.begin(), identity.consumer.end());
-  }
+  StageClientProperties properties = MakeStageClientProperties(stage, client, group, instance_id, exactly_once);
+  kafka::Properties& producer_properties = properties.producer;
+  kafka::Properties& consumer_properties = properties.consumer;
   auto brokers = AwaitTopicLimits(stage, producer_properties, topics, stop);
   if (!brokers) return Unexpected(brokers.error());
   std::vector<std::string> outputs = topics.outputs;
@@ -300,7 +308,7 @@ Result<StageClients> OpenStageClients(std::string_view stage, const KafkaOptions
   if (!limits) return Unexpected(limits.error());
   producer_properties.insert(producer_properties.end(), limits->producer_overrides.begin(),
                              limits->producer_overrides.end());
-  StageClients clients{.instance = identity.instance,
+  StageClients clients{.instance = properties.instance,
                        .limits = *limits,
                        .dead_letters = {.topic = topics.dead_letters,
                                         .max_record_bytes = limits->For(topics.dead_letters)}};

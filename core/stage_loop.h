@@ -105,6 +105,17 @@ TransactionalIdentity MakeTransactionalIdentity(std::string_view stage, std::str
 // earlier producer with the same transactional.id.
 Status InitTransactions(kafka::Producer& producer, std::stop_token stop);
 
+// The properties of a stage's two clients: `client`'s presets and pass-through
+// properties, static group membership from the instance name for the consumer
+// in either mode, and exactly-once's transactional identity.
+struct StageClientProperties {
+  kafka::Properties producer, consumer;
+  std::string instance;
+};
+StageClientProperties MakeStageClientProperties(std::string_view stage, const KafkaOptions& client,
+                                                const std::string& group, const std::string& instance_id,
+                                                bool exactly_once);
+
 // The topics a producing stage reads and writes: its input, the topics its
 // results go to, and its dead-letter topic.
 struct StageTopics {

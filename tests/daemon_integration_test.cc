@@ -10,6 +10,7 @@
 #include <regex>
 #include <set>
 
+#include "consumers/alert_state.h"
 #include "core/admin_server.h"
 #include "core/kafka_admin.h"
 #include "core/scoped_temp_dir.h"
@@ -223,6 +224,34 @@ TEST_F(DaemonIntegrationTest, AnAlerterKilledDuringWebhookDeliveriesLosesNone) {
   for (const auto& a : alerts) keys.insert(a.key);
   EXPECT_EQ(keys.size(), static_cast<size_t>(kAlerts)) << "every alert on the topic";
   EXPECT_EQ(alert->Terminate(), 0) << ReadFile(Log("alert"));
+}
+
+// A webhook endpoint that never answers holds up neither the alerts nor the
+// shutdown: SIGTERM drains for alert.webhook_drain_s and exits 0, leaving the
+// delivery in the outbox.
+TEST_F(DaemonIntegrationTest, AHangingWebhookDelaysNeitherAlertsNorShutdown) {
+  testing::HttpSink hanging(testing::HttpSink::kHang);
+  const std::string rules = dir_.Write("hanging-rules.yaml", "rules:\n  - name: any-military\n    themes: [MILITARY]\n"
+                                                             "    webhook: " + hanging.url() + "\n");
+  const std::string events = topics_.events + "-hanging", alerts_topic = topics_.alerts + "-hanging";
+  ASSERT_TRUE(kafka::EnsureTopics(kafka::ProducerProperties(brokers_), {events, alerts_topic}, 1));
+  auto producer = kafka::Producer::Create(kafka::ProducerProperties(brokers_));
+  ASSERT_TRUE(producer);
+  for (int i = 0; i < 20; ++i) {
+    v1::EventRecord record;
+    record.set_id("hang-" + std::to_string(i));
+    record.add_themes("MILITARY");
+    ASSERT_TRUE((*producer)->Produce(events, record.id(), record.SerializeAsString()));
+  }
+  ASSERT_TRUE((*producer)->Flush(std::chrono::seconds(30)));
+  auto alert = Start("alert", {"--rules", rules, "--events-topic", events, "--alerts-topic", alerts_topic, "--group",
+                               "alert-hanging-" + topics_.raw, "--webhook-drain", "3"});
+  EXPECT_EQ(testing::ReadTopic(brokers_, alerts_topic, 20, std::chrono::seconds(60)).size(), 20u)
+      << "every alert on the topic while its webhooks hang";
+  EXPECT_EQ(alert->Terminate(std::chrono::seconds(25)), 0) << ReadFile(Log("alert"));
+  auto state = AlertState::Open((dir_.path() / "alert-state.db").string());
+  ASSERT_TRUE(state);
+  EXPECT_EQ(*(*state)->PendingDeliveries(), 20) << "left in the outbox for the next start";
 }
 
 TEST_F(DaemonIntegrationTest, ABadConfigFileStopsTheDaemonBeforeItStarts) {

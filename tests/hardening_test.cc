@@ -7,9 +7,11 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <sstream>
 #include <string>
 #include <thread>
 
+#include "consumers/dead_letters.h"
 #include "core/kafka.h"
 #include "core/kafka_admin.h"
 #include "core/record_format.h"
@@ -183,6 +185,22 @@ TEST_F(HardeningTest, HeadersThatAreNotUtf8AreRepairedInTheRecord) {
   EXPECT_EQ(record.article().source(), "Le Monde \xEF\xBF\xBD" "dition");
   EXPECT_EQ(record.article().url(), "https://example.org/\xEF\xBF\xBD\xEF\xBF\xBD");
   EXPECT_TRUE(IsValidUtf8(record.article().id()));
+}
+
+TEST_F(HardeningTest, DeadLetterListingShowsControlCharactersInsteadOfObeyingThem) {
+  CreateTopics();
+  Produce({{"\x1b]0;pwned\x07\x1b[2Jkey", "{\"title\": ", {{"content-type", "application/json"}}},
+           {"good", Envelope("good", Words(500)), {{"content-type", "application/json"}}}});
+  StartProcessor(Options());
+  ASSERT_NE(Find(ReadTopic(brokers_, topics_.events, 1, std::chrono::seconds(60)), "good"), nullptr);
+  DeadLetterOptions list{.kafka = {.brokers = brokers_}, .topics = topics_};
+  for (bool json : {false, true}) {
+    list.json = json;
+    std::ostringstream out;
+    ASSERT_TRUE(ListDeadLetters(list, out));
+    EXPECT_THAT(out.str(), HasSubstr(json ? "\\u001b]0;pwned\\u0007\\u001b[2Jkey" : "\\x1B]0;pwned\\x07\\x1B[2Jkey"));
+    EXPECT_EQ(out.str().find('\x1b'), std::string::npos) << "no raw escape reaches the terminal";
+  }
 }
 
 TEST_F(HardeningTest, StartUpRefusesARecordLimitLargerThanTheProducerQueue) {
