@@ -55,6 +55,7 @@ struct AdminCall {
   std::unique_ptr<rd_kafka_AdminOptions_t, Free> options;
   std::string brokers = "?";
   std::chrono::milliseconds timeout;
+  bool unsupported = false;  // the cluster does not implement the request
 
   static Result<AdminCall> Open(const Properties& properties, rd_kafka_admin_op_t op,
                                 std::chrono::milliseconds timeout) {
@@ -89,6 +90,7 @@ struct AdminCall {
     }
     if (!event) return Retriable(std::string(what) + ": no answer from the cluster at " + brokers);
     if (rd_kafka_event_error(event.get())) {
+      unsupported = rd_kafka_event_error(event.get()) == RD_KAFKA_RESP_ERR__UNSUPPORTED_FEATURE;
       return Retriable(std::string(what) + ": " + rd_kafka_event_error_string(event.get()));
     }
     return event;
@@ -171,7 +173,18 @@ Result<TopicLimits> DescribeTopicLimits(const Properties& properties, const std:
                                         std::chrono::milliseconds timeout) {
   auto call = AdminCall::Open(properties, RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS, timeout);
   if (!call) return Unexpected(call.error());
+  // Asked of a broker, not the controller librdkafka would otherwise wait for
+  // (which a KRaft cluster does not expose to clients).
+  auto broker = AnyBrokerId(call->client.get(), timeout);
+  if (!broker) return Unexpected(broker.error());
+  char err[512];
+  rd_kafka_AdminOptions_set_broker(call->options.get(), *broker, err, sizeof err);
   auto limits = DescribeLimits(*call, RD_KAFKA_RESOURCE_TOPIC, topics);
+  if (!limits && call->unsupported) {
+    log::Info("the cluster cannot describe topic configurations; assuming Kafka's default limits",
+              {{"brokers", call->brokers}, {"reason", limits.error().reason}});
+    return TopicLimits{};
+  }
   if (!limits) return limits;
   std::vector<std::string> missing;
   for (const std::string& t : topics) {
@@ -179,8 +192,6 @@ Result<TopicLimits> DescribeTopicLimits(const Properties& properties, const std:
   }
   if (missing.empty()) return limits;
   // Topics still to be created inherit the broker's limit.
-  auto broker = AnyBrokerId(call->client.get(), timeout);
-  if (!broker) return Unexpected(broker.error());
   const std::string id = std::to_string(*broker);
   auto broker_limit = DescribeLimits(*call, RD_KAFKA_RESOURCE_BROKER, {id});
   if (!broker_limit) return broker_limit;

@@ -35,7 +35,9 @@ Status EnsureTopics(const Properties& properties, const std::vector<std::string>
 // Topic name -> the largest record batch (bytes, after compression) the
 // brokers accept on it: the topic's max.message.bytes, which defaults to the
 // broker's message.max.bytes. A topic that does not exist yet gets the
-// broker's setting, which it will inherit when it is created.
+// broker's setting, which it will inherit when it is created. A cluster that
+// cannot describe configurations (librdkafka's mock cluster, brokers before
+// 0.11) yields no limits, with a warning: callers assume Kafka's defaults.
 using TopicLimits = std::map<std::string, int64_t>;
 Result<TopicLimits> DescribeTopicLimits(const Properties& properties, const std::vector<std::string>& topics,
                                         std::chrono::milliseconds timeout = std::chrono::seconds(30));

@@ -312,9 +312,11 @@ Result<StageClients> OpenStageClients(std::string_view stage, const KafkaOptions
                        .limits = *limits,
                        .dead_letters = {.topic = topics.dead_letters,
                                         .max_record_bytes = limits->For(topics.dead_letters)}};
+  std::string resolved;
   for (const auto& [topic, bytes] : limits->max_record_bytes) {
-    log::Info("record limit", {{"stage", std::string(stage)}, {"topic", topic}, {"max_bytes", std::to_string(bytes)}});
+    resolved += (resolved.empty() ? "" : " ") + topic + "=" + std::to_string(bytes);
   }
+  log::Info("largest records to produce, in bytes", {{"stage", std::string(stage)}, {"topics", resolved}});
   auto producer = kafka::Producer::Create(producer_properties,
                                           [&metrics](std::string_view s) { metrics.OnKafkaStatistics("producer", s); });
   if (!producer) return Unexpected(producer.error());

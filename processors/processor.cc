@@ -106,7 +106,7 @@ Status RunProcessor(const ProcessorOptions& options, const StageContext& context
   const DeadLetterQueue& dlq = clients->dead_letters;
   const size_t max_event_bytes = clients->limits.For(options.topics.events);
   if (options.max_article_bytes > max_event_bytes) {
-    log::Warn("articles may be larger than the events topic accepts; such records are trimmed (EventRecord.trimmed)",
+    log::Info("articles may be larger than the events topic accepts; such records are trimmed (EventRecord.trimmed)",
               {{"max_article_bytes", std::to_string(options.max_article_bytes)},
                {"max_event_bytes", std::to_string(max_event_bytes)}});
   }
