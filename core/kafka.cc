@@ -285,21 +285,22 @@ Status Producer::Send(std::string_view topic, std::string_view key, char* value,
 
 Status Producer::Flush(std::chrono::milliseconds timeout) {
   RdKafka::ErrorCode err = producer_->flush(static_cast<int>(timeout.count()));
+  std::string reason;
   if (err != RdKafka::ERR_NO_ERROR) {
-    std::string reason = "flush: " + std::to_string(producer_->outq_len()) + " records still undelivered after " +
-                         std::to_string(timeout.count()) + " ms";
-    if (std::optional<AuthenticationFailure> auth = CurrentAuthenticationFailure()) {
-      reason += ": the brokers refuse this client's credentials (" + auth->detail + ")";
-    }
-    return Retriable(std::move(reason));
-  }
-  if (failed_since_flush_.exchange(0) > 0) {
+    reason = "flush: " + std::to_string(producer_->outq_len()) + " records still undelivered after " +
+             std::to_string(timeout.count()) + " ms";
+  } else if (failed_since_flush_.exchange(0) > 0) {
     std::lock_guard lock(first_failure_mutex_);
-    std::string reason = "delivery failed: " + first_failure_;
+    reason = "delivery failed: " + first_failure_;
     first_failure_.clear();
-    return Retriable(std::move(reason));
+  } else {
+    return {};
   }
-  return {};
+  // Records that time out because every connection was refused its credentials: say so.
+  if (std::optional<AuthenticationFailure> auth = CurrentAuthenticationFailure()) {
+    reason += ": the brokers refuse this client's credentials (" + auth->detail + ")";
+  }
+  return Retriable(std::move(reason));
 }
 
 namespace {

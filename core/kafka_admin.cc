@@ -101,6 +101,8 @@ struct AdminCall {
 Result<int32_t> AnyBrokerId(rd_kafka_t* client, std::chrono::milliseconds timeout) {
   const rd_kafka_metadata_t* metadata = nullptr;
   rd_kafka_resp_err_t err = rd_kafka_metadata(client, 0, nullptr, &metadata, static_cast<int>(timeout.count()));
+  // Serves the client's error events queued meanwhile (authentication refused, say), which only polling delivers.
+  rd_kafka_poll(client, 0);
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return Retriable(std::string("cluster metadata: ") + rd_kafka_err2str(err));
   std::optional<int32_t> id;
   if (metadata->broker_cnt > 0) id = metadata->brokers[0].id;

@@ -144,6 +144,16 @@ TEST_F(SaslTest, RefusedCredentialsStopTheDaemonWithAReasonThatSaysSo) {
   EXPECT_THAT(log, HasSubstr("Kafka authentication has failed for"));
 }
 
+TEST_F(SaslTest, ProduceNamesRefusedCredentialsAsTheReasonNothingWasDelivered) {
+  Daemon produce({HERALD_BINARY, "produce", "--brokers", sasl_brokers_, "--raw-topic", "sasl-raw-produce", "-X",
+                  "security.protocol=SASL_PLAINTEXT", "-X", "sasl.mechanism=PLAIN", "-X", "sasl.username=herald", "-X",
+                  "sasl.password=wrong-secret", "-X", "message.timeout.ms=3000",
+                  "samples/us-china-military-hotline.txt"},
+                 Log("produce"));
+  EXPECT_NE(produce.WaitForExit(std::chrono::seconds(60)), 0);
+  EXPECT_THAT(ReadFile(Log("produce")), HasSubstr("the brokers refuse this client's credentials"));
+}
+
 TEST_F(SaslTest, TheRightCredentialsWork) {
   const int port = FreeLoopbackPort();
   auto store = Store("herald-secret", port);
