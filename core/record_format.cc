@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 
 #include <cstdio>
+#include <vector>
 
 #include "core/clock.h"
 #include "core/utf8.h"
@@ -73,6 +74,19 @@ void FitDeadLetter(size_t max_bytes, OutgoingRecord* letter) {
       if (h.value.size() > kMaxTruncatedHeaderBytes) h.value = std::string(Prefix(h.value, kMaxTruncatedHeaderBytes));
     }
   }
+  // Thousands of headers: the original ones go, last first, herald's own stay.
+  size_t header_bytes = RecordBytes({}, {}, letter->headers);
+  size_t kept = letter->headers.size();  // the original headers from here on go
+  for (size_t i = letter->headers.size(); i-- > 0 && header_bytes > max_bytes / 2;) {
+    if (letter->headers[i].key.starts_with("herald-dlq-")) continue;
+    header_bytes -= RecordBytes({}, {}, {letter->headers[i]});
+    kept = i;
+  }
+  size_t index = 0;  // remove_if visits each header once, in order
+  const size_t dropped = std::erase_if(letter->headers, [&](const kafka::Header& h) {
+    return index++ >= kept && !h.key.starts_with("herald-dlq-");
+  });
+  if (dropped) letter->headers.push_back({std::string(header::kDlqHeadersDropped), std::to_string(dropped)});
   letter->headers.push_back({std::string(header::kDlqOriginalBytes), std::to_string(whole.size())});
   letter->headers.push_back({std::string(header::kDlqOriginalSha256), Sha256Hex(whole)});
   const size_t rest = RecordBytes(letter->key, {}, letter->headers);

@@ -34,6 +34,7 @@ inline constexpr std::string_view kDlqAt = "herald-dlq-at";
 inline constexpr std::string_view kDlqAttempts = "herald-dlq-attempts";
 inline constexpr std::string_view kDlqOriginalBytes = "herald-dlq-original-bytes";
 inline constexpr std::string_view kDlqOriginalSha256 = "herald-dlq-original-sha256";
+inline constexpr std::string_view kDlqHeadersDropped = "herald-dlq-headers-dropped";
 }  // namespace header
 
 inline constexpr std::string_view kProtobufContentType = "application/x-protobuf";
@@ -65,7 +66,9 @@ struct OutgoingRecord {
 // headers kDlqOriginalBytes (the whole value's length) and kDlqOriginalSha256
 // (its SHA-256 in hex) are added; an over-long key (past 1 KiB) or header value
 // (past 256 bytes, while the headers take more than a quarter of max_bytes) is
-// cut too. A dead letter that fits is left alone.
+// cut too, and while the headers still take more than half, the original ones
+// are dropped, last first, their number in kDlqHeadersDropped. A dead letter
+// that fits is left alone.
 void FitDeadLetter(size_t max_bytes, OutgoingRecord* letter);
 
 // Produces `record` to the dead-letter topic with those headers, whole when it

@@ -51,6 +51,18 @@ TEST(FitDeadLetterTest, HugeKeysAndHeadersAreCutToo) {
   EXPECT_EQ(Header(letter.headers, header::kDlqReason), "why");
 }
 
+TEST(FitDeadLetterTest, ThousandsOfHeadersAreDroppedUntilItFits) {
+  kafka::Headers headers;
+  for (int i = 0; i < 5000; ++i) headers.push_back({"x-" + std::to_string(i), std::string(100, 'h')});
+  headers.push_back({"herald-dlq-reason", "why"});
+  OutgoingRecord letter{"k", std::string(100, 'v'), headers};
+  FitDeadLetter(65536, &letter);
+  EXPECT_LE(RecordBytes(letter.key, letter.value, letter.headers), 65536u);
+  EXPECT_EQ(Header(letter.headers, header::kDlqReason), "why") << "herald's own headers stay";
+  EXPECT_EQ(Header(letter.headers, "x-0")->size(), 100u) << "the first original ones stay too";
+  EXPECT_GT(std::stoi(*Header(letter.headers, header::kDlqHeadersDropped)), 4000);
+}
+
 TEST(Sha256Test, KnownDigest) {
   EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
