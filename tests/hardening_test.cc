@@ -129,6 +129,8 @@ TEST_F(HardeningTest, CompressedArticleTooLargeForTheDeadLetterTopicGoesThereTru
   EXPECT_EQ(letter->header(header::kDlqOriginalSha256), Sha256Hex(big));
   EXPECT_LT(letter->value.size(), 1u << 20);
   EXPECT_EQ(letter->value, big.substr(0, letter->value.size())) << "a truncated copy is the record's first bytes";
+  EXPECT_TRUE(testing::WaitFor([&] { return metrics_.dead_letters(v1::OVERSIZED_ARTICLE) == 1; }))
+      << "the metrics say what happened";
 }
 
 TEST_F(HardeningTest, RecordTooLargeForTheTopicsLimitsIsDeadLetteredTruncated) {
@@ -146,6 +148,7 @@ TEST_F(HardeningTest, RecordTooLargeForTheTopicsLimitsIsDeadLetteredTruncated) {
   const ReadRecord* letter = Find(dead, "huge");
   ASSERT_NE(letter, nullptr);
   EXPECT_EQ(letter->header(header::kDlqOriginalBytes), std::to_string(huge.size()));
+  EXPECT_TRUE(testing::WaitFor([&] { return metrics_.dead_lettered.value() == 1 && metrics_.records_out.value() == 1; }));
 }
 
 TEST_F(HardeningTest, ArticleNearTheLimitYieldsARecordTrimmedToFitTheEventsTopic) {
