@@ -55,7 +55,8 @@ TEST(FitDeadLetterTest, ThousandsOfHeadersAreDroppedUntilItFits) {
   kafka::Headers headers;
   for (int i = 0; i < 5000; ++i) headers.push_back({"x-" + std::to_string(i), std::string(100, 'h')});
   headers.push_back({"herald-dlq-reason", "why"});
-  OutgoingRecord letter{"k", std::string(100, 'v'), headers};
+  const std::string value(100, 'v');  // the letter views it
+  OutgoingRecord letter{"k", value, headers};
   FitDeadLetter(65536, &letter);
   EXPECT_LE(RecordBytes(letter.key, letter.value, letter.headers), 65536u);
   EXPECT_EQ(Header(letter.headers, header::kDlqReason), "why") << "herald's own headers stay";
