@@ -1,5 +1,7 @@
 #include "consumers/alert_state.h"
 
+#include <functional>
+
 #include "core/clock.h"
 
 namespace herald {
@@ -103,49 +105,52 @@ std::optional<std::string> AlertState::PreparedAlert(const std::string& alert_id
   return read.Column(0);
 }
 
+Status AlertState::InTransaction(const std::function<bool()>& body) {
+  if (Status s = Exec("BEGIN IMMEDIATE"); !s) return s;
+  if (!body()) {
+    std::string reason = sqlite3_errmsg(db_);
+    (void)Exec("ROLLBACK");
+    return Retriable("alert state: " + reason);
+  }
+  return Exec("COMMIT");
+}
+
 Status AlertState::Prepare(const std::vector<PendingAlert>& alerts) {
   if (alerts.empty()) return {};
-  if (Status s = Exec("BEGIN IMMEDIATE"); !s) return s;
-  Statement fired(db_, "INSERT OR REPLACE INTO fired (alert_id, fired_at, prepared) VALUES (?1, ?2, ?3)");
-  Statement outbox(db_, "INSERT OR IGNORE INTO outbox (alert_id, url, body, next_at_ms) VALUES (?1, ?2, ?3, ?4)");
-  const std::string now = NowRfc3339();
-  const int64_t now_ms = NowMicros() / 1000;
-  for (const PendingAlert& a : alerts) {
-    fired.Text(1, a.id);
-    fired.Text(2, now);
-    fired.Blob(3, a.bytes);
-    bool ok = fired.Done();
-    if (ok && !a.url.empty()) {
+  Status written = InTransaction([&] {
+    Statement fired(db_, "INSERT OR REPLACE INTO fired (alert_id, fired_at, prepared) VALUES (?1, ?2, ?3)");
+    Statement outbox(db_, "INSERT OR IGNORE INTO outbox (alert_id, url, body, next_at_ms) VALUES (?1, ?2, ?3, ?4)");
+    const std::string now = NowRfc3339();
+    const int64_t now_ms = NowMicros() / 1000;
+    for (const PendingAlert& a : alerts) {
+      fired.Text(1, a.id);
+      fired.Text(2, now);
+      fired.Blob(3, a.bytes);
+      if (!fired.Done()) return false;
+      if (a.url.empty()) continue;
       outbox.Text(1, a.id);
       outbox.Text(2, a.url);
       outbox.Text(3, a.json);
       outbox.Int(4, now_ms);
-      ok = outbox.Done();
+      if (!outbox.Done()) return false;
     }
-    if (!ok) {
-      std::string reason = sqlite3_errmsg(db_);
-      (void)Exec("ROLLBACK");
-      return Retriable("alert state: " + reason);
-    }
-  }
-  if (Status s = Exec("COMMIT"); !s) return s;
+    return true;
+  });
+  if (!written) return written;
   for (const PendingAlert& a : alerts) fired_[a.id] = false;
   return {};
 }
 
 Status AlertState::ExecRows(const char* sql, const std::vector<std::vector<std::string>>& rows) {
   if (rows.empty()) return {};
-  if (Status s = Exec("BEGIN IMMEDIATE"); !s) return s;
-  Statement statement(db_, sql);
-  for (const std::vector<std::string>& row : rows) {
-    for (size_t i = 0; i < row.size(); ++i) statement.Text(static_cast<int>(i + 1), row[i]);
-    if (!statement.Done()) {
-      std::string reason = sqlite3_errmsg(db_);
-      (void)Exec("ROLLBACK");
-      return Retriable("alert state: " + reason);
+  return InTransaction([&] {
+    Statement statement(db_, sql);
+    for (const std::vector<std::string>& row : rows) {
+      for (size_t i = 0; i < row.size(); ++i) statement.Text(static_cast<int>(i + 1), row[i]);
+      if (!statement.Done()) return false;
     }
-  }
-  return Exec("COMMIT");
+    return true;
+  });
 }
 
 Status AlertState::Confirm(const std::vector<std::string>& alert_ids) {
@@ -194,21 +199,17 @@ Status AlertState::Retry(const OutboxEntry& entry, int64_t next_at_ms, const std
 
 Status AlertState::GiveUp(const OutboxEntry& entry, const std::string& error) {
   // One transaction: a delivery is in the outbox or among the failures, never both or neither.
-  if (Status s = Exec("BEGIN IMMEDIATE"); !s) return s;
-  Statement failed(db_, "INSERT INTO webhook_failures VALUES (?1, ?2, ?3, ?4)");
-  Statement gone(db_, "DELETE FROM outbox WHERE alert_id = ?1 AND url = ?2");
-  failed.Text(1, entry.alert_id);
-  failed.Text(2, entry.url);
-  failed.Text(3, error);
-  failed.Text(4, NowRfc3339());
-  gone.Text(1, entry.alert_id);
-  gone.Text(2, entry.url);
-  if (!failed.Done() || !gone.Done()) {
-    std::string reason = sqlite3_errmsg(db_);
-    (void)Exec("ROLLBACK");
-    return Retriable("alert state: " + reason);
-  }
-  return Exec("COMMIT");
+  return InTransaction([&] {
+    Statement failed(db_, "INSERT INTO webhook_failures VALUES (?1, ?2, ?3, ?4)");
+    Statement gone(db_, "DELETE FROM outbox WHERE alert_id = ?1 AND url = ?2");
+    failed.Text(1, entry.alert_id);
+    failed.Text(2, entry.url);
+    failed.Text(3, error);
+    failed.Text(4, NowRfc3339());
+    gone.Text(1, entry.alert_id);
+    gone.Text(2, entry.url);
+    return failed.Done() && gone.Done();
+  });
 }
 
 Result<int64_t> AlertState::PendingDeliveries() { return Count("SELECT COUNT(*) FROM outbox"); }

@@ -24,6 +24,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -81,6 +82,9 @@ class AlertState {
  private:
   AlertState() = default;
   Status Exec(const char* sql);
+  // Runs `body` in one write transaction: committed when it returns true,
+  // rolled back (with SQLite's last error as the reason) when it returns false.
+  Status InTransaction(const std::function<bool()>& body);
   // Runs statement `sql` once per row of text parameters, in one transaction.
   Status ExecRows(const char* sql, const std::vector<std::vector<std::string>>& rows);
   Result<int64_t> Count(const char* sql);
