@@ -19,9 +19,9 @@
 namespace herald {
 namespace {
 
-v1::Alert MakeAlert(RuleMatch& m, const v1::EventRecord& record) {
+v1::Alert MakeAlert(std::string id, RuleMatch& m, const v1::EventRecord& record) {
   v1::Alert a;
-  a.set_id(m.rule->name + "/" + record.id());
+  a.set_id(std::move(id));
   a.set_rule(m.rule->name);
   a.set_severity(m.rule->severity);
   a.set_article_id(record.id());
@@ -56,7 +56,7 @@ class BatchAlerts {
     v1::Alert a;
     std::optional<std::string> bytes = before == AlertState::kPrepared ? state_.PreparedAlert(id) : std::nullopt;
     if (!bytes || !a.ParseFromString(*bytes)) {
-      a = MakeAlert(m, record);
+      a = MakeAlert(id, m, record);
       bytes = a.SerializeAsString();
     }
     if (Status s = producer_.Produce(options_.topics.alerts, id, *bytes,
@@ -64,10 +64,13 @@ class BatchAlerts {
         !s) {
       return s;
     }
-    PendingAlert pending{.id = id, .bytes = std::move(*bytes),
-                         .url = !m.rule->webhook.empty() ? m.rule->webhook : options_.webhook};
-    if (!pending.url.empty()) (void)google::protobuf::util::MessageToJsonString(a, &pending.json, json_options_);
-    if (before == AlertState::kNotFired) pending_.push_back(std::move(pending));
+    // A prepared alert's deliveries are in the outbox already.
+    if (before == AlertState::kNotFired) {
+      PendingAlert pending{.id = id, .bytes = std::move(*bytes),
+                           .url = !m.rule->webhook.empty() ? m.rule->webhook : options_.webhook};
+      if (!pending.url.empty()) (void)google::protobuf::util::MessageToJsonString(a, &pending.json, json_options_);
+      pending_.push_back(std::move(pending));
+    }
     fired_.push_back(std::move(a));
     return {};
   }

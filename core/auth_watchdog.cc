@@ -1,9 +1,9 @@
 #include "core/auth_watchdog.h"
 
-#include <condition_variable>
 
 #include "core/kafka.h"
 #include "core/log.h"
+#include "core/stop.h"
 
 namespace herald {
 
@@ -21,11 +21,8 @@ std::optional<std::string> AuthenticationWatchdog::reason() const {
 }
 
 void AuthenticationWatchdog::Watch(std::stop_token own) {
-  std::mutex m;
-  std::condition_variable_any cv;
   std::optional<std::chrono::steady_clock::time_point> reported;  // the streak already logged
-  std::unique_lock lock(m);
-  while (!cv.wait_for(lock, own, std::chrono::milliseconds(500), [] { return false; }) && !own.stop_requested()) {
+  while (!SleepUnlessStopped(std::chrono::milliseconds(500), own)) {
     std::optional<kafka::AuthenticationFailure> failure = kafka::CurrentAuthenticationFailure();
     if (!failure) continue;
     if (reported != failure->first) {

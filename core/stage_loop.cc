@@ -1,8 +1,6 @@
 #include "core/stage_loop.h"
 
 #include <algorithm>
-#include <condition_variable>
-#include <mutex>
 #include <optional>
 #include <thread>
 
@@ -10,17 +8,10 @@
 
 #include "core/kafka_admin.h"
 #include "core/log.h"
+#include "core/stop.h"
 
 namespace herald {
 namespace {
-
-// Sleeps for `d` unless stop is requested first.
-void SleepUnlessStopped(std::chrono::milliseconds d, std::stop_token stop) {
-  std::mutex m;
-  std::condition_variable_any cv;
-  std::unique_lock lock(m);
-  cv.wait_for(lock, stop, d, [] { return false; });
-}
 
 std::string FirstRecordKey(const kafka::Batch& batch) {
   const kafka::Record& r = batch.front();

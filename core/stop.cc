@@ -4,7 +4,9 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <condition_variable>
 #include <cstdlib>
+#include <mutex>
 #include <optional>
 
 #include "core/log.h"
@@ -24,6 +26,14 @@ sigset_t WatchedSignals() {
 }
 
 }  // namespace
+
+bool SleepUnlessStopped(std::chrono::milliseconds d, std::stop_token stop) {
+  std::mutex m;
+  std::condition_variable_any cv;
+  std::unique_lock lock(m);
+  cv.wait_for(lock, stop, d, [] { return false; });
+  return stop.stop_requested();
+}
 
 SignalWatcher::SignalWatcher(std::stop_source stop, std::chrono::seconds shutdown_timeout)
     : stop_(std::move(stop)), shutdown_timeout_(shutdown_timeout) {

@@ -1,4 +1,5 @@
-// stop.h: orderly shutdown on SIGINT and SIGTERM, reload requests on SIGHUP.
+// stop.h: orderly shutdown on SIGINT and SIGTERM, reload requests on SIGHUP, and
+// sleeps that end early when stop is requested.
 //
 //   std::stop_source stop;
 //   SignalWatcher signals(stop, std::chrono::seconds(30));   // SIGINT/SIGTERM now request stop
@@ -20,6 +21,9 @@
 #include <thread>
 
 namespace herald {
+
+// Sleeps for `d` unless stop is requested first; whether it was.
+bool SleepUnlessStopped(std::chrono::milliseconds d, std::stop_token stop);
 
 class SignalWatcher {
  public:
