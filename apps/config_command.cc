@@ -29,7 +29,9 @@ Every herald command reads its settings from four layers; a later layer wins:
 1. the default declared in the code (below);
 2. a YAML config file: `--config FILE`, or the `HERALD_CONFIG` environment variable;
 3. environment variables: `HERALD_` and the key upper-cased, dots as underscores
-   (`processor.batch_size` is `HERALD_PROCESSOR_BATCH_SIZE`; a list is comma-separated);
+   (`processor.batch_size` is `HERALD_PROCESSOR_BATCH_SIZE`; a list is comma-separated).
+   A variable ending in `_FILE` names a file holding the value, for secrets mounted as files
+   (`HERALD_KAFKA_SASL_PASSWORD_FILE=/run/secrets/kafka-password`; one trailing newline is dropped);
 4. command-line flags (`herald process --batch-size 1000`).
 
 One file serves every daemon: each reads its own section (`processor:`, `store:`, `alert:`)

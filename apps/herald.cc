@@ -171,14 +171,14 @@ int main(int argc, char** argv) {
   CLI::App* leaf = command->get_subcommands().empty() ? command : command->get_subcommands().front();
   if (auto it = tables.find(leaf); it != tables.end()) {
     const std::string& name = it->second.first;
-    const herald::Environment environment = herald::ProcessEnvironment();
+    herald::Environment environment = herald::ProcessEnvironment();
+    std::vector<std::string> problems = herald::ReadEnvironmentFiles(&environment);
     if (config_path.empty()) {
       for (const auto& [variable, value] : environment) {
         if (variable == "HERALD_CONFIG") config_path = value;
       }
     }
     std::optional<herald::ConfigFile> file;
-    std::vector<std::string> problems;
     if (!config_path.empty()) {
       auto loaded = herald::ConfigFile::Load(config_path);
       if (!loaded) {
@@ -186,7 +186,7 @@ int main(int argc, char** argv) {
         return 2;
       }
       file = std::move(*loaded);
-      problems = catalog.Check(*file);
+      for (std::string& p : catalog.Check(*file)) problems.push_back(std::move(p));
     }
     for (std::string& p : it->second.second->Resolve(file ? &*file : nullptr, environment)) {
       problems.push_back(std::move(p));

@@ -243,6 +243,37 @@ Environment ProcessEnvironment() {
   return out;
 }
 
+std::vector<std::string> ReadEnvironmentFiles(Environment* environment) {
+  constexpr std::string_view kSuffix = "_FILE";
+  constexpr size_t kMaxSecretBytes = 64 * 1024;
+  std::vector<std::string> problems;
+  auto is_set = [&](const std::string& name) {
+    return std::any_of(environment->begin(), environment->end(), [&](const auto& kv) { return kv.first == name; });
+  };
+  for (auto& [variable, value] : *environment) {
+    if (!variable.starts_with("HERALD_") || !variable.ends_with(kSuffix)) continue;
+    const std::string target = variable.substr(0, variable.size() - kSuffix.size());
+    if (is_set(target)) {
+      problems.push_back(variable + " and " + target + " are both set: keep one");
+      continue;
+    }
+    auto contents = ReadWholeFile(value);
+    if (!contents) {
+      problems.push_back(variable + ": " + contents.error().reason);
+      continue;
+    }
+    if (contents->size() > kMaxSecretBytes) {
+      problems.push_back(variable + ": " + value + " is larger than 64 KiB; not a secret");
+      continue;
+    }
+    if (contents->ends_with('\n')) contents->pop_back();
+    if (contents->ends_with('\r')) contents->pop_back();
+    variable = target;
+    value = std::move(*contents);
+  }
+  return problems;
+}
+
 Setting::Setting(std::string key, Target target, std::string description)
     : key_(std::move(key)),
       target_(target),

@@ -78,6 +78,14 @@ class ConfigFile {
 using Environment = std::vector<std::pair<std::string, std::string>>;
 Environment ProcessEnvironment();
 
+// Secrets from mounted files (Docker and Kubernetes secrets, systemd credentials):
+// HERALD_<NAME>_FILE=/run/secrets/x stands for HERALD_<NAME> set to that file's
+// contents, one trailing newline removed; e.g. HERALD_KAFKA_SASL_PASSWORD_FILE.
+// Replaces each such variable in *environment by the one it stands for. Returns
+// a problem per file that cannot be read, is larger than 64 KiB, or whose
+// variable is also set directly (which of the two wins would be a guess).
+std::vector<std::string> ReadEnvironmentFiles(Environment* environment);
+
 class Setting {
  public:
   using Target = std::variant<std::string*, int*, int64_t*, size_t*, bool*, std::vector<std::string>*,

@@ -5,6 +5,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "core/scoped_temp_dir.h"
+
 namespace herald {
 namespace {
 
@@ -98,6 +100,30 @@ TEST_F(SettingsTest, KafkaPropertiesMergeAcrossLayers) {
   EXPECT_EQ(Property("sasl.password"), "secret") << "from HERALD_KAFKA_SASL_PASSWORD";
   EXPECT_EQ(Property("sasl.mechanisms"), "SCRAM-SHA-512") << "the flag wins, property by property";
   EXPECT_EQ(o_.kafka.size(), 4u);
+}
+
+TEST_F(SettingsTest, SecretsComeFromFilesNamedByFileVariables) {
+  ScopedTempDir dir("herald-settings-secret");
+  Environment environment = {{"HERALD_KAFKA_SASL_PASSWORD_FILE", dir.Write("password", "s3cret\n")},
+                             {"HERALD_PROCESSOR_GROUP_FILE", dir.Write("group", "from-file")},
+                             {"OTHER_FILE", "/nonexistent"}};
+  EXPECT_THAT(ReadEnvironmentFiles(&environment), IsEmpty());
+  Parse({});
+  EXPECT_THAT(table_.Resolve(nullptr, environment), IsEmpty());
+  EXPECT_EQ(Property("sasl.password"), "s3cret") << "the file's contents, its trailing newline dropped";
+  EXPECT_EQ(o_.group, "from-file");
+}
+
+TEST_F(SettingsTest, UnreadableOrAmbiguousSecretFilesAreProblems) {
+  ScopedTempDir dir("herald-settings-secret");
+  Environment environment = {{"HERALD_KAFKA_SASL_PASSWORD_FILE", (dir.path() / "missing").string()},
+                             {"HERALD_PROCESSOR_GROUP_FILE", dir.Write("group", "a")},
+                             {"HERALD_PROCESSOR_GROUP", "b"},
+                             {"HERALD_LOG_JSON_FILE", dir.Write("huge", std::string(65 * 1024, 'x'))}};
+  EXPECT_THAT(ReadEnvironmentFiles(&environment),
+              ElementsAre(HasSubstr("HERALD_KAFKA_SASL_PASSWORD_FILE: "),
+                          "HERALD_PROCESSOR_GROUP_FILE and HERALD_PROCESSOR_GROUP are both set: keep one",
+                          HasSubstr("HERALD_LOG_JSON_FILE: " + dir.path().string() + "/huge is larger than 64 KiB")));
 }
 
 TEST_F(SettingsTest, BadValuesNameTheirSource) {

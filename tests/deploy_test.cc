@@ -179,6 +179,9 @@ TEST_F(DeployTest, ComposeRunsTheDaemonsFromTheConfigFile) {
   EXPECT_EQ(services["kafka"]["image"].as<std::string>(), "apache/kafka:" + version[1].str())
       << "the broker the tests run";
   EXPECT_EQ(host_["brokers"], "kafka:9092");
+  EXPECT_EQ(services["kafka"]["volumes"][0].as<std::string>(),
+            "kafka-data:" + services["kafka"]["environment"]["KAFKA_LOG_DIRS"].as<std::string>())
+      << "the broker's data lives on the volume, not in the container";
   const std::string configuration_doc = Read("docs/CONFIGURATION.md");
   const int shutdown_timeout_s = std::stoi(host_["shutdown_timeout_s"]);
   for (const Daemon& d : kDaemons) {
@@ -205,6 +208,21 @@ TEST_F(DeployTest, ComposeRunsTheDaemonsFromTheConfigFile) {
                 postgres["POSTGRES_DB"].as<std::string>());
 }
 
+// scripts/container-test.sh runs the compose file users run: the suite's override swaps
+// only the images that come from a registry, for ones built locally.
+TEST_F(DeployTest, TheSuitesComposeOverrideOnlySwapsImages) {
+  const YAML::Node services = YAML::LoadFile("deploy/docker-compose.yml")["services"];
+  const YAML::Node overrides = YAML::LoadFile("tests/container/compose.test.yml")["services"];
+  ASSERT_EQ(overrides.size(), 2u);
+  for (const auto& service : overrides) {
+    const std::string name = service.first.as<std::string>();
+    SCOPED_TRACE(name);
+    EXPECT_TRUE(services[name]) << "a service the compose file does not have";
+    ASSERT_EQ(service.second.size(), 1u);
+    EXPECT_THAT(service.second["image"].as<std::string>(), ::testing::StartsWith("localhost/herald-test/"));
+  }
+}
+
 TEST_F(DeployTest, DockerfileBuildsTheImageFromFilesThatExist) {
   const std::string dockerfile = Read("deploy/Dockerfile");
   EXPECT_THAT(dockerfile, HasSubstr("FROM debian:bookworm-slim AS build"));
@@ -213,6 +231,9 @@ TEST_F(DeployTest, DockerfileBuildsTheImageFromFilesThatExist) {
   EXPECT_THAT(dockerfile, HasSubstr("EXPOSE " + std::to_string(kProcessorAdminPort) + " " +
                                     std::to_string(kStoreAdminPort) + " " + std::to_string(kAlertAdminPort)));
   EXPECT_THAT(dockerfile, HasSubstr("ENV HERALD_CONFIG=" + kConfigPath));
+  EXPECT_THAT(dockerfile, HasSubstr("org.opencontainers.image.version=\"" + std::string(HERALD_VERSION) + "\""));
+  EXPECT_THAT(dockerfile, HasSubstr("\nUSER herald\n"));
+  EXPECT_THAT(dockerfile, HasSubstr("\nSTOPSIGNAL SIGTERM\n")) << "what herald drains on";
   std::regex copy("\\nCOPY ([^-\\s]\\S*) (\\S+)");  // from the build context, not --from=build
   int copies = 0;
   for (std::sregex_iterator it(dockerfile.begin(), dockerfile.end(), copy), end; it != end; ++it) {
