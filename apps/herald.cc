@@ -152,10 +152,14 @@ int main(int argc, char** argv) {
       app.add_subcommand("bench", "End-to-end load: the processor and a passthrough baseline on a real broker"),
       &bench);
   herald::PassthroughOptions passthrough;
+  herald::DaemonOptions passthrough_daemon{.admin_port = 0};
   CLI::App* passthrough_cmd =
       app.add_subcommand("passthrough", "Copy the raw topic to the events topic unchanged (bench's baseline)");
   passthrough_cmd->group("");  // an instrument of `herald bench`, not for operators
-  herald::AddPassthroughArguments(passthrough_cmd, &passthrough);
+  with_settings(passthrough_cmd, "passthrough", [&](SettingsTable& t) {
+    herald::DeclarePassthroughSettings(t, &passthrough);
+    herald::DeclareDaemonSettings(t, "passthrough", &passthrough_daemon);
+  });
 
   CLI::App* config_cmd = app.add_subcommand("config", "Check a config file, or print the settings reference");
   config_cmd->require_subcommand(1);
@@ -215,8 +219,7 @@ int main(int argc, char** argv) {
     return herald::RunBench(bench);
   }
   if (name == "passthrough") {
-    herald::DaemonOptions daemon{.admin_host = "127.0.0.1", .admin_port = passthrough.admin_port};
-    return RunDaemon(name, "passthrough", daemon,
+    return RunDaemon(name, "passthrough", passthrough_daemon,
                      [&](const herald::StageContext& c) { return herald::RunPassthrough(passthrough, c); });
   }
   if (name == "demo") return herald::RunDemo(demo);

@@ -45,7 +45,7 @@ std::vector<Article> LoadCorpus(const BenchOptions& o) {
     }
   }
   std::vector<std::string> inputs = o.inputs.empty() ? std::vector<std::string>{"samples"} : o.inputs;
-  if (auto articles = ReadArticles(inputs, "auto")) {
+  if (auto articles = ReadArticles(inputs, ArticleFormat::kAuto)) {
     for (SourceArticle& a : *articles) out.push_back({std::move(a.bytes), a.content_type});
   }
   std::printf("corpus: %zu articles from %s\n", out.size(), inputs.front().c_str());
@@ -184,7 +184,7 @@ StageResult RunStage(const BenchOptions& o, const std::string& stage, const std:
     std::fprintf(stderr, "herald bench: %s\n", s.error().reason.c_str());
     return result;
   }
-  const kafka::Tuning tuning = kafka::TuningNamed(o.tuning);
+  const kafka::Tuning tuning = ValueNamed(o.tuning, kafka::kTuningNames).value_or(kafka::Tuning::kThroughput);
   auto producer = kafka::Producer::Create(kafka::ProducerProperties(o.brokers, {}, tuning));
   if (!producer) return result;
   int64_t bytes = 0;
@@ -299,10 +299,10 @@ void AddBenchArguments(CLI::App* app, BenchOptions* o) {
   app->add_option("--partitions", o->partitions, "Partitions of the bench topics")->capture_default_str();
   app->add_option("--batch-size", o->batch_size, "The stages' batch size")->capture_default_str();
   app->add_option("--delivery", o->delivery, "exactly-once or at-least-once")
-      ->check(CLI::IsMember({"exactly-once", "at-least-once"}))
+      ->check(CLI::IsMember(NamesOf(kDeliveryNames)))
       ->capture_default_str();
   app->add_option("--tuning", o->tuning, "Kafka client presets of the stages and of the bench's producer and reader")
-      ->check(CLI::IsMember({"throughput", "latency"}))
+      ->check(CLI::IsMember(NamesOf(kafka::kTuningNames)))
       ->capture_default_str();
   app->add_option("--threads", o->threads, "The processor's extraction threads (0: one per CPU)")->capture_default_str();
   app->add_option("--latency-rate", o->latency_rate, "Articles/s for the latency run (0: half the sustained rate)")

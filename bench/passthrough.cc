@@ -1,29 +1,26 @@
 #include "bench/passthrough.h"
 
-#include <CLI/CLI.hpp>
-
 #include "core/stage_loop.h"
 
 namespace herald {
 
-void AddPassthroughArguments(CLI::App* app, PassthroughOptions* o) {
-  app->add_option("--brokers", o->kafka.brokers, "Kafka bootstrap servers")->capture_default_str();
-  app->add_option("--raw-topic", o->topics.raw, "Topic to read")->capture_default_str();
-  app->add_option("--events-topic", o->topics.events, "Topic to write")->capture_default_str();
-  app->add_option("--group", o->group, "Consumer group")->capture_default_str();
-  app->add_option("--batch-size", o->batch_size, "Records per poll and commit")->capture_default_str();
-  app->add_option("--delivery", o->delivery, "exactly-once or at-least-once")
-      ->check(CLI::IsMember({"exactly-once", "at-least-once"}))
-      ->capture_default_str();
-  app->add_option("--tuning", o->kafka.tuning, "Kafka client presets: throughput or latency")
-      ->check(CLI::IsMember({"throughput", "latency"}))
-      ->capture_default_str();
-  app->add_option("--instance-id", o->instance_id, "Static membership and transactional.id (default: host name)");
-  app->add_option("--admin-port", o->admin_port, "Admin endpoint port, 0 for none")->capture_default_str();
+void DeclarePassthroughSettings(SettingsTable& t, PassthroughOptions* o) {
+  DeclareKafkaSettings(t, &o->kafka);
+  DeclareTopicSettings(t, &o->topics);
+  t.Add("passthrough.group", &o->group, "Consumer group of the passthroughs.").Flag("--group");
+  t.Add("passthrough.batch_size", &o->batch_size, "Records per poll and per transaction or commit.")
+      .Flag("--batch-size")
+      .Range(1, 100000);
+  t.Add("passthrough.delivery", BindEnum(&o->delivery, kDeliveryNames),
+        "As processor.delivery: the baseline runs the same way as the processor it is compared with.")
+      .Flag("--delivery");
+  t.Add("passthrough.instance_id", &o->instance_id,
+        "Static group membership and transactional.id. Empty: the host name.")
+      .Flag("--instance-id");
 }
 
 Status RunPassthrough(const PassthroughOptions& options, const StageContext& context) {
-  const bool exactly_once = options.delivery == "exactly-once";
+  const bool exactly_once = options.delivery == Delivery::kExactlyOnce;
   StageMetrics& metrics = *context.metrics;
   auto clients = OpenStageClients("passthrough", options.kafka, options.group, options.instance_id,
                                   {.input = options.topics.raw, .outputs = {options.topics.events},

@@ -11,10 +11,6 @@
 #include "core/stage_metrics.h"
 #include "core/status.h"
 
-namespace CLI {
-class App;
-}
-
 namespace herald {
 
 struct PassthroughOptions {
@@ -22,12 +18,11 @@ struct PassthroughOptions {
   Topics topics;
   std::string group = "herald-passthrough";
   size_t batch_size = 500;
-  std::string delivery = "exactly-once";
+  Delivery delivery = Delivery::kExactlyOnce;
   std::string instance_id;
-  int admin_port = 0;
 };
 
-void AddPassthroughArguments(CLI::App* app, PassthroughOptions* options);
+void DeclarePassthroughSettings(SettingsTable& table, PassthroughOptions* options);
 Status RunPassthrough(const PassthroughOptions& options, const StageContext& context);
 
 }  // namespace herald

@@ -1,11 +1,13 @@
 #include "core/article_source.h"
 
+#include <CLI/CLI.hpp>
 #include <simdjson.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <iterator>
+#include <map>
 #include <sstream>
 
 #include "core/files.h"
@@ -38,25 +40,26 @@ bool EveryLineIsAnObject(std::string_view text) {
   return lines >= 2;
 }
 
-std::string FormatFromExtension(const fs::path& path) {
+// kAuto for an extension that names no format.
+ArticleFormat FormatFromExtension(const fs::path& path) {
   std::string ext = path.extension().string();
   std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-  if (ext == ".ndjson" || ext == ".jsonl") return "ndjson";
-  if (ext == ".json") return "json";
-  if (ext == ".txt" || ext == ".text" || ext == ".md") return "text";
-  if (ext == ".html" || ext == ".htm") return "html";
-  return "";
+  if (ext == ".ndjson" || ext == ".jsonl") return ArticleFormat::kNdjson;
+  if (ext == ".json") return ArticleFormat::kJson;
+  if (ext == ".txt" || ext == ".text" || ext == ".md") return ArticleFormat::kText;
+  if (ext == ".html" || ext == ".htm") return ArticleFormat::kHtml;
+  return ArticleFormat::kAuto;
 }
 
-std::string SniffFormat(std::string_view text) {
+ArticleFormat SniffFormat(std::string_view text) {
   std::string_view t = TrimView(text);
-  if (t.starts_with('{')) return EveryLineIsAnObject(t) ? "ndjson" : "json";
-  if (t.starts_with('<')) return "html";
-  return "text";
+  if (t.starts_with('{')) return EveryLineIsAnObject(t) ? ArticleFormat::kNdjson : ArticleFormat::kJson;
+  if (t.starts_with('<')) return ArticleFormat::kHtml;
+  return ArticleFormat::kText;
 }
 
-void Split(std::string text, std::string_view format, const std::string& origin, std::vector<SourceArticle>* out) {
-  if (format == "ndjson") {
+void Split(std::string text, ArticleFormat format, const std::string& origin, std::vector<SourceArticle>* out) {
+  if (format == ArticleFormat::kNdjson) {
     std::istringstream in(text);
     size_t line_number = 0;
     for (std::string line; std::getline(in, line);) {
@@ -66,30 +69,36 @@ void Split(std::string text, std::string_view format, const std::string& origin,
     }
     return;
   }
-  std::string_view ct = format == "json" ? kJson : format == "html" ? kHtml : kText;
+  std::string_view ct = format == ArticleFormat::kJson ? kJson : format == ArticleFormat::kHtml ? kHtml : kText;
   out->push_back({std::move(text), std::string(ct), origin});
 }
 
 }  // namespace
 
-Result<std::vector<SourceArticle>> ReadArticles(const std::vector<std::string>& inputs, std::string_view format) {
-  if (format != "auto" && format != "json" && format != "ndjson" && format != "text" && format != "html") {
-    return Fail(v1::INTERNAL, "unknown format '" + std::string(format) + "': use auto, json, ndjson, text or html");
-  }
+void AddArticleFormatOption(CLI::App* app, ArticleFormat* format) {
+  std::map<std::string, ArticleFormat> named;
+  for (const auto& n : kArticleFormatNames) named.emplace(n.name, n.value);
+  app->add_option("--format", *format, "Article format, by extension and content when auto")
+      ->transform(CLI::CheckedTransformer(named))
+      ->default_str(std::string(NameOf(*format, kArticleFormatNames)));
+}
+
+Result<std::vector<SourceArticle>> ReadArticles(const std::vector<std::string>& inputs, ArticleFormat format) {
   std::vector<SourceArticle> out;
   auto add_file = [&](const fs::path& path, bool from_directory) -> Status {
-    std::string f = format == "auto" ? FormatFromExtension(path) : std::string(format);
-    if (f.empty() && from_directory) return {};
+    ArticleFormat f = format == ArticleFormat::kAuto ? FormatFromExtension(path) : format;
+    if (f == ArticleFormat::kAuto && from_directory) return {};
     auto text = ReadWholeFile(path.string());
     if (!text) return Unexpected(text.error());
-    if (f.empty()) f = SniffFormat(*text);
+    if (f == ArticleFormat::kAuto) f = SniffFormat(*text);
     Split(std::move(*text), f, path.string(), &out);
     return {};
   };
   for (const std::string& input : inputs) {
     if (input == "-") {
       std::string text(std::istreambuf_iterator<char>(std::cin), {});
-      Split(std::move(text), format == "auto" ? SniffFormat(text) : std::string(format), "stdin", &out);
+      const ArticleFormat f = format == ArticleFormat::kAuto ? SniffFormat(text) : format;
+      Split(std::move(text), f, "stdin", &out);
       continue;
     }
     std::error_code ec;

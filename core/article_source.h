@@ -1,9 +1,9 @@
 // article_source.h: reading articles from files, directories and stdin, the
 // way `herald produce` and `herald extract` both take them.
 //
-//   Result<std::vector<SourceArticle>> articles = ReadArticles({"samples/", "-"}, "auto");
+//   Result<std::vector<SourceArticle>> articles = ReadArticles({"samples/", "-"}, ArticleFormat::kAuto);
 //
-// Formats, by --format or, with "auto", by file extension then content:
+// Formats (kArticleFormatNames), by --format or, with "auto", by file extension then content:
 //   json    one JSON envelope per file (pretty-printed is fine)
 //   ndjson  one JSON envelope per line (.ndjson, .jsonl; a .json file whose
 //           every non-blank line is a JSON object also counts)
@@ -13,7 +13,7 @@
 // as are files with other extensions under a directory (named files are read whatever their extension).
 // Each article keeps its origin ("path" or "path:line") for error messages.
 //
-// Failure: an unreadable path or an unknown --format is an Error. Bad article
+// Failure: an unreadable path is an Error. Bad article
 // content is not judged here: it travels on and is dead-lettered by the processor.
 // Thread-safety: pure functions.
 #pragma once
@@ -22,9 +22,24 @@
 #include <string_view>
 #include <vector>
 
+#include "core/enum_names.h"
 #include "core/status.h"
 
+namespace CLI {
+class App;
+}
+
 namespace herald {
+
+enum class ArticleFormat { kAuto, kJson, kNdjson, kText, kHtml };
+inline constexpr EnumName<ArticleFormat> kArticleFormatNames[] = {{ArticleFormat::kAuto, "auto"},
+                                                                  {ArticleFormat::kJson, "json"},
+                                                                  {ArticleFormat::kNdjson, "ndjson"},
+                                                                  {ArticleFormat::kText, "text"},
+                                                                  {ArticleFormat::kHtml, "html"}};
+
+// --format, for the commands that read articles (produce, extract).
+void AddArticleFormatOption(CLI::App* app, ArticleFormat* format);
 
 struct SourceArticle {
   std::string bytes;
@@ -32,7 +47,7 @@ struct SourceArticle {
   std::string origin;
 };
 
-Result<std::vector<SourceArticle>> ReadArticles(const std::vector<std::string>& inputs, std::string_view format);
+Result<std::vector<SourceArticle>> ReadArticles(const std::vector<std::string>& inputs, ArticleFormat format);
 
 // The record key for an article: a JSON envelope's "id", else its "url", else ContentHashId.
 std::string ArticleKey(const SourceArticle& article);

@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <CLI/CLI.hpp>
+
 #include <filesystem>
 #include <fstream>
 
@@ -34,7 +36,7 @@ TEST_F(ArticleSourceTest, WalksDirectoriesByExtensionInNameOrder) {
   Write("nested/d.ndjson", "{\"id\":\"1\"}\n\n{\"id\":\"2\"}\n");
   Write("notes.yaml", "rules: []");
   Write(".hidden/e.txt", "secret");
-  auto articles = ReadArticles({dir_.string()}, "auto");
+  auto articles = ReadArticles({dir_.string()}, ArticleFormat::kAuto);
   ASSERT_TRUE(articles) << articles.error().reason;
   ASSERT_EQ(articles->size(), 5u);
   EXPECT_EQ((*articles)[0].content_type, "application/json");
@@ -48,8 +50,8 @@ TEST_F(ArticleSourceTest, WalksDirectoriesByExtensionInNameOrder) {
 TEST_F(ArticleSourceTest, JsonFileWithOneObjectPerLineIsNdjson) {
   Write("lines.json", "{\"id\":\"1\"}\n{\"id\":\"2\"}\n");
   Write("pretty.json", "{\n  \"id\": \"3\",\n  \"body\": \"x\"\n}\n");
-  auto lines = ReadArticles({(dir_ / "lines.json").string()}, "auto");
-  auto pretty = ReadArticles({(dir_ / "pretty.json").string()}, "auto");
+  auto lines = ReadArticles({(dir_ / "lines.json").string()}, ArticleFormat::kAuto);
+  auto pretty = ReadArticles({(dir_ / "pretty.json").string()}, ArticleFormat::kAuto);
   ASSERT_TRUE(lines && pretty);
   EXPECT_EQ(lines->size(), 1u) << "a .json file is one envelope unless every line is an object";
   EXPECT_EQ(pretty->size(), 1u);
@@ -57,18 +59,25 @@ TEST_F(ArticleSourceTest, JsonFileWithOneObjectPerLineIsNdjson) {
 
 TEST_F(ArticleSourceTest, NamedFileWithUnknownExtensionIsSniffed) {
   Write("article.dat", "<html><body>x</body></html>");
-  auto articles = ReadArticles({(dir_ / "article.dat").string()}, "auto");
+  auto articles = ReadArticles({(dir_ / "article.dat").string()}, ArticleFormat::kAuto);
   ASSERT_TRUE(articles);
   EXPECT_THAT(*articles, ElementsAre(Field(&SourceArticle::content_type, "text/html")));
 }
 
-TEST_F(ArticleSourceTest, MissingPathAndUnknownFormatAreErrors) {
-  auto missing = ReadArticles({(dir_ / "nope").string()}, "auto");
+TEST_F(ArticleSourceTest, MissingPathIsAnError) {
+  auto missing = ReadArticles({(dir_ / "nope").string()}, ArticleFormat::kAuto);
   ASSERT_FALSE(missing);
   EXPECT_THAT(missing.error().reason, ::testing::HasSubstr("no such file or directory"));
-  auto bad_format = ReadArticles({dir_.string()}, "xml");
-  ASSERT_FALSE(bad_format);
-  EXPECT_THAT(bad_format.error().reason, ::testing::HasSubstr("unknown format 'xml'"));
+}
+
+TEST(ArticleFormatOptionTest, TakesTheFormatsNamesAndRefusesOthers) {
+  ArticleFormat format = ArticleFormat::kAuto;
+  CLI::App app;
+  AddArticleFormatOption(&app, &format);
+  EXPECT_NO_THROW(app.parse(std::vector<std::string>{"ndjson", "--format"}));  // CLI11 takes them reversed
+  EXPECT_EQ(format, ArticleFormat::kNdjson);
+  EXPECT_THROW(app.parse(std::vector<std::string>{"xml", "--format"}), CLI::ValidationError);
+  EXPECT_THAT(app.help(), ::testing::HasSubstr("auto"));
 }
 
 TEST(ArticleKeyTest, PrefersEnvelopeIdThenUrlThenContentHash) {

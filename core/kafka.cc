@@ -101,8 +101,6 @@ std::optional<AuthenticationFailure> CurrentAuthenticationFailure() {
   return authentication_failure;
 }
 
-Tuning TuningNamed(std::string_view name) { return name == "latency" ? Tuning::kLatency : Tuning::kThroughput; }
-
 Properties ProducerProperties(std::string_view brokers, const Properties& extra, Tuning tuning) {
   const bool latency = tuning == Tuning::kLatency;
   return Merge({{"bootstrap.servers", std::string(brokers)},

@@ -38,6 +38,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/enum_names.h"
 #include "core/status.h"
 
 namespace herald::kafka {
@@ -55,12 +56,12 @@ struct Header {
 using Headers = std::vector<Header>;
 
 // What the client presets aim for. kThroughput lets the producer wait a few
-// milliseconds to fill batches (linger.ms 5, lz4); kLatency sends each record
-// at once (linger.ms 0, Nagle off) and has consumers ask the broker again
-// sooner, at the price of more, smaller requests.
+// milliseconds to fill batches (linger.ms 5, lz4); kLatency sends records
+// almost at once (linger.ms 1, Nagle off) and has consumers ask the broker
+// again sooner, at the price of more, smaller requests.
 enum class Tuning { kThroughput, kLatency };
-// "throughput" or "latency" (the setting's values); anything else is kThroughput.
-Tuning TuningNamed(std::string_view name);
+inline constexpr EnumName<Tuning> kTuningNames[] = {{Tuning::kThroughput, "throughput"},
+                                                    {Tuning::kLatency, "latency"}};
 
 // Defaults for herald's producers: idempotent, acks=all, the tuning's linger.
 // `extra` (user pass-through properties, e.g. TLS or SASL) is applied last and wins.

@@ -13,15 +13,7 @@ std::atomic<Level> g_level{Level::kInfo};
 std::atomic<bool> g_json{false};
 std::mutex g_mutex;
 
-std::string_view Name(Level level) {
-  switch (level) {
-    case Level::kDebug: return "debug";
-    case Level::kInfo: return "info";
-    case Level::kWarn: return "warn";
-    case Level::kError: return "error";
-  }
-  return "info";
-}
+std::string_view Name(Level level) { return NameOf(level, kLevelNames); }
 
 void AppendJsonString(std::string* out, std::string_view s) {
   out->push_back('"');
@@ -60,16 +52,6 @@ void AppendTextValue(std::string* out, std::string_view s) {
 void SetLevel(Level level) { g_level = level; }
 void SetJson(bool json) { g_json = json; }
 bool Enabled(Level level) { return level >= g_level.load(std::memory_order_relaxed); }
-
-bool ParseLevel(std::string_view name, Level* level) {
-  for (Level l : {Level::kDebug, Level::kInfo, Level::kWarn, Level::kError}) {
-    if (name == Name(l)) {
-      *level = l;
-      return true;
-    }
-  }
-  return false;
-}
 
 void Write(Level level, std::string_view message, std::initializer_list<Field> fields) {
   if (!Enabled(level)) return;

@@ -14,16 +14,18 @@
 #include <string_view>
 #include <utility>
 
+#include "core/enum_names.h"
+
 namespace herald::log {
 
 enum class Level { kDebug, kInfo, kWarn, kError };
+inline constexpr EnumName<Level> kLevelNames[] = {
+    {Level::kDebug, "debug"}, {Level::kInfo, "info"}, {Level::kWarn, "warn"}, {Level::kError, "error"}};
 
 using Field = std::pair<std::string_view, std::string_view>;
 
 void SetLevel(Level level);
 void SetJson(bool json);
-// Parses "debug", "info", "warn", "error"; returns false on anything else.
-bool ParseLevel(std::string_view name, Level* level);
 bool Enabled(Level level);
 
 void Write(Level level, std::string_view message, std::initializer_list<Field> fields = {});

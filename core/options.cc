@@ -6,11 +6,10 @@ namespace herald {
 
 void DeclareKafkaSettings(SettingsTable& t, KafkaOptions* o) {
   t.Add("brokers", &o->brokers, "Kafka bootstrap servers, host:port[,host:port].").Flag("--brokers");
-  t.Add("tuning", &o->tuning,
-        "Kafka client presets: throughput (producers linger 5 ms to fill batches) or latency (records sent at "
-        "once, Nagle off, shorter fetch waits). Properties under kafka: override either.")
-      .Flag("--tuning")
-      .OneOf({"throughput", "latency"});
+  t.Add("tuning", BindEnum(&o->tuning, kafka::kTuningNames),
+        "Kafka client presets: throughput (producers linger 5 ms to fill batches) or latency (producers linger "
+        "1 ms, Nagle off, shorter fetch waits). Properties under kafka: override either.")
+      .Flag("--tuning");
   t.Add("kafka", &o->properties,
         "librdkafka properties passed through as given (TLS, SASL, tuning), e.g. security.protocol: SASL_SSL. "
         "In the environment HERALD_KAFKA_SECURITY_PROTOCOL sets security.protocol.")
@@ -25,16 +24,13 @@ void DeclareTopicSettings(SettingsTable& t, Topics* topics) {
 }
 
 void DeclareLogSettings(SettingsTable& t, LogOptions* o) {
-  t.Add("log.level", &o->level, "Least severe log level written (to stderr).")
-      .Flag("--log-level")
-      .OneOf({"debug", "info", "warn", "error"});
+  t.Add("log.level", BindEnum(&o->level, log::kLevelNames), "Least severe log level written (to stderr).")
+      .Flag("--log-level");
   t.Add("log.json", &o->json, "Write log lines as JSON objects.").Flag("--log-json");
 }
 
 void ApplyLogOptions(const LogOptions& o) {
-  log::Level level = log::Level::kInfo;
-  log::ParseLevel(o.level, &level);
-  log::SetLevel(level);
+  log::SetLevel(o.level);
   log::SetJson(o.json);
 }
 

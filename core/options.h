@@ -10,7 +10,9 @@
 #include <string>
 #include <string_view>
 
+#include "core/enum_names.h"
 #include "core/kafka.h"
+#include "core/log.h"
 #include "core/settings.h"
 
 namespace herald {
@@ -24,22 +26,25 @@ struct Topics {
 
 struct KafkaOptions {
   std::string brokers = "localhost:9092";
-  // "throughput" or "latency": the client presets (kafka::Tuning).
-  std::string tuning = "throughput";
+  kafka::Tuning tuning = kafka::Tuning::kThroughput;  // the client presets
   // librdkafka properties passed through as given (TLS, SASL, tuning); they win over the presets.
   kafka::Properties properties;
 
-  kafka::Tuning tuning_preset() const { return kafka::TuningNamed(tuning); }
-  kafka::Properties ProducerProperties() const { return kafka::ProducerProperties(brokers, properties, tuning_preset()); }
+  kafka::Properties ProducerProperties() const { return kafka::ProducerProperties(brokers, properties, tuning); }
   kafka::Properties ConsumerProperties(std::string_view group) const {
-    return kafka::ConsumerProperties(brokers, group, properties, tuning_preset());
+    return kafka::ConsumerProperties(brokers, group, properties, tuning);
   }
 };
 
 struct LogOptions {
-  std::string level = "info";
+  log::Level level = log::Level::kInfo;
   bool json = false;
 };
+
+// How a stage's outputs and its consumed offsets are made durable together.
+enum class Delivery { kExactlyOnce, kAtLeastOnce };
+inline constexpr EnumName<Delivery> kDeliveryNames[] = {{Delivery::kExactlyOnce, "exactly-once"},
+                                                        {Delivery::kAtLeastOnce, "at-least-once"}};
 
 // Each daemon's default admin port, distinct so that all three can share a host
 // (deploy/ files use them; tests/deploy_test.cc checks that they agree).

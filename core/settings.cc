@@ -41,6 +41,7 @@ std::string DefaultText(const Setting::Target& target) {
       for (const auto& [k, value] : *v) kv.push_back(k + "=" + value);
       return Join(kv, ",");
     }
+    std::string operator()(const EnumBinding& b) const { return b.current(); }
   };
   return std::visit(Visitor{}, target);
 }
@@ -50,6 +51,7 @@ SettingType TypeOf(const Setting::Target& target) {
   if (std::holds_alternative<bool*>(target)) return SettingType::kBoolean;
   if (std::holds_alternative<std::vector<std::string>*>(target)) return SettingType::kList;
   if (std::holds_alternative<kafka::Properties*>(target)) return SettingType::kProperties;
+  if (std::holds_alternative<EnumBinding>(target)) return SettingType::kChoice;
   return SettingType::kInteger;
 }
 
@@ -202,6 +204,7 @@ std::string_view SettingTypeName(SettingType type) {
     case SettingType::kBoolean: return "boolean";
     case SettingType::kList: return "list";
     case SettingType::kProperties: return "map";
+    case SettingType::kChoice: return "choice";
   }
   return "string";
 }
@@ -279,7 +282,9 @@ Setting::Setting(std::string key, Target target, std::string description)
       target_(target),
       type_(TypeOf(target)),
       default_text_(DefaultText(target)),
-      description_(std::move(description)) {}
+      description_(std::move(description)) {
+  if (const auto* binding = std::get_if<EnumBinding>(&target_)) choices_ = binding->names;
+}
 
 Setting& Setting::Flag(std::string names) {
   flag_ = std::move(names);
@@ -288,11 +293,6 @@ Setting& Setting::Flag(std::string names) {
 
 Setting& Setting::Range(int64_t min, int64_t max) {
   range_ = {min, max};
-  return *this;
-}
-
-Setting& Setting::OneOf(std::vector<std::string> choices) {
-  choices_ = std::move(choices);
   return *this;
 }
 
@@ -339,6 +339,9 @@ std::optional<std::string> Setting::Apply(const std::vector<std::string>& values
   switch (type_) {
     case SettingType::kString:
       if (store) *std::get<std::string*>(target_) = text;
+      return std::nullopt;
+    case SettingType::kChoice:  // the text is one of the names (checked above)
+      if (store) std::get<EnumBinding>(target_).set(text);
       return std::nullopt;
     case SettingType::kBoolean: {
       std::optional<bool> b = ParseBoolean(text);

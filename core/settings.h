@@ -26,6 +26,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -35,6 +36,7 @@
 #include <variant>
 #include <vector>
 
+#include "core/enum_names.h"
 #include "core/kafka.h"
 #include "core/status.h"
 
@@ -45,7 +47,7 @@ class Option;
 
 namespace herald {
 
-enum class SettingType { kString, kInteger, kBoolean, kList, kProperties };
+enum class SettingType { kString, kInteger, kBoolean, kList, kProperties, kChoice };
 std::string_view SettingTypeName(SettingType type);
 
 // One value read from a config file: its dotted key, its scalar (or list
@@ -86,16 +88,35 @@ Environment ProcessEnvironment();
 // variable is also set directly (which of the two wins would be a guess).
 std::vector<std::string> ReadEnvironmentFiles(Environment* environment);
 
+// A setting bound to an enum field through its names (core/enum_names.h), type kChoice:
+//   table.Add("processor.delivery", BindEnum(&options.delivery, kDeliveryNames), "...");
+// Its allowed values are the names, in their order.
+struct EnumBinding {
+  std::vector<std::string> names;
+  std::function<std::string()> current;           // the field's value's name
+  std::function<void(std::string_view)> set;      // stores the value a name in `names` stands for
+};
+
+template <typename E, size_t N>
+EnumBinding BindEnum(E* field, const EnumName<E> (&names)[N]) {
+  EnumBinding b;
+  b.names = NamesOf(names);
+  b.current = [field, &names] { return std::string(NameOf(*field, names)); };
+  b.set = [field, &names](std::string_view name) {
+    if (auto value = ValueNamed(name, names)) *field = *value;
+  };
+  return b;
+}
+
 class Setting {
  public:
   using Target = std::variant<std::string*, int*, int64_t*, size_t*, bool*, std::vector<std::string>*,
-                              kafka::Properties*>;
+                              kafka::Properties*, EnumBinding>;
   Setting(std::string key, Target target, std::string description);
 
   // The command-line flag, CLI11 style: "--batch-size" or "-X,--kafka-property".
   Setting& Flag(std::string names);
   Setting& Range(int64_t min, int64_t max);
-  Setting& OneOf(std::vector<std::string> choices);
   // Resolve reports the setting when no layer gives it a non-empty value.
   Setting& Required();
 

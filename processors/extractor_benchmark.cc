@@ -31,7 +31,7 @@ const std::vector<std::string>& Envelopes() {
     std::vector<std::string> out;
     if (auto reuters = ReutersEnvelopes(kReuters)) {
       out = std::move(*reuters);
-    } else if (auto samples = ReadArticles({HERALD_SOURCE_DIR "/samples"}, "auto")) {
+    } else if (auto samples = ReadArticles({HERALD_SOURCE_DIR "/samples"}, ArticleFormat::kAuto)) {
       std::fprintf(stderr, "note: %s is absent; benchmarking herald's samples\n", kReuters);
       for (const SourceArticle& a : *samples) {
         if (a.content_type == "application/json") out.push_back(a.bytes);

@@ -69,9 +69,16 @@ struct DictionaryActor {
   std::string name, code;
 };
 
+// herald's own tables, each processors/knowledge/<name>.tsv, in the order they load
+// (verbs name CAMEO codes, so cameo comes before them). The one list of them: CMake
+// embeds the folder, and a test checks the folder holds exactly these.
+inline constexpr std::string_view kKnowledgeTables[] = {
+    "common_words", "countries", "places", "organizations", "roles", "cameo", "verbs", "themes", "tone"};
+
 // What to load besides (or instead of) the built-in tables. Empty means none.
 struct KnowledgeSources {
-  // A directory with herald's tables (countries.tsv, ...) replacing the built-in ones.
+  // A directory with every one of herald's tables (kKnowledgeTables, as .tsv files)
+  // replacing the built-in ones.
   std::string tables_dir;
   // GeoNames cities: the standard dump (cities15000.txt) or a tab-separated subset
   // whose first row names the columns (geonameid, name, asciiname, latitude, ...).

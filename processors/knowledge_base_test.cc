@@ -3,6 +3,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <set>
+
 #include "core/scoped_temp_dir.h"
 #include "processors/extractor.h"
 
@@ -110,10 +113,13 @@ TEST_F(KnowledgeSourcesTest, CameoCodesResolveThroughTheirParents) {
   EXPECT_EQ((*kb)->CameoIndex("99"), -1);
 }
 
-TEST_F(KnowledgeSourcesTest, TablesDirectoryReplacesTheBuiltInTables) {
-  for (const char* t : {"places", "organizations", "roles", "verbs", "themes"}) Write(std::string(t) + ".tsv", "# empty\n");
+TEST_F(KnowledgeSourcesTest, TablesDirectoryReplacesEveryBuiltInTable) {
+  for (const char* t : {"common_words", "places", "organizations", "roles", "verbs", "themes"}) {
+    Write(std::string(t) + ".tsv", "# empty\n");
+  }
   Write("countries.tsv", "ATL\tAT\tAtlantis\t\tAtlantean\tPoseidonia\t1\t2\t3\t4\n");
   Write("cameo.tsv", "04\t1.0\tCONSULT\tConsult\n");
+  Write("tone.tsv", "+\twatched\n-\tenvoys\n");
   auto kb = KnowledgeBase::Load({.tables_dir = dir_.path().string()});
   ASSERT_TRUE(kb) << kb.error().reason;
   v1::Article a;
@@ -122,6 +128,26 @@ TEST_F(KnowledgeSourcesTest, TablesDirectoryReplacesTheBuiltInTables) {
   ASSERT_EQ(r.countries_size(), 1);
   EXPECT_EQ(r.countries(0).code(), "ATL");
   EXPECT_EQ(r.countries(0).mentions(), 2u);
+  EXPECT_GT(r.tone().positive(), 0.0) << "'watched' is positive in this directory's tone.tsv";
+  EXPECT_GT(r.tone().negative(), 0.0) << "'envoys' is negative in this directory's tone.tsv";
+}
+
+TEST_F(KnowledgeSourcesTest, TablesDirectoryMustHoldEveryTable) {
+  for (std::string_view t : kKnowledgeTables) {
+    if (t != "tone") Write(std::string(t) + ".tsv", "# empty\n");
+  }
+  auto kb = KnowledgeBase::Load({.tables_dir = dir_.path().string()});
+  ASSERT_FALSE(kb);
+  EXPECT_THAT(kb.error().reason, HasSubstr("tone.tsv"));
+}
+
+// The code's table list and processors/knowledge/ (which CMake embeds) agree.
+TEST(KnowledgeTablesTest, TheFolderHoldsExactlyTheTablesTheCodeReads) {
+  std::set<std::string> in_folder, in_code(std::begin(kKnowledgeTables), std::end(kKnowledgeTables));
+  for (const auto& entry : std::filesystem::directory_iterator("processors/knowledge")) {
+    if (entry.path().extension() == ".tsv") in_folder.insert(entry.path().stem().string());
+  }
+  EXPECT_EQ(in_folder, in_code);
 }
 
 TEST_F(KnowledgeSourcesTest, MissingSourceFileIsAFatalErrorNamingIt) {

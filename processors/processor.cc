@@ -28,8 +28,10 @@ namespace {
 
 // The knowledge base's run-time sources, shared by `process` and `extract`.
 void DeclareKnowledgeSettings(SettingsTable& t, KnowledgeSources* k) {
+  std::string tables;
+  for (std::string_view name : kKnowledgeTables) tables += (tables.empty() ? "" : ", ") + std::string(name) + ".tsv";
   t.Add("knowledge.dir", &k->tables_dir,
-        "Directory of herald's knowledge tables (countries.tsv, ...) replacing the built-in ones.")
+        "Directory holding every one of herald's knowledge tables (" + tables + "), replacing the built-in ones.")
       .Flag("--knowledge-dir");
   t.Add("knowledge.geonames", &k->geonames_cities, "GeoNames cities dump to add (e.g. cities15000.txt).")
       .Flag("--geonames");
@@ -68,12 +70,11 @@ void DeclareProcessorSettings(SettingsTable& t, ProcessorOptions* o) {
   t.Add("processor.batch_size", &o->batch_size, "Records per poll and per transaction.")
       .Flag("--batch-size")
       .Range(1, 100000);
-  t.Add("processor.delivery", &o->delivery,
+  t.Add("processor.delivery", BindEnum(&o->delivery, kDeliveryNames),
         "exactly-once: each batch's events, dead letters and offsets in one Kafka transaction; at-least-once: "
         "a batch's offsets are committed, by the consumer's commit every second, once its events are "
         "acknowledged (cheaper; a crash may repeat events).")
-      .Flag("--delivery")
-      .OneOf({"exactly-once", "at-least-once"});
+      .Flag("--delivery");
   t.Add("processor.threads", &o->threads,
         "Threads extracting each batch's articles (events are still produced in batch order). 0: one per CPU "
         "the process may run on (its affinity mask; in a container with a CPU limit, set the limit instead).")
@@ -89,7 +90,7 @@ void DeclareProcessorSettings(SettingsTable& t, ProcessorOptions* o) {
 }
 
 Status RunProcessor(const ProcessorOptions& options, const StageContext& context) {
-  const bool exactly_once = options.delivery == "exactly-once";
+  const bool exactly_once = options.delivery == Delivery::kExactlyOnce;
   auto kb = KnowledgeBase::Load(options.knowledge);
   if (!kb) return Unexpected(kb.error());
   Extractor extractor(*kb);
@@ -112,7 +113,7 @@ Status RunProcessor(const ProcessorOptions& options, const StageContext& context
   }
   log::Info("processor started", {{"brokers", options.kafka.brokers}, {"topic", options.topics.raw},
                                   {"group", options.group}, {"instance", instance},
-                                  {"delivery", exactly_once ? "exactly-once" : "at-least-once"}});
+                                  {"delivery", NameOf(options.delivery, kDeliveryNames)}});
 
   const kafka::Headers event_headers_template = {{std::string(header::kContentType), std::string(kProtobufContentType)}};
   // Extraction, the costly part, runs on the pool's threads, each with its own
@@ -220,9 +221,7 @@ void DeclareExtractSettings(SettingsTable& t, ExtractOptions* o) { DeclareKnowle
 
 void AddExtractArguments(CLI::App* app, ExtractOptions* o) {
   app->add_option("inputs", o->inputs, "Files, directories, or - for stdin")->required();
-  app->add_option("--format", o->format, "auto, json, ndjson, text or html")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"auto", "json", "ndjson", "text", "html"}));
+  AddArticleFormatOption(app, &o->format);
   app->add_option("--max-article-bytes", o->max_article_bytes, "Larger articles are rejected")->capture_default_str();
 }
 

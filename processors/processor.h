@@ -24,6 +24,7 @@
 #include <stop_token>
 #include <string>
 
+#include "core/article_source.h"
 #include "core/options.h"
 #include "core/settings.h"
 #include "core/stage_metrics.h"
@@ -43,7 +44,7 @@ struct ProcessorOptions {
   size_t batch_size = 1000;
   size_t max_article_bytes = 1 << 20;
   KnowledgeSources knowledge;
-  std::string delivery = "exactly-once";  // or "at-least-once"
+  Delivery delivery = Delivery::kExactlyOnce;
   // Threads extracting a batch's records; 0: one per CPU the process may use.
   size_t threads = 0;
   // Names this instance: its static group membership and transactional.id. Default: the host name.
@@ -59,7 +60,7 @@ Status RunProcessor(const ProcessorOptions& options, const StageContext& context
 // names) to stdout; rejected inputs are reported on stderr with their reasons.
 struct ExtractOptions {
   std::vector<std::string> inputs;
-  std::string format = "auto";
+  ArticleFormat format = ArticleFormat::kAuto;
   size_t max_article_bytes = 1 << 20;
   KnowledgeSources knowledge;
 };

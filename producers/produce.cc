@@ -23,9 +23,7 @@ void DeclareProduceSettings(SettingsTable& t, ProduceOptions* o) {
 
 void AddProduceArguments(CLI::App* app, ProduceOptions* o) {
   app->add_option("inputs", o->inputs, "Files, directories, or - for stdin")->required();
-  app->add_option("--format", o->format, "auto, json, ndjson, text or html")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"auto", "json", "ndjson", "text", "html"}));
+  AddArticleFormatOption(app, &o->format);
 }
 
 Result<ProduceSummary> RunProduce(const ProduceOptions& options) {

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "core/article_source.h"
 #include "core/options.h"
 #include "core/settings.h"
 #include "core/status.h"
@@ -30,7 +31,7 @@ struct ProduceOptions {
   KafkaOptions kafka;
   Topics topics;
   std::vector<std::string> inputs;
-  std::string format = "auto";
+  ArticleFormat format = ArticleFormat::kAuto;
   // Publisher name for articles that do not carry one.
   std::string source;
   int flush_timeout_s = 120;

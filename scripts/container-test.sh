@@ -173,10 +173,13 @@ build_test_images() {
   rm -rf "$context" && mkdir -p "$context"
   cp -al build/kafka-libs "$context/libs" 2>/dev/null || cp -a build/kafka-libs "$context/libs"
   cp tests/container/kafka-run.sh tests/container/kafka-broker-api-versions.sh deploy/kafka/log4j2.properties "$context/"
+  # The two builds wait mostly on Debian's mirror and dpkg: side by side.
   podman build --pull=never --network host -f tests/container/kafka.Dockerfile -t herald-test/kafka:4.1.1 \
-    "$context" >"$state/kafka-build.log" 2>&1 || { tail -n 20 "$state/kafka-build.log" >&2; die "the broker image did not build"; }
+    "$context" >"$state/kafka-build.log" 2>&1 &
+  local kafka_build=$!
   podman build --pull=never --network host -f tests/container/postgres.Dockerfile -t herald-test/postgres:15 \
     tests/container >"$state/postgres-build.log" 2>&1 || { tail -n 20 "$state/postgres-build.log" >&2; die "the PostgreSQL image did not build"; }
+  wait "$kafka_build" || { tail -n 20 "$state/kafka-build.log" >&2; die "the broker image did not build"; }
 }
 
 # Removes every container of the project first: one that restart: on-failure keeps
@@ -188,19 +191,27 @@ compose_down() {
 
 in_service() { local service=$1; shift; podman exec "${run_id}_${service}_1" "$@"; }
 
+wait_healthy() {
+  local service
+  for service in "$@"; do
+    wait_for 180 podman healthcheck run "${run_id}_${service}_1" \
+      || { podman logs "${run_id}_${service}_1" 2>&1 | tail -n 20 >&2; die "compose: $service never became healthy"; }
+  done
+}
+
 check_compose() {
   command -v podman-compose >/dev/null || skip "podman-compose is not installed"
   podman image exists "$image" || build_herald_image
   build_test_images
   trap compose_down EXIT
-  compose up -d >"$state/compose-up.log" 2>&1 || { tail -n 30 "$state/compose-up.log" >&2; die "compose up failed"; }
-  # Each service's own health check from the compose file: the broker's API versions,
-  # pg_isready, and herald's /readyz inside its container.
-  local service
-  for service in kafka postgres process store alert; do
-    wait_for 180 podman healthcheck run "${run_id}_${service}_1" \
-      || { podman logs "${run_id}_${service}_1" 2>&1 | tail -n 20 >&2; die "compose: $service never became healthy"; }
-  done
+  # What `depends_on: {condition: service_healthy}` asks for, which podman-compose 1.0
+  # ignores: the broker and the database healthy (their own health checks from the
+  # compose file) before herald's daemons start, then herald's /readyz checks.
+  compose up -d kafka postgres >"$state/compose-up.log" 2>&1 \
+    || { tail -n 30 "$state/compose-up.log" >&2; die "compose up failed"; }
+  wait_healthy kafka postgres
+  compose up -d >>"$state/compose-up.log" 2>&1 || { tail -n 30 "$state/compose-up.log" >&2; die "compose up failed"; }
+  wait_healthy process store alert
   # The admin endpoints answer on the compose network, as scrapers and probes reach them.
   for service in process:9641 store:9642 alert:9643; do
     in_service alert curl -fsS "http://${service%%:*}:${service#*:}/metrics" >/dev/null \

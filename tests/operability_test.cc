@@ -46,7 +46,7 @@ class OperabilityTest : public ::testing::Test {
   Topics topics_;
 };
 
-class DeliveryTest : public OperabilityTest, public ::testing::WithParamInterface<std::string> {};
+class DeliveryTest : public OperabilityTest, public ::testing::WithParamInterface<Delivery> {};
 
 TEST_P(DeliveryTest, ConsumerLagIsTheEndOffsetLessTheCommittedOne) {
   auto producer = kafka::Producer::Create(kafka::ProducerProperties(brokers_));
@@ -105,8 +105,10 @@ TEST_F(OperabilityTest, ConsumerLagCountsWhatIsNotCommittedNotWhatWasFetched) {
   stop.request_stop();
 }
 
-INSTANTIATE_TEST_SUITE_P(Delivery, DeliveryTest, ::testing::Values("exactly-once", "at-least-once"),
-                         [](const auto& info) { return info.param == "exactly-once" ? "ExactlyOnce" : "AtLeastOnce"; });
+INSTANTIATE_TEST_SUITE_P(Delivery, DeliveryTest, ::testing::Values(Delivery::kExactlyOnce, Delivery::kAtLeastOnce),
+                         [](const auto& info) {
+                           return info.param == Delivery::kExactlyOnce ? "ExactlyOnce" : "AtLeastOnce";
+                         });
 
 class SaslTest : public ::testing::Test {
  protected:

@@ -122,7 +122,7 @@ std::set<std::string> AcceptedIds(const std::vector<std::string>& inputs) {
   auto kb = KnowledgeBase::LoadBuiltin();
   Extractor extractor(*kb);
   std::set<std::string> ids;
-  auto articles = ReadArticles(inputs, "auto");
+  auto articles = ReadArticles(inputs, ArticleFormat::kAuto);
   for (const SourceArticle& a : *articles) {
     auto r = extractor.Process(a.bytes, {.content_type = a.content_type, .key = ArticleKey(a)});
     if (r) ids.insert(r->id());
@@ -162,7 +162,7 @@ TEST_F(PipelineTest, SamplesAndSeedArticleAreStoredAndAlertedOnce) {
 
   // The reference article: the seed when ../shared is present, else herald's own sample on the same story.
   const std::string reference_path = have_seed ? kSeed : "samples/us-china-military-hotline.txt";
-  const std::string reference_id = ArticleKey(ReadArticles({reference_path}, "auto")->front());
+  const std::string reference_id = ArticleKey(ReadArticles({reference_path}, ArticleFormat::kAuto)->front());
   auto it = std::find_if(stored.begin(), stored.end(), [&](const auto& r) { return r.id() == reference_id; });
   ASSERT_NE(it, stored.end()) << "reference article " << reference_id << " not stored";
   std::set<std::string> countries;
