@@ -11,9 +11,11 @@
 //   auto flushed = (*producer)->Flush(std::chrono::seconds(30));  // every report in
 //
 //   auto consumer = kafka::Consumer::Create(kafka::ConsumerProperties(brokers, group), {topic});
-//   kafka::Batch batch = (*consumer)->Poll(500, std::chrono::milliseconds(100));
-//   ... handle batch, make results durable ...
-//   (*consumer)->Commit(batch);
+//   Result<kafka::Batch> batch = (*consumer)->Poll(500, std::chrono::milliseconds(100));
+//   ... handle *batch, make its results durable ...
+//   (*consumer)->StoreOffsets(*batch);   // committed by librdkafka within a second
+//   ...
+//   (*consumer)->CommitPending();        // at stop: the stored offsets, synchronously
 //
 // Thread-safety: a Producer may be used from several threads. A Consumer belongs
 // to one thread.

@@ -279,9 +279,9 @@ std::vector<std::string> ReadEnvironmentFiles(Environment* environment) {
 
 Setting::Setting(std::string key, Target target, std::string description)
     : key_(std::move(key)),
-      target_(target),
-      type_(TypeOf(target)),
-      default_text_(DefaultText(target)),
+      target_(std::move(target)),
+      type_(TypeOf(target_)),
+      default_text_(DefaultText(target_)),
       description_(std::move(description)) {
   if (const auto* binding = std::get_if<EnumBinding>(&target_)) choices_ = binding->names;
 }
@@ -369,7 +369,7 @@ std::optional<std::string> Setting::Apply(const std::vector<std::string>& values
 }
 
 Setting& SettingsTable::Add(std::string key, Setting::Target target, std::string description) {
-  settings_.push_back(std::make_unique<Setting>(std::move(key), target, std::move(description)));
+  settings_.push_back(std::make_unique<Setting>(std::move(key), std::move(target), std::move(description)));
   return *settings_.back();
 }
 
@@ -534,7 +534,7 @@ std::vector<std::string> SettingsCatalog::UnknownEnvironment(const Environment& 
 }
 
 std::string SettingsCatalog::RenderMarkdown() const {
-  auto cell = [](std::string text) {
+  auto cell = [](const std::string& text) {
     std::string out;
     for (char c : text) out += c == '|' ? std::string("\\|") : std::string(1, c);
     return out;

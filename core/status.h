@@ -3,8 +3,8 @@
 // Purpose: one small value type for "what went wrong, and what should the
 // caller do about it", so that no exception crosses a component boundary.
 //
-//   Result<EventRecord> r = ProcessArticle(...);   // like std::expected<EventRecord, Error>
-//   if (!r) { DeadLetter(msg, r.error()); continue; }
+//   Result<v1::Article> article = ParseArticle(bytes, options);   // like std::expected<v1::Article, Error>
+//   if (!article) { DeadLetter(producer, dlq, record, "parse", article.error()); continue; }
 //
 // Error::kind keeps librdkafka's distinction between failures:
 //   kPermanent        the input is bad; retrying cannot help: dead-letter it.

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what herald needs from Debian's packages, skipping what is present.
 #   scripts/install-deps.sh          build and run herald (the demo)
-#   scripts/install-deps.sh --test   also the test suite: GoogleTest, Benchmark, Java 17, Maven, clang 16 (fuzzing),
-#                                    PostgreSQL, Python's venv (tools from PyPI)
+#   scripts/install-deps.sh --test   also the test suite: GoogleTest, Benchmark, Java 17, Maven, clang 16 (fuzzing,
+#                                    clang-format, clang-tidy), PostgreSQL, Python's venv (tools from PyPI)
 #   scripts/install-deps.sh --container   only what scripts/container-test.sh needs: podman and its
 #                                    runtime and network, podman-compose, debootstrap
 set -euo pipefail
@@ -14,7 +14,7 @@ if [ "${1:-}" = "--container" ]; then
   packages=(podman runc netavark aardvark-dns podman-compose debootstrap curl)
 elif [ "${1:-}" = "--test" ]; then
   packages+=(libgtest-dev libgmock-dev libbenchmark-dev openjdk-17-jdk-headless maven sqlite3 clang-16 libclang-rt-16-dev
-            postgresql python3-venv)
+            clang-format-16 clang-tidy-16 postgresql python3-venv)
 fi
 
 missing=()

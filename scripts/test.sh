@@ -6,7 +6,9 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scripts/install-deps.sh --test
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHERALD_BUILD_TESTS=ON >/dev/null
+# HERALD_WERROR=ON (CI) makes compiler warnings errors.
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHERALD_BUILD_TESTS=ON \
+      -DHERALD_WERROR="${HERALD_WERROR:-OFF}" >/dev/null
 cmake --build build
 scripts/kafka-local.sh fetch
 ctest --test-dir build --output-on-failure --timeout 900 "$@"
