@@ -66,12 +66,23 @@ void PrintEvents(const std::vector<v1::EventRecord>& records) {
       const v1::CodedEvent& e = r.events(0);
       char goldstein[16];
       std::snprintf(goldstein, sizeof goldstein, "%+.1f", e.goldstein());
-      event = e.source().code() + " " + e.cameo_code() + " " + e.target().code() + " (" + e.plover() + ", " + goldstein + ")";
+      event = e.source().code() + " " + e.cameo_code() + " " + e.target().code() + " (" + e.plover() + ", " +
+              goldstein + ")";
     }
     std::printf("%-34s %-16s %-26s %-22s %s\n", Clip(r.article().title(), 34).c_str(),
-                Clip(Join(r.countries(), [](const auto& c) { return c.code(); }, 4), 16).c_str(),
-                Clip(Join(r.persons(), [](const auto& p) { return p.name(); }, 2), 26).c_str(),
-                Clip(Join(r.themes(), [](const auto& t) { return t; }, 3), 22).c_str(), event.c_str());
+                Clip(Join(
+                         r.countries(), [](const auto& c) { return c.code(); }, 4),
+                     16)
+                    .c_str(),
+                Clip(Join(
+                         r.persons(), [](const auto& p) { return p.name(); }, 2),
+                     26)
+                    .c_str(),
+                Clip(Join(
+                         r.themes(), [](const auto& t) { return t; }, 3),
+                     22)
+                    .c_str(),
+                event.c_str());
   }
 }
 
@@ -130,7 +141,9 @@ int RunDemo(const DemoOptions& options) {
         return 1;
       }
     }
-  } else if (Status s = kafka::EnsureTopics(kafka::ProducerProperties(brokers), {topics.raw, topics.events, topics.alerts, topics.dlq}, 3); !s) {
+  } else if (Status s = kafka::EnsureTopics(kafka::ProducerProperties(brokers),
+                                            {topics.raw, topics.events, topics.alerts, topics.dlq}, 3);
+             !s) {
     std::cerr << "herald demo: " << s.error().reason << "\n";
     return 1;
   }
@@ -173,7 +186,8 @@ int RunDemo(const DemoOptions& options) {
   ProduceSummary produced;
   {
     std::vector<std::jthread> stages;
-    stages.push_back(run_stage("processor", [&] { return RunProcessor(p, {.stop = stop.get_token(), .metrics = &processed}); }));
+    stages.push_back(
+        run_stage("processor", [&] { return RunProcessor(p, {.stop = stop.get_token(), .metrics = &processed}); }));
     stages.push_back(run_stage("store", [&] { return RunStore(st, {.stop = stop.get_token(), .metrics = &stored}); }));
     stages.push_back(run_stage("alert", [&] {
       return RunAlert(al, {.stop = stop.get_token(), .metrics = &alerted}, [&](const v1::Alert& a) {

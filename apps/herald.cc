@@ -1,9 +1,9 @@
 // herald: one binary, one subcommand per stage. This file only wires
 // command-line options and settings to the stages, and a daemon's admin
 // endpoint and signals around them; each stage's story is in its folder.
-#include <CLI/CLI.hpp>
 #include <malloc.h>
 #include <unistd.h>
+#include <CLI/CLI.hpp>
 
 #include <iostream>
 #include <map>
@@ -113,11 +113,10 @@ int main(int argc, char** argv) {
                 });
   herald::StoreOptions store;
   herald::DaemonOptions store_daemon{.admin_port = herald::kStoreAdminPort};
-  with_settings(app.add_subcommand("store", "Run the store: event records to SQLite"), "store",
-                [&](SettingsTable& t) {
-                  herald::DeclareStoreSettings(t, &store);
-                  herald::DeclareDaemonSettings(t, "store", &store_daemon);
-                });
+  with_settings(app.add_subcommand("store", "Run the store: event records to SQLite"), "store", [&](SettingsTable& t) {
+    herald::DeclareStoreSettings(t, &store);
+    herald::DeclareDaemonSettings(t, "store", &store_daemon);
+  });
   herald::AlertOptions alert;
   herald::DaemonOptions alert_daemon{.admin_port = herald::kAlertAdminPort};
   with_settings(app.add_subcommand("alert", "Run the alerter: rules over event records"), "alert",
@@ -234,9 +233,9 @@ int main(int argc, char** argv) {
   if (name == "produce") {
     auto summary = herald::RunProduce(produce);
     if (!summary) return ExitStatus(herald::Unexpected(summary.error()), "produce");
-    std::cout << "produced " << summary->delivered << " of " << summary->articles << " articles ("
-              << summary->bytes << " bytes) to " << produce.topics.raw << " in " << summary->seconds << " s; "
-              << summary->failed << " failed\n";
+    std::cout << "produced " << summary->delivered << " of " << summary->articles << " articles (" << summary->bytes
+              << " bytes) to " << produce.topics.raw << " in " << summary->seconds << " s; " << summary->failed
+              << " failed\n";
     return summary->failed == 0 ? 0 : 1;
   }
   if (name == "process") {

@@ -15,10 +15,10 @@
 #include <thread>
 
 #include "core/admin_server.h"
-#include "core/kafka_admin.h"
 #include "core/article_source.h"
 #include "core/clock.h"
 #include "core/kafka.h"
+#include "core/kafka_admin.h"
 #include "core/options.h"
 #include "core/record_format.h"
 #include "processors/evaluation.h"
@@ -39,8 +39,7 @@ std::vector<Article> LoadCorpus(const BenchOptions& o) {
   if (o.inputs.empty()) {
     if (auto reuters = ReutersEnvelopes(o.reuters_dir)) {
       for (std::string& e : *reuters) out.push_back({std::move(e), "application/json"});
-      std::printf("corpus: %zu Reuters-21578 stories from %s, as JSON envelopes\n", out.size(),
-                  o.reuters_dir.c_str());
+      std::printf("corpus: %zu Reuters-21578 stories from %s, as JSON envelopes\n", out.size(), o.reuters_dir.c_str());
       return out;
     }
   }
@@ -176,7 +175,9 @@ StageResult RunStage(const BenchOptions& o, const std::string& stage, const std:
                      double latency_rate) {
   StageResult result{.stage = stage};
   const std::string run = stage + "-" + std::to_string(::getpid()) + "-" + std::to_string(NowMicros() % 1000000);
-  Topics topics{.raw = "bench-raw-" + run, .events = "bench-out-" + run, .alerts = "bench-alerts-" + run,
+  Topics topics{.raw = "bench-raw-" + run,
+                .events = "bench-out-" + run,
+                .alerts = "bench-alerts-" + run,
                 .dlq = "bench-dlq-" + run};
   if (Status s = kafka::EnsureTopics(kafka::ProducerProperties(o.brokers), {topics.raw, topics.events, topics.dlq},
                                      o.partitions);
@@ -194,16 +195,20 @@ StageResult RunStage(const BenchOptions& o, const std::string& stage, const std:
     std::fprintf(stderr, "herald bench: produce: %s\n", s.error().reason.c_str());
     return result;
   }
-  std::printf("%-12s produced %lld articles (%.1f MB) in %.2f s\n", stage.c_str(),
-              static_cast<long long>(o.articles), bytes / 1e6,
-              std::chrono::duration<double>(Clock::now() - produce_start).count());
+  std::printf("%-12s produced %lld articles (%.1f MB) in %.2f s\n", stage.c_str(), static_cast<long long>(o.articles),
+              bytes / 1e6, std::chrono::duration<double>(Clock::now() - produce_start).count());
 
   const int port = FreeLoopbackPort();
-  std::vector<std::string> args = {o.herald_binary, stage == "herald" ? "process" : "passthrough",
-                                   "--brokers", o.brokers, "--raw-topic", topics.raw, "--events-topic",
-                                   topics.events, "--group", "bench-" + run, "--batch-size",
-                                   std::to_string(o.batch_size), "--delivery", o.delivery, "--instance-id", run,
-                                   "--admin-port", std::to_string(port), "--tuning", o.tuning};
+  std::vector<std::string> args = {o.herald_binary,  stage == "herald" ? "process" : "passthrough",
+                                   "--brokers",      o.brokers,
+                                   "--raw-topic",    topics.raw,
+                                   "--events-topic", topics.events,
+                                   "--group",        "bench-" + run,
+                                   "--batch-size",   std::to_string(o.batch_size),
+                                   "--delivery",     o.delivery,
+                                   "--instance-id",  run,
+                                   "--admin-port",   std::to_string(port),
+                                   "--tuning",       o.tuning};
   if (stage == "herald") {
     args.insert(args.end(), {"--dlq-topic", topics.dlq, "--log-level", "warn", "--admin-host", "127.0.0.1", "-X",
                              "statistics.interval.ms=1000", "--threads", std::to_string(o.threads)});
@@ -274,13 +279,19 @@ StageResult RunStore(const BenchOptions& o, const StageResult& processor) {
   const std::string log = "/tmp/herald-bench-" + run + ".log";
   const int port = FreeLoopbackPort();
   {
-    Child child({o.herald_binary, "store", "--brokers", o.brokers, "--events-topic", processor.events_topic,
-                 "--dlq-topic", processor.dlq_topic, "--group", "bench-" + run, "--sqlite", db, "--batch-size",
-                 std::to_string(o.batch_size), "--admin-port", std::to_string(port), "--admin-host", "127.0.0.1",
-                 "--log-level", "warn", "--tuning", o.tuning},
+    Child child({o.herald_binary,  "store",
+                 "--brokers",      o.brokers,
+                 "--events-topic", processor.events_topic,
+                 "--dlq-topic",    processor.dlq_topic,
+                 "--group",        "bench-" + run,
+                 "--sqlite",       db,
+                 "--batch-size",   std::to_string(o.batch_size),
+                 "--admin-port",   std::to_string(port),
+                 "--admin-host",   "127.0.0.1",
+                 "--log-level",    "warn",
+                 "--tuning",       o.tuning},
                 log);
-    result.finished =
-        MeasureThroughput(o, child, port, processor.events_out, processor.bytes_per_article, &result);
+    result.finished = MeasureThroughput(o, child, port, processor.events_out, processor.bytes_per_article, &result);
     if (!result.finished) std::fprintf(stderr, "herald bench: the store did not finish (log: %s)\n", log.c_str());
   }
   for (const char* suffix : {"", "-wal", "-shm"}) std::remove((db + suffix).c_str());
@@ -294,8 +305,9 @@ void AddBenchArguments(CLI::App* app, BenchOptions* o) {
   app->add_option("--brokers", o->brokers, "A real Kafka cluster (scripts/kafka-local.sh start)")
       ->capture_default_str();
   app->add_option("--reuters", o->reuters_dir, "Reuters-21578 directory (*.sgm)")->capture_default_str();
-  app->add_option("--articles", o->articles, "Articles per throughput run")->capture_default_str()->check(
-      CLI::Range(int64_t{1}, int64_t{100'000'000}));
+  app->add_option("--articles", o->articles, "Articles per throughput run")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{1}, int64_t{100'000'000}));
   app->add_option("--partitions", o->partitions, "Partitions of the bench topics")->capture_default_str();
   app->add_option("--batch-size", o->batch_size, "The stages' batch size")->capture_default_str();
   app->add_option("--delivery", o->delivery, "exactly-once or at-least-once")
@@ -304,7 +316,8 @@ void AddBenchArguments(CLI::App* app, BenchOptions* o) {
   app->add_option("--tuning", o->tuning, "Kafka client presets of the stages and of the bench's producer and reader")
       ->check(CLI::IsMember(NamesOf(kafka::kTuningNames)))
       ->capture_default_str();
-  app->add_option("--threads", o->threads, "The processor's extraction threads (0: one per CPU)")->capture_default_str();
+  app->add_option("--threads", o->threads, "The processor's extraction threads (0: one per CPU)")
+      ->capture_default_str();
   app->add_option("--latency-rate", o->latency_rate, "Articles/s for the latency run (0: half the sustained rate)")
       ->capture_default_str();
   app->add_option("--latency-seconds", o->latency_seconds, "Length of the latency run")->capture_default_str();

@@ -38,10 +38,10 @@ struct BenchOptions {
   std::string delivery = "exactly-once";
   std::string tuning = "throughput";  // the stages' and the bench's own clients' presets
   size_t threads = 0;                 // the processor's extraction threads (0: one per CPU)
-  double latency_rate = 0;  // articles/s; 0: half the processor's sustained rate
+  double latency_rate = 0;            // articles/s; 0: half the processor's sustained rate
   int latency_seconds = 10;
   bool passthrough = true;
-  bool store = false;  // also run the store (SQLite) on the processor's events
+  bool store = false;       // also run the store (SQLite) on the processor's events
   std::string latency_csv;  // when set, both latency histograms as CSV (for docs/)
   int timeout_s = 600;
   std::string herald_binary;  // the binary to run the stages with (main sets its own)

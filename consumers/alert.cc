@@ -66,8 +66,8 @@ class BatchAlerts {
     }
     // A prepared alert's deliveries are in the outbox already.
     if (before == AlertState::kNotFired) {
-      PendingAlert pending{.id = id, .bytes = std::move(*bytes),
-                           .url = !m.rule->webhook.empty() ? m.rule->webhook : options_.webhook};
+      PendingAlert pending{
+          .id = id, .bytes = std::move(*bytes), .url = !m.rule->webhook.empty() ? m.rule->webhook : options_.webhook};
       if (!pending.url.empty()) (void)google::protobuf::util::MessageToJsonString(a, &pending.json, json_options_);
       pending_.push_back(std::move(pending));
     }
@@ -145,26 +145,29 @@ Status RunAlert(const AlertOptions& options, const StageContext& context,
       return;
     }
     rules = std::move(reloaded);
-    log::Info("alert rules reloaded", {{"rules", options.rules_path}, {"count", std::to_string(rules->rules().size())}});
+    log::Info("alert rules reloaded",
+              {{"rules", options.rules_path}, {"count", std::to_string(rules->rules().size())}});
   };
   auto state = AlertState::Open(options.state_path);
   if (!state) return Unexpected(state.error());
-  auto clients = OpenStageClients("alert", options.kafka, options.group, options.instance_id,
-                                  {.input = options.topics.events, .outputs = {options.topics.alerts},
-                                   .dead_letters = options.topics.dlq},
-                                  /*exactly_once=*/true, metrics, context.stop);
+  auto clients = OpenStageClients(
+      "alert", options.kafka, options.group, options.instance_id,
+      {.input = options.topics.events, .outputs = {options.topics.alerts}, .dead_letters = options.topics.dlq},
+      /*exactly_once=*/true, metrics, context.stop);
   if (!clients) return Unexpected(clients.error());
   auto& producer = clients->producer;
   auto& consumer = clients->consumer;
-  log::Info("alert started", {{"topic", options.topics.events}, {"rules", std::to_string(rules->rules().size())},
-                              {"group", options.group}, {"state", options.state_path},
+  log::Info("alert started", {{"topic", options.topics.events},
+                              {"rules", std::to_string(rules->rules().size())},
+                              {"group", options.group},
+                              {"state", options.state_path},
                               {"remembered", std::to_string((*state)->fired_count())}});
 
-  auto dispatcher = WebhookDispatcher::Start(
-      options.state_path,
-      {.attempts = options.webhook_attempts, .timeout = std::chrono::seconds(options.webhook_timeout_s),
-       .per_endpoint_concurrency = options.webhook_concurrency},
-      &metrics);
+  auto dispatcher = WebhookDispatcher::Start(options.state_path,
+                                             {.attempts = options.webhook_attempts,
+                                              .timeout = std::chrono::seconds(options.webhook_timeout_s),
+                                              .per_endpoint_concurrency = options.webhook_concurrency},
+                                             &metrics);
   if (!dispatcher) return Unexpected(dispatcher.error());
   v1::EventRecord record;
   BatchAlerts alerts(options, *producer, **state);
@@ -212,8 +215,11 @@ Status RunAlert(const AlertOptions& options, const StageContext& context,
     });
   };
   Status s = RunStageLoop(*consumer,
-                          {.stage = "alert", .batch_size = options.batch_size, .metrics = &metrics,
-                           .commit_offsets = false, .between_batches = reload_rules_if_asked},
+                          {.stage = "alert",
+                           .batch_size = options.batch_size,
+                           .metrics = &metrics,
+                           .commit_offsets = false,
+                           .between_batches = reload_rules_if_asked},
                           handle, context.stop, quarantine);
   // Webhooks still due get the drain period; what is left waits in the outbox for the next start.
   (*dispatcher)->Drain(std::chrono::steady_clock::now() + std::chrono::seconds(options.webhook_drain_s));

@@ -56,7 +56,8 @@ Result<AlertRules> AlertRules::LoadString(const std::string& yaml, const std::st
   if (!root.IsMap() || !root["rules"] || !root["rules"].IsSequence()) {
     return Fatal(origin + ": expected a top-level 'rules:' list");
   }
-  static const std::set<std::string> kListKeys = {"countries", "countries_all", "persons", "themes", "keywords", "event_codes"};
+  static const std::set<std::string> kListKeys = {"countries", "countries_all", "persons",
+                                                  "themes",    "keywords",      "event_codes"};
   static const std::set<std::string> kSeverities = {"INFO", "WARNING", "CRITICAL"};
   AlertRules out;
   std::set<std::string> names;
@@ -81,8 +82,9 @@ Result<AlertRules> AlertRules::LoadString(const std::string& yaml, const std::st
         continue;
       }
       if (!kListKeys.count(key)) {
-        return Fatal(where + ": unknown key '" + key +
-                     "' (expected name, severity, webhook, countries, countries_all, persons, themes, keywords, event_codes)");
+        return Fatal(
+            where + ": unknown key '" + key +
+            "' (expected name, severity, webhook, countries, countries_all, persons, themes, keywords, event_codes)");
       }
       if (!value.IsSequence() || value.size() == 0) return Fatal(where + ": '" + key + "' must be a non-empty list");
       std::vector<std::string> items;
@@ -99,7 +101,8 @@ Result<AlertRules> AlertRules::LoadString(const std::string& yaml, const std::st
       if (key == "event_codes") rule.event_codes = items;
     }
     if (rule.name.empty()) return Fatal(Where(origin, node) + ": a rule needs a name");
-    if (!names.insert(rule.name).second) return Fatal(Where(origin, node) + ": duplicate rule name '" + rule.name + "'");
+    if (!names.insert(rule.name).second)
+      return Fatal(Where(origin, node) + ": duplicate rule name '" + rule.name + "'");
     if (!has_condition) return Fatal(Where(origin, node) + ": rule '" + rule.name + "' has no condition");
     out.rules_.push_back(std::move(rule));
   }
@@ -131,18 +134,26 @@ std::vector<RuleMatch> AlertRules::Evaluate(const v1::EventRecord& record) const
       ok = all ? hit.size() == wanted.size() : !hit.empty();
       if (ok) m.reasons.push_back(std::string(label) + ": " + JoinList(hit));
     };
-    require(rule.countries_all, "countries_all", [&](const std::string& c) { return countries.count(c) > 0; }, true);
-    require(rule.countries, "countries", [&](const std::string& c) { return countries.count(c) > 0; }, false);
-    require(rule.persons, "persons", [&](const std::string& p) { return persons.count(Lower(p)) > 0; }, false);
-    require(rule.themes, "themes", [&](const std::string& t) { return themes.count(t) > 0; }, false);
-    require(rule.event_codes, "event_codes", [&](const std::string& prefix) {
-      return std::any_of(record.events().begin(), record.events().end(),
-                         [&](const auto& e) { return e.cameo_code().starts_with(prefix); });
-    }, false);
+    require(
+        rule.countries_all, "countries_all", [&](const std::string& c) { return countries.count(c) > 0; }, true);
+    require(
+        rule.countries, "countries", [&](const std::string& c) { return countries.count(c) > 0; }, false);
+    require(
+        rule.persons, "persons", [&](const std::string& p) { return persons.count(Lower(p)) > 0; }, false);
+    require(
+        rule.themes, "themes", [&](const std::string& t) { return themes.count(t) > 0; }, false);
+    require(
+        rule.event_codes, "event_codes",
+        [&](const std::string& prefix) {
+          return std::any_of(record.events().begin(), record.events().end(),
+                             [&](const auto& e) { return e.cameo_code().starts_with(prefix); });
+        },
+        false);
     if (ok && !rule.keywords.empty() && text.empty()) {
       text = Lower(record.article().title() + "\n" + record.article().body());
     }
-    require(rule.keywords, "keywords", [&](const std::string& k) { return ContainsWord(text, Lower(k)); }, false);
+    require(
+        rule.keywords, "keywords", [&](const std::string& k) { return ContainsWord(text, Lower(k)); }, false);
     if (ok) out.push_back(std::move(m));
   }
   return out;

@@ -75,9 +75,8 @@ void AddDeadLetterArguments(CLI::App* dlq, DeadLetterOptions* o) {
 }
 
 Status ListDeadLetters(const DeadLetterOptions& o, std::ostream& out) {
-  auto consumer = kafka::Consumer::Create(
-      o.kafka.ConsumerProperties("herald-dlq-list-" + std::to_string(::getpid())),
-      {o.topics.dlq});
+  auto consumer = kafka::Consumer::Create(o.kafka.ConsumerProperties("herald-dlq-list-" + std::to_string(::getpid())),
+                                          {o.topics.dlq});
   if (!consumer) return Unexpected(consumer.error());
   size_t shown = 0;
   Status s = Drain(**consumer, std::chrono::seconds(3), [&](kafka::Batch& batch) -> Status {
@@ -90,7 +89,8 @@ Status ListDeadLetters(const DeadLetterOptions& o, std::ostream& out) {
       if (o.json) {
         out << "{\"partition\":" << r.partition() << ",\"offset\":" << r.offset() << ",\"key\":" << JsonString(r.key())
             << ",\"stage\":" << JsonString(h(header::kDlqStage)) << ",\"code\":" << JsonString(h(header::kDlqErrorCode))
-            << ",\"reason\":" << JsonString(h(header::kDlqReason)) << ",\"source_topic\":" << JsonString(h(header::kDlqTopic))
+            << ",\"reason\":" << JsonString(h(header::kDlqReason))
+            << ",\"source_topic\":" << JsonString(h(header::kDlqTopic))
             << ",\"source_partition\":" << JsonString(h(header::kDlqPartition))
             << ",\"source_offset\":" << JsonString(h(header::kDlqOffset)) << ",\"at\":" << JsonString(h(header::kDlqAt))
             << ",\"bytes\":" << r.value().size();
@@ -101,7 +101,8 @@ Status ListDeadLetters(const DeadLetterOptions& o, std::ostream& out) {
             << "  " << shown(header::kDlqErrorCode) << "  " << shown(header::kDlqReason) << "  (from "
             << shown(header::kDlqTopic) << "/" << shown(header::kDlqPartition) << "/" << shown(header::kDlqOffset)
             << " at " << shown(header::kDlqAt) << ")";
-        if (r.header(header::kDlqOriginalBytes)) out << "  [truncated copy of " << shown(header::kDlqOriginalBytes) << " bytes]";
+        if (r.header(header::kDlqOriginalBytes))
+          out << "  [truncated copy of " << shown(header::kDlqOriginalBytes) << " bytes]";
         out << "\n";
       }
     }
@@ -114,8 +115,7 @@ Status ListDeadLetters(const DeadLetterOptions& o, std::ostream& out) {
 Result<ReplaySummary> ReplayDeadLetters(const DeadLetterOptions& o) {
   auto producer = kafka::Producer::Create(o.kafka.ProducerProperties());
   if (!producer) return Unexpected(producer.error());
-  auto consumer = kafka::Consumer::Create(o.kafka.ConsumerProperties(o.replay_group),
-                                          {o.topics.dlq});
+  auto consumer = kafka::Consumer::Create(o.kafka.ConsumerProperties(o.replay_group), {o.topics.dlq});
   if (!consumer) return Unexpected(consumer.error());
   ReplaySummary summary;
   // What each partition held when the replay first saw it: dead letters that
@@ -144,8 +144,8 @@ Result<ReplaySummary> ReplayDeadLetters(const DeadLetterOptions& o) {
       for (kafka::Header& h : r.headers()) {
         if (!h.key.starts_with("herald-dlq-")) headers.push_back(std::move(h));
       }
-      headers.push_back({"herald-replayed-from", o.topics.dlq + "/" + std::to_string(r.partition()) + "/" +
-                                                     std::to_string(r.offset())});
+      headers.push_back({"herald-replayed-from",
+                         o.topics.dlq + "/" + std::to_string(r.partition()) + "/" + std::to_string(r.offset())});
       if (Status p = (*producer)->Produce(*source, r.key(), r.value(), headers); !p) return p;
       ++summary.replayed;
       done.push_back(std::move(r));

@@ -68,8 +68,7 @@ std::string UpsertEventSql(SqlDialect dialect) {
     placeholders += separator + (dialect == SqlDialect::kSqlite ? "?" : "$") + std::to_string(n);
     if (n > 1) updates += std::string(n == 2 ? "" : ", ") + c.name + " = excluded." + c.name;
   }
-  return "INSERT INTO events (" + names + ") VALUES (" + placeholders + ") ON CONFLICT (id) DO UPDATE SET " +
-         updates;
+  return "INSERT INTO events (" + names + ") VALUES (" + placeholders + ") ON CONFLICT (id) DO UPDATE SET " + updates;
 }
 
 EventColumns ColumnsOf(const v1::EventRecord& r) {

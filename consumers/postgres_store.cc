@@ -125,8 +125,8 @@ Result<int64_t> PostgresEventStore::Count() {
 
 Result<std::vector<v1::EventRecord>> PostgresEventStore::ReadAll() {
   if (Status c = Connect(); !c) return Unexpected(c.error());
-  PGresult* r = PQexecParams(conn_, "SELECT record FROM events ORDER BY stored_at, kafka_offset", 0, nullptr,
-                             nullptr, nullptr, nullptr, /*resultFormat=*/1);
+  PGresult* r = PQexecParams(conn_, "SELECT record FROM events ORDER BY stored_at, kafka_offset", 0, nullptr, nullptr,
+                             nullptr, nullptr, /*resultFormat=*/1);
   if (PQresultStatus(r) != PGRES_TUPLES_OK) {
     Error e = ResultError(conn_, r, "read");
     PQclear(r);

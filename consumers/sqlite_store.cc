@@ -7,10 +7,10 @@ namespace herald {
 Error SqliteEventStore::SqlError(const std::string& what) const {
   int code = sqlite3_errcode(db_);
   int primary = code & 0xff;
-  ErrorKind kind = (primary == SQLITE_BUSY || primary == SQLITE_LOCKED || primary == SQLITE_IOERR ||
-                    primary == SQLITE_FULL)
-                       ? ErrorKind::kRetriable
-                       : ErrorKind::kFatal;
+  ErrorKind kind =
+      (primary == SQLITE_BUSY || primary == SQLITE_LOCKED || primary == SQLITE_IOERR || primary == SQLITE_FULL)
+          ? ErrorKind::kRetriable
+          : ErrorKind::kFatal;
   return Error{v1::SINK_FAILED, kind, "sqlite " + what + ": " + sqlite3_errmsg(db_)};
 }
 

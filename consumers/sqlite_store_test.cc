@@ -54,7 +54,10 @@ TEST_F(SqliteEventStoreTest, RowsSurviveReopenAndAreQueryable) {
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
   sqlite3_stmt* stmt = nullptr;
-  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT countries, kafka_partition, kafka_offset, json_extract(record_json, '$.id') FROM events", -1, &stmt, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_prepare_v2(
+                db, "SELECT countries, kafka_partition, kafka_offset, json_extract(record_json, '$.id') FROM events",
+                -1, &stmt, nullptr),
+            SQLITE_OK);
   ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
   EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)), "USA,CHN");
   EXPECT_EQ(sqlite3_column_int(stmt, 1), 2);

@@ -41,8 +41,8 @@ Status RunStore(const StoreOptions& options, const StageContext& context) {
   if (!clients) return Unexpected(clients.error());
   auto& producer = clients->producer;
   auto& consumer = clients->consumer;
-  log::Info("store started", {{"topic", options.topics.events}, {"database", (*store)->kind()},
-                              {"group", options.group}});
+  log::Info("store started",
+            {{"topic", options.topics.events}, {"database", (*store)->kind()}, {"group", options.group}});
 
   metrics::Histogram& write_seconds = metrics.sink_write_seconds(std::string((*store)->kind()));
   std::vector<v1::EventRecord> records;
@@ -80,8 +80,8 @@ Status RunStore(const StoreOptions& options, const StageContext& context) {
     o.DeadLettered(error.code);
     return o;
   };
-  Status s = RunStageLoop(*consumer, {.stage = "store", .batch_size = options.batch_size, .metrics = &metrics},
-                          handle, context.stop, quarantine);
+  Status s = RunStageLoop(*consumer, {.stage = "store", .batch_size = options.batch_size, .metrics = &metrics}, handle,
+                          context.stop, quarantine);
   log::Info("store stopped");
   return s;
 }

@@ -200,30 +200,33 @@ class WebhookDispatcher::Loop {
     }
     endpoint.failures = 0;
     // Should this fail, the delivery is made again later: at least once.
-    if (Status s = state_->Delivered(entry); !s) log::Warn("webhook delivered but not marked", {{"reason", s.error().reason}});
+    if (Status s = state_->Delivered(entry); !s)
+      log::Warn("webhook delivered but not marked", {{"reason", s.error().reason}});
   }
 
   void Failed(const OutboxEntry& entry, Endpoint& endpoint, const std::string& error) {
     endpoint.last_error = error;
     if (++endpoint.failures >= options_.breaker_failures) {
       if (endpoint.failures == options_.breaker_failures) {
-        log::Error("webhook endpoint keeps failing; its circuit is open",
-                   {{"url", entry.url}, {"reason", error},
-                    {"open_s", std::to_string(options_.breaker_open.count() / 1000)}});
+        log::Error(
+            "webhook endpoint keeps failing; its circuit is open",
+            {{"url", entry.url}, {"reason", error}, {"open_s", std::to_string(options_.breaker_open.count() / 1000)}});
       }
       endpoint.open_until = Clock::now() + options_.breaker_open;
     }
     if (entry.attempts + 1 >= options_.attempts) {
       failed_.Add();
       log::Error("webhook delivery failed after its last attempt; recorded, and the alert stays on the alerts topic",
-                 {{"alert", entry.alert_id}, {"url", entry.url}, {"reason", error},
+                 {{"alert", entry.alert_id},
+                  {"url", entry.url},
+                  {"reason", error},
                   {"attempts", std::to_string(entry.attempts + 1)}});
       (void)state_->GiveUp(entry, error);
       return;
     }
     retried_.Add();
-    const int64_t base = std::min<int64_t>(options_.max_backoff.count(),
-                                           options_.first_backoff.count() << std::min(entry.attempts, 20));
+    const int64_t base =
+        std::min<int64_t>(options_.max_backoff.count(), options_.first_backoff.count() << std::min(entry.attempts, 20));
     const int64_t wait = base / 2 + static_cast<int64_t>(jitter_() % static_cast<uint64_t>(base / 2 + 1));
     (void)state_->Retry(entry, NowMs() + wait, error);
   }
@@ -235,8 +238,8 @@ class WebhookDispatcher::Loop {
       if (endpoint.failures < options_.breaker_failures) continue;
       ++open;
       if (problem.empty()) {
-        problem = "webhook " + url + " is failing (" + endpoint.last_error + "), " +
-                  std::to_string(endpoint.failures) + " failures in a row; its deliveries wait in the outbox";
+        problem = "webhook " + url + " is failing (" + endpoint.last_error + "), " + std::to_string(endpoint.failures) +
+                  " failures in a row; its deliveries wait in the outbox";
       }
     }
     circuits_open_.Set(open);

@@ -60,7 +60,8 @@ TEST_F(WebhookOutboxTest, AHangingEndpointHoldsUpNoOtherAndOpensItsCircuit) {
   Prepare(hanging.url(), 6, "slow-");
   Prepare(good.url(), 5, "fast-");
   auto dispatcher = WebhookDispatcher::Start(
-      path_, {.timeout = std::chrono::milliseconds(300), .breaker_failures = 3, .breaker_open = std::chrono::minutes(5)},
+      path_,
+      {.timeout = std::chrono::milliseconds(300), .breaker_failures = 3, .breaker_open = std::chrono::minutes(5)},
       &metrics_);
   ASSERT_TRUE(dispatcher);
   EXPECT_TRUE(WaitFor([&] { return good.bodies().size() == 5; })) << "the good endpoint's deliveries were held up";
@@ -77,10 +78,12 @@ TEST_F(WebhookOutboxTest, AnEndpointThatWasDownGetsEveryDeliveryWhenItComesBack)
   const int port = FreeLoopbackPort();
   const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/hook";
   Prepare(url, 4, "a-");
-  auto dispatcher = WebhookDispatcher::Start(
-      path_, {.attempts = 20, .first_backoff = std::chrono::milliseconds(50), .max_backoff = std::chrono::milliseconds(200),
-              .breaker_failures = 100},
-      &metrics_);
+  auto dispatcher = WebhookDispatcher::Start(path_,
+                                             {.attempts = 20,
+                                              .first_backoff = std::chrono::milliseconds(50),
+                                              .max_backoff = std::chrono::milliseconds(200),
+                                              .breaker_failures = 100},
+                                             &metrics_);
   ASSERT_TRUE(dispatcher);
   // Down: every delivery fails at least once before the receiver is up.
   EXPECT_TRUE(WaitFor([&] { return Retried() >= 4; }));
@@ -109,7 +112,8 @@ TEST_F(WebhookOutboxTest, DrainReturnsByItsDeadlineAndLeavesTheRestInTheOutbox) 
   std::this_thread::sleep_for(std::chrono::milliseconds(300));  // both in flight
   const auto started = std::chrono::steady_clock::now();
   (*dispatcher)->Drain(started + std::chrono::milliseconds(500));
-  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(10)) << "bounded by the deadline, not the timeout";
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(10))
+      << "bounded by the deadline, not the timeout";
   EXPECT_EQ(Pending(), 2);
 }
 

@@ -27,20 +27,26 @@ using Clock = std::chrono::steady_clock;
 struct Connection {
   int fd = -1;
   Clock::time_point deadline;
-  std::string in;      // the request so far
-  std::string out;     // the response, once the request is complete
+  std::string in;   // the request so far
+  std::string out;  // the response, once the request is complete
   size_t written = 0;
   bool responding = false;
 };
 
 std::string_view ReasonPhrase(int status) {
   switch (status) {
-    case 200: return "OK";
-    case 400: return "Bad Request";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 431: return "Request Header Fields Too Large";
-    default: return "Service Unavailable";
+    case 200:
+      return "OK";
+    case 400:
+      return "Bad Request";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 431:
+      return "Request Header Fields Too Large";
+    default:
+      return "Service Unavailable";
   }
 }
 
@@ -232,8 +238,8 @@ Result<std::unique_ptr<AdminServer>> AdminServer::Start(const Address& address, 
   admin->port_ = port;
   admin->loop_ = std::make_unique<Loop>(listener, registry, std::move(checks), limits);
   admin->thread_ = std::thread([loop = admin->loop_.get(), wake = admin->wake_[0]] { loop->Run(wake); });
-  log::Info("admin endpoint listening", {{"address", address.host + ":" + std::to_string(port)},
-                                         {"paths", "/healthz /readyz /metrics"}});
+  log::Info("admin endpoint listening",
+            {{"address", address.host + ":" + std::to_string(port)}, {"paths", "/healthz /readyz /metrics"}});
   return admin;
 }
 

@@ -1,7 +1,7 @@
 #include "core/article_source.h"
 
-#include <CLI/CLI.hpp>
 #include <simdjson.h>
+#include <CLI/CLI.hpp>
 
 #include <algorithm>
 #include <filesystem>

@@ -1,6 +1,5 @@
 #include "core/auth_watchdog.h"
 
-
 #include "core/kafka.h"
 #include "core/log.h"
 #include "core/stop.h"

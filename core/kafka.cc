@@ -53,8 +53,8 @@ class ClientEvents : public RdKafka::EventCb {
       log::Write(event.fatal() ? log::Level::kError : log::Level::kWarn, "kafka client error",
                  {{"error", err}, {"detail", event.str()}});
     } else if (event.type() == RdKafka::Event::EVENT_LOG) {
-      log::Level level = event.severity() <= RdKafka::Event::EVENT_SEVERITY_ERROR ? log::Level::kWarn
-                                                                                   : log::Level::kDebug;
+      log::Level level =
+          event.severity() <= RdKafka::Event::EVENT_SEVERITY_ERROR ? log::Level::kWarn : log::Level::kDebug;
       log::Write(level, "kafka client", {{"facility", event.fac()}, {"detail", event.str()}});
     }
   }
@@ -121,8 +121,8 @@ Properties ProducerProperties(std::string_view brokers, const Properties& extra,
                extra);
 }
 
-Properties ConsumerProperties(std::string_view brokers, std::string_view group,
-                              const Properties& extra, Tuning tuning) {
+Properties ConsumerProperties(std::string_view brokers, std::string_view group, const Properties& extra,
+                              Tuning tuning) {
   const bool latency = tuning == Tuning::kLatency;
   return Merge({{"bootstrap.servers", std::string(brokers)},
                 {"socket.nagle.disable", latency ? "true" : "false"},
@@ -172,9 +172,7 @@ std::string_view Record::key() const {
   return k ? std::string_view(*k) : std::string_view();
 }
 
-std::string_view Record::value() const {
-  return {static_cast<const char*>(message_->payload()), message_->len()};
-}
+std::string_view Record::value() const { return {static_cast<const char*>(message_->payload()), message_->len()}; }
 
 std::optional<std::string_view> Record::header(std::string_view name) const {
   // The C API hands out views into the message itself; the C++ API's Header
@@ -193,8 +191,8 @@ Headers Record::headers() const {
   RdKafka::Headers* headers = message_->headers();
   if (!headers) return out;
   for (const RdKafka::Headers::Header& h : headers->get_all()) {
-    out.push_back({h.key(), h.value() ? std::string(static_cast<const char*>(h.value()), h.value_size())
-                                      : std::string()});
+    out.push_back(
+        {h.key(), h.value() ? std::string(static_cast<const char*>(h.value()), h.value_size()) : std::string()});
   }
   return out;
 }
@@ -238,8 +236,7 @@ Producer::~Producer() {
   if (producer_) producer_->flush(5000);
 }
 
-Status Producer::Produce(std::string_view topic, std::string_view key, std::string_view value,
-                         const Headers& headers) {
+Status Producer::Produce(std::string_view topic, std::string_view key, std::string_view value, const Headers& headers) {
   return Send(topic, key, const_cast<char*>(value.data()), value.size(), RdKafka::Producer::RK_MSG_COPY, headers);
 }
 
@@ -275,8 +272,9 @@ Status Producer::Send(std::string_view topic, std::string_view key, char* value,
     // Too large is about this record alone: retried, the stage loop narrows its
     // batch down to it and quarantines it.
     ErrorCode code = err == RdKafka::ERR_MSG_SIZE_TOO_LARGE ? v1::RECORD_TOO_LARGE : v1::SINK_FAILED;
-    return Fail(code, "produce to " + std::string(topic) + ": " + RdKafka::err2str(err) + " (" +
-                          std::to_string(size + key.size()) + " bytes)",
+    return Fail(code,
+                "produce to " + std::string(topic) + ": " + RdKafka::err2str(err) + " (" +
+                    std::to_string(size + key.size()) + " bytes)",
                 kind);
   }
 }
@@ -334,8 +332,7 @@ Status Producer::AbortTransaction(std::chrono::milliseconds timeout) {
   return FromTxnError(producer_->abort_transaction(static_cast<int>(timeout.count())), "abort transaction");
 }
 
-Result<std::unique_ptr<Consumer>> Consumer::Create(const Properties& properties,
-                                                   const std::vector<std::string>& topics,
+Result<std::unique_ptr<Consumer>> Consumer::Create(const Properties& properties, const std::vector<std::string>& topics,
                                                    StatisticsHandler on_statistics) {
   auto conf = MakeConf(properties);
   if (!conf) return Unexpected(conf.error());
@@ -446,8 +443,8 @@ Result<Consumer::PartitionLag> Consumer::Lag(std::chrono::milliseconds timeout) 
     return Retriable("assignment: " + RdKafka::err2str(err));
   }
   PartitionLag lag;
-  RdKafka::ErrorCode err = assigned.empty() ? RdKafka::ERR_NO_ERROR
-                                            : consumer_->committed(assigned, static_cast<int>(timeout.count()));
+  RdKafka::ErrorCode err =
+      assigned.empty() ? RdKafka::ERR_NO_ERROR : consumer_->committed(assigned, static_cast<int>(timeout.count()));
   if (err == RdKafka::ERR_NO_ERROR) {
     for (const RdKafka::TopicPartition* p : assigned) {
       int64_t low = 0, high = -1;
@@ -468,8 +465,7 @@ Status Consumer::Rewind(const Batch& batch) {
   for (const auto& tp : Bounds(batch, /*first=*/true)) {
     RdKafka::ErrorCode err = consumer_->seek(*tp, 5000);
     if (err != RdKafka::ERR_NO_ERROR && err != RdKafka::ERR__STATE) {
-      return Retriable("seek " + tp->topic() + "/" + std::to_string(tp->partition()) + ": " +
-                       RdKafka::err2str(err));
+      return Retriable("seek " + tp->topic() + "/" + std::to_string(tp->partition()) + ": " + RdKafka::err2str(err));
     }
   }
   return {};

@@ -62,16 +62,15 @@ using Headers = std::vector<Header>;
 // almost at once (linger.ms 1, Nagle off) and has consumers ask the broker
 // again sooner, at the price of more, smaller requests.
 enum class Tuning { kThroughput, kLatency };
-inline constexpr EnumName<Tuning> kTuningNames[] = {{Tuning::kThroughput, "throughput"},
-                                                    {Tuning::kLatency, "latency"}};
+inline constexpr EnumName<Tuning> kTuningNames[] = {{Tuning::kThroughput, "throughput"}, {Tuning::kLatency, "latency"}};
 
 // Defaults for herald's producers: idempotent, acks=all, the tuning's linger.
 // `extra` (user pass-through properties, e.g. TLS or SASL) is applied last and wins.
 Properties ProducerProperties(std::string_view brokers, const Properties& extra = {},
                               Tuning tuning = Tuning::kThroughput);
 // Defaults for herald's consumers: manual commits, earliest reset, read_committed.
-Properties ConsumerProperties(std::string_view brokers, std::string_view group,
-                              const Properties& extra = {}, Tuning tuning = Tuning::kThroughput);
+Properties ConsumerProperties(std::string_view brokers, std::string_view group, const Properties& extra = {},
+                              Tuning tuning = Tuning::kThroughput);
 
 // Whether librdkafka knows the property and accepts the value (checked
 // without connecting). The reason is librdkafka's own message.
@@ -125,14 +124,12 @@ using MallocBytes = std::unique_ptr<char, FreeBytes>;
 
 class Producer {
  public:
-  static Result<std::unique_ptr<Producer>> Create(const Properties& properties,
-                                                  StatisticsHandler on_statistics = {});
+  static Result<std::unique_ptr<Producer>> Create(const Properties& properties, StatisticsHandler on_statistics = {});
   ~Producer();
 
   // Enqueues one record; waits (serving delivery reports) while the local
   // queue is full. The outcome arrives as a delivery report, counted below.
-  Status Produce(std::string_view topic, std::string_view key, std::string_view value,
-                 const Headers& headers = {});
+  Status Produce(std::string_view topic, std::string_view key, std::string_view value, const Headers& headers = {});
   // The same without a copy: on success librdkafka owns value's `size` bytes
   // (value is released); on failure value still holds them.
   Status Produce(std::string_view topic, std::string_view key, MallocBytes& value, size_t size,
@@ -174,8 +171,7 @@ class Producer {
 
 class Consumer {
  public:
-  static Result<std::unique_ptr<Consumer>> Create(const Properties& properties,
-                                                  const std::vector<std::string>& topics,
+  static Result<std::unique_ptr<Consumer>> Create(const Properties& properties, const std::vector<std::string>& topics,
                                                   StatisticsHandler on_statistics = {});
   ~Consumer();
 

@@ -27,9 +27,8 @@ rd_kafka_t* NewClientHandle(rd_kafka_type_t type, const Properties& properties, 
     }
   }
   rd_kafka_conf_set_log_cb(conf, CLogBridge);
-  rd_kafka_conf_set_error_cb(conf, [](rd_kafka_t*, int code, const char* reason, void*) {
-    internal::NoteClientError(code, reason);
-  });
+  rd_kafka_conf_set_error_cb(
+      conf, [](rd_kafka_t*, int code, const char* reason, void*) { internal::NoteClientError(code, reason); });
   rd_kafka_t* rk = rd_kafka_new(type, conf, err, sizeof err);
   if (!rk) {
     rd_kafka_conf_destroy(conf);
@@ -117,8 +116,7 @@ Result<TopicLimits> DescribeLimits(AdminCall& call, rd_kafka_ResourceType_t type
                                    const std::vector<std::string>& names) {
   std::vector<rd_kafka_ConfigResource_t*> resources;
   for (const std::string& name : names) resources.push_back(rd_kafka_ConfigResource_new(type, name.c_str()));
-  rd_kafka_DescribeConfigs(call.client.get(), resources.data(), resources.size(), call.options.get(),
-                           call.queue.get());
+  rd_kafka_DescribeConfigs(call.client.get(), resources.data(), resources.size(), call.options.get(), call.queue.get());
   for (rd_kafka_ConfigResource_t* r : resources) rd_kafka_ConfigResource_destroy(r);
   auto event = call.Await("describe configs");
   if (!event) return Unexpected(event.error());
@@ -151,10 +149,10 @@ Status EnsureTopics(const Properties& properties, const std::vector<std::string>
   std::vector<rd_kafka_NewTopic_t*> requests;
   for (const std::string& t : topics) {
     requests.push_back(rd_kafka_NewTopic_new(t.c_str(), partitions, -1, err, sizeof err));
-    for (const auto& [name, value] : configs) rd_kafka_NewTopic_set_config(requests.back(), name.c_str(), value.c_str());
+    for (const auto& [name, value] : configs)
+      rd_kafka_NewTopic_set_config(requests.back(), name.c_str(), value.c_str());
   }
-  rd_kafka_CreateTopics(call->client.get(), requests.data(), requests.size(), call->options.get(),
-                        call->queue.get());
+  rd_kafka_CreateTopics(call->client.get(), requests.data(), requests.size(), call->options.get(), call->queue.get());
   rd_kafka_NewTopic_destroy_array(requests.data(), requests.size());
   auto event = call->Await("create topics");
   if (!event) return Unexpected(event.error());
@@ -197,7 +195,8 @@ Result<TopicLimits> DescribeTopicLimits(const Properties& properties, const std:
   const std::string id = std::to_string(*broker);
   auto broker_limit = DescribeLimits(*call, RD_KAFKA_RESOURCE_BROKER, {id});
   if (!broker_limit) return broker_limit;
-  if (!broker_limit->contains(id)) return Retriable("describe configs: broker " + id + " reported no message.max.bytes");
+  if (!broker_limit->contains(id))
+    return Retriable("describe configs: broker " + id + " reported no message.max.bytes");
   for (const std::string& t : missing) (*limits)[t] = broker_limit->at(id);
   return limits;
 }

@@ -166,8 +166,8 @@ std::string Registry::RenderPrometheus() const {
         out += name + "_bucket" + WithLabel(labels, "le=\"" + FormatValue(s.upper_bounds[i]) + "\"") + " " +
                FormatValue(static_cast<double>(s.cumulative[i])) + "\n";
       }
-      out += name + "_bucket" + WithLabel(labels, "le=\"+Inf\"") + " " + FormatValue(static_cast<double>(s.count)) +
-             "\n";
+      out +=
+          name + "_bucket" + WithLabel(labels, "le=\"+Inf\"") + " " + FormatValue(static_cast<double>(s.count)) + "\n";
       out += name + "_sum" + labels + " " + FormatValue(s.sum) + "\n";
       out += name + "_count" + labels + " " + FormatValue(static_cast<double>(s.count)) + "\n";
     }

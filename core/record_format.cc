@@ -83,9 +83,8 @@ void FitDeadLetter(size_t max_bytes, OutgoingRecord* letter) {
     kept = i;
   }
   size_t index = 0;  // remove_if visits each header once, in order
-  const size_t dropped = std::erase_if(letter->headers, [&](const kafka::Header& h) {
-    return index++ >= kept && !h.key.starts_with("herald-dlq-");
-  });
+  const size_t dropped = std::erase_if(
+      letter->headers, [&](const kafka::Header& h) { return index++ >= kept && !h.key.starts_with("herald-dlq-"); });
   if (dropped) letter->headers.push_back({std::string(header::kDlqHeadersDropped), std::to_string(dropped)});
   letter->headers.push_back({std::string(header::kDlqOriginalBytes), std::to_string(whole.size())});
   letter->headers.push_back({std::string(header::kDlqOriginalSha256), Sha256Hex(whole)});

@@ -44,8 +44,7 @@ inline constexpr std::string_view kProtobufContentType = "application/x-protobuf
 std::string ContentHashId(std::string_view bytes);
 
 // The original record's headers plus herald's dead-letter headers (dead_letter.proto).
-kafka::Headers DeadLetterHeaders(const kafka::Record& record, std::string_view stage, const Error& error,
-                                 int attempts);
+kafka::Headers DeadLetterHeaders(const kafka::Record& record, std::string_view stage, const Error& error, int attempts);
 
 // Where a stage's dead letters go, and the largest record that topic accepts
 // (RecordLimits::For, resolved at start-up).

@@ -30,15 +30,14 @@ int64_t Property(const kafka::Properties& properties, std::string_view name, int
 // The largest uncompressed record whose compressed batch still fits in
 // `topic_limit`: LZ4 (the worst of Kafka's codecs) grows incompressible input
 // by at most 1/255 plus 16 bytes.
-int64_t UncompressedLimit(int64_t topic_limit) {
-  return (topic_limit - kBatchFramingBytes - 16) * 255 / 256;
-}
+int64_t UncompressedLimit(int64_t topic_limit) { return (topic_limit - kBatchFramingBytes - 16) * 255 / 256; }
 
 }  // namespace
 
 size_t RecordLimits::For(std::string_view topic) const {
   auto it = max_record_bytes.find(topic);
-  return it != max_record_bytes.end() ? it->second : static_cast<size_t>(UncompressedLimit(kKafkaDefaultMaxMessageBytes));
+  return it != max_record_bytes.end() ? it->second
+                                      : static_cast<size_t>(UncompressedLimit(kKafkaDefaultMaxMessageBytes));
 }
 
 size_t RecordBytes(std::string_view key, std::string_view value, const kafka::Headers& headers) {
@@ -53,10 +52,11 @@ Result<RecordLimits> ResolveRecordLimits(const kafka::Properties& producer, cons
   const int64_t message_max = Property(producer, "message.max.bytes", kDefaultMessageMaxBytes);
   const int64_t queue_bytes = Property(producer, "queue.buffering.max.kbytes", kDefaultQueueKbytes) * 1024;
   if (message_max > queue_bytes) {
-    return Fatal("message.max.bytes (" + std::to_string(message_max) +
-                 ") is larger than the producer's queue (queue.buffering.max.kbytes = " +
-                 std::to_string(queue_bytes / 1024) + " KiB): a record that large could never be queued. "
-                 "Raise queue.buffering.max.kbytes or lower message.max.bytes");
+    return Fatal(
+        "message.max.bytes (" + std::to_string(message_max) +
+        ") is larger than the producer's queue (queue.buffering.max.kbytes = " + std::to_string(queue_bytes / 1024) +
+        " KiB): a record that large could never be queued. "
+        "Raise queue.buffering.max.kbytes or lower message.max.bytes");
   }
   RecordLimits limits;
   int64_t smallest = kDefaultBatchSize;

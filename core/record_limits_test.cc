@@ -45,8 +45,8 @@ TEST(RecordLimitsTest, ATopicTooSmallForATruncatedDeadLetterIsRefused) {
 }
 
 TEST(RecordLimitsTest, BatchSizeIsLoweredToTheSmallestOutputLimit) {
-  auto limits = ResolveRecordLimits(kProducer, kConsumer, {{"events", 300000}, {"dlq", 1048588}}, "raw",
-                                    {"events", "dlq"});
+  auto limits =
+      ResolveRecordLimits(kProducer, kConsumer, {{"events", 300000}, {"dlq", 1048588}}, "raw", {"events", "dlq"});
   ASSERT_TRUE(limits);
   ASSERT_EQ(limits->producer_overrides.size(), 1u);
   EXPECT_EQ(limits->producer_overrides[0].first, "batch.size");

@@ -124,7 +124,9 @@ class Flattener {
   }
 
  private:
-  void Problem(int line, const std::string& what) { problems_->push_back(file_ + ":" + std::to_string(line) + ": " + what); }
+  void Problem(int line, const std::string& what) {
+    problems_->push_back(file_ + ":" + std::to_string(line) + ": " + what);
+  }
 
   void FlattenMap(const YAML::Node& node, const std::string& key, int key_line) {
     for (const YAML::Node& open : path_) {
@@ -199,12 +201,18 @@ std::optional<std::string> ApplyEntry(const Setting& s, const ConfigEntry& e, bo
 
 std::string_view SettingTypeName(SettingType type) {
   switch (type) {
-    case SettingType::kString: return "string";
-    case SettingType::kInteger: return "integer";
-    case SettingType::kBoolean: return "boolean";
-    case SettingType::kList: return "list";
-    case SettingType::kProperties: return "map";
-    case SettingType::kChoice: return "choice";
+    case SettingType::kString:
+      return "string";
+    case SettingType::kInteger:
+      return "integer";
+    case SettingType::kBoolean:
+      return "boolean";
+    case SettingType::kList:
+      return "list";
+    case SettingType::kProperties:
+      return "map";
+    case SettingType::kChoice:
+      return "choice";
   }
   return "string";
 }
@@ -352,8 +360,8 @@ std::optional<std::string> Setting::Apply(const std::vector<std::string>& values
     default: {
       int64_t v = 0;
       auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-      auto [min, max] = range_.value_or(std::pair<int64_t, int64_t>{std::numeric_limits<int32_t>::min(),
-                                                                    std::numeric_limits<int32_t>::max()});
+      auto [min, max] = range_.value_or(
+          std::pair<int64_t, int64_t>{std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max()});
       if (std::holds_alternative<size_t*>(target_)) min = std::max<int64_t>(min, 0);
       if (ec != std::errc() || end != text.data() + text.size() || v < min || v > max) {
         return "expected an integer from " + std::to_string(min) + " to " + std::to_string(max) + ", got " +
@@ -388,8 +396,8 @@ void SettingsTable::AddFlags(CLI::App* app) {
                        (setting->type() == SettingType::kProperties ? "<NAME>" : "") + "]";
     switch (setting->type()) {
       case SettingType::kBoolean:
-        setting->option_ = app->add_flag(setting->flag_, setting->flag_values_, help)->multi_option_policy(
-            CLI::MultiOptionPolicy::TakeLast);
+        setting->option_ = app->add_flag(setting->flag_, setting->flag_values_, help)
+                               ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
         break;
       case SettingType::kList:
       case SettingType::kProperties:
@@ -412,8 +420,8 @@ std::vector<std::string> SettingsTable::Resolve(const ConfigFile* file, const En
   std::vector<std::string> problems;
   std::set<const Setting*> given;
   // Notes what applying `values` to s from `source` gave: a problem, or a value.
-  auto record = [&](const Setting& s, const std::optional<std::string>& problem,
-                    const std::vector<std::string>& values, const std::string& source) {
+  auto record = [&](const Setting& s, const std::optional<std::string>& problem, const std::vector<std::string>& values,
+                    const std::string& source) {
     if (problem) {
       problems.push_back(source + ": " + *problem);
     } else if (!(values.size() == 1 && values[0].empty())) {
@@ -473,7 +481,8 @@ std::vector<std::string> SettingsTable::Resolve(const ConfigFile* file, const En
 
 Status SettingsCatalog::Add(std::string command, const SettingsTable* table) {
   for (const auto& s : table->settings()) {
-    auto it = std::find_if(entries_.begin(), entries_.end(), [&](const Entry& e) { return e.setting->key() == s->key(); });
+    auto it =
+        std::find_if(entries_.begin(), entries_.end(), [&](const Entry& e) { return e.setting->key() == s->key(); });
     if (it == entries_.end()) {
       entries_.push_back({s.get(), {command}});
       continue;
@@ -481,8 +490,7 @@ Status SettingsCatalog::Add(std::string command, const SettingsTable* table) {
     const Setting& known = *it->setting;
     if (known.type() != s->type() || known.default_text() != s->default_text() ||
         known.full_description() != s->full_description()) {
-      return Fatal("setting " + s->key() + " is declared differently by " + it->commands.front() + " and " +
-                   command);
+      return Fatal("setting " + s->key() + " is declared differently by " + it->commands.front() + " and " + command);
     }
     it->commands.push_back(command);
   }
@@ -515,7 +523,8 @@ std::vector<std::string> SettingsCatalog::Check(const ConfigFile& file) const {
                          (nearest ? " (did you mean " + Quote(nearest->key()) + "?)" : ""));
       continue;
     }
-    if (auto problem = ApplyEntry(*entry->setting, e, /*store=*/false)) problems.push_back(where + e.key + ": " + *problem);
+    if (auto problem = ApplyEntry(*entry->setting, e, /*store=*/false))
+      problems.push_back(where + e.key + ": " + *problem);
   }
   return problems;
 }

@@ -93,8 +93,8 @@ std::vector<std::string> ReadEnvironmentFiles(Environment* environment);
 // Its allowed values are the names, in their order.
 struct EnumBinding {
   std::vector<std::string> names;
-  std::function<std::string()> current;           // the field's value's name
-  std::function<void(std::string_view)> set;      // stores the value a name in `names` stands for
+  std::function<std::string()> current;       // the field's value's name
+  std::function<void(std::string_view)> set;  // stores the value a name in `names` stands for
 };
 
 template <typename E, size_t N>

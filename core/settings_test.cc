@@ -91,8 +91,8 @@ TEST_F(SettingsTest, RepeatedListFlag) {
 }
 
 TEST_F(SettingsTest, KafkaPropertiesMergeAcrossLayers) {
-  ConfigFile file = File(
-      "kafka:\n  security.protocol: SASL_SSL\n  sasl.mechanisms: PLAIN\n  sasl:\n    username: herald\n");
+  ConfigFile file =
+      File("kafka:\n  security.protocol: SASL_SSL\n  sasl.mechanisms: PLAIN\n  sasl:\n    username: herald\n");
   Parse({"-X", "sasl.mechanisms=SCRAM-SHA-512"});
   EXPECT_THAT(table_.Resolve(&file, {{"HERALD_KAFKA_SASL_PASSWORD", "secret"}, {"OTHER", "x"}}), IsEmpty());
   EXPECT_EQ(Property("security.protocol"), "SASL_SSL");

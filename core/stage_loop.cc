@@ -103,9 +103,10 @@ Status Loop(kafka::Consumer& consumer, const StageLoopOptions& options, StageMet
     Result<BatchOutcome> handled = handle(*batch);
     if (!handled && quarantine && handled.error().kind != ErrorKind::kFatal &&
         narrowing.Quarantines(*batch, options.max_attempts)) {
-      log::Error("quarantining a record that keeps failing",
-                 {{"stage", options.stage}, {"record", FirstRecordKey(*batch)}, {"reason", handled.error().reason},
-                  {"attempts", std::to_string(narrowing.attempts() + 1)}});
+      log::Error("quarantining a record that keeps failing", {{"stage", options.stage},
+                                                              {"record", FirstRecordKey(*batch)},
+                                                              {"reason", handled.error().reason},
+                                                              {"attempts", std::to_string(narrowing.attempts() + 1)}});
       handled = quarantine(*batch, handled.error(), narrowing.attempts() + 1);
     }
     metrics.BatchEnded();
@@ -124,10 +125,12 @@ Status Loop(kafka::Consumer& consumer, const StageLoopOptions& options, StageMet
       return Unexpected(e);
     }
     narrowing.Failed(*batch);
-    log::Warn("batch failed; rewinding to retry",
-              {{"stage", options.stage}, {"kind", e.kind_name()}, {"reason", e.reason},
-               {"records", std::to_string(batch->size())}, {"attempt", std::to_string(narrowing.attempts())},
-               {"backoff_ms", std::to_string(backoff.count())}});
+    log::Warn("batch failed; rewinding to retry", {{"stage", options.stage},
+                                                   {"kind", e.kind_name()},
+                                                   {"reason", e.reason},
+                                                   {"records", std::to_string(batch->size())},
+                                                   {"attempt", std::to_string(narrowing.attempts())},
+                                                   {"backoff_ms", std::to_string(backoff.count())}});
     if (Status r = consumer.Rewind(*batch); !r) {
       log::Warn("rewind failed", {{"stage", options.stage}, {"reason", r.error().reason}});
     }
@@ -249,7 +252,6 @@ TransactionalIdentity MakeTransactionalIdentity(std::string_view stage, std::str
   return id;
 }
 
-
 StageClientProperties MakeStageClientProperties(std::string_view stage, const KafkaOptions& client,
                                                 const std::string& group, const std::string& instance_id,
                                                 bool exactly_once) {
@@ -299,10 +301,10 @@ Result<StageClients> OpenStageClients(std::string_view stage, const KafkaOptions
   if (!limits) return Unexpected(limits.error());
   producer_properties.insert(producer_properties.end(), limits->producer_overrides.begin(),
                              limits->producer_overrides.end());
-  StageClients clients{.instance = properties.instance,
-                       .limits = *limits,
-                       .dead_letters = {.topic = topics.dead_letters,
-                                        .max_record_bytes = limits->For(topics.dead_letters)}};
+  StageClients clients{
+      .instance = properties.instance,
+      .limits = *limits,
+      .dead_letters = {.topic = topics.dead_letters, .max_record_bytes = limits->For(topics.dead_letters)}};
   std::string resolved;
   for (const auto& [topic, bytes] : limits->max_record_bytes) {
     resolved += (resolved.empty() ? "" : " ") + topic + "=" + std::to_string(bytes);

@@ -70,8 +70,7 @@ using BatchHandler = std::function<Result<BatchOutcome>(const kafka::Batch&)>;
 
 // Dead-letters a one-record batch that failed `attempts` times with `error`, and
 // makes that durable (committing the offset too when the stage commits its own).
-using QuarantineHandler =
-    std::function<Result<BatchOutcome>(const kafka::Batch&, const Error& error, int attempts)>;
+using QuarantineHandler = std::function<Result<BatchOutcome>(const kafka::Batch&, const Error& error, int attempts)>;
 
 Status RunStageLoop(kafka::Consumer& consumer, const StageLoopOptions& options, const BatchHandler& handle,
                     std::stop_token stop, const QuarantineHandler& quarantine = {});
@@ -93,13 +92,13 @@ BatchHandler ProducingHandler(kafka::Producer& producer, kafka::Consumer& consum
                               StageMetrics& metrics, ProduceBatch produce);
 
 // The transactional.id and group.instance.id properties of a stage instance
-// (every stage's consumer has the group.instance.id; the rest is exactly-once's): "herald-<stage>.<group>.<instance>", instance defaulting to the host name.
+// (every stage's consumer has the group.instance.id; the rest is exactly-once's): "herald-<stage>.<group>.<instance>",
+// instance defaulting to the host name.
 struct TransactionalIdentity {
   std::string instance;
   kafka::Properties producer, consumer;
 };
-TransactionalIdentity MakeTransactionalIdentity(std::string_view stage, std::string_view group,
-                                                std::string instance);
+TransactionalIdentity MakeTransactionalIdentity(std::string_view stage, std::string_view group, std::string instance);
 
 // init_transactions, retried while the coordinator is not ready; fences any
 // earlier producer with the same transactional.id.
@@ -136,8 +135,8 @@ struct StageClients {
   std::unique_ptr<kafka::Producer> producer;
   std::unique_ptr<kafka::Consumer> consumer;
   std::string instance;
-  RecordLimits limits;                // per output topic
-  DeadLetterQueue dead_letters;       // the DLQ topic and its limit
+  RecordLimits limits;           // per output topic
+  DeadLetterQueue dead_letters;  // the DLQ topic and its limit
 };
 Result<StageClients> OpenStageClients(std::string_view stage, const KafkaOptions& client, const std::string& group,
                                       const std::string& instance_id, const StageTopics& topics, bool exactly_once,

@@ -39,8 +39,7 @@ StageMetrics::StageMetrics(std::string stage, metrics::Registry* registry)
                                            {{"stage", stage_}})),
       record_latency_seconds(registry_.AddHistogram(
           "herald_record_latency_seconds",
-          "From a record's Kafka timestamp (when it was produced) to its commit by this stage.",
-          {{"stage", stage_}})),
+          "From a record's Kafka timestamp (when it was produced) to its commit by this stage.", {{"stage", stage_}})),
       last_turn_ms_(NowMs()) {
   registry_.AddCollector([this](metrics::Samples& out) { Collect(out); });
 }
@@ -140,10 +139,9 @@ Status StageMetrics::Readiness(std::chrono::seconds batch_stuck) const {
 void StageMetrics::Collect(metrics::Samples& out) const {
   std::lock_guard lock(mutex_);
   for (const auto& [tp, lag] : lag_) {
-    out.Gauge("herald_consumer_lag",
-              "Records behind the partition's end: its end offset less the group's committed offset.",
-              {{"stage", stage_}, {"topic", tp.first}, {"partition", std::to_string(tp.second)}},
-              static_cast<double>(lag));
+    out.Gauge(
+        "herald_consumer_lag", "Records behind the partition's end: its end offset less the group's committed offset.",
+        {{"stage", stage_}, {"topic", tp.first}, {"partition", std::to_string(tp.second)}}, static_cast<double>(lag));
   }
   for (const auto& [client, up] : brokers_up_) {
     out.Gauge("herald_kafka_brokers_up", "Broker connections in state UP.", {{"stage", stage_}, {"client", client}},

@@ -99,8 +99,8 @@ class StageMetrics {
   std::atomic<bool> consuming_{false};
   std::atomic<int64_t> batch_started_ms_{0};  // 0: none in hand
   std::atomic<bool> sink_healthy_{true};
-  mutable std::mutex mutex_;  // guards what follows
-  std::map<std::string, int> brokers_up_;  // by client; absent until its first statistics
+  mutable std::mutex mutex_;                          // guards what follows
+  std::map<std::string, int> brokers_up_;             // by client; absent until its first statistics
   std::map<std::string, std::string> sink_problems_;  // by sink, only those with one
   kafka::Consumer::PartitionLag lag_;
   int64_t producer_queue_messages_ = 0, producer_queue_bytes_ = 0;

@@ -49,7 +49,8 @@ TEST(StageMetricsTest, LagIsWhatTheLoopReports) {
   StageMetrics m("processor", &registry);
   m.SetLag({{{"herald.articles.raw", 0}, 42}, {{"herald.articles.raw", 2}, 5}});
   std::string text = registry.RenderPrometheus();
-  EXPECT_THAT(text, HasSubstr("herald_consumer_lag{stage=\"processor\",topic=\"herald.articles.raw\",partition=\"0\"} 42"));
+  EXPECT_THAT(text,
+              HasSubstr("herald_consumer_lag{stage=\"processor\",topic=\"herald.articles.raw\",partition=\"0\"} 42"));
   EXPECT_THAT(text, HasSubstr("partition=\"2\"} 5"));
   m.SetLag({{{"herald.articles.raw", 2}, 0}});
   EXPECT_THAT(registry.RenderPrometheus(), Not(HasSubstr("partition=\"0\""))) << "revoked: left out";

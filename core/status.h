@@ -60,13 +60,13 @@ class Unexpected {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(const T& value) : state_(std::in_place_index<0>, value) {}  // NOLINT: implicit like std::expected
+  Result(const T& value) : state_(std::in_place_index<0>, value) {}        // NOLINT: implicit like std::expected
   Result(T&& value) : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT
-  template <typename U, typename = std::enable_if_t<std::is_constructible_v<T, U&&> &&
-                                                    !std::is_same_v<std::decay_t<U>, Result> &&
-                                                    !std::is_same_v<std::decay_t<U>, Unexpected<Error>>>>
-  Result(U&& value) : state_(std::in_place_index<0>, T(std::forward<U>(value))) {}  // NOLINT
-  Result(const Unexpected<Error>& e) : state_(std::in_place_index<1>, e.error()) {}  // NOLINT
+  template <typename U,
+            typename = std::enable_if_t<std::is_constructible_v<T, U&&> && !std::is_same_v<std::decay_t<U>, Result> &&
+                                        !std::is_same_v<std::decay_t<U>, Unexpected<Error>>>>
+  Result(U&& value) : state_(std::in_place_index<0>, T(std::forward<U>(value))) {}         // NOLINT
+  Result(const Unexpected<Error>& e) : state_(std::in_place_index<1>, e.error()) {}        // NOLINT
   Result(Unexpected<Error>&& e) : state_(std::in_place_index<1>, std::move(e).error()) {}  // NOLINT
 
   bool has_value() const { return state_.index() == 0; }
@@ -89,7 +89,7 @@ template <>
 class [[nodiscard]] Result<void> {
  public:
   Result() = default;
-  Result(const Unexpected<Error>& e) : error_(e.error()) {}  // NOLINT
+  Result(const Unexpected<Error>& e) : error_(e.error()) {}        // NOLINT
   Result(Unexpected<Error>&& e) : error_(std::move(e).error()) {}  // NOLINT
 
   bool has_value() const { return !error_.has_value(); }
@@ -102,8 +102,7 @@ class [[nodiscard]] Result<void> {
 
 using Status = Result<void>;
 
-inline Unexpected<Error> Fail(ErrorCode code, std::string reason,
-                                   ErrorKind kind = ErrorKind::kPermanent) {
+inline Unexpected<Error> Fail(ErrorCode code, std::string reason, ErrorKind kind = ErrorKind::kPermanent) {
   return Unexpected<Error>(Error{code, kind, std::move(reason)});
 }
 
@@ -111,8 +110,6 @@ inline Unexpected<Error> Retriable(std::string reason) {
   return Fail(v1::INTERNAL, std::move(reason), ErrorKind::kRetriable);
 }
 
-inline Unexpected<Error> Fatal(std::string reason) {
-  return Fail(v1::INTERNAL, std::move(reason), ErrorKind::kFatal);
-}
+inline Unexpected<Error> Fatal(std::string reason) { return Fail(v1::INTERNAL, std::move(reason), ErrorKind::kFatal); }
 
 }  // namespace herald

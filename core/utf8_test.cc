@@ -15,10 +15,14 @@ TEST(Utf8Test, ValidTextComesBackUnchanged) {
 }
 
 TEST(Utf8Test, EachMaximalIllFormedSubpartBecomesOneReplacementCharacter) {
-  EXPECT_EQ(RepairUtf8("Le Monde \xE9" "dition"), std::string("Le Monde ") + std::string(kFffd) + "dition");
+  EXPECT_EQ(RepairUtf8("Le Monde \xE9"
+                       "dition"),
+            std::string("Le Monde ") + std::string(kFffd) + "dition");
   EXPECT_EQ(RepairUtf8("\xFF\xFE"), std::string(kFffd) + std::string(kFffd));
   // A truncated three-byte sequence is one subpart; the byte after it stands alone.
-  EXPECT_EQ(RepairUtf8("\xE2\x82" "A"), std::string(kFffd) + "A");
+  EXPECT_EQ(RepairUtf8("\xE2\x82"
+                       "A"),
+            std::string(kFffd) + "A");
   // Overlong and surrogate encodings are ill-formed from their first byte.
   EXPECT_EQ(RepairUtf8("\xC0\xAF"), std::string(kFffd) + std::string(kFffd));
   EXPECT_EQ(RepairUtf8("\xED\xA0\x80"), std::string(kFffd) + std::string(kFffd) + std::string(kFffd));
@@ -30,7 +34,10 @@ TEST(Utf8Test, EachMaximalIllFormedSubpartBecomesOneReplacementCharacter) {
 TEST(Utf8Test, ControlCharactersAreShownNotObeyed) {
   EXPECT_EQ(EscapeControl("\x1B[2Jkey\n"), "\\x1B[2Jkey\\x0A");
   EXPECT_EQ(EscapeControl("a\\b"), "a\\\\b");
-  EXPECT_EQ(EscapeControl("\xC2\x9B" "31m"), "\\x9B31m") << "C1 CSI";
+  EXPECT_EQ(EscapeControl("\xC2\x9B"
+                          "31m"),
+            "\\x9B31m")
+      << "C1 CSI";
   EXPECT_EQ(EscapeControl("\x7F"), "\\x7F");
   EXPECT_EQ(EscapeControl("caf\xC3\xA9 \xFF"), "caf\xC3\xA9 " + std::string(kFffd));
 }

@@ -51,7 +51,7 @@ class WorkerPool {
   std::condition_variable done_;
   const std::function<void(size_t, size_t)>* job_ = nullptr;
   size_t job_size_ = 0;
-  size_t next_index_ = 0;   // guarded by mutex_
+  size_t next_index_ = 0;    // guarded by mutex_
   uint64_t generation_ = 0;  // bumped per ForEach; workers wait for a new one
   size_t busy_ = 0;          // workers still on the current job
   bool stopping_ = false;

@@ -21,9 +21,7 @@ namespace {
 constexpr size_t kMaxJsonDepth = 64;
 constexpr size_t kMaxTitleLength = 160;
 
-bool IsBlank(std::string_view s) {
-  return s.find_first_not_of(" \t\r\n\f\v") == std::string_view::npos;
-}
+bool IsBlank(std::string_view s) { return s.find_first_not_of(" \t\r\n\f\v") == std::string_view::npos; }
 
 std::string_view Trim(std::string_view s) {
   size_t b = s.find_first_not_of(" \t\r\n\f\v");
@@ -79,9 +77,8 @@ Result<Format> FormatOf(std::string_view bytes, std::optional<std::string_view> 
     if (ct == "application/json" || ct == "application/x-ndjson" || ct == "text/json") return Format::kJson;
     if (ct == "text/plain") return Format::kText;
     if (ct == "text/html" || ct == "application/xhtml+xml") return Format::kHtml;
-    return Fail(v1::UNKNOWN_CONTENT_TYPE,
-                "content type '" + std::string(*content_type) +
-                    "' is not one herald reads (application/json, text/plain, text/html)");
+    return Fail(v1::UNKNOWN_CONTENT_TYPE, "content type '" + std::string(*content_type) +
+                                              "' is not one herald reads (application/json, text/plain, text/html)");
   }
   std::string_view t = Trim(bytes);
   if (t.starts_with('{') || t.starts_with('[')) return Format::kJson;
@@ -120,9 +117,18 @@ void FillFromText(std::string_view text, v1::Article* a) {
 
 bool SkippedTag(GumboTag tag) {
   switch (tag) {
-    case GUMBO_TAG_SCRIPT: case GUMBO_TAG_STYLE: case GUMBO_TAG_NOSCRIPT: case GUMBO_TAG_NAV:
-    case GUMBO_TAG_HEADER: case GUMBO_TAG_FOOTER: case GUMBO_TAG_ASIDE: case GUMBO_TAG_FORM:
-    case GUMBO_TAG_TEMPLATE: case GUMBO_TAG_IFRAME: case GUMBO_TAG_SVG: case GUMBO_TAG_HEAD:
+    case GUMBO_TAG_SCRIPT:
+    case GUMBO_TAG_STYLE:
+    case GUMBO_TAG_NOSCRIPT:
+    case GUMBO_TAG_NAV:
+    case GUMBO_TAG_HEADER:
+    case GUMBO_TAG_FOOTER:
+    case GUMBO_TAG_ASIDE:
+    case GUMBO_TAG_FORM:
+    case GUMBO_TAG_TEMPLATE:
+    case GUMBO_TAG_IFRAME:
+    case GUMBO_TAG_SVG:
+    case GUMBO_TAG_HEAD:
       return true;
     default:
       return false;
@@ -131,10 +137,25 @@ bool SkippedTag(GumboTag tag) {
 
 bool BlockTag(GumboTag tag) {
   switch (tag) {
-    case GUMBO_TAG_P: case GUMBO_TAG_DIV: case GUMBO_TAG_BR: case GUMBO_TAG_LI: case GUMBO_TAG_H1:
-    case GUMBO_TAG_H2: case GUMBO_TAG_H3: case GUMBO_TAG_H4: case GUMBO_TAG_H5: case GUMBO_TAG_H6:
-    case GUMBO_TAG_TR: case GUMBO_TAG_BLOCKQUOTE: case GUMBO_TAG_SECTION: case GUMBO_TAG_ARTICLE:
-    case GUMBO_TAG_UL: case GUMBO_TAG_OL: case GUMBO_TAG_TABLE: case GUMBO_TAG_PRE: case GUMBO_TAG_FIGCAPTION:
+    case GUMBO_TAG_P:
+    case GUMBO_TAG_DIV:
+    case GUMBO_TAG_BR:
+    case GUMBO_TAG_LI:
+    case GUMBO_TAG_H1:
+    case GUMBO_TAG_H2:
+    case GUMBO_TAG_H3:
+    case GUMBO_TAG_H4:
+    case GUMBO_TAG_H5:
+    case GUMBO_TAG_H6:
+    case GUMBO_TAG_TR:
+    case GUMBO_TAG_BLOCKQUOTE:
+    case GUMBO_TAG_SECTION:
+    case GUMBO_TAG_ARTICLE:
+    case GUMBO_TAG_UL:
+    case GUMBO_TAG_OL:
+    case GUMBO_TAG_TABLE:
+    case GUMBO_TAG_PRE:
+    case GUMBO_TAG_FIGCAPTION:
       return true;
     default:
       return false;
@@ -224,7 +245,8 @@ void FillFromHtml(std::string_view html, v1::Article* a) {
       if (const GumboNode* n = FindFirst(root, t)) {
         std::string text;
         const GumboVector& children = n->v.element.children;
-        for (unsigned i = 0; i < children.length; ++i) CollectText(static_cast<const GumboNode*>(children.data[i]), &text);
+        for (unsigned i = 0; i < children.length; ++i)
+          CollectText(static_cast<const GumboNode*>(children.data[i]), &text);
         if (!IsBlank(text)) {
           a->set_title(std::string(Trim(text)));
           break;
@@ -273,8 +295,10 @@ bool NestedDeeperThan(std::string_view json, size_t limit) {
   for (size_t i = 0; i < json.size(); ++i) {
     char c = json[i];
     if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
     } else if (c == '"') {
       in_string = true;
     } else if (c == '{' || c == '[') {
@@ -345,24 +369,34 @@ Status FromJson(std::string_view bytes, const ParseOptions& options, v1::Article
       return {};
     };
     Status s;
-    if (key == "id") s = string_field(a.mutable_id());
-    else if (key == "url" || key == "link") s = string_field(a.mutable_url());
-    else if (key == "source" || key == "publisher") s = string_field(a.mutable_source());
-    else if (key == "title" || key == "headline") s = string_field(a.mutable_title());
-    else if (key == "body" || key == "text" || key == "content") s = string_field(a.mutable_body());
-    else if (key == "html") s = string_field(&html);
-    else if (key == "published_at" || key == "publishedAt" || key == "date") s = string_field(a.mutable_published_at());
-    else if (key == "language" || key == "lang") s = string_field(a.mutable_language());
+    if (key == "id")
+      s = string_field(a.mutable_id());
+    else if (key == "url" || key == "link")
+      s = string_field(a.mutable_url());
+    else if (key == "source" || key == "publisher")
+      s = string_field(a.mutable_source());
+    else if (key == "title" || key == "headline")
+      s = string_field(a.mutable_title());
+    else if (key == "body" || key == "text" || key == "content")
+      s = string_field(a.mutable_body());
+    else if (key == "html")
+      s = string_field(&html);
+    else if (key == "published_at" || key == "publishedAt" || key == "date")
+      s = string_field(a.mutable_published_at());
+    else if (key == "language" || key == "lang")
+      s = string_field(a.mutable_language());
     else if (key == "tags") {
       simdjson::ondemand::array tags;
       if (auto e = field.value().get_array().get(tags); e) {
-        if (e == simdjson::INCORRECT_TYPE) return Fail(v1::WRONG_FIELD_TYPE, "JSON envelope: field 'tags' must be an array of strings");
+        if (e == simdjson::INCORRECT_TYPE)
+          return Fail(v1::WRONG_FIELD_TYPE, "JSON envelope: field 'tags' must be an array of strings");
         return classify(e, "field 'tags': ");
       }
       for (auto tag : tags) {
         std::string_view t;
         if (auto e = tag.get_string().get(t); e) {
-          if (e == simdjson::INCORRECT_TYPE) return Fail(v1::WRONG_FIELD_TYPE, "JSON envelope: field 'tags' must be an array of strings");
+          if (e == simdjson::INCORRECT_TYPE)
+            return Fail(v1::WRONG_FIELD_TYPE, "JSON envelope: field 'tags' must be an array of strings");
           return classify(e, "field 'tags': ");
         }
         a.add_tags(std::string(t));
@@ -371,7 +405,8 @@ Status FromJson(std::string_view bytes, const ParseOptions& options, v1::Article
     // Unknown fields are skipped by the iteration itself, which still checks their structure.
     if (!s) return Unexpected(s.error());
   }
-  if (doc.current_location().error() != simdjson::OUT_OF_BOUNDS) return Fail(v1::MALFORMED_JSON, "JSON envelope: unexpected content after the top-level object");
+  if (doc.current_location().error() != simdjson::OUT_OF_BOUNDS)
+    return Fail(v1::MALFORMED_JSON, "JSON envelope: unexpected content after the top-level object");
   if (a.body().empty() && !html.empty()) {
     FillFromHtml(html, &a);
   } else if (a.title().empty() && !a.body().empty()) {
@@ -411,8 +446,8 @@ Status ParseArticle(std::string_view bytes, const ParseOptions& options, v1::Art
   if (IsBlank(a.body()) && IsBlank(a.title())) return Fail(v1::NO_TEXT, "article has neither title nor body text");
   // The record's key and headers are bytes anyone could have sent; the
   // record's strings must be UTF-8, so they are repaired here, where they enter it.
-  if (a.id().empty()) a.set_id(!options.key.empty() ? RepairUtf8(options.key)
-                               : !a.url().empty() ? a.url() : ContentHashId(bytes));
+  if (a.id().empty())
+    a.set_id(!options.key.empty() ? RepairUtf8(options.key) : !a.url().empty() ? a.url() : ContentHashId(bytes));
   if (a.source().empty()) a.set_source(RepairUtf8(options.source));
   if (a.url().empty()) a.set_url(RepairUtf8(options.url));
   return {};

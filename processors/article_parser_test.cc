@@ -14,7 +14,8 @@ constexpr std::string_view kJson = "application/json";
 
 TEST(ArticleParserTest, ReadsJsonEnvelopeFields) {
   auto a = ParseArticle(R"({"id":"a1","url":"https://x/y","source":"Wire","title":"T","body":"Body text.",
-                            "published_at":"2024-01-02T03:04:05Z","language":"en","tags":["x","y"],"extra":{"n":[1,2]}})",
+                            "published_at":"2024-01-02T03:04:05Z","language":"en","tags":["x","y"],
+                            "extra":{"n":[1,2]}})",
                         {.content_type = kJson});
   ASSERT_TRUE(a) << a.error().reason;
   EXPECT_EQ(a->id(), "a1");
@@ -117,21 +118,24 @@ INSTANTIATE_TEST_SUITE_P(
         // Past the first 16 bytes, where the checks go sixteen bytes a step.
         BadInput{"nul after text", std::string(40, 'a') + std::string(1, '\0') + std::string(40, 'b'), std::nullopt,
                  v1::BINARY_CONTENT, "binary"},
-        BadInput{"control bytes", std::string(60, 'a') + std::string(8, '\x01') + std::string(30, 'b'),
-                 std::nullopt, v1::BINARY_CONTENT, "binary"},
+        BadInput{"control bytes", std::string(60, 'a') + std::string(8, '\x01') + std::string(30, 'b'), std::nullopt,
+                 v1::BINARY_CONTENT, "binary"},
         BadInput{"truncated json", R"({"title": "x", "body": "abc)", kJson, v1::MALFORMED_JSON, "JSON envelope"},
         BadInput{"trailing json", R"({"title": "x"} {"b": 1})", kJson, v1::MALFORMED_JSON, "JSON envelope"},
-        BadInput{"wrong type", R"({"title": 42, "body": "x"})", kJson, v1::WRONG_FIELD_TYPE, "'title' must be a string"},
+        BadInput{"wrong type", R"({"title": 42, "body": "x"})", kJson, v1::WRONG_FIELD_TYPE,
+                 "'title' must be a string"},
         BadInput{"array top", R"([1, 2])", kJson, v1::WRONG_FIELD_TYPE, "top level must be an object"},
         BadInput{"tags not strings", R"({"body": "x", "tags": [1]})", kJson, v1::WRONG_FIELD_TYPE, "'tags'"},
-        BadInput{"deep nesting", std::string(200, '[') + std::string(200, ']'), kJson, v1::TOO_DEEPLY_NESTED, "nested deeper than 64"},
+        BadInput{"deep nesting", std::string(200, '[') + std::string(200, ']'), kJson, v1::TOO_DEEPLY_NESTED,
+                 "nested deeper than 64"},
         BadInput{"deep in field", "{\"x\":" + std::string(100, '[') + std::string(100, ']') + "}", kJson,
                  v1::TOO_DEEPLY_NESTED, "nested deeper than 64"},
         BadInput{"no text", R"({"id": "x", "tags": []})", kJson, v1::NO_TEXT, "neither title nor body"},
         BadInput{"unknown type", "hello", "application/pdf", v1::UNKNOWN_CONTENT_TYPE, "application/pdf"}),
     [](const auto& info) {
       std::string n = info.param.name;
-      for (char& c : n) if (!isalnum(static_cast<unsigned char>(c))) c = '_';
+      for (char& c : n)
+        if (!isalnum(static_cast<unsigned char>(c))) c = '_';
       return n;
     });
 

@@ -52,10 +52,14 @@ std::string DecodeSgmlEntities(std::string_view s) {
       continue;
     }
     std::string_view entity = s.substr(i + 1, semi - i - 1);
-    if (entity == "lt") out.push_back('<');
-    else if (entity == "gt") out.push_back('>');
-    else if (entity == "amp") out.push_back('&');
-    else if (entity == "quot") out.push_back('"');
+    if (entity == "lt")
+      out.push_back('<');
+    else if (entity == "gt")
+      out.push_back('>');
+    else if (entity == "amp")
+      out.push_back('&');
+    else if (entity == "quot")
+      out.push_back('"');
     // Numeric entities in this corpus are control characters: dropped.
     i = semi;
   }
@@ -86,13 +90,28 @@ std::string_view Between(std::string_view s, std::string_view open, std::string_
 
 // Reuters' place names that are not a country's name in herald's knowledge base.
 const std::map<std::string, std::string, std::less<>>& ReutersPlaceCodes() {
-  static const std::map<std::string, std::string, std::less<>> kCodes = {
-      {"usa", "USA"}, {"uk", "GBR"}, {"uae", "ARE"}, {"ussr", "RUS"}, {"west-germany", "DEU"},
-      {"east-germany", "DEU"}, {"kampuchea", "KHM"}, {"zaire", "COD"}, {"ivory-coast", "CIV"},
-      {"yemen-arab-republic", "YEM"}, {"yemen-demo-republic", "YEM"}, {"czechoslovakia", "CZE"},
-      {"yugoslavia", "SRB"}, {"western-samoa", "WSM"}, {"hong-kong", "HKG"}, {"macao", "MAC"},
-      {"trinidad-tobago", "TTO"}, {"vatican", "VAT"}, {"congo", "COG"}, {"burma", "MMR"},
-      {"netherlands-antilles", "ANT"}, {"swaziland", "SWZ"}};
+  static const std::map<std::string, std::string, std::less<>> kCodes = {{"usa", "USA"},
+                                                                         {"uk", "GBR"},
+                                                                         {"uae", "ARE"},
+                                                                         {"ussr", "RUS"},
+                                                                         {"west-germany", "DEU"},
+                                                                         {"east-germany", "DEU"},
+                                                                         {"kampuchea", "KHM"},
+                                                                         {"zaire", "COD"},
+                                                                         {"ivory-coast", "CIV"},
+                                                                         {"yemen-arab-republic", "YEM"},
+                                                                         {"yemen-demo-republic", "YEM"},
+                                                                         {"czechoslovakia", "CZE"},
+                                                                         {"yugoslavia", "SRB"},
+                                                                         {"western-samoa", "WSM"},
+                                                                         {"hong-kong", "HKG"},
+                                                                         {"macao", "MAC"},
+                                                                         {"trinidad-tobago", "TTO"},
+                                                                         {"vatican", "VAT"},
+                                                                         {"congo", "COG"},
+                                                                         {"burma", "MMR"},
+                                                                         {"netherlands-antilles", "ANT"},
+                                                                         {"swaziland", "SWZ"}};
   return kCodes;
 }
 
@@ -368,8 +387,10 @@ Result<EvalReport> EvaluateAll(const std::string& shared) {
   Extractor extractor(*builtin);
   auto have = [&](const std::string& rel) { return fs::exists(shared + "/" + rel); };
   auto add = [&](const std::string& name, const Result<Score>& s) {
-    if (s) report.scores.emplace_back(name, *s);
-    else report.skipped.push_back(name + ": " + s.error().reason);
+    if (s)
+      report.scores.emplace_back(name, *s);
+    else
+      report.skipped.push_back(name + ": " + s.error().reason);
   };
   auto load = [&](const KnowledgeSources& sources) -> std::optional<Extractor> {
     auto kb = KnowledgeBase::Load(sources);
@@ -451,7 +472,6 @@ Result<Score> EvalPetrarchValidation(const Extractor& extractor, const std::stri
   return score;
 }
 
-
 Result<std::vector<std::string>> ReutersEnvelopes(const std::string& dir) {
   auto stories = ReadReuters(dir);
   if (!stories) return Unexpected(stories.error());
@@ -461,10 +481,18 @@ Result<std::vector<std::string>> ReutersEnvelopes(const std::string& dir) {
     std::string body;
     for (char c : s.text) {
       switch (c) {
-        case '"': body += "\\\""; break;
-        case '\\': body += "\\\\"; break;
-        case '\n': body += "\\n"; break;
-        case '\t': body += "\\t"; break;
+        case '"':
+          body += "\\\"";
+          break;
+        case '\\':
+          body += "\\\\";
+          break;
+        case '\n':
+          body += "\\n";
+          break;
+        case '\t':
+          body += "\\t";
+          break;
         default:
           if (static_cast<unsigned char>(c) >= 0x20) body.push_back(c);
       }

@@ -52,8 +52,9 @@ TEST_F(ExtractionEval, ReutersCountriesWithGeoNames) {
   std::string dir = Need("corpus/reuters21578");
   std::string geo = Need("reference/geo/geonames/cities15000_core.tsv");
   if (dir.empty() || geo.empty()) GTEST_SKIP() << "../shared Reuters or GeoNames data is absent";
-  auto kb = KnowledgeBase::Load(
-      {.geonames_cities = geo, .geonames_alternate_names = Need("reference/geo/geonames/cities15000_altnames_latin.tsv")});
+  auto kb =
+      KnowledgeBase::Load({.geonames_cities = geo,
+                           .geonames_alternate_names = Need("reference/geo/geonames/cities15000_altnames_latin.tsv")});
   ASSERT_TRUE(kb) << kb.error().reason;
   std::printf("geonames: %zu places, %zu matcher states\n", (*kb)->places().size(), (*kb)->matcher().state_count());
   auto s = EvalReutersCountries(Extractor(*kb), dir);

@@ -225,10 +225,11 @@ class WordSet {
 
 // Words that start with a capital but do not continue a person's name.
 bool StopsName(std::string_view w) {
-  static const WordSet kStop{"The", "A", "An", "In", "On", "At", "And", "But", "Or", "Of", "For", "To", "Has",
-                             "Had", "Have", "Is", "Was", "Said", "Says", "Will", "Would", "Who", "Which",
-                             "That", "This", "Assembly", "Council", "Department", "Ministry", "Staff",
-                             "Office", "Committee", "House", "General", "Secretary", "Minister"};
+  static const WordSet kStop{"The",   "A",        "An",        "In",         "On",       "At",    "And",    "But",
+                             "Or",    "Of",       "For",       "To",         "Has",      "Had",   "Have",   "Is",
+                             "Was",   "Said",     "Says",      "Will",       "Would",    "Who",   "Which",  "That",
+                             "This",  "Assembly", "Council",   "Department", "Ministry", "Staff", "Office", "Committee",
+                             "House", "General",  "Secretary", "Minister"};
   return kStop(w);
 }
 
@@ -236,48 +237,59 @@ bool StopsName(std::string_view w) {
 
 // Capitalised words that start sentences or name times, not entities.
 bool CommonCapitalised(std::string_view text, const Word& w) {
-  static const WordSet kWords{"The", "A", "An", "In", "On", "At", "It", "He", "She", "They", "We", "I", "You", "This", "That",
-                   "These", "Those", "But", "And", "Or", "If", "As", "For", "From", "With", "By", "To", "Of",
-                   "After", "Before", "When", "While", "Although", "However", "Meanwhile", "According", "His",
-                   "Her", "Their", "Its", "Our", "My", "There", "Here", "What", "Who", "Why", "How", "Where",
-                   "Mr", "Mrs", "Ms", "Dr", "Some", "Many", "Most", "Other", "Both", "All", "Each", "Such",
-                   "January", "February", "March", "April", "May", "June", "July", "August", "September",
-                   "October", "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
-                   "Saturday", "Sunday", "Reuter", "Reuters", "Inc", "Corp", "Ltd", "Co"};
+  static const WordSet kWords{
+      "The",      "A",      "An",      "In",        "On",       "At",       "It",        "He",        "She",
+      "They",     "We",     "I",       "You",       "This",     "That",     "These",     "Those",     "But",
+      "And",      "Or",     "If",      "As",        "For",      "From",     "With",      "By",        "To",
+      "Of",       "After",  "Before",  "When",      "While",    "Although", "However",   "Meanwhile", "According",
+      "His",      "Her",    "Their",   "Its",       "Our",      "My",       "There",     "Here",      "What",
+      "Who",      "Why",    "How",     "Where",     "Mr",       "Mrs",      "Ms",        "Dr",        "Some",
+      "Many",     "Most",   "Other",   "Both",      "All",      "Each",     "Such",      "January",   "February",
+      "March",    "April",  "May",     "June",      "July",     "August",   "September", "October",   "November",
+      "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",   "Saturday",  "Sunday",    "Reuter",
+      "Reuters",  "Inc",    "Corp",    "Ltd",       "Co"};
   return kWords(text, w);
 }
 
 bool OrganisationWord(std::string_view text, const Word& w) {
-  static const WordSet kWords{"Inc", "Corp", "Corporation", "Company", "Co", "Ltd", "LLC", "Plc", "Group", "Holdings", "Bank",
-                   "Party", "University", "College", "Institute", "Agency", "Council",
-                   "Ministry", "Department", "Office", "Association", "Church", "Court", "Committee",
-                   "Organization", "Organisation", "Federation", "Foundation", "Commission", "Service", "Club",
-                   "Union", "League", "Army", "Navy", "Police", "Force", "Forces", "News", "Times", "Post",
-                   "Journal", "Herald", "Tribune", "Broadcasting", "Network", "Airlines", "Airways", "Motors",
-                   "Industries", "Systems", "Technologies", "Energy", "Oil", "Petroleum", "Exchange", "Fund",
-                   "Trust", "Board", "Authority", "Assembly", "Parliament", "Senate", "Congress", "Cabinet",
-                   "Team", "FC", "Institution", "Society", "Press", "Magazine", "Hospital", "School", "Org",
-                   "Legion", "Administration", "Bureau"};
+  static const WordSet kWords{
+      "Inc",          "Corp",         "Corporation",  "Company",        "Co",         "Ltd",
+      "LLC",          "Plc",          "Group",        "Holdings",       "Bank",       "Party",
+      "University",   "College",      "Institute",    "Agency",         "Council",    "Ministry",
+      "Department",   "Office",       "Association",  "Church",         "Court",      "Committee",
+      "Organization", "Organisation", "Federation",   "Foundation",     "Commission", "Service",
+      "Club",         "Union",        "League",       "Army",           "Navy",       "Police",
+      "Force",        "Forces",       "News",         "Times",          "Post",       "Journal",
+      "Herald",       "Tribune",      "Broadcasting", "Network",        "Airlines",   "Airways",
+      "Motors",       "Industries",   "Systems",      "Technologies",   "Energy",     "Oil",
+      "Petroleum",    "Exchange",     "Fund",         "Trust",          "Board",      "Authority",
+      "Assembly",     "Parliament",   "Senate",       "Congress",       "Cabinet",    "Team",
+      "FC",           "Institution",  "Society",      "Press",          "Magazine",   "Hospital",
+      "School",       "Org",          "Legion",       "Administration", "Bureau"};
   return kWords(text, w);
 }
 
 bool PlaceWord(std::string_view text, const Word& w) {
-  static const WordSet kWords{"City", "County", "River", "Island", "Islands", "Mountain", "Mountains", "Street", "Avenue",
-                   "Park", "Lake", "Bay", "Valley", "Province", "Region", "Airport", "Station", "Square",
-                   "Bridge", "Beach", "Desert", "Peninsula", "Ocean", "Gulf", "Canal", "Coast", "Center", "Centre",
-                   "Museum", "Base", "Port", "Harbor", "Harbour", "Camp", "Prison", "Stadium", "District"};
+  static const WordSet kWords{"City",    "County", "River",  "Island",  "Islands", "Mountain",  "Mountains", "Street",
+                              "Avenue",  "Park",   "Lake",   "Bay",     "Valley",  "Province",  "Region",    "Airport",
+                              "Station", "Square", "Bridge", "Beach",   "Desert",  "Peninsula", "Ocean",     "Gulf",
+                              "Canal",   "Coast",  "Center", "Centre",  "Museum",  "Base",      "Port",      "Harbor",
+                              "Harbour", "Camp",   "Prison", "Stadium", "District"};
   return kWords(text, w);
 }
 
 // Capitalised words of titles, events and products, which people's names do not contain.
 bool NonPersonWord(std::string_view text, const Word& w) {
-  static const WordSet kWords{"Space", "Shuttle", "Program", "Programme", "World", "Cup", "Fair", "Science", "Weekly", "Museum",
-                   "Expo", "Day", "Games", "Award", "Awards", "Prize", "Festival", "Conference", "Summit", "Show",
-                   "Series", "Championship", "Act", "Bill", "Treaty", "Agreement", "Plan", "Project", "Mission",
-                   "Station", "Week", "Year", "Olympics", "Olympic", "Grand", "Prix", "Open", "Cathedral", "Temple",
-                   "Hall", "Tower", "Palace", "Stadium", "Arena", "Hotel", "Road", "North", "South", "East", "West",
-                   "Northern", "Southern", "Eastern", "Western", "Central", "National", "International", "Federal",
-                   "State", "Royal", "General", "Global", "Internet", "Online", "Daily", "VR", "TV", "Radio"};
+  static const WordSet kWords{
+      "Space",         "Shuttle",    "Program",  "Programme", "World",   "Cup",          "Fair",     "Science",
+      "Weekly",        "Museum",     "Expo",     "Day",       "Games",   "Award",        "Awards",   "Prize",
+      "Festival",      "Conference", "Summit",   "Show",      "Series",  "Championship", "Act",      "Bill",
+      "Treaty",        "Agreement",  "Plan",     "Project",   "Mission", "Station",      "Week",     "Year",
+      "Olympics",      "Olympic",    "Grand",    "Prix",      "Open",    "Cathedral",    "Temple",   "Hall",
+      "Tower",         "Palace",     "Stadium",  "Arena",     "Hotel",   "Road",         "North",    "South",
+      "East",          "West",       "Northern", "Southern",  "Eastern", "Western",      "Central",  "National",
+      "International", "Federal",    "State",    "Royal",     "General", "Global",       "Internet", "Online",
+      "Daily",         "VR",         "TV",       "Radio"};
   return kWords(text, w);
 }
 
@@ -333,8 +345,8 @@ void FindCapitalisedRuns(std::string_view text, const std::vector<Word>& words, 
         continue;
       }
       bool connector = NameConnector(text, next);
-      if (connector && j + 1 < words.size() &&
-          text.substr(words[j].end, words[j + 1].begin - words[j].end) == " " && IsUpper(text[words[j + 1].begin])) {
+      if (connector && j + 1 < words.size() && text.substr(words[j].end, words[j + 1].begin - words[j].end) == " " &&
+          IsUpper(text[words[j + 1].begin])) {
         run.has_connector = true;
         ++j;
         continue;
@@ -383,16 +395,13 @@ struct Context {
   const std::vector<Match>& all;  // every dictionary match, overlapping
   std::vector<Match> entities;    // leftmost-longest among entity terms
   std::vector<ActorMention> actors;
-  uint32_t lead_end = 0;                    // end of the second sentence
+  uint32_t lead_end = 0;                     // end of the second sentence
   std::vector<std::string> title_countries;  // ISO alpha-3 named in the title
 };
 
-bool IsEntityKind(TermKind k) {
-  return k != TermKind::kThemeKeyword && k != TermKind::kVerb && k != TermKind::kTone;
-}
+bool IsEntityKind(TermKind k) { return k != TermKind::kThemeKeyword && k != TermKind::kVerb && k != TermKind::kTone; }
 
-void AddCountryMention(KeyedMessages<v1::CountryMention>* countries, const Country& c, uint32_t b,
-                       uint32_t e) {
+void AddCountryMention(KeyedMessages<v1::CountryMention>* countries, const Country& c, uint32_t b, uint32_t e) {
   v1::CountryMention& m = (*countries)[c.iso3];
   m.set_code(c.iso3);
   m.set_name(c.name);
@@ -795,7 +804,6 @@ int PublicationYear(const v1::Article& a) {
   return utc.tm_year + 1900;
 }
 
-
 // GDELT's V2Tone: percentages of the article's words.
 void ScoreTone(Context& ctx) {
   uint32_t positive = 0, negative = 0, active = 0;
@@ -819,13 +827,23 @@ void ScoreTone(Context& ctx) {
 }
 
 int MonthNumber(std::string_view w) {
-  static constexpr std::string_view kMonths[] = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
-  static constexpr std::string_view kFull[] = {"january", "february", "march", "april", "may", "june", "july", "august",
-                                "september", "october", "november", "december"};
+  static constexpr std::string_view kMonths[] = {"jan", "feb", "mar", "apr", "may", "jun",
+                                                 "jul", "aug", "sep", "oct", "nov", "dec"};
+  static constexpr std::string_view kFull[] = {"january", "february", "march",     "april",   "may",      "june",
+                                               "july",    "august",   "september", "october", "november", "december"};
   if (w.size() < 3 || w.size() > 10) return 0;
   switch (w[0]) {  // most capitalised words begin with a letter no month does
-    case 'J': case 'F': case 'M': case 'A': case 'S': case 'O': case 'N': case 'D': break;
-    default: return 0;
+    case 'J':
+    case 'F':
+    case 'M':
+    case 'A':
+    case 'S':
+    case 'O':
+    case 'N':
+    case 'D':
+      break;
+    default:
+      return 0;
   }
   char buffer[10];
   size_t n = w.size();
@@ -833,8 +851,8 @@ int MonthNumber(std::string_view w) {
   if (buffer[n - 1] == '.') --n;
   std::string_view folded(buffer, n);
   for (int i = 0; i < 12; ++i) {
-    if (folded == kFull[i] || (folded.size() <= 4 && folded.starts_with(kMonths[i]) &&
-                               (folded.size() == 3 || folded == "sept"))) {
+    if (folded == kFull[i] ||
+        (folded.size() <= 4 && folded.starts_with(kMonths[i]) && (folded.size() == 3 || folded == "sept"))) {
       return i + 1;
     }
   }
@@ -1028,8 +1046,13 @@ void Extractor::Extract(v1::EventRecord* out) const {
   SplitSentences(body, &scratch.sentences);
   scratch.all.clear();
   kb_->matcher().FindAll(body, scratch.matcher_words, &scratch.all);
-  Context ctx{.kb = *kb_, .text = body, .record = &record, .name_runs = scratch.runs, .words = scratch.words,
-              .sentences = scratch.sentences, .all = scratch.all};
+  Context ctx{.kb = *kb_,
+              .text = body,
+              .record = &record,
+              .name_runs = scratch.runs,
+              .words = scratch.words,
+              .sentences = scratch.sentences,
+              .all = scratch.all};
   record.mutable_stats()->set_sentence_count(static_cast<uint32_t>(ctx.sentences.size()));
   if (!ctx.sentences.empty()) ctx.lead_end = ctx.sentences[std::min<size_t>(1, ctx.sentences.size() - 1)].end;
   for (const Match& m : kb_->matcher().FindLongest(record.article().title())) {

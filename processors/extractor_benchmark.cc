@@ -94,7 +94,8 @@ void BM_FindPhrases(benchmark::State& state, Gazetteer gazetteer) {
     return;
   }
   std::vector<std::string> bodies;
-  for (const std::string& e : Envelopes()) bodies.push_back(ParseArticle(e, {.content_type = "application/json"})->body());
+  for (const std::string& e : Envelopes())
+    bodies.push_back(ParseArticle(e, {.content_type = "application/json"})->body());
   size_t i = 0;
   int64_t bytes = 0;
   std::vector<PhraseMatcher::Match> matches;
@@ -136,7 +137,8 @@ BENCHMARK_CAPTURE(BM_Extract, GeoNamesWithAlternates, Gazetteer::kGeoNamesWithAl
 void BM_Serialize(benchmark::State& state) {
   Extractor extractor(Knowledge(Gazetteer::kBuiltin));
   std::vector<v1::EventRecord> records;
-  for (const std::string& e : Envelopes()) records.push_back(*extractor.Process(e, {.content_type = "application/json"}));
+  for (const std::string& e : Envelopes())
+    records.push_back(*extractor.Process(e, {.content_type = "application/json"}));
   size_t i = 0;
   int64_t bytes = 0;
   std::string out;

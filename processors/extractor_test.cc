@@ -36,14 +36,16 @@ class ExtractorTest : public ::testing::Test {
 std::shared_ptr<const KnowledgeBase> ExtractorTest::kb_;
 
 TEST_F(ExtractorTest, CountriesIncludeMetonymsRankedByMentions) {
-  v1::EventRecord r = Run("Talks\nWashington and Beijing traded words. China said the US was wrong. Chinese officials left.");
+  v1::EventRecord r =
+      Run("Talks\nWashington and Beijing traded words. China said the US was wrong. Chinese officials left.");
   EXPECT_THAT(Codes(r), ElementsAre("CHN", "USA"));
   EXPECT_EQ(r.countries(0).mentions(), 3u);
 }
 
 TEST_F(ExtractorTest, PersonsCarryRoleCountryAndActorCode) {
-  v1::EventRecord r = Run("Call\nUS Defense Secretary Lloyd Austin spoke with Chinese Defence Minister Dong Jun. "
-                          "Secretary Austin said more.");
+  v1::EventRecord r =
+      Run("Call\nUS Defense Secretary Lloyd Austin spoke with Chinese Defence Minister Dong Jun. "
+          "Secretary Austin said more.");
   ASSERT_EQ(r.persons_size(), 2);
   EXPECT_EQ(r.persons(0).name(), "Lloyd Austin");
   EXPECT_EQ(r.persons(0).role(), "US Defense Secretary");
@@ -73,7 +75,8 @@ TEST_F(ExtractorTest, SpansPointAtTheMentionInTheBody) {
 }
 
 TEST_F(ExtractorTest, CodesSourceEventTargetWithGoldsteinAndPlover) {
-  v1::EventRecord r = Run("Call\nUS Defense Secretary Lloyd Austin has spoken directly with Chinese Defence Minister Dong Jun.");
+  v1::EventRecord r =
+      Run("Call\nUS Defense Secretary Lloyd Austin has spoken directly with Chinese Defence Minister Dong Jun.");
   ASSERT_EQ(r.events_size(), 1);
   const v1::CodedEvent& e = r.events(0);
   EXPECT_EQ(e.source().code(), "USAGOVMIL");
@@ -119,7 +122,9 @@ TEST_F(ExtractorTest, ToneCountsPositiveAndNegativeWordsPerHundred) {
 
 TEST_F(ExtractorTest, DatesAreNormalisedAsPreciselyAsTheTextAllows) {
   auto r = Extractor(kb_).Process(
-      R"({"title":"T","published_at":"2024-06-01T00:00:00Z","body":"Talks on March 3, 1987 and 14 May 2024 followed a freeze since 2019. They meet again on June 20. It may rain."})",
+      R"({"title":"T","published_at":"2024-06-01T00:00:00Z",)"
+      R"("body":"Talks on March 3, 1987 and 14 May 2024 followed a freeze since 2019. They meet again on June 20. )"
+      R"(It may rain."})",
       {.content_type = "application/json"});
   ASSERT_TRUE(r);
   std::vector<std::pair<std::string, std::string>> dates;

@@ -102,7 +102,8 @@ Result<T> ParseNumber(std::string_view s, const std::string& where) {
   T v{};
   s = Trim(s);
   auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || ptr != s.data() + s.size()) return TableError(where, "'" + std::string(s) + "' is not a number");
+  if (ec != std::errc() || ptr != s.data() + s.size())
+    return TableError(where, "'" + std::string(s) + "' is not a number");
   return v;
 }
 
@@ -132,8 +133,8 @@ std::vector<std::string> Inflect(const std::string& verb) {
   std::string stem = verb;
   bool ends_e = last == 'E';
   bool ends_y = last == 'Y' && verb.size() > 1 && std::string("AEIOU").find(verb[verb.size() - 2]) == std::string::npos;
-  bool sibilant = verb.ends_with("S") || verb.ends_with("SH") || verb.ends_with("CH") || verb.ends_with("X") ||
-                  verb.ends_with("Z");
+  bool sibilant =
+      verb.ends_with("S") || verb.ends_with("SH") || verb.ends_with("CH") || verb.ends_with("X") || verb.ends_with("Z");
   forms.push_back(ends_y ? stem.substr(0, stem.size() - 1) + "IES" : sibilant ? stem + "ES" : stem + "S");
   forms.push_back(ends_e ? stem + "D" : ends_y ? stem.substr(0, stem.size() - 1) + "IED" : stem + "ED");
   forms.push_back(ends_e && verb.size() > 2 ? stem.substr(0, stem.size() - 1) + "ING" : stem + "ING");
@@ -162,9 +163,10 @@ class KnowledgeBase::Builder {
  private:
   // Names are proper nouns; theme keywords and verbs are matched in any case.
   void AddTerm(std::string_view phrase, TermKind kind, size_t index) {
-    PhraseMatcher::CaseMode mode = (kind == TermKind::kThemeKeyword || kind == TermKind::kVerb || kind == TermKind::kTone)
-                                       ? PhraseMatcher::kIgnoreCase
-                                       : PhraseMatcher::kProperNoun;
+    PhraseMatcher::CaseMode mode =
+        (kind == TermKind::kThemeKeyword || kind == TermKind::kVerb || kind == TermKind::kTone)
+            ? PhraseMatcher::kIgnoreCase
+            : PhraseMatcher::kProperNoun;
     if (!phrase.empty() && phrase.front() == '=') {
       phrase.remove_prefix(1);
       mode = PhraseMatcher::kExactCase;
@@ -191,7 +193,7 @@ class KnowledgeBase::Builder {
   std::shared_ptr<KnowledgeBase> kb_;
   PhraseMatcher::Builder builder_;
   std::set<std::string> common_words_;  // folded; see knowledge/common_words.tsv
-  std::set<std::string> names_;  // folded names already known, so that GeoNames does not shadow them
+  std::set<std::string> names_;         // folded names already known, so that GeoNames does not shadow them
 };
 
 int KnowledgeBase::CameoIndex(std::string_view code) const {
@@ -230,21 +232,23 @@ Status KnowledgeBase::Builder::AddTables(const TableTexts& tables) {
     if (!w.empty() && w.front() != '#') common_words_.insert(Folded(w));
   }
 
-  Status s = ForEachRow(tables["countries"], "countries.tsv", 10, [&](const auto& f, const std::string& where) -> Status {
-    Country c{std::string(f[0]), std::string(f[1]), std::string(f[2]), std::string(f[5])};
-    for (auto [field, target] : {std::pair{f[6], &c.capital_lat}, {f[7], &c.capital_lon}, {f[8], &c.lat}, {f[9], &c.lon}}) {
-      auto v = ParseNumber<double>(field, where);
-      if (!v) return Unexpected(v.error());
-      *target = *v;
-    }
-    size_t index = kb.countries_.size();
-    AddTerm(f[2], TermKind::kCountryName, index);
-    AddList(f[3], TermKind::kCountryName, index);
-    AddList(f[4], TermKind::kDemonym, index);
-    if (!f[5].empty()) AddTerm(f[5], TermKind::kCapital, index);
-    kb.countries_.push_back(std::move(c));
-    return {};
-  });
+  Status s =
+      ForEachRow(tables["countries"], "countries.tsv", 10, [&](const auto& f, const std::string& where) -> Status {
+        Country c{std::string(f[0]), std::string(f[1]), std::string(f[2]), std::string(f[5])};
+        for (auto [field, target] :
+             {std::pair{f[6], &c.capital_lat}, {f[7], &c.capital_lon}, {f[8], &c.lat}, {f[9], &c.lon}}) {
+          auto v = ParseNumber<double>(field, where);
+          if (!v) return Unexpected(v.error());
+          *target = *v;
+        }
+        size_t index = kb.countries_.size();
+        AddTerm(f[2], TermKind::kCountryName, index);
+        AddList(f[3], TermKind::kCountryName, index);
+        AddList(f[4], TermKind::kDemonym, index);
+        if (!f[5].empty()) AddTerm(f[5], TermKind::kCapital, index);
+        kb.countries_.push_back(std::move(c));
+        return {};
+      });
   if (!s) return s;
 
   s = ForEachRow(tables["places"], "places.tsv", 5, [&](const auto& f, const std::string& where) -> Status {
@@ -332,9 +336,9 @@ Status KnowledgeBase::Builder::AddGeoNames(const KnowledgeSources& sources) {
   auto text = ReadWholeFile(sources.geonames_cities);
   if (!text) return Unexpected(text.error());
   // Column positions: the standard dump's, unless a header row names them.
-  std::map<std::string, size_t> col = {{"geonameid", 0}, {"name", 1}, {"asciiname", 2}, {"alternatenames", 3},
-                                       {"latitude", 4}, {"longitude", 5}, {"feature_class", 6},
-                                       {"feature_code", 7}, {"country_code", 8}, {"population", 14}};
+  std::map<std::string, size_t> col = {
+      {"geonameid", 0}, {"name", 1},          {"asciiname", 2},    {"alternatenames", 3}, {"latitude", 4},
+      {"longitude", 5}, {"feature_class", 6}, {"feature_code", 7}, {"country_code", 8},   {"population", 14}};
   std::string_view body = *text;
   if (body.starts_with("geonameid\t")) {
     std::string_view header = body.substr(0, body.find('\n'));
@@ -352,7 +356,8 @@ Status KnowledgeBase::Builder::AddGeoNames(const KnowledgeSources& sources) {
     if (!alt) return Unexpected(alt.error());
     for (std::string_view line : Split(*alt, '\n')) {
       size_t tab = line.find('\t');
-      if (tab != std::string_view::npos) alternates[std::string(line.substr(0, tab))] = std::string(Trim(line.substr(tab + 1)));
+      if (tab != std::string_view::npos)
+        alternates[std::string(line.substr(0, tab))] = std::string(Trim(line.substr(tab + 1)));
     }
   }
   std::map<std::string, std::string> iso3_of;
@@ -391,7 +396,8 @@ Status KnowledgeBase::Builder::AddGeoNames(const KnowledgeSources& sources) {
     if (population < sources.geonames_min_population) continue;
     auto id = ParseNumber<int64_t>(field("geonameid"), where);
     if (!id) return Unexpected(id.error());
-    std::string iso3 = iso3_of.count(std::string(field("country_code"))) ? iso3_of[std::string(field("country_code"))] : "";
+    std::string iso3 =
+        iso3_of.count(std::string(field("country_code"))) ? iso3_of[std::string(field("country_code"))] : "";
     std::string_view code = field("feature_code");
     Place p{std::string(field("name")), code == "PPLC" ? "CAPITAL" : "CITY", iso3, *lat, *lon, *id, population};
     size_t index = kb_->places_.size();

@@ -72,8 +72,8 @@ struct DictionaryActor {
 // herald's own tables, each processors/knowledge/<name>.tsv, in the order they load
 // (verbs name CAMEO codes, so cameo comes before them). The one list of them: CMake
 // embeds the folder, and a test checks the folder holds exactly these.
-inline constexpr std::string_view kKnowledgeTables[] = {
-    "common_words", "countries", "places", "organizations", "roles", "cameo", "verbs", "themes", "tone"};
+inline constexpr std::string_view kKnowledgeTables[] = {"common_words", "countries", "places", "organizations", "roles",
+                                                        "cameo",        "verbs",     "themes", "tone"};
 
 // What to load besides (or instead of) the built-in tables. Empty means none.
 struct KnowledgeSources {

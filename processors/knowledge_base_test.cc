@@ -24,7 +24,8 @@ class KnowledgeSourcesTest : public ::testing::Test {
 
 // Two rows in the standard GeoNames dump layout (19 tab-separated columns).
 constexpr const char* kCities =
-    "3039154\tZaragoza\tZaragoza\tSaragossa,Saragosse,zaragoza\t41.65606\t-0.87734\tP\tPPLA\tES\t\t52\tZ\t\t\t674317\t\t208\tEurope/Madrid\t2023-01-01\n"
+    "3039154\tZaragoza\tZaragoza\tSaragossa,Saragosse,zaragoza\t41.65606\t-0."
+    "87734\tP\tPPLA\tES\t\t52\tZ\t\t\t674317\t\t208\tEurope/Madrid\t2023-01-01\n"
     "9999999\tMarch\tMarch\t\t52.55\t0.09\tP\tPPL\tGB\t\tENG\t\t\t\t22298\t\t\tEurope/London\t2023-01-01\n"
     "8888888\tTinyville\tTinyville\t\t10.0\t10.0\tP\tPPL\tES\t\t\t\t\t\t120\t\t\tEurope/Madrid\t2023-01-01\n";
 
@@ -43,9 +44,11 @@ TEST_F(KnowledgeSourcesTest, GeoNamesDumpAddsCitiesWithAlternateNamesAndCoordina
 }
 
 TEST_F(KnowledgeSourcesTest, GeoNamesSubsetWithHeaderAndSeparateAlternates) {
-  std::string cities = Write("core.tsv",
-                             "geonameid\tname\tasciiname\tlatitude\tlongitude\tfeature_class\tfeature_code\tcountry_code\tadmin1_code\tpopulation\ttimezone\n"
-                             "3039154\tZaragoza\tZaragoza\t41.65606\t-0.87734\tP\tPPLA\tES\t52\t674317\tEurope/Madrid\n");
+  std::string cities =
+      Write("core.tsv",
+            "geonameid\tname\tasciiname\tlatitude\tlongitude\tfeature_class\tfeature_code\tcountry_code\tadmin1_"
+            "code\tpopulation\ttimezone\n"
+            "3039154\tZaragoza\tZaragoza\t41.65606\t-0.87734\tP\tPPLA\tES\t52\t674317\tEurope/Madrid\n");
   std::string alternates = Write("alt.tsv", "geonameid\talternatenames_latin\n3039154\tSaragossa,Saragosse\n");
   auto kb = KnowledgeBase::Load({.geonames_cities = cities, .geonames_alternate_names = alternates});
   ASSERT_TRUE(kb) << kb.error().reason;
@@ -57,7 +60,8 @@ TEST_F(KnowledgeSourcesTest, GeoNamesSubsetWithHeaderAndSeparateAlternates) {
 }
 
 TEST_F(KnowledgeSourcesTest, MalformedGeoNamesRowNamesFileAndLine) {
-  auto kb = KnowledgeBase::Load({.geonames_cities = Write("bad.txt", "1\tX\tX\t\tnorth\t2\tP\tPPL\tES\t\t\t\t\t\t50000\n")});
+  auto kb =
+      KnowledgeBase::Load({.geonames_cities = Write("bad.txt", "1\tX\tX\t\tnorth\t2\tP\tPPL\tES\t\t\t\t\t\t50000\n")});
   ASSERT_FALSE(kb);
   EXPECT_THAT(kb.error().reason, HasSubstr("bad.txt:1: 'north' is not a number"));
   EXPECT_EQ(kb.error().kind, ErrorKind::kFatal);

@@ -31,8 +31,8 @@ uint64_t WordMask(const unsigned char* bytes, size_t length) {
   const __m128i letters = _mm_set1_epi8(25), digits = _mm_set1_epi8(9);
   for (; j + 16 <= length; j += 16) {
     __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + j));
-    __m128i letter = _mm_sub_epi8(_mm_or_si128(v, case_bit), a);    // 0..25 for letters
-    __m128i digit = _mm_sub_epi8(v, zero_digit);                     // 0..9 for digits
+    __m128i letter = _mm_sub_epi8(_mm_or_si128(v, case_bit), a);  // 0..25 for letters
+    __m128i digit = _mm_sub_epi8(v, zero_digit);                  // 0..9 for digits
     __m128i is_letter = _mm_cmpeq_epi8(_mm_min_epu8(letter, letters), letter);
     __m128i is_digit = _mm_cmpeq_epi8(_mm_min_epu8(digit, digits), digit);
     int bits = _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(is_letter, is_digit), v));  // v: bytes >= 0x80
@@ -181,8 +181,8 @@ PhraseMatcher PhraseMatcher::Builder::Build() && {
 }
 
 uint32_t PhraseMatcher::Code(uint32_t state) const {
-  uint32_t code = state < dense_limit_ ? state * class_count_
-                                       : static_cast<uint32_t>(dense_child_.size()) + (state - dense_limit_);
+  uint32_t code =
+      state < dense_limit_ ? state * class_count_ : static_cast<uint32_t>(dense_child_.size()) + (state - dense_limit_);
   return code | (states_[state].output_count ? kHasOutput : 0);
 }
 
@@ -242,7 +242,8 @@ void PhraseMatcher::FindAll(std::string_view text, std::vector<Match>* out) cons
 void PhraseMatcher::FindAll(std::string_view text, std::span<const TextWord> words, std::vector<Match>* out) const {
   for (const TextWord& w : words) {
     bool capital = text[w.begin] >= 'A' && text[w.begin] <= 'Z';
-    if (proper_nouns_ && capital && proper_nouns_->MayBeginWith(w.hash)) proper_nouns_->FindAnchored(text, w.begin, out);
+    if (proper_nouns_ && capital && proper_nouns_->MayBeginWith(w.hash))
+      proper_nouns_->FindAnchored(text, w.begin, out);
     if (MayBeginWith(w.hash)) FindAnchored(text, w.begin, out);
   }
   if (non_word_first_bytes_.empty()) return;

@@ -96,10 +96,10 @@ Status RunProcessor(const ProcessorOptions& options, const StageContext& context
   Extractor extractor(*kb);
 
   StageMetrics& metrics = *context.metrics;
-  auto clients = OpenStageClients("processor", options.kafka, options.group, options.instance_id,
-                                  {.input = options.topics.raw, .outputs = {options.topics.events},
-                                   .dead_letters = options.topics.dlq},
-                                  exactly_once, metrics, context.stop);
+  auto clients = OpenStageClients(
+      "processor", options.kafka, options.group, options.instance_id,
+      {.input = options.topics.raw, .outputs = {options.topics.events}, .dead_letters = options.topics.dlq},
+      exactly_once, metrics, context.stop);
   if (!clients) return Unexpected(clients.error());
   auto& producer = clients->producer;
   auto& consumer = clients->consumer;
@@ -111,11 +111,14 @@ Status RunProcessor(const ProcessorOptions& options, const StageContext& context
               {{"max_article_bytes", std::to_string(options.max_article_bytes)},
                {"max_event_bytes", std::to_string(max_event_bytes)}});
   }
-  log::Info("processor started", {{"brokers", options.kafka.brokers}, {"topic", options.topics.raw},
-                                  {"group", options.group}, {"instance", instance},
+  log::Info("processor started", {{"brokers", options.kafka.brokers},
+                                  {"topic", options.topics.raw},
+                                  {"group", options.group},
+                                  {"instance", instance},
                                   {"delivery", NameOf(options.delivery, kDeliveryNames)}});
 
-  const kafka::Headers event_headers_template = {{std::string(header::kContentType), std::string(kProtobufContentType)}};
+  const kafka::Headers event_headers_template = {
+      {std::string(header::kContentType), std::string(kProtobufContentType)}};
   // Extraction, the costly part, runs on the pool's threads, each with its own
   // arena; production stays on this thread, in batch order, so that a batch's
   // transaction and offsets mean what they meant with one thread.
@@ -183,10 +186,10 @@ Status RunProcessor(const ProcessorOptions& options, const StageContext& context
         ++outcome->records_out;
       } else {
         const Error& error = e.status.error();
-        const char* step = error.code == v1::SERIALIZE_FAILED || error.code == v1::RECORD_TOO_LARGE ? "serialize"
-                                                                                                    : "parse";
-        log::Debug("article rejected", {{"code", error.code_name()}, {"reason", error.reason},
-                                        {"offset", std::to_string(r.offset())}});
+        const char* step =
+            error.code == v1::SERIALIZE_FAILED || error.code == v1::RECORD_TOO_LARGE ? "serialize" : "parse";
+        log::Debug("article rejected",
+                   {{"code", error.code_name()}, {"reason", error.reason}, {"offset", std::to_string(r.offset())}});
         sent = DeadLetter(*producer, dlq, r, step, error);
         outcome->DeadLettered(error.code);
       }
@@ -209,10 +212,10 @@ Status RunProcessor(const ProcessorOptions& options, const StageContext& context
     if (Status f = producer->Flush(std::chrono::seconds(60)); !f) return Unexpected(f.error());
     return outcome;
   };
-  Status s = RunStageLoop(*consumer,
-                          {.stage = "process", .batch_size = options.batch_size, .metrics = &metrics,
-                           .commit_offsets = !exactly_once},
-                          handle, context.stop, quarantine);
+  Status s = RunStageLoop(
+      *consumer,
+      {.stage = "process", .batch_size = options.batch_size, .metrics = &metrics, .commit_offsets = !exactly_once},
+      handle, context.stop, quarantine);
   log::Info("processor stopped", {{"delivered", std::to_string(producer->delivered())}});
   return s;
 }
@@ -243,8 +246,8 @@ int RunExtract(const ExtractOptions& options) {
   std::string line;
   for (const SourceArticle& a : *articles) {
     std::string key = ArticleKey(a);
-    auto record = extractor.Process(a.bytes, {.content_type = a.content_type, .key = key,
-                                              .max_bytes = options.max_article_bytes});
+    auto record = extractor.Process(
+        a.bytes, {.content_type = a.content_type, .key = key, .max_bytes = options.max_article_bytes});
     if (!record) {
       std::cerr << "herald extract: " << a.origin << ": rejected (" << record.error().code_name()
                 << "): " << record.error().reason << "\n";

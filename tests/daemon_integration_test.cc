@@ -2,9 +2,9 @@
 // probed (/healthz, /readyz), scraped (/metrics), its alert rules reloaded on
 // SIGHUP, stopped with SIGTERM (exit 0); and a daemon fenced by a second
 // instance with its identity stopping non-zero with the reason.
-#include <httplib.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <httplib.h>
 
 #include <filesystem>
 #include <regex>
@@ -14,20 +14,19 @@
 #include "core/admin_server.h"
 #include "core/kafka_admin.h"
 #include "core/scoped_temp_dir.h"
-#include "producers/produce.h"
 #include "herald/v1/event.pb.h"
+#include "producers/produce.h"
 #include "tests/http_sink.h"
 #include "tests/kafka_test_support.h"
 
 namespace herald {
 namespace {
 
-using ::testing::HasSubstr;
 using testing::Daemon;
+using ::testing::HasSubstr;
 using testing::ReadFile;
 using testing::Sample;
 using testing::WaitFor;
-
 
 class DaemonIntegrationTest : public ::testing::Test {
  protected:
@@ -35,8 +34,10 @@ class DaemonIntegrationTest : public ::testing::Test {
     brokers_ = testing::Brokers();
     if (brokers_.empty()) GTEST_SKIP() << "no local Kafka broker (HERALD_TEST_KAFKA_DIR unset)";
     const std::string suffix = std::to_string(::getpid());
-    topics_ = {.raw = "daemon-raw-" + suffix, .events = "daemon-events-" + suffix,
-               .alerts = "daemon-alerts-" + suffix, .dlq = "daemon-dlq-" + suffix};
+    topics_ = {.raw = "daemon-raw-" + suffix,
+               .events = "daemon-events-" + suffix,
+               .alerts = "daemon-alerts-" + suffix,
+               .dlq = "daemon-dlq-" + suffix};
     ASSERT_TRUE(kafka::EnsureTopics(kafka::ProducerProperties(brokers_),
                                     {topics_.raw, topics_.events, topics_.alerts, topics_.dlq}, 2));
     rules_ = dir_.Write("alert-rules.yaml", ReadFile("samples/alert-rules.yaml"));
@@ -59,16 +60,21 @@ shutdown_timeout_s: 30
 processor:
   group: processor-)" + suffix + R"(
   instance_id: daemon-test-)" + suffix + R"(
-  admin_port: )" + std::to_string(ports_[0]) + R"(
+  admin_port: )" + std::to_string(ports_[0]) +
+                                            R"(
 store:
   group: store-)" + suffix + R"(
-  sqlite: )" + (dir_.path() / "events.db").string() + R"(
-  admin_port: )" + std::to_string(ports_[1]) + R"(
+  sqlite: )" + (dir_.path() / "events.db").string() +
+                                            R"(
+  admin_port: )" + std::to_string(ports_[1]) +
+                                            R"(
 alert:
   group: alert-)" + suffix + R"(
   rules: )" + rules_ + R"(
-  state: )" + (dir_.path() / "alert-state.db").string() + R"(
-  admin_port: )" + std::to_string(ports_[2]) + R"(
+  state: )" + (dir_.path() / "alert-state.db").string() +
+                                            R"(
+  admin_port: )" + std::to_string(ports_[2]) +
+                                            R"(
 )");
   }
 
@@ -114,8 +120,8 @@ TEST_F(DaemonIntegrationTest, StartedFromTheConfigFileProbedScrapedReloadedAndSt
   const std::vector<std::pair<std::string, int>> daemons = {
       {"process", ports_[0]}, {"store", ports_[1]}, {"alert", ports_[2]}};
   for (const auto& [command, port] : daemons) {
-    EXPECT_TRUE(WaitFor([&] { return Status(port, "/readyz") == 200; }))
-        << command << " never ready; its log:\n" << ReadFile(Log(command));
+    EXPECT_TRUE(WaitFor([&] { return Status(port, "/readyz") == 200; })) << command << " never ready; its log:\n"
+                                                                         << ReadFile(Log(command));
     EXPECT_EQ(Status(port, "/healthz"), 200) << command;
   }
 
@@ -149,9 +155,9 @@ TEST_F(DaemonIntegrationTest, StartedFromTheConfigFileProbedScrapedReloadedAndSt
   alert->Signal(SIGHUP);
   ASSERT_TRUE(WaitFor([&] { return ReadFile(Log("alert")).find("alert rules reloaded") != std::string::npos; }))
       << ReadFile(Log("alert"));
-  std::string article = dir_.Write("reload.json",
-                                   R"({"id":"reload-1","title":"Heliotrope fields","body":"Farmers in France )"
-                                   R"(planted heliotrope across the valley this spring."})");
+  std::string article =
+      dir_.Write("reload.json", R"({"id":"reload-1","title":"Heliotrope fields","body":"Farmers in France )"
+                                R"(planted heliotrope across the valley this spring."})");
   Produce({article});
   auto alerts = testing::ReadTopic(brokers_, topics_.alerts, 2, std::chrono::seconds(60));
   bool reloaded_rule_fired = false;
@@ -186,13 +192,16 @@ TEST_F(DaemonIntegrationTest, AFencedProcessorStopsNonZeroWithTheReason) {
 // deliveries still pending exits 0 within its grace period.
 TEST_F(DaemonIntegrationTest, AnAlerterKilledDuringWebhookDeliveriesLosesNone) {
   testing::HttpSink slow(200, 0, std::chrono::milliseconds(400));  // one at a time: 2.5 deliveries a second
-  const std::string rules = dir_.Write("webhook-rules.yaml", "rules:\n  - name: any-military\n    themes: [MILITARY]\n"
-                                                             "    webhook: " + slow.url() + "\n");
+  const std::string rules = dir_.Write("webhook-rules.yaml",
+                                       "rules:\n  - name: any-military\n    themes: [MILITARY]\n"
+                                       "    webhook: " +
+                                           slow.url() + "\n");
   // Topics and group of its own: the fixture's are shared by every test in this process.
   const std::string events = topics_.events + "-webhooks", alerts_topic = topics_.alerts + "-webhooks";
   ASSERT_TRUE(kafka::EnsureTopics(kafka::ProducerProperties(brokers_), {events, alerts_topic}, 2));
-  const std::vector<std::string> own = {"--rules", rules, "--events-topic", events, "--alerts-topic", alerts_topic,
-                                        "--group", "alert-webhooks-" + topics_.raw};
+  const std::vector<std::string> own = {
+      "--rules",        rules,        "--events-topic", events,
+      "--alerts-topic", alerts_topic, "--group",        "alert-webhooks-" + topics_.raw};
   auto producer = kafka::Producer::Create(kafka::ProducerProperties(brokers_));
   ASSERT_TRUE(producer);
   constexpr int kAlerts = 8;
@@ -218,7 +227,9 @@ TEST_F(DaemonIntegrationTest, AnAlerterKilledDuringWebhookDeliveriesLosesNone) {
       }
     }
     return delivered.size() == static_cast<size_t>(kAlerts);
-  })) << slow.bodies().size() << " deliveries; the log:\n" << ReadFile(Log("alert"));
+  })) << slow.bodies().size()
+      << " deliveries; the log:\n"
+      << ReadFile(Log("alert"));
   auto alerts = testing::ReadTopic(brokers_, alerts_topic, kAlerts, std::chrono::seconds(30));
   std::set<std::string> keys;
   for (const auto& a : alerts) keys.insert(a.key);
@@ -231,8 +242,10 @@ TEST_F(DaemonIntegrationTest, AnAlerterKilledDuringWebhookDeliveriesLosesNone) {
 // delivery in the outbox.
 TEST_F(DaemonIntegrationTest, AHangingWebhookDelaysNeitherAlertsNorShutdown) {
   testing::HttpSink hanging(testing::HttpSink::kHang);
-  const std::string rules = dir_.Write("hanging-rules.yaml", "rules:\n  - name: any-military\n    themes: [MILITARY]\n"
-                                                             "    webhook: " + hanging.url() + "\n");
+  const std::string rules = dir_.Write("hanging-rules.yaml",
+                                       "rules:\n  - name: any-military\n    themes: [MILITARY]\n"
+                                       "    webhook: " +
+                                           hanging.url() + "\n");
   const std::string events = topics_.events + "-hanging", alerts_topic = topics_.alerts + "-hanging";
   ASSERT_TRUE(kafka::EnsureTopics(kafka::ProducerProperties(brokers_), {events, alerts_topic}, 1));
   auto producer = kafka::Producer::Create(kafka::ProducerProperties(brokers_));

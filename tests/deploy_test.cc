@@ -160,8 +160,8 @@ TEST_F(DeployTest, AutoscalersAndDisruptionBudgetsTargetTheDeployments) {
     bool selects_a_deployment = false;
     for (const auto& [other, deployment] : objects_) {
       if (other.first == "Deployment") {
-        selects_a_deployment |= Labels(object["spec"]["selector"]["matchLabels"]) ==
-                                Labels(deployment["spec"]["selector"]["matchLabels"]);
+        selects_a_deployment |=
+            Labels(object["spec"]["selector"]["matchLabels"]) == Labels(deployment["spec"]["selector"]["matchLabels"]);
       }
     }
     EXPECT_TRUE(selects_a_deployment) << id.second;
@@ -272,7 +272,8 @@ TEST(ConfigCheckTest, HostileFilesAreRefusedWithTheirLineNotACrash) {
   for (const auto& [name, text] : files) {
     const std::string path = dir.Write(name, text);
     const std::string output = path + ".out";
-    const int status = std::system((std::string(HERALD_BINARY) + " config check " + path + " > " + output + " 2>&1").c_str());
+    const int status =
+        std::system((std::string(HERALD_BINARY) + " config check " + path + " > " + output + " 2>&1").c_str());
     ASSERT_TRUE(WIFEXITED(status)) << name << " killed the checker";
     EXPECT_NE(WEXITSTATUS(status), 0) << name;
     EXPECT_THAT(Read(output), ::testing::HasSubstr(path + ":")) << name << ": the file and line";

@@ -34,8 +34,8 @@ class FaultTest : public ::testing::Test {
     if (!std::getenv("HERALD_TEST_KAFKA_DIR")) GTEST_SKIP() << "run under ctest, whose kafka fixture starts the broker";
     brokers_ = Brokers();
     ASSERT_FALSE(brokers_.empty());
-    std::string suffix = std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + "-" +
-                         std::to_string(::getpid());
+    std::string suffix =
+        std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + "-" + std::to_string(::getpid());
     topics_ = {"raw-" + suffix, "events-" + suffix, "alerts-" + suffix, "dlq-" + suffix};
     ASSERT_TRUE(kafka::EnsureTopics(kafka::ProducerProperties(brokers_),
                                     {topics_.raw, topics_.events, topics_.alerts, topics_.dlq}, 3));
@@ -52,9 +52,9 @@ class FaultTest : public ::testing::Test {
   }
 
   std::vector<std::string> DaemonArgs(const std::string& command, const std::string& group) {
-    return {HERALD_BINARY, command, "--log-level", "warn", "--admin-port", "0", "--brokers", brokers_, "--raw-topic", topics_.raw,
-            "--events-topic", topics_.events, "--alerts-topic", topics_.alerts, "--dlq-topic", topics_.dlq,
-            "--group", group};
+    return {HERALD_BINARY,    command,        "--log-level", "warn",      "--admin-port",   "0",
+            "--brokers",      brokers_,       "--raw-topic", topics_.raw, "--events-topic", topics_.events,
+            "--alerts-topic", topics_.alerts, "--dlq-topic", topics_.dlq, "--group",        group};
   }
 
   void Produce(const std::string& file) {
@@ -120,13 +120,15 @@ TEST_F(FaultTest, StoreKilledRepeatedlyStoresEveryRowOnce) {
     }
   }
   int64_t rows = 0;
-  EXPECT_TRUE(WaitFor([&] {
-    auto s = SqliteEventStore::Open(db);
-    if (!s) return false;
-    auto n = (*s)->Count();
-    rows = n ? *n : 0;
-    return rows >= kArticles;
-  }, std::chrono::seconds(180)));
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        auto s = SqliteEventStore::Open(db);
+        if (!s) return false;
+        auto n = (*s)->Count();
+        rows = n ? *n : 0;
+        return rows >= kArticles;
+      },
+      std::chrono::seconds(180)));
   std::printf("store killed %d times: %lld rows\n", kills, static_cast<long long>(rows));
   EXPECT_EQ(rows, kArticles);
   EXPECT_EQ(store.Terminate(), 0);

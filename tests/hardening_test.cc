@@ -24,10 +24,10 @@ namespace herald {
 namespace {
 
 using testing::Brokers;
-using testing::ReadRecord;
-using testing::ReadTopic;
 using ::testing::Contains;
 using ::testing::HasSubstr;
+using testing::ReadRecord;
+using testing::ReadTopic;
 
 // Words enough to make `bytes` of article body, varied so that extraction finds things in it.
 std::string Words(size_t bytes) {
@@ -57,8 +57,8 @@ class HardeningTest : public ::testing::Test {
     if (!std::getenv("HERALD_TEST_KAFKA_DIR")) GTEST_SKIP() << "run under ctest, whose kafka fixture starts the broker";
     brokers_ = Brokers();
     ASSERT_FALSE(brokers_.empty()) << "the kafka fixture left no bootstrap address";
-    const std::string suffix = std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + "-" +
-                               std::to_string(::getpid());
+    const std::string suffix =
+        std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + "-" + std::to_string(::getpid());
     topics_ = {"raw-" + suffix, "events-" + suffix, "alerts-" + suffix, "dlq-" + suffix};
   }
   void TearDown() override {
@@ -76,8 +76,8 @@ class HardeningTest : public ::testing::Test {
   // Produces (key, value, headers) records, compressed with zstd, from a client that allows 64 MiB records.
   void Produce(const std::vector<std::tuple<std::string, std::string, kafka::Headers>>& records) {
     auto producer = kafka::Producer::Create(kafka::ProducerProperties(
-        brokers_, {{"compression.type", "zstd"}, {"message.max.bytes", "67108864"},
-                   {"queue.buffering.max.kbytes", "262144"}}));
+        brokers_,
+        {{"compression.type", "zstd"}, {"message.max.bytes", "67108864"}, {"queue.buffering.max.kbytes", "262144"}}));
     ASSERT_TRUE(producer);
     for (const auto& [key, value, headers] : records) {
       Status s = (*producer)->Produce(topics_.raw, key, value, headers);
@@ -148,7 +148,8 @@ TEST_F(HardeningTest, RecordTooLargeForTheTopicsLimitsIsDeadLetteredTruncated) {
   const ReadRecord* letter = Find(dead, "huge");
   ASSERT_NE(letter, nullptr);
   EXPECT_EQ(letter->header(header::kDlqOriginalBytes), std::to_string(huge.size()));
-  EXPECT_TRUE(testing::WaitFor([&] { return metrics_.dead_lettered.value() == 1 && metrics_.records_out.value() == 1; }));
+  EXPECT_TRUE(
+      testing::WaitFor([&] { return metrics_.dead_lettered.value() == 1 && metrics_.records_out.value() == 1; }));
 }
 
 TEST_F(HardeningTest, ArticleNearTheLimitYieldsARecordTrimmedToFitTheEventsTopic) {
@@ -175,8 +176,12 @@ TEST_F(HardeningTest, ArticleNearTheLimitYieldsARecordTrimmedToFitTheEventsTopic
 
 TEST_F(HardeningTest, HeadersThatAreNotUtf8AreRepairedInTheRecord) {
   CreateTopics();
-  Produce({{"latin1", Words(400),
-            {{"content-type", "text/plain"}, {"herald-source", "Le Monde \xe9" "dition"},
+  Produce({{"latin1",
+            Words(400),
+            {{"content-type", "text/plain"},
+             {"herald-source",
+              "Le Monde \xe9"
+              "dition"},
              {"herald-url", "https://example.org/\xff\xfe"}}}});
   StartProcessor(Options());
 
@@ -185,7 +190,9 @@ TEST_F(HardeningTest, HeadersThatAreNotUtf8AreRepairedInTheRecord) {
   ASSERT_NE(event, nullptr);
   v1::EventRecord record;
   ASSERT_TRUE(record.ParseFromString(event->value));
-  EXPECT_EQ(record.article().source(), "Le Monde \xEF\xBF\xBD" "dition");
+  EXPECT_EQ(record.article().source(),
+            "Le Monde \xEF\xBF\xBD"
+            "dition");
   EXPECT_EQ(record.article().url(), "https://example.org/\xEF\xBF\xBD\xEF\xBF\xBD");
   EXPECT_TRUE(IsValidUtf8(record.article().id()));
 }
@@ -218,8 +225,8 @@ TEST_F(HardeningTest, StartUpRefusesARecordLimitLargerThanTheProducerQueue) {
 
 TEST_F(HardeningTest, TopicLimitsAreTheBrokersAndMissingTopicsInheritTheBrokerDefault) {
   CreateTopics({{"max.message.bytes", "2000000"}});
-  auto limits = kafka::DescribeTopicLimits(kafka::ProducerProperties(brokers_), {topics_.raw, topics_.dlq,
-                                                                                 "not-yet-" + topics_.raw});
+  auto limits = kafka::DescribeTopicLimits(kafka::ProducerProperties(brokers_),
+                                           {topics_.raw, topics_.dlq, "not-yet-" + topics_.raw});
   ASSERT_TRUE(limits) << limits.error().reason;
   EXPECT_EQ(limits->at(topics_.raw), 2000000);
   EXPECT_EQ(limits->at(topics_.dlq), 1048588);

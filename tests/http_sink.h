@@ -82,7 +82,8 @@ class HttpSink {
         std::lock_guard lock(mutex_);
         bodies_.push_back(request.substr(header_end + 4, content_length));
       }
-      std::string response = "HTTP/1.1 " + std::to_string(status_) + " X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+      std::string response =
+          "HTTP/1.1 " + std::to_string(status_) + " X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
       ::send(c, response.data(), response.size(), MSG_NOSIGNAL);
       ::close(c);
     }

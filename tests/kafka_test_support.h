@@ -9,8 +9,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <fcntl.h>
+#include <chrono>
 #include <fstream>
 #include <functional>
 #include <optional>
@@ -63,10 +63,10 @@ struct ReadRecord {
 inline std::vector<ReadRecord> ReadTopic(const std::string& brokers, const std::string& topic, size_t expected,
                                          std::chrono::seconds bound = std::chrono::seconds(30)) {
   static int readers = 0;
-  auto consumer = kafka::Consumer::Create(
-      kafka::ConsumerProperties(brokers, "reader-" + topic + "-" + std::to_string(::getpid()) + "-" +
-                                             std::to_string(++readers)),
-      {topic});
+  auto consumer =
+      kafka::Consumer::Create(kafka::ConsumerProperties(brokers, "reader-" + topic + "-" + std::to_string(::getpid()) +
+                                                                     "-" + std::to_string(++readers)),
+                              {topic});
   EXPECT_TRUE(consumer);
   std::vector<ReadRecord> all;
   auto take = [&](std::chrono::milliseconds wait) {
@@ -74,10 +74,12 @@ inline std::vector<ReadRecord> ReadTopic(const std::string& brokers, const std::
     if (!batch) return;
     for (const kafka::Record& r : *batch) all.push_back({std::string(r.key()), std::string(r.value()), r.headers()});
   };
-  WaitFor([&] {
-    take(std::chrono::milliseconds(200));
-    return all.size() >= expected;
-  }, bound);
+  WaitFor(
+      [&] {
+        take(std::chrono::milliseconds(200));
+        return all.size() >= expected;
+      },
+      bound);
   take(std::chrono::milliseconds(2000));
   (*consumer)->Close();
   return all;

@@ -21,8 +21,8 @@
 namespace herald {
 namespace {
 
-using ::testing::HasSubstr;
 using testing::Daemon;
+using ::testing::HasSubstr;
 using testing::ReadFile;
 using testing::WaitFor;
 
@@ -38,7 +38,8 @@ class OperabilityTest : public ::testing::Test {
     ASSERT_FALSE(brokers_.empty());
     suffix_ = std::to_string(::getpid()) + "-" + std::to_string(++tests_);
     topics_ = {"op-raw-" + suffix_, "op-events-" + suffix_, "op-alerts-" + suffix_, "op-dlq-" + suffix_};
-    ASSERT_TRUE(kafka::EnsureTopics(kafka::ProducerProperties(brokers_), {topics_.raw, topics_.events, topics_.dlq}, 1));
+    ASSERT_TRUE(
+        kafka::EnsureTopics(kafka::ProducerProperties(brokers_), {topics_.raw, topics_.events, topics_.dlq}, 1));
   }
 
   static inline int tests_ = 0;
@@ -91,12 +92,13 @@ TEST_F(OperabilityTest, ConsumerLagCountsWhatIsNotCommittedNotWhatWasFetched) {
   std::stop_source stop;
   int tries = 0;
   std::jthread loop([&] {
-    (void)RunStageLoop(**consumer, {.stage = "stuck", .batch_size = 5, .metrics = &metrics},
-                       [&](const kafka::Batch&) -> Result<BatchOutcome> {
-                         ++tries;
-                         return Retriable("the sink is down");
-                       },
-                       stop.get_token());
+    (void)RunStageLoop(
+        **consumer, {.stage = "stuck", .batch_size = 5, .metrics = &metrics},
+        [&](const kafka::Batch&) -> Result<BatchOutcome> {
+          ++tries;
+          return Retriable("the sink is down");
+        },
+        stop.get_token());
   });
   const std::string lag = "herald_consumer_lag{stage=\"stuck\",topic=\"" + topics_.raw + "\",partition=\"0\"}";
   EXPECT_TRUE(WaitFor([&] { return Sample(registry, lag) == 25; }, std::chrono::seconds(30)))
@@ -122,15 +124,33 @@ class SaslTest : public ::testing::Test {
 
   std::unique_ptr<Daemon> Store(const std::string& password, int admin_port) {
     const std::string name = "sasl-" + std::to_string(::getpid()) + "-" + password;
-    return std::make_unique<Daemon>(
-        std::vector<std::string>{HERALD_BINARY, "store", "--brokers", sasl_brokers_, "--group", name,
-                                 "--events-topic", "sasl-events-" + name, "--dlq-topic", "sasl-dlq-" + name,
-                                 "--sqlite", dir_.path() / (name + ".db"), "--admin-port",
-                                 std::to_string(admin_port), "--auth-failure-timeout", "5", "-X",
-                                 "security.protocol=SASL_PLAINTEXT", "-X", "sasl.mechanism=PLAIN", "-X",
-                                 "sasl.username=herald", "-X", "sasl.password=" + password, "-X",
-                                 "statistics.interval.ms=500"},
-        Log(password));
+    return std::make_unique<Daemon>(std::vector<std::string>{HERALD_BINARY,
+                                                             "store",
+                                                             "--brokers",
+                                                             sasl_brokers_,
+                                                             "--group",
+                                                             name,
+                                                             "--events-topic",
+                                                             "sasl-events-" + name,
+                                                             "--dlq-topic",
+                                                             "sasl-dlq-" + name,
+                                                             "--sqlite",
+                                                             dir_.path() / (name + ".db"),
+                                                             "--admin-port",
+                                                             std::to_string(admin_port),
+                                                             "--auth-failure-timeout",
+                                                             "5",
+                                                             "-X",
+                                                             "security.protocol=SASL_PLAINTEXT",
+                                                             "-X",
+                                                             "sasl.mechanism=PLAIN",
+                                                             "-X",
+                                                             "sasl.username=herald",
+                                                             "-X",
+                                                             "sasl.password=" + password,
+                                                             "-X",
+                                                             "statistics.interval.ms=500"},
+                                    Log(password));
   }
   std::string Log(const std::string& password) const { return dir_.path() / ("store-" + password + ".log"); }
 
@@ -147,11 +167,11 @@ TEST_F(SaslTest, RefusedCredentialsStopTheDaemonWithAReasonThatSaysSo) {
 }
 
 TEST_F(SaslTest, ProduceNamesRefusedCredentialsAsTheReasonNothingWasDelivered) {
-  Daemon produce({HERALD_BINARY, "produce", "--brokers", sasl_brokers_, "--raw-topic", "sasl-raw-produce", "-X",
-                  "security.protocol=SASL_PLAINTEXT", "-X", "sasl.mechanism=PLAIN", "-X", "sasl.username=herald", "-X",
-                  "sasl.password=wrong-secret", "-X", "message.timeout.ms=3000",
-                  "samples/us-china-military-hotline.txt"},
-                 Log("produce"));
+  Daemon produce(
+      {HERALD_BINARY, "produce", "--brokers", sasl_brokers_, "--raw-topic", "sasl-raw-produce", "-X",
+       "security.protocol=SASL_PLAINTEXT", "-X", "sasl.mechanism=PLAIN", "-X", "sasl.username=herald", "-X",
+       "sasl.password=wrong-secret", "-X", "message.timeout.ms=3000", "samples/us-china-military-hotline.txt"},
+      Log("produce"));
   EXPECT_NE(produce.WaitForExit(std::chrono::seconds(60)), 0);
   EXPECT_THAT(ReadFile(Log("produce")), HasSubstr("the brokers refuse this client's credentials"));
 }

@@ -33,11 +33,11 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing::Brokers;
+using ::testing::Contains;
+using ::testing::Property;
 using testing::ReadRecord;
 using testing::ReadTopic;
 using testing::WaitFor;
-using ::testing::Contains;
-using ::testing::Property;
 
 constexpr const char* kSeed = "../shared/corpus/seed/us-china-defence-talks.txt";
 
@@ -47,8 +47,8 @@ class PipelineTest : public ::testing::Test {
     if (!std::getenv("HERALD_TEST_KAFKA_DIR")) GTEST_SKIP() << "run under ctest, whose kafka fixture starts the broker";
     brokers_ = Brokers();
     ASSERT_FALSE(brokers_.empty()) << "the kafka fixture left no bootstrap address";
-    std::string suffix = std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + "-" +
-                         std::to_string(::getpid());
+    std::string suffix =
+        std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + "-" + std::to_string(::getpid());
     topics_ = {"raw-" + suffix, "events-" + suffix, "alerts-" + suffix, "dlq-" + suffix};
     ASSERT_TRUE(kafka::EnsureTopics(kafka::ProducerProperties(brokers_),
                                     {topics_.raw, topics_.events, topics_.alerts, topics_.dlq}, 3));
@@ -81,7 +81,8 @@ class PipelineTest : public ::testing::Test {
     a.webhook = webhook_.url();
     a.state_path = alert_state_;
     auto expect_ok = [](const Status& s) { EXPECT_TRUE(s) << s.error().reason; };
-    stages_.emplace_back([=, this] { expect_ok(RunProcessor(p, {.stop = stop_.get_token(), .metrics = &processed_})); });
+    stages_.emplace_back(
+        [=, this] { expect_ok(RunProcessor(p, {.stop = stop_.get_token(), .metrics = &processed_})); });
     stages_.emplace_back([=, this] { expect_ok(RunStore(s, {.stop = stop_.get_token(), .metrics = &stored_})); });
     stages_.emplace_back([=, this] {
       expect_ok(RunAlert(a, {.stop = stop_.get_token(), .metrics = &alerted_}, [this](const v1::Alert& alert) {
@@ -150,8 +151,9 @@ TEST_F(PipelineTest, SamplesAndSeedArticleAreStoredAndAlertedOnce) {
   ASSERT_TRUE(WaitFor([&] {
     return processed_.committed.value() >= produced && stored_.committed.value() >= processed_.records_out.value() &&
            alerted_.committed.value() >= processed_.records_out.value();
-  })) << "processed " << processed_.committed.value() << "/" << produced << ", stored " << stored_.committed.value()
-      << ", alerted " << alerted_.committed.value();
+  })) << "processed "
+      << processed_.committed.value() << "/" << produced << ", stored " << stored_.committed.value() << ", alerted "
+      << alerted_.committed.value();
 
   std::vector<v1::EventRecord> stored = Stored();
   std::set<std::string> stored_ids;
@@ -179,7 +181,8 @@ TEST_F(PipelineTest, SamplesAndSeedArticleAreStoredAndAlertedOnce) {
     std::lock_guard lock(alerts_mutex_);
     EXPECT_EQ(std::count_if(alerts_.begin(), alerts_.end(), [&](const auto& a) { return a.id() == alert_id; }), 1);
   }
-  std::vector<ReadRecord> on_topic = ReadTopic(brokers_, topics_.alerts, static_cast<size_t>(alerted_.records_out.value()));
+  std::vector<ReadRecord> on_topic =
+      ReadTopic(brokers_, topics_.alerts, static_cast<size_t>(alerted_.records_out.value()));
   EXPECT_EQ(std::count_if(on_topic.begin(), on_topic.end(), [&](const auto& r) { return r.key == alert_id; }), 1);
   v1::Alert decoded;
   auto rec = std::find_if(on_topic.begin(), on_topic.end(), [&](const auto& r) { return r.key == alert_id; });
@@ -191,10 +194,12 @@ TEST_F(PipelineTest, SamplesAndSeedArticleAreStoredAndAlertedOnce) {
   // Every alert was POSTed to the webhook once, as JSON with the proto field names.
   std::vector<std::string> posted = webhook_.bodies();
   EXPECT_EQ(posted.size(), static_cast<size_t>(alerted_.records_out.value()));
-  EXPECT_EQ(std::count_if(posted.begin(), posted.end(), [&](const std::string& body) {
-              return body.find("\"id\":\"" + alert_id + "\"") != std::string::npos &&
-                     body.find("\"article_id\":\"" + reference_id + "\"") != std::string::npos;
-            }), 1);
+  EXPECT_EQ(std::count_if(posted.begin(), posted.end(),
+                          [&](const std::string& body) {
+                            return body.find("\"id\":\"" + alert_id + "\"") != std::string::npos &&
+                                   body.find("\"article_id\":\"" + reference_id + "\"") != std::string::npos;
+                          }),
+            1);
 }
 
 TEST_F(PipelineTest, MalformedAndEmptyArticlesAreDeadLetteredWithReasons) {
@@ -202,7 +207,8 @@ TEST_F(PipelineTest, MalformedAndEmptyArticlesAreDeadLetteredWithReasons) {
   ASSERT_TRUE(producer);
   const kafka::Headers json = {{"content-type", "application/json"}};
   const kafka::Headers text = {{"content-type", "text/plain"}};
-  ASSERT_TRUE((*producer)->Produce(topics_.raw, "good-1", R"({"id":"good-1","title":"Talks","body":"China and Japan met."})", json));
+  ASSERT_TRUE((*producer)->Produce(topics_.raw, "good-1",
+                                   R"({"id":"good-1","title":"Talks","body":"China and Japan met."})", json));
   ASSERT_TRUE((*producer)->Produce(topics_.raw, "bad-json", R"({"id":"bad-json","title":"x","body":)", json));
   ASSERT_TRUE((*producer)->Produce(topics_.raw, "good-2", "Summit\nFrance hosted Germany.", text));
   ASSERT_TRUE((*producer)->Produce(topics_.raw, "empty", "", text));
@@ -266,18 +272,25 @@ TEST_F(PipelineTest, EveryKindOfBadInputIsDeadLetteredWithItsCode) {
       {"oversized", std::string((1 << 20) + 1024, 'a'), ct("text/plain"), "OVERSIZED_ARTICLE"},
       {"empty", "", ct("text/plain"), "EMPTY_ARTICLE"},
       {"utf8", "caf\xC3\x28 au lait", ct("text/plain"), "INVALID_UTF8"},
-      {"binary", std::string("\x7f" "ELF\x02\x01\x01\x00\x00\x00", 10), ct("text/plain"), "BINARY_CONTENT"},
-      {"nested", "{\"a\":" + std::string(100, '[') + std::string(100, ']') + "}", ct("application/json"), "TOO_DEEPLY_NESTED"},
+      {"binary",
+       std::string("\x7f"
+                   "ELF\x02\x01\x01\x00\x00\x00",
+                   10),
+       ct("text/plain"), "BINARY_CONTENT"},
+      {"nested", "{\"a\":" + std::string(100, '[') + std::string(100, ']') + "}", ct("application/json"),
+       "TOO_DEEPLY_NESTED"},
       {"truncated", "{\"title\": \"x\", \"body\": \"abc", ct("application/json"), "MALFORMED_JSON"},
       {"types", "{\"title\": 7, \"body\": \"x\"}", ct("application/json"), "WRONG_FIELD_TYPE"},
       {"pdf", "%PDF-1.4 not an article", ct("application/pdf"), "UNKNOWN_CONTENT_TYPE"},
       {"good", "Talks\nJapan and Korea met.", ct("text/plain"), ""}};
-  for (const auto& [key, value, headers, code] : inputs) ASSERT_TRUE((*producer)->Produce(topics_.raw, key, value, headers));
+  for (const auto& [key, value, headers, code] : inputs)
+    ASSERT_TRUE((*producer)->Produce(topics_.raw, key, value, headers));
   ASSERT_TRUE((*producer)->Flush(std::chrono::seconds(30)));
   StartStages();
   ASSERT_TRUE(WaitFor([&] { return processed_.committed.value() >= static_cast<int64_t>(inputs.size()); }));
   std::map<std::string, std::string> codes;
-  for (const auto& r : ReadTopic(brokers_, topics_.dlq, inputs.size() - 1)) codes[r.key] = r.header(header::kDlqErrorCode).value_or("");
+  for (const auto& r : ReadTopic(brokers_, topics_.dlq, inputs.size() - 1))
+    codes[r.key] = r.header(header::kDlqErrorCode).value_or("");
   for (const auto& [key, value, headers, code] : inputs) {
     if (code.empty()) continue;
     EXPECT_EQ(codes[key], code) << key;
@@ -303,7 +316,8 @@ TEST_F(PipelineTest, AlertsAreRememberedAcrossRestartsAndWebhookFailuresRecorded
   p.group = "processor-" + topics_.raw;
   std::stop_source stop_processor;
   StageMetrics processed("processor");
-  std::jthread processor([&] { EXPECT_TRUE(RunProcessor(p, {.stop = stop_processor.get_token(), .metrics = &processed})); });
+  std::jthread processor(
+      [&] { EXPECT_TRUE(RunProcessor(p, {.stop = stop_processor.get_token(), .metrics = &processed})); });
 
   auto run_alert_until = [&](const std::string& group, int64_t events_to_see, size_t webhook_posts) {
     a.group = group;

@@ -80,8 +80,9 @@ TEST_F(PostgresTest, UpsertsByIdInOneTransaction) {
 
   // The columns are queryable, the JSON as jsonb.
   PGconn* reader = PQconnectdb(uri_.c_str());
-  PGresult* r = PQexec(reader, "SELECT countries, record_json->'article'->>'title' FROM events "
-                               "WHERE record_json @> '{\"themes\": [\"MILITARY\"]}' AND id = 'b'");
+  PGresult* r = PQexec(reader,
+                       "SELECT countries, record_json->'article'->>'title' FROM events "
+                       "WHERE record_json @> '{\"themes\": [\"MILITARY\"]}' AND id = 'b'");
   ASSERT_EQ(PQresultStatus(r), PGRES_TUPLES_OK) << PQresultErrorMessage(r);
   ASSERT_EQ(PQntuples(r), 1);
   EXPECT_STREQ(PQgetvalue(r, 0, 0), "USA,CHN");
@@ -108,8 +109,11 @@ TEST_F(PostgresTest, ALostConnectionIsRetriableAndReestablished) {
     EXPECT_EQ(first.error().kind, ErrorKind::kRetriable) << first.error().reason;
   }
   // The stage loop retries the batch; the store reconnects.
-  ASSERT_TRUE(WaitFor([&] { return static_cast<bool>((*store)->Upsert({{&a, "events", 0, 1}})); },
-                      std::chrono::seconds(30)));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        return static_cast<bool>((*store)->Upsert({{&a, "events", 0, 1}}));
+      },
+      std::chrono::seconds(30)));
   EXPECT_EQ(*(*store)->Count(), 1);
 }
 
