@@ -367,8 +367,7 @@ Result<Batch> Consumer::Poll(size_t max_records, std::chrono::milliseconds wait)
         timeout_ms = 0;
         continue;
       case RdKafka::ERR__TIMED_OUT:
-      case RdKafka::ERR__PARTITION_EOF:
-        return batch;
+      case RdKafka::ERR__PARTITION_EOF: return batch;
       case RdKafka::ERR__FATAL: {
         std::string reason;
         RdKafka::ErrorCode cause = consumer_->fatal_error(reason);

@@ -109,17 +109,10 @@ class Flattener {
 
   void Flatten(const YAML::Node& node, const std::string& key, int key_line) {
     switch (node.Type()) {
-      case YAML::NodeType::Map:
-        FlattenMap(node, key, key_line);
-        return;
-      case YAML::NodeType::Sequence:
-        FlattenList(node, key, key_line);
-        return;
-      case YAML::NodeType::Null:
-        out_->push_back({.key = key, .values = {""}, .line = key_line});
-        return;
-      default:
-        out_->push_back({.key = key, .values = {node.Scalar()}, .line = key_line});
+      case YAML::NodeType::Map: FlattenMap(node, key, key_line); return;
+      case YAML::NodeType::Sequence: FlattenList(node, key, key_line); return;
+      case YAML::NodeType::Null: out_->push_back({.key = key, .values = {""}, .line = key_line}); return;
+      default: out_->push_back({.key = key, .values = {node.Scalar()}, .line = key_line});
     }
   }
 
@@ -201,18 +194,12 @@ std::optional<std::string> ApplyEntry(const Setting& s, const ConfigEntry& e, bo
 
 std::string_view SettingTypeName(SettingType type) {
   switch (type) {
-    case SettingType::kString:
-      return "string";
-    case SettingType::kInteger:
-      return "integer";
-    case SettingType::kBoolean:
-      return "boolean";
-    case SettingType::kList:
-      return "list";
-    case SettingType::kProperties:
-      return "map";
-    case SettingType::kChoice:
-      return "choice";
+    case SettingType::kString: return "string";
+    case SettingType::kInteger: return "integer";
+    case SettingType::kBoolean: return "boolean";
+    case SettingType::kList: return "list";
+    case SettingType::kProperties: return "map";
+    case SettingType::kChoice: return "choice";
   }
   return "string";
 }

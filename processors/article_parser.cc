@@ -128,10 +128,8 @@ bool SkippedTag(GumboTag tag) {
     case GUMBO_TAG_TEMPLATE:
     case GUMBO_TAG_IFRAME:
     case GUMBO_TAG_SVG:
-    case GUMBO_TAG_HEAD:
-      return true;
-    default:
-      return false;
+    case GUMBO_TAG_HEAD: return true;
+    default: return false;
   }
 }
 
@@ -155,10 +153,8 @@ bool BlockTag(GumboTag tag) {
     case GUMBO_TAG_OL:
     case GUMBO_TAG_TABLE:
     case GUMBO_TAG_PRE:
-    case GUMBO_TAG_FIGCAPTION:
-      return true;
-    default:
-      return false;
+    case GUMBO_TAG_FIGCAPTION: return true;
+    default: return false;
   }
 }
 
@@ -436,12 +432,8 @@ Status ParseArticle(std::string_view bytes, const ParseOptions& options, v1::Art
     case Format::kJson:
       if (Status parsed = FromJson(bytes, options, &a); !parsed) return parsed;
       break;
-    case Format::kHtml:
-      FillFromHtml(bytes, &a);
-      break;
-    case Format::kText:
-      FillFromText(bytes, &a);
-      break;
+    case Format::kHtml: FillFromHtml(bytes, &a); break;
+    case Format::kText: FillFromText(bytes, &a); break;
   }
   if (IsBlank(a.body()) && IsBlank(a.title())) return Fail(v1::NO_TEXT, "article has neither title nor body text");
   // The record's key and headers are bytes anyone could have sent; the

@@ -481,18 +481,10 @@ Result<std::vector<std::string>> ReutersEnvelopes(const std::string& dir) {
     std::string body;
     for (char c : s.text) {
       switch (c) {
-        case '"':
-          body += "\\\"";
-          break;
-        case '\\':
-          body += "\\\\";
-          break;
-        case '\n':
-          body += "\\n";
-          break;
-        case '\t':
-          body += "\\t";
-          break;
+        case '"': body += "\\\""; break;
+        case '\\': body += "\\\\"; break;
+        case '\n': body += "\\n"; break;
+        case '\t': body += "\\t"; break;
         default:
           if (static_cast<unsigned char>(c) >= 0x20) body.push_back(c);
       }

@@ -656,8 +656,7 @@ void ExtractEntities(Context& ctx) {
         ctx.actors.push_back({m.begin, m.end, o.actor_code, o.name, o.iso3});
         break;
       }
-      default:
-        break;
+      default: break;
     }
   }
 
@@ -840,10 +839,8 @@ int MonthNumber(std::string_view w) {
     case 'S':
     case 'O':
     case 'N':
-    case 'D':
-      break;
-    default:
-      return 0;
+    case 'D': break;
+    default: return 0;
   }
   char buffer[10];
   size_t n = w.size();
