@@ -17,11 +17,11 @@
 #include "core/admin_server.h"
 #include "core/article_source.h"
 #include "core/clock.h"
+#include "core/corpus.h"
 #include "core/kafka.h"
 #include "core/kafka_admin.h"
 #include "core/options.h"
 #include "core/record_format.h"
-#include "processors/evaluation.h"
 
 extern char** environ;
 

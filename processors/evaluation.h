@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "core/corpus.h"
 #include "core/status.h"
 #include "processors/extractor.h"
 
@@ -31,17 +32,6 @@ struct Score {
   double f1() const;
   void Add(const Score& other);
 };
-
-// One Reuters-21578 story with places: its PLACES tags and its text (title,
-// dateline and body, entities decoded). Also the benchmarks' corpus.
-struct ReutersStory {
-  std::vector<std::string> places;
-  std::string text;
-};
-Result<std::vector<ReutersStory>> ReadReuters(const std::string& dir);
-// The same stories as herald JSON envelopes ({"id":"reuters-N","source":"Reuters","body":...}),
-// the form producers most often send: the corpus of the benchmarks.
-Result<std::vector<std::string>> ReutersEnvelopes(const std::string& dir);
 
 Result<Score> EvalReutersCountries(const Extractor& extractor, const std::string& dir);
 Result<Score> EvalGumEntities(const Extractor& extractor, const std::string& dir);

@@ -15,7 +15,7 @@
 #include <memory>
 
 #include "core/article_source.h"
-#include "processors/evaluation.h"
+#include "core/corpus.h"
 #include "processors/extractor.h"
 
 namespace herald {
