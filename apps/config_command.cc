@@ -1,5 +1,10 @@
 #include "apps/config_command.h"
 
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "apps/command.h"
+
 namespace herald {
 
 int CheckConfigFile(const SettingsCatalog& catalog, const std::string& path, std::ostream& out) {
@@ -64,6 +69,25 @@ Daemons (`process`, `store`, `alert`) serve `/healthz`, `/readyz` and `/metrics`
 admin port, stop cleanly on SIGTERM or SIGINT within `shutdown_timeout_s`, and the alerter
 reloads its rules file on SIGHUP.
 )" + catalog.RenderMarkdown();
+}
+
+}  // namespace herald
+
+namespace herald {
+
+std::vector<Command> ConfigCommands() {
+  auto path = std::make_shared<std::string>();
+  return {{.path = {"config"}, .help = "Check a config file, or print the settings reference"},
+          {.path = {"config", "check"},
+           .help = "Validate a YAML config file; names each bad key with its line",
+           .arguments = [path](CLI::App* app) { app->add_option("file", *path, "The config file")->required(); },
+           .run = [path](const CommandContext& c) { return CheckConfigFile(c.catalog, *path, std::cout); }},
+          {.path = {"config", "docs"},
+           .help = "Print docs/CONFIGURATION.md, generated from the settings tables",
+           .run = [](const CommandContext& c) {
+             std::cout << ConfigurationDoc(c.catalog);
+             return 0;
+           }}};
 }
 
 }  // namespace herald

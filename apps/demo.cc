@@ -9,6 +9,8 @@
 #include <mutex>
 #include <thread>
 
+#include "apps/command.h"
+
 #include "consumers/alert.h"
 #include "consumers/sqlite_store.h"
 #include "consumers/store.h"
@@ -241,6 +243,18 @@ int RunDemo(const DemoOptions& options) {
   std::printf("  try: sqlite3 %s \"SELECT title, countries, persons, themes FROM events\"\n",
               options.sqlite_path.c_str());
   return failed ? 1 : 0;
+}
+
+}  // namespace herald
+
+namespace herald {
+
+Command DemoCommand() {
+  auto o = std::make_shared<DemoOptions>();
+  return {.path = {"demo"},
+          .help = "Run the whole pipeline on the bundled samples, no broker needed",
+          .arguments = [o](CLI::App* app) { AddDemoOptions(app, o.get()); },
+          .run = [o](const CommandContext&) { return RunDemo(*o); }};
 }
 
 }  // namespace herald

@@ -23,7 +23,7 @@ Status RunPassthrough(const PassthroughOptions& options, const StageContext& con
   const bool exactly_once = options.delivery == Delivery::kExactlyOnce;
   StageMetrics& metrics = *context.metrics;
   auto clients = OpenStageClients(
-      "passthrough", options.kafka, options.group, options.instance_id,
+      kPassthroughStage.name, options.kafka, options.group, options.instance_id,
       {.input = options.topics.raw, .outputs = {options.topics.events}, .dead_letters = options.topics.dlq},
       exactly_once, metrics, context.stop);
   if (!clients) return Unexpected(clients.error());
@@ -36,10 +36,12 @@ Status RunPassthrough(const PassthroughOptions& options, const StageContext& con
     }
     return {};
   };
-  return RunStageLoop(
-      *consumer,
-      {.stage = "passthrough", .batch_size = options.batch_size, .metrics = &metrics, .commit_offsets = !exactly_once},
-      ProducingHandler(*producer, *consumer, exactly_once, metrics, copy), context.stop);
+  return RunStageLoop(*consumer,
+                      {.stage = std::string(kPassthroughStage.name),
+                       .batch_size = options.batch_size,
+                       .metrics = &metrics,
+                       .commit_offsets = !exactly_once},
+                      ProducingHandler(*producer, *consumer, exactly_once, metrics, copy), context.stop);
 }
 
 }  // namespace herald

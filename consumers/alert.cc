@@ -151,7 +151,7 @@ Status RunAlert(const AlertOptions& options, const StageContext& context,
   auto state = AlertState::Open(options.state_path);
   if (!state) return Unexpected(state.error());
   auto clients = OpenStageClients(
-      "alert", options.kafka, options.group, options.instance_id,
+      kAlertStage.name, options.kafka, options.group, options.instance_id,
       {.input = options.topics.events, .outputs = {options.topics.alerts}, .dead_letters = options.topics.dlq},
       /*exactly_once=*/true, metrics, context.stop);
   if (!clients) return Unexpected(clients.error());
@@ -176,7 +176,7 @@ Status RunAlert(const AlertOptions& options, const StageContext& context,
       alerts.Clear();
       BatchOutcome o;
       for (const kafka::Record& r : batch) {
-        auto decoded = DecodeOrDeadLetter(r, *producer, clients->dead_letters, "alert", &record);
+        auto decoded = DecodeOrDeadLetter(r, *producer, clients->dead_letters, kAlertStage.name, &record);
         if (!decoded) return Unexpected(decoded.error());
         if (!*decoded) {
           o.DeadLettered(v1::MALFORMED_EVENT_RECORD);
@@ -206,7 +206,8 @@ Status RunAlert(const AlertOptions& options, const StageContext& context,
   };
   auto quarantine = [&](const kafka::Batch& batch, const Error& error, int attempts) -> Result<BatchOutcome> {
     return TransactBatch(*producer, *consumer, batch, [&]() -> Result<BatchOutcome> {
-      if (Status d = DeadLetter(*producer, clients->dead_letters, batch.front(), "alert", error, attempts); !d) {
+      if (Status d = DeadLetter(*producer, clients->dead_letters, batch.front(), kAlertStage.name, error, attempts);
+          !d) {
         return Unexpected(d.error());
       }
       BatchOutcome o;
@@ -215,7 +216,7 @@ Status RunAlert(const AlertOptions& options, const StageContext& context,
     });
   };
   Status s = RunStageLoop(*consumer,
-                          {.stage = "alert",
+                          {.stage = std::string(kAlertStage.name),
                            .batch_size = options.batch_size,
                            .metrics = &metrics,
                            .commit_offsets = false,

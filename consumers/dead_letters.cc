@@ -63,13 +63,14 @@ void DeclareDeadLetterSettings(SettingsTable& t, DeadLetterOptions* o) {
       .Flag("--group");
 }
 
-void AddDeadLetterArguments(CLI::App* dlq, DeadLetterOptions* o) {
-  for (CLI::App* cmd : {dlq->get_subcommand("list"), dlq->get_subcommand("replay")}) {
-    cmd->add_option("--stage", o->filter_stage, "Only dead letters from this stage (parse, store, alert, ...)");
-    cmd->add_option("--code", o->filter_code, "Only dead letters with this error code, e.g. MALFORMED_JSON");
-    cmd->add_option("--key", o->filter_key, "Only the dead letter with this key");
-  }
-  CLI::App* list = dlq->get_subcommand("list");
+void AddDeadLetterFilterArguments(CLI::App* cmd, DeadLetterOptions* o) {
+  cmd->add_option("--stage", o->filter_stage, "Only dead letters from this stage (parse, store, alert, ...)");
+  cmd->add_option("--code", o->filter_code, "Only dead letters with this error code, e.g. MALFORMED_JSON");
+  cmd->add_option("--key", o->filter_key, "Only the dead letter with this key");
+}
+
+void AddDeadLetterListArguments(CLI::App* list, DeadLetterOptions* o) {
+  AddDeadLetterFilterArguments(list, o);
   list->add_flag("--json", o->json, "One JSON object per line");
   list->add_option("--limit", o->limit, "At most this many (0: all)")->capture_default_str();
 }

@@ -50,9 +50,10 @@ struct ReplaySummary {
 };
 
 void DeclareDeadLetterSettings(SettingsTable& table, DeadLetterOptions* options);
-// The filters and output flags of `dlq list` and `dlq replay` (dlq's two
-// subcommands, made by the caller), which are per run, not settings.
-void AddDeadLetterArguments(CLI::App* dlq, DeadLetterOptions* options);
+// The filters of `dlq list` and `dlq replay` (--stage, --code, --key), and list's
+// output flags (--json, --limit): per run, not settings.
+void AddDeadLetterFilterArguments(CLI::App* command, DeadLetterOptions* options);
+void AddDeadLetterListArguments(CLI::App* list, DeadLetterOptions* options);
 Status ListDeadLetters(const DeadLetterOptions& options, std::ostream& out);
 Result<ReplaySummary> ReplayDeadLetters(const DeadLetterOptions& options);
 

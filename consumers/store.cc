@@ -35,7 +35,7 @@ Status RunStore(const StoreOptions& options, const StageContext& context) {
   auto store = OpenEventStore({.sqlite_path = options.sqlite_path, .postgres_uri = options.postgres_uri});
   if (!store) return Unexpected(store.error());
   // No transactions: the database commit, then the offsets, make a batch durable.
-  auto clients = OpenStageClients("store", options.kafka, options.group, options.instance_id,
+  auto clients = OpenStageClients(kStoreStage.name, options.kafka, options.group, options.instance_id,
                                   {.input = options.topics.events, .dead_letters = options.topics.dlq},
                                   /*exactly_once=*/false, metrics, context.stop);
   if (!clients) return Unexpected(clients.error());
@@ -53,7 +53,7 @@ Status RunStore(const StoreOptions& options, const StageContext& context) {
     BatchOutcome outcome;
     for (size_t i = 0; i < batch.size(); ++i) {
       const kafka::Record& r = batch[i];
-      auto decoded = DecodeOrDeadLetter(r, *producer, clients->dead_letters, "store", &records[i]);
+      auto decoded = DecodeOrDeadLetter(r, *producer, clients->dead_letters, kStoreStage.name, &records[i]);
       if (!decoded) return Unexpected(decoded.error());
       if (!*decoded) {
         outcome.DeadLettered(v1::MALFORMED_EVENT_RECORD);
@@ -72,7 +72,7 @@ Status RunStore(const StoreOptions& options, const StageContext& context) {
   };
   // A record the database keeps refusing is dead-lettered rather than blocking its partition.
   auto quarantine = [&](const kafka::Batch& batch, const Error& error, int attempts) -> Result<BatchOutcome> {
-    if (Status d = DeadLetter(*producer, clients->dead_letters, batch.front(), "store", error, attempts); !d) {
+    if (Status d = DeadLetter(*producer, clients->dead_letters, batch.front(), kStoreStage.name, error, attempts); !d) {
       return Unexpected(d.error());
     }
     if (Status f = producer->Flush(std::chrono::seconds(60)); !f) return Unexpected(f.error());
@@ -80,8 +80,9 @@ Status RunStore(const StoreOptions& options, const StageContext& context) {
     o.DeadLettered(error.code);
     return o;
   };
-  Status s = RunStageLoop(*consumer, {.stage = "store", .batch_size = options.batch_size, .metrics = &metrics}, handle,
-                          context.stop, quarantine);
+  Status s = RunStageLoop(
+      *consumer, {.stage = std::string(kStoreStage.name), .batch_size = options.batch_size, .metrics = &metrics},
+      handle, context.stop, quarantine);
   log::Info("store stopped");
   return s;
 }

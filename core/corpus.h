@@ -55,5 +55,4 @@ void ForEachElement(std::string_view text, std::string_view open, std::string_vi
   }
 }
 
-
 }  // namespace herald

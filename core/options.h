@@ -46,11 +46,22 @@ enum class Delivery { kExactlyOnce, kAtLeastOnce };
 inline constexpr EnumName<Delivery> kDeliveryNames[] = {{Delivery::kExactlyOnce, "exactly-once"},
                                                         {Delivery::kAtLeastOnce, "at-least-once"}};
 
-// Each daemon's default admin port, distinct so that all three can share a host
-// (deploy/ files use them; tests/deploy_test.cc checks that they agree).
-inline constexpr int kProcessorAdminPort = 9641;
-inline constexpr int kStoreAdminPort = 9642;
-inline constexpr int kAlertAdminPort = 9643;
+// Each long-running stage's names, declared once: the command that runs it, and the
+// name it goes by everywhere else (settings section, metrics' stage label, client and
+// transactional ids, dead letters' herald-stage header, logs); and its default admin
+// port, distinct so that all of them can share a host (deploy/ files use the ports;
+// tests/deploy_test.cc checks that they agree). Folders follow the layout: the
+// processor is in processors/, the store and the alerter in consumers/, the
+// passthrough in bench/.
+struct StageName {
+  std::string_view command;
+  std::string_view name;
+  int admin_port;  // 0: no admin endpoint unless asked for
+};
+inline constexpr StageName kProcessorStage{"process", "processor", 9641};
+inline constexpr StageName kStoreStage{"store", "store", 9642};
+inline constexpr StageName kAlertStage{"alert", "alert", 9643};
+inline constexpr StageName kPassthroughStage{"passthrough", "passthrough", 0};
 
 // What a long-running stage adds to its own settings.
 struct DaemonOptions {

@@ -97,7 +97,7 @@ Status RunProcessor(const ProcessorOptions& options, const StageContext& context
 
   StageMetrics& metrics = *context.metrics;
   auto clients = OpenStageClients(
-      "processor", options.kafka, options.group, options.instance_id,
+      kProcessorStage.name, options.kafka, options.group, options.instance_id,
       {.input = options.topics.raw, .outputs = {options.topics.events}, .dead_letters = options.topics.dlq},
       exactly_once, metrics, context.stop);
   if (!clients) return Unexpected(clients.error());
@@ -212,10 +212,12 @@ Status RunProcessor(const ProcessorOptions& options, const StageContext& context
     if (Status f = producer->Flush(std::chrono::seconds(60)); !f) return Unexpected(f.error());
     return outcome;
   };
-  Status s = RunStageLoop(
-      *consumer,
-      {.stage = "process", .batch_size = options.batch_size, .metrics = &metrics, .commit_offsets = !exactly_once},
-      handle, context.stop, quarantine);
+  Status s = RunStageLoop(*consumer,
+                          {.stage = std::string(kProcessorStage.name),
+                           .batch_size = options.batch_size,
+                           .metrics = &metrics,
+                           .commit_offsets = !exactly_once},
+                          handle, context.stop, quarantine);
   log::Info("processor stopped", {{"delivered", std::to_string(producer->delivered())}});
   return s;
 }

@@ -70,9 +70,10 @@ struct Daemon {
   std::string command, stage;
   int port;
 };
-const Daemon kDaemons[] = {{"process", "processor", kProcessorAdminPort},
-                           {"store", "store", kStoreAdminPort},
-                           {"alert", "alert", kAlertAdminPort}};
+const Daemon kDaemons[] = {
+    {std::string(kProcessorStage.command), std::string(kProcessorStage.name), kProcessorStage.admin_port},
+    {std::string(kStoreStage.command), std::string(kStoreStage.name), kStoreStage.admin_port},
+    {std::string(kAlertStage.command), std::string(kAlertStage.name), kAlertStage.admin_port}};
 
 class DeployTest : public ::testing::Test {
  protected:
@@ -228,8 +229,9 @@ TEST_F(DeployTest, DockerfileBuildsTheImageFromFilesThatExist) {
   EXPECT_THAT(dockerfile, HasSubstr("FROM debian:bookworm-slim AS build"));
   EXPECT_THAT(dockerfile, HasSubstr("\nFROM debian:bookworm-slim\n")) << "the runtime stage";
   EXPECT_THAT(dockerfile, HasSubstr("-t " + kImage));
-  EXPECT_THAT(dockerfile, HasSubstr("EXPOSE " + std::to_string(kProcessorAdminPort) + " " +
-                                    std::to_string(kStoreAdminPort) + " " + std::to_string(kAlertAdminPort)));
+  EXPECT_THAT(dockerfile,
+              HasSubstr("EXPOSE " + std::to_string(kProcessorStage.admin_port) + " " +
+                        std::to_string(kStoreStage.admin_port) + " " + std::to_string(kAlertStage.admin_port)));
   EXPECT_THAT(dockerfile, HasSubstr("ENV HERALD_CONFIG=" + kConfigPath));
   EXPECT_THAT(dockerfile, HasSubstr("org.opencontainers.image.version=\"" + std::string(HERALD_VERSION) + "\""));
   EXPECT_THAT(dockerfile, HasSubstr("\nUSER herald\n"));

@@ -1,0 +1,14 @@
+// The one list of herald's commands, in the order --help shows them.
+#include "apps/command.h"
+
+namespace herald {
+
+std::vector<Command> AllCommands() {
+  std::vector<Command> all = {ProduceCommand(), ProcessCommand(), StoreCommand(), AlertCommand(), ExtractCommand()};
+  for (Command& c : DeadLetterCommands()) all.push_back(std::move(c));
+  for (Command c : {EvalCommand(), DemoCommand(), BenchCommand(), PassthroughCommand()}) all.push_back(std::move(c));
+  for (Command& c : ConfigCommands()) all.push_back(std::move(c));
+  return all;
+}
+
+}  // namespace herald

@@ -1,0 +1,15 @@
+// `herald eval`: extraction scored against the labelled data in ../shared (processors/).
+#include "apps/command.h"
+#include "processors/processor.h"
+
+namespace herald {
+
+Command EvalCommand() {
+  auto o = std::make_shared<EvalOptions>();
+  return {.path = {"eval"},
+          .help = "Score extraction against the labelled data in ../shared",
+          .arguments = [o](CLI::App* app) { AddEvalOptions(app, o.get()); },
+          .run = [o](const CommandContext&) { return RunEval(*o); }};
+}
+
+}  // namespace herald
