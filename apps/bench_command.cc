@@ -9,10 +9,11 @@ Command BenchCommand() {
   return {.path = {"bench"},
           .help = "End-to-end load: the processor and a passthrough baseline on a real broker",
           .arguments = [o](CLI::App* app) { AddBenchArguments(app, o.get()); },
-          .run = [o](const CommandContext& context) {
-            o->herald_binary = context.binary;  // the stages run as child processes of this binary
-            return RunBench(*o);
-          }};
+          .run =
+              [o](const CommandContext& context) {
+                o->herald_binary = context.binary;  // the stages run as child processes of this binary
+                return RunBench(*o);
+              }};
 }
 
 }  // namespace herald

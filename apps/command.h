@@ -70,8 +70,7 @@ std::vector<Command> ConfigCommands();  // the group and check, docs
 // daemon's context. Adds the daemon settings under the stage's name and the
 // stage's default admin port.
 template <typename Options>
-Command DaemonCommand(const StageName& stage, std::string help,
-                      std::function<void(SettingsTable&, Options*)> declare,
+Command DaemonCommand(const StageName& stage, std::string help, std::function<void(SettingsTable&, Options*)> declare,
                       std::function<Status(const Options&, const StageContext&)> run);
 
 // Signals, metrics registry and admin endpoint around a stage; its exit status,
@@ -83,8 +82,7 @@ int RunDaemon(const StageName& stage, const DaemonOptions& daemon,
 int ExitStatus(const Status& s, std::string_view command);
 
 template <typename Options>
-Command DaemonCommand(const StageName& stage, std::string help,
-                      std::function<void(SettingsTable&, Options*)> declare,
+Command DaemonCommand(const StageName& stage, std::string help, std::function<void(SettingsTable&, Options*)> declare,
                       std::function<Status(const Options&, const StageContext&)> run) {
   auto options = std::make_shared<Options>();
   auto daemon = std::make_shared<DaemonOptions>(DaemonOptions{.admin_port = stage.admin_port});
@@ -95,9 +93,10 @@ Command DaemonCommand(const StageName& stage, std::string help,
                 declare(t, options.get());
                 DeclareDaemonSettings(t, stage.name, daemon.get());
               },
-          .run = [=](const CommandContext&) {
-            return RunDaemon(stage, *daemon, [&](const StageContext& c) { return run(*options, c); });
-          }};
+          .run =
+              [=](const CommandContext&) {
+                return RunDaemon(stage, *daemon, [&](const StageContext& c) { return run(*options, c); });
+              }};
 }
 
 }  // namespace herald

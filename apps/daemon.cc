@@ -32,10 +32,10 @@ int RunDaemon(const StageName& stage, const DaemonOptions& daemon,
   StageMetrics metrics(std::string(stage.name), &registry);
   std::unique_ptr<AdminServer> admin;
   if (daemon.admin_port != 0) {
-    auto started = AdminServer::Start(
-        {.host = daemon.admin_host, .port = daemon.admin_port}, registry,
-        {.live = [&] { return metrics.Liveness(std::chrono::seconds(daemon.liveness_timeout_s)); },
-         .ready = [&] { return metrics.Readiness(); }});
+    auto started =
+        AdminServer::Start({.host = daemon.admin_host, .port = daemon.admin_port}, registry,
+                           {.live = [&] { return metrics.Liveness(std::chrono::seconds(daemon.liveness_timeout_s)); },
+                            .ready = [&] { return metrics.Readiness(); }});
     if (!started) return exit_status(Unexpected(started.error()));
     admin = std::move(*started);
   }

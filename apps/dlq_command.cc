@@ -19,13 +19,14 @@ std::vector<Command> DeadLetterCommands() {
            .help = "Send dead letters back to their source topics",
            .settings = settings,
            .arguments = [o](CLI::App* app) { AddDeadLetterFilterArguments(app, o.get()); },
-           .run = [o](const CommandContext&) {
-             auto replayed = ReplayDeadLetters(*o);
-             if (!replayed) return ExitStatus(Unexpected(replayed.error()), "dlq replay");
-             std::cout << "replayed " << replayed->replayed << " dead letters; " << replayed->skipped
-                       << " skipped\n";
-             return 0;
-           }}};
+           .run =
+               [o](const CommandContext&) {
+                 auto replayed = ReplayDeadLetters(*o);
+                 if (!replayed) return ExitStatus(Unexpected(replayed.error()), "dlq replay");
+                 std::cout << "replayed " << replayed->replayed << " dead letters; " << replayed->skipped
+                           << " skipped\n";
+                 return 0;
+               }}};
 }
 
 }  // namespace herald

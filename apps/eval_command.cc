@@ -1,6 +1,6 @@
 // `herald eval`: extraction scored against the labelled data in ../shared (processors/).
 #include "apps/command.h"
-#include "processors/processor.h"
+#include "processors/evaluation.h"
 
 namespace herald {
 

@@ -1,6 +1,6 @@
 // `herald extract`: event records offline, as NDJSON on stdout (processors/).
 #include "apps/command.h"
-#include "processors/processor.h"
+#include "processors/extract.h"
 
 namespace herald {
 

@@ -5,9 +5,9 @@
 namespace herald {
 
 Command PassthroughCommand() {
-  Command c = DaemonCommand<PassthroughOptions>(
-      kPassthroughStage, "Copy the raw topic to the events topic unchanged (bench's baseline)",
-      DeclarePassthroughSettings, RunPassthrough);
+  Command c = DaemonCommand<PassthroughOptions>(kPassthroughStage,
+                                                "Copy the raw topic to the events topic unchanged (bench's baseline)",
+                                                DeclarePassthroughSettings, RunPassthrough);
   c.hidden = true;  // an instrument of `herald bench`, not for operators
   return c;
 }

@@ -12,14 +12,15 @@ Command ProduceCommand() {
           .help = "Push articles (files, directories, stdin) to the raw topic",
           .settings = [o](SettingsTable& t) { DeclareProduceSettings(t, o.get()); },
           .arguments = [o](CLI::App* app) { AddProduceArguments(app, o.get()); },
-          .run = [o](const CommandContext&) {
-            auto summary = RunProduce(*o);
-            if (!summary) return ExitStatus(Unexpected(summary.error()), "produce");
-            std::cout << "produced " << summary->delivered << " of " << summary->articles << " articles ("
-                      << summary->bytes << " bytes) to " << o->topics.raw << " in " << summary->seconds << " s; "
-                      << summary->failed << " failed\n";
-            return summary->failed == 0 ? 0 : 1;
-          }};
+          .run =
+              [o](const CommandContext&) {
+                auto summary = RunProduce(*o);
+                if (!summary) return ExitStatus(Unexpected(summary.error()), "produce");
+                std::cout << "produced " << summary->delivered << " of " << summary->articles << " articles ("
+                          << summary->bytes << " bytes) to " << o->topics.raw << " in " << summary->seconds << " s; "
+                          << summary->failed << " failed\n";
+                return summary->failed == 0 ? 0 : 1;
+              }};
 }
 
 }  // namespace herald

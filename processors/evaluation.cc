@@ -1,5 +1,9 @@
 #include "processors/evaluation.h"
 
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <iostream>
+
 #include "core/files.h"
 
 #include <simdjson.h>
@@ -382,6 +386,27 @@ Result<Score> EvalPetrarchValidation(const Extractor& extractor, const std::stri
   });
   if (score.items == 0) return Fail(v1::INTERNAL, records_xml + ": no evaluated sentences with events");
   return score;
+}
+
+void AddEvalOptions(CLI::App* app, EvalOptions* o) {
+  app->add_option("--shared", o->shared_dir, "Directory holding corpus/, eval/ and reference/")
+      ->capture_default_str()
+      ->check(CLI::ExistingDirectory);
+}
+
+int RunEval(const EvalOptions& options) {
+  auto report = EvaluateAll(options.shared_dir);
+  if (!report) {
+    std::cerr << "herald eval: " << report.error().reason << "\n";
+    return 2;
+  }
+  std::printf("%-30s %7s %7s %7s %7s\n", "EVALUATION", "ITEMS", "P", "R", "F1");
+  for (const auto& [name, s] : report->scores) {
+    std::printf("%-30s %7lld %7.3f %7.3f %7.3f\n", name.c_str(), static_cast<long long>(s.items), s.precision(),
+                s.recall(), s.f1());
+  }
+  for (const std::string& skipped : report->skipped) std::printf("skipped: %s\n", skipped.c_str());
+  return 0;
 }
 
 }  // namespace herald

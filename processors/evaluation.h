@@ -18,8 +18,13 @@
 #include <vector>
 
 #include "core/corpus.h"
+#include "core/settings.h"
 #include "core/status.h"
 #include "processors/extractor.h"
+
+namespace CLI {
+class App;
+}
 
 namespace herald {
 
@@ -58,5 +63,13 @@ struct EvalReport {
   std::vector<std::string> skipped;                   // name: reason
 };
 Result<EvalReport> EvaluateAll(const std::string& shared_dir);
+
+// `herald eval`: extraction quality against the labelled data sets in a
+// ../shared-style directory (the functions above), as a table.
+struct EvalOptions {
+  std::string shared_dir = "../shared";
+};
+void AddEvalOptions(CLI::App* app, EvalOptions* options);
+int RunEval(const EvalOptions& options);
 
 }  // namespace herald

@@ -24,6 +24,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/settings.h"
 #include "core/status.h"
 #include "processors/phrase_matcher.h"
 
@@ -151,5 +152,8 @@ class KnowledgeBase {
   std::unordered_map<std::string, uint32_t> cameo_index_;
   PhraseMatcher matcher_;
 };
+
+// The knowledge.* settings: the run-time sources above, for `process` and `extract`.
+void DeclareKnowledgeSettings(SettingsTable& table, KnowledgeSources* sources);
 
 }  // namespace herald

@@ -1,21 +1,15 @@
 #include "processors/processor.h"
 
-#include <google/protobuf/util/json_util.h>
-
-#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
-#include <iostream>
 
-#include "core/article_source.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/record_format.h"
 #include "core/stage_loop.h"
 #include "core/worker_pool.h"
-#include "processors/evaluation.h"
 #include "processors/extractor.h"
 #include "processors/record_fit.h"
 
@@ -25,31 +19,6 @@
 
 namespace herald {
 namespace {
-
-// The knowledge base's run-time sources, shared by `process` and `extract`.
-void DeclareKnowledgeSettings(SettingsTable& t, KnowledgeSources* k) {
-  std::string tables;
-  for (std::string_view name : kKnowledgeTables) tables += (tables.empty() ? "" : ", ") + std::string(name) + ".tsv";
-  t.Add("knowledge.dir", &k->tables_dir,
-        "Directory holding every one of herald's knowledge tables (" + tables + "), replacing the built-in ones.")
-      .Flag("--knowledge-dir");
-  t.Add("knowledge.geonames", &k->geonames_cities, "GeoNames cities dump to add (e.g. cities15000.txt).")
-      .Flag("--geonames");
-  t.Add("knowledge.geonames_alternate_names", &k->geonames_alternate_names,
-        "GeoNames alternate names (geonameid<TAB>names, with a header) for a knowledge.geonames subset.")
-      .Flag("--geonames-alternate-names");
-  t.Add("knowledge.geonames_min_population", &k->geonames_min_population, "Leave out smaller GeoNames places.")
-      .Flag("--geonames-min-population")
-      .Range(0, 2000000000);
-  t.Add("knowledge.cameo_goldstein", &k->cameo_goldstein, "GDELT's CAMEO.goldsteinscale.txt to use.")
-      .Flag("--cameo-goldstein");
-  t.Add("knowledge.petrarch_verbs", &k->petrarch_verbs, "PETRARCH CAMEO verb dictionary to add.")
-      .Flag("--petrarch-verbs");
-  t.Add("knowledge.petrarch_actors", &k->petrarch_actors, "PETRARCH/Phoenix actor dictionaries to add.")
-      .Flag("--petrarch-actors");
-  t.Add("knowledge.petrarch_agents", &k->petrarch_agents, "PETRARCH/Phoenix agents dictionary to add.")
-      .Flag("--petrarch-agents");
-}
 
 int64_t ParseMicros(std::optional<std::string_view> v) {
   if (!v) return 0;
@@ -220,69 +189,6 @@ Status RunProcessor(const ProcessorOptions& options, const StageContext& context
                           handle, context.stop, quarantine);
   log::Info("processor stopped", {{"delivered", std::to_string(producer->delivered())}});
   return s;
-}
-
-void DeclareExtractSettings(SettingsTable& t, ExtractOptions* o) { DeclareKnowledgeSettings(t, &o->knowledge); }
-
-void AddExtractArguments(CLI::App* app, ExtractOptions* o) {
-  app->add_option("inputs", o->inputs, "Files, directories, or - for stdin")->required();
-  AddArticleFormatOption(app, &o->format);
-  app->add_option("--max-article-bytes", o->max_article_bytes, "Larger articles are rejected")->capture_default_str();
-}
-
-int RunExtract(const ExtractOptions& options) {
-  auto kb = KnowledgeBase::Load(options.knowledge);
-  if (!kb) {
-    std::cerr << "herald extract: " << kb.error().reason << "\n";
-    return 2;
-  }
-  auto articles = ReadArticles(options.inputs, options.format);
-  if (!articles) {
-    std::cerr << "herald extract: " << articles.error().reason << "\n";
-    return 2;
-  }
-  Extractor extractor(*kb);
-  google::protobuf::util::JsonPrintOptions json;
-  json.preserve_proto_field_names = true;
-  int rejected = 0;
-  std::string line;
-  for (const SourceArticle& a : *articles) {
-    std::string key = ArticleKey(a);
-    auto record = extractor.Process(
-        a.bytes, {.content_type = a.content_type, .key = key, .max_bytes = options.max_article_bytes});
-    if (!record) {
-      std::cerr << "herald extract: " << a.origin << ": rejected (" << record.error().code_name()
-                << "): " << record.error().reason << "\n";
-      ++rejected;
-      continue;
-    }
-    line.clear();
-    (void)google::protobuf::util::MessageToJsonString(*record, &line, json);
-    std::cout << line << "\n";
-  }
-  std::cout.flush();
-  return rejected ? 1 : 0;
-}
-
-void AddEvalOptions(CLI::App* app, EvalOptions* o) {
-  app->add_option("--shared", o->shared_dir, "Directory holding corpus/, eval/ and reference/")
-      ->capture_default_str()
-      ->check(CLI::ExistingDirectory);
-}
-
-int RunEval(const EvalOptions& options) {
-  auto report = EvaluateAll(options.shared_dir);
-  if (!report) {
-    std::cerr << "herald eval: " << report.error().reason << "\n";
-    return 2;
-  }
-  std::printf("%-30s %7s %7s %7s %7s\n", "EVALUATION", "ITEMS", "P", "R", "F1");
-  for (const auto& [name, s] : report->scores) {
-    std::printf("%-30s %7lld %7.3f %7.3f %7.3f\n", name.c_str(), static_cast<long long>(s.items), s.precision(),
-                s.recall(), s.f1());
-  }
-  for (const std::string& skipped : report->skipped) std::printf("skipped: %s\n", skipped.c_str());
-  return 0;
 }
 
 }  // namespace herald

@@ -24,16 +24,11 @@
 #include <stop_token>
 #include <string>
 
-#include "core/article_source.h"
 #include "core/options.h"
 #include "core/settings.h"
 #include "core/stage_metrics.h"
 #include "core/status.h"
 #include "processors/knowledge_base.h"
-
-namespace CLI {
-class App;
-}
 
 namespace herald {
 
@@ -53,30 +48,5 @@ struct ProcessorOptions {
 
 void DeclareProcessorSettings(SettingsTable& table, ProcessorOptions* options);
 Status RunProcessor(const ProcessorOptions& options, const StageContext& context);
-
-// `herald extract`: the processor's work without Kafka. Reads each input (files,
-// directories, "-" for stdin; one article per file, or per line for NDJSON) and
-// writes one JSON EventRecord per line (Protobuf's JSON mapping, proto field
-// names) to stdout; rejected inputs are reported on stderr with their reasons.
-struct ExtractOptions {
-  std::vector<std::string> inputs;
-  ArticleFormat format = ArticleFormat::kAuto;
-  size_t max_article_bytes = 1 << 20;
-  KnowledgeSources knowledge;
-};
-
-void DeclareExtractSettings(SettingsTable& table, ExtractOptions* options);
-// The inputs and per-run flags (--format, --max-article-bytes), which are not settings.
-void AddExtractArguments(CLI::App* app, ExtractOptions* options);
-
-// `herald eval`: extraction quality against the labelled data sets in a
-// ../shared-style directory (processors/evaluation.h), as a table.
-struct EvalOptions {
-  std::string shared_dir = "../shared";
-};
-void AddEvalOptions(CLI::App* app, EvalOptions* options);
-int RunEval(const EvalOptions& options);
-// Exit status: 0 when every article was extracted, 1 when any was rejected.
-int RunExtract(const ExtractOptions& options);
 
 }  // namespace herald
