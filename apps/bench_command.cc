@@ -8,6 +8,7 @@ Command BenchCommand() {
   auto o = std::make_shared<BenchOptions>();
   return {.path = {"bench"},
           .help = "End-to-end load: the processor and a passthrough baseline on a real broker",
+          .settings = [o](SettingsTable& t) { DeclareBenchSettings(t, o.get()); },
           .arguments = [o](CLI::App* app) { AddBenchArguments(app, o.get()); },
           .run =
               [o](const CommandContext& context) {

@@ -34,6 +34,11 @@ struct Article {
   std::string bytes, content_type;
 };
 
+// The bench's pass-through Kafka properties (-X, HERALD_KAFKA_*) go to the stages it starts too.
+void AddKafkaProperties(const BenchOptions& o, std::vector<std::string>* args) {
+  for (const auto& [name, value] : o.kafka.properties) args->insert(args->end(), {"-X", name + "=" + value});
+}
+
 std::vector<Article> LoadCorpus(const BenchOptions& o) {
   std::vector<Article> out;
   if (o.inputs.empty()) {
@@ -179,14 +184,13 @@ StageResult RunStage(const BenchOptions& o, const std::string& stage, const std:
                 .events = "bench-out-" + run,
                 .alerts = "bench-alerts-" + run,
                 .dlq = "bench-dlq-" + run};
-  if (Status s = kafka::EnsureTopics(kafka::ProducerProperties(o.brokers), {topics.raw, topics.events, topics.dlq},
-                                     o.partitions);
+  if (Status s =
+          kafka::EnsureTopics(o.kafka.ProducerProperties(), {topics.raw, topics.events, topics.dlq}, o.partitions);
       !s) {
     std::fprintf(stderr, "herald bench: %s\n", s.error().reason.c_str());
     return result;
   }
-  const kafka::Tuning tuning = ValueNamed(o.tuning, kafka::kTuningNames).value_or(kafka::Tuning::kThroughput);
-  auto producer = kafka::Producer::Create(kafka::ProducerProperties(o.brokers, {}, tuning));
+  auto producer = kafka::Producer::Create(o.kafka.ProducerProperties());
   if (!producer) return result;
   int64_t bytes = 0;
   for (int64_t i = 0; i < o.articles; ++i) bytes += static_cast<int64_t>(corpus[i % corpus.size()].bytes.size());
@@ -200,15 +204,16 @@ StageResult RunStage(const BenchOptions& o, const std::string& stage, const std:
 
   const int port = FreeLoopbackPort();
   std::vector<std::string> args = {o.herald_binary,  stage == "herald" ? "process" : "passthrough",
-                                   "--brokers",      o.brokers,
+                                   "--brokers",      o.kafka.brokers,
                                    "--raw-topic",    topics.raw,
                                    "--events-topic", topics.events,
                                    "--group",        "bench-" + run,
                                    "--batch-size",   std::to_string(o.batch_size),
-                                   "--delivery",     o.delivery,
+                                   "--delivery",     std::string(NameOf(o.delivery, kDeliveryNames)),
                                    "--instance-id",  run,
                                    "--admin-port",   std::to_string(port),
-                                   "--tuning",       o.tuning};
+                                   "--tuning",       std::string(NameOf(o.kafka.tuning, kafka::kTuningNames))};
+  AddKafkaProperties(o, &args);
   if (stage == "herald") {
     args.insert(args.end(), {"--dlq-topic", topics.dlq, "--log-level", "warn", "--admin-host", "127.0.0.1", "-X",
                              "statistics.interval.ms=1000", "--threads", std::to_string(o.threads)});
@@ -224,8 +229,7 @@ StageResult RunStage(const BenchOptions& o, const std::string& stage, const std:
   // Latency at a fixed rate, on the same running stage.
   result.latency_rate = latency_rate > 0 ? latency_rate : result.rate / 2;
   const int64_t count = static_cast<int64_t>(result.latency_rate * o.latency_seconds);
-  auto consumer =
-      kafka::Consumer::Create(kafka::ConsumerProperties(o.brokers, "bench-reader-" + run, {}, tuning), {topics.events});
+  auto consumer = kafka::Consumer::Create(o.kafka.ConsumerProperties("bench-reader-" + run), {topics.events});
   if (!consumer) return result;
   // The reader joins its group and reads past the throughput run's outputs
   // before the paced run starts: records waiting for a group join would count
@@ -279,18 +283,19 @@ StageResult RunStore(const BenchOptions& o, const StageResult& processor) {
   const std::string log = "/tmp/herald-bench-" + run + ".log";
   const int port = FreeLoopbackPort();
   {
-    Child child({o.herald_binary,  "store",
-                 "--brokers",      o.brokers,
-                 "--events-topic", processor.events_topic,
-                 "--dlq-topic",    processor.dlq_topic,
-                 "--group",        "bench-" + run,
-                 "--sqlite",       db,
-                 "--batch-size",   std::to_string(o.batch_size),
-                 "--admin-port",   std::to_string(port),
-                 "--admin-host",   "127.0.0.1",
-                 "--log-level",    "warn",
-                 "--tuning",       o.tuning},
-                log);
+    std::vector<std::string> args = {o.herald_binary,  "store",
+                                     "--brokers",      o.kafka.brokers,
+                                     "--events-topic", processor.events_topic,
+                                     "--dlq-topic",    processor.dlq_topic,
+                                     "--group",        "bench-" + run,
+                                     "--sqlite",       db,
+                                     "--batch-size",   std::to_string(o.batch_size),
+                                     "--admin-port",   std::to_string(port),
+                                     "--admin-host",   "127.0.0.1",
+                                     "--log-level",    "warn",
+                                     "--tuning",       std::string(NameOf(o.kafka.tuning, kafka::kTuningNames))};
+    AddKafkaProperties(o, &args);
+    Child child(args, log);
     result.finished = MeasureThroughput(o, child, port, processor.events_out, processor.bytes_per_article, &result);
     if (!result.finished) std::fprintf(stderr, "herald bench: the store did not finish (log: %s)\n", log.c_str());
   }
@@ -300,31 +305,31 @@ StageResult RunStore(const BenchOptions& o, const StageResult& processor) {
 
 }  // namespace
 
+void DeclareBenchSettings(SettingsTable& t, BenchOptions* o) {
+  DeclareKafkaSettings(t, &o->kafka);
+  t.Add("bench.reuters", &o->reuters_dir, "Reuters-21578 directory (*.sgm), the default corpus.").Flag("--reuters");
+  t.Add("bench.articles", &o->articles, "Articles per throughput run.").Flag("--articles").Range(1, 100'000'000);
+  t.Add("bench.partitions", &o->partitions, "Partitions of the bench topics.").Flag("--partitions").Range(1, 1000);
+  t.Add("bench.batch_size", &o->batch_size, "The stages' batch size.").Flag("--batch-size").Range(1, 100000);
+  t.Add("bench.delivery", BindEnum(&o->delivery, kDeliveryNames), "The processor's and the passthrough's delivery.")
+      .Flag("--delivery");
+  t.Add("bench.threads", &o->threads, "The processor's extraction threads (0: one per CPU).")
+      .Flag("--threads")
+      .Range(0, 256);
+  t.Add("bench.latency_rate", &o->latency_rate, "Articles/s for the latency run (0: half the sustained rate).")
+      .Flag("--latency-rate")
+      .Range(0, 10'000'000);
+  t.Add("bench.latency_seconds", &o->latency_seconds, "Length of the latency run.")
+      .Flag("--latency-seconds")
+      .Range(1, 3600);
+  t.Add("bench.skip_passthrough", &o->skip_passthrough, "Skip the passthrough baseline.").Flag("--no-passthrough");
+  t.Add("bench.store", &o->store, "Also run the store (SQLite) on the processor's events.").Flag("--store");
+  t.Add("bench.latency_csv", &o->latency_csv, "Write the latency histograms here (CSV).").Flag("--latency-csv");
+  t.Add("bench.timeout_s", &o->timeout_s, "Seconds allowed per throughput run.").Flag("--timeout").Range(1, 86400);
+}
+
 void AddBenchArguments(CLI::App* app, BenchOptions* o) {
   app->add_option("inputs", o->inputs, "Articles to use (files, directories); default: Reuters, else samples");
-  app->add_option("--brokers", o->brokers, "A real Kafka cluster (scripts/kafka-local.sh start)")
-      ->capture_default_str();
-  app->add_option("--reuters", o->reuters_dir, "Reuters-21578 directory (*.sgm)")->capture_default_str();
-  app->add_option("--articles", o->articles, "Articles per throughput run")
-      ->capture_default_str()
-      ->check(CLI::Range(int64_t{1}, int64_t{100'000'000}));
-  app->add_option("--partitions", o->partitions, "Partitions of the bench topics")->capture_default_str();
-  app->add_option("--batch-size", o->batch_size, "The stages' batch size")->capture_default_str();
-  app->add_option("--delivery", o->delivery, "exactly-once or at-least-once")
-      ->check(CLI::IsMember(NamesOf(kDeliveryNames)))
-      ->capture_default_str();
-  app->add_option("--tuning", o->tuning, "Kafka client presets of the stages and of the bench's producer and reader")
-      ->check(CLI::IsMember(NamesOf(kafka::kTuningNames)))
-      ->capture_default_str();
-  app->add_option("--threads", o->threads, "The processor's extraction threads (0: one per CPU)")
-      ->capture_default_str();
-  app->add_option("--latency-rate", o->latency_rate, "Articles/s for the latency run (0: half the sustained rate)")
-      ->capture_default_str();
-  app->add_option("--latency-seconds", o->latency_seconds, "Length of the latency run")->capture_default_str();
-  app->add_flag("!--no-passthrough", o->passthrough, "Skip the passthrough baseline");
-  app->add_flag("--store", o->store, "Also run the store (SQLite) on the processor's events");
-  app->add_option("--latency-csv", o->latency_csv, "Write the latency histograms here (CSV)");
-  app->add_option("--timeout", o->timeout_s, "Seconds allowed per throughput run")->capture_default_str();
 }
 
 int RunBench(const BenchOptions& o) {
@@ -336,7 +341,7 @@ int RunBench(const BenchOptions& o) {
   std::vector<StageResult> results;
   results.push_back(RunStage(o, "herald", corpus, o.latency_rate));
   const double rate = o.latency_rate > 0 ? o.latency_rate : results.front().rate / 2;
-  if (o.passthrough) results.push_back(RunStage(o, "passthrough", corpus, rate));
+  if (!o.skip_passthrough) results.push_back(RunStage(o, "passthrough", corpus, rate));
   if (o.store && results.front().events_out > 0) results.push_back(RunStore(o, results.front()));
 
   std::printf("\n%-12s %12s %8s %12s %10s %10s %10s %9s %9s %9s\n", "STAGE", "ARTICLES/S", "MB/S", "CPU S/1K",
@@ -354,7 +359,7 @@ int RunBench(const BenchOptions& o) {
     }
     std::printf("%s\n", r.finished ? "" : "  (incomplete)");
   }
-  if (o.passthrough && results.size() >= 2 && results[1].rate > 0) {
+  if (!o.skip_passthrough && results.size() >= 2 && results[1].rate > 0) {
     std::printf("herald / passthrough: %.2f of the baseline's articles/s\n", results[0].rate / results[1].rate);
   }
   if (!o.latency_csv.empty()) {

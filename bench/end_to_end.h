@@ -19,8 +19,12 @@
 // the exit status is 1.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
+
+#include "core/options.h"
+#include "core/settings.h"
 
 namespace CLI {
 class App;
@@ -29,24 +33,27 @@ class App;
 namespace herald {
 
 struct BenchOptions {
-  std::string brokers = "localhost:9092";
+  // Brokers, the tuning preset of the stages and of the bench's own clients, and
+  // pass-through properties for all of them.
+  KafkaOptions kafka;
   std::vector<std::string> inputs;  // files or directories; empty: Reuters, else samples
   std::string reuters_dir = "../shared/corpus/reuters21578";
   int64_t articles = 20000;
   int partitions = 2;
   size_t batch_size = 1000;  // the processor's default
-  std::string delivery = "exactly-once";
-  std::string tuning = "throughput";  // the stages' and the bench's own clients' presets
-  size_t threads = 0;                 // the processor's extraction threads (0: one per CPU)
-  double latency_rate = 0;            // articles/s; 0: half the processor's sustained rate
+  Delivery delivery = Delivery::kExactlyOnce;
+  size_t threads = 0;        // the processor's extraction threads (0: one per CPU)
+  int64_t latency_rate = 0;  // articles/s; 0: half the processor's sustained rate
   int latency_seconds = 10;
-  bool passthrough = true;
+  bool skip_passthrough = false;
   bool store = false;       // also run the store (SQLite) on the processor's events
   std::string latency_csv;  // when set, both latency histograms as CSV (for docs/)
   int timeout_s = 600;
   std::string herald_binary;  // the binary to run the stages with (main sets its own)
 };
 
+void DeclareBenchSettings(SettingsTable& table, BenchOptions* options);
+// The articles to send (files, directories), which are per run, not settings.
 void AddBenchArguments(CLI::App* app, BenchOptions* options);
 int RunBench(const BenchOptions& options);
 

@@ -204,17 +204,9 @@ Status RunAlert(const AlertOptions& options, const StageContext& context,
     }
     return outcome;
   };
-  auto quarantine = [&](const kafka::Batch& batch, const Error& error, int attempts) -> Result<BatchOutcome> {
-    return TransactBatch(*producer, *consumer, batch, [&]() -> Result<BatchOutcome> {
-      if (Status d = DeadLetter(*producer, clients->dead_letters, batch.front(), kAlertStage.name, error, attempts);
-          !d) {
-        return Unexpected(d.error());
-      }
-      BatchOutcome o;
-      o.DeadLettered(error.code);
-      return o;
-    });
-  };
+  // A record that keeps failing is dead-lettered rather than blocking its partition.
+  QuarantineHandler quarantine =
+      DeadLetterQuarantine(*producer, *consumer, clients->dead_letters, kAlertStage.name, /*transactional=*/true);
   Status s = RunStageLoop(*consumer,
                           {.stage = std::string(kAlertStage.name),
                            .batch_size = options.batch_size,

@@ -62,24 +62,15 @@ Status RunStore(const StoreOptions& options, const StageContext& context) {
       rows.push_back({&records[i], r.topic(), r.partition(), r.offset()});
     }
     if (Status s = producer->Flush(std::chrono::seconds(60)); !s) return Unexpected(s.error());
-    const auto started = std::chrono::steady_clock::now();
-    Status written = (*store)->Upsert(rows);
-    write_seconds.Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-    metrics.SetSinkHealthy(static_cast<bool>(written));
+    Status written = metrics.TimedSinkWrite(write_seconds, [&] { return (*store)->Upsert(rows); });
     if (!written) return Unexpected(written.error());
     outcome.records_out = static_cast<int64_t>(rows.size());
     return outcome;
   };
   // A record the database keeps refusing is dead-lettered rather than blocking its partition.
-  auto quarantine = [&](const kafka::Batch& batch, const Error& error, int attempts) -> Result<BatchOutcome> {
-    if (Status d = DeadLetter(*producer, clients->dead_letters, batch.front(), kStoreStage.name, error, attempts); !d) {
-      return Unexpected(d.error());
-    }
-    if (Status f = producer->Flush(std::chrono::seconds(60)); !f) return Unexpected(f.error());
-    BatchOutcome o;
-    o.DeadLettered(error.code);
-    return o;
-  };
+  // A record the database keeps refusing is dead-lettered rather than blocking its partition.
+  QuarantineHandler quarantine =
+      DeadLetterQuarantine(*producer, *consumer, clients->dead_letters, kStoreStage.name, /*transactional=*/false);
   Status s = RunStageLoop(
       *consumer, {.stage = std::string(kStoreStage.name), .batch_size = options.batch_size, .metrics = &metrics},
       handle, context.stop, quarantine);

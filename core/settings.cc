@@ -391,9 +391,12 @@ void SettingsTable::AddFlags(CLI::App* app) {
         setting->option_ = app->add_option(setting->flag_, setting->flag_values_, help);
         break;
       default:
+        // One value per occurrence, the last occurrence winning; without allow_extra_args(false)
+        // an option bound to a vector also swallows the positional arguments after it.
         setting->option_ = app->add_option(setting->flag_, setting->flag_values_, help)
                                ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast)
-                               ->expected(1);
+                               ->expected(1)
+                               ->allow_extra_args(false);
     }
     if (setting->type() == SettingType::kProperties) setting->option_->type_name("NAME=VALUE");
     if (setting->type() == SettingType::kInteger) setting->option_->type_name("INT");

@@ -102,6 +102,17 @@ TEST_F(SettingsTest, KafkaPropertiesMergeAcrossLayers) {
   EXPECT_EQ(o_.kafka.size(), 4u);
 }
 
+// `herald produce --brokers kafka:9092 articles/ feed.ndjson -`: the flag takes one
+// value and the rest are the command's positional arguments.
+TEST_F(SettingsTest, AFlagTakesOneValueAndLeavesThePositionalArguments) {
+  std::vector<std::string> inputs;
+  app_.add_option("inputs", inputs);
+  Parse({"--group", "g1", "articles/", "feed.ndjson", "--group", "g2", "-"});
+  EXPECT_THAT(table_.Resolve(nullptr, {}), IsEmpty());
+  EXPECT_EQ(o_.group, "g2") << "the last occurrence wins";
+  EXPECT_THAT(inputs, ElementsAre("articles/", "feed.ndjson", "-"));
+}
+
 TEST_F(SettingsTest, SecretsComeFromFilesNamedByFileVariables) {
   ScopedTempDir dir("herald-settings-secret");
   Environment environment = {{"HERALD_KAFKA_SASL_PASSWORD_FILE", dir.Write("password", "s3cret\n")},

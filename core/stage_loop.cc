@@ -200,28 +200,43 @@ Result<BatchOutcome> TransactBatch(kafka::Producer& producer, kafka::Consumer& c
   return Unexpected(e);
 }
 
+QuarantineHandler DeadLetterQuarantine(kafka::Producer& producer, kafka::Consumer& consumer, const DeadLetterQueue& dlq,
+                                       std::string_view stage, bool transactional) {
+  return [&producer, &consumer, &dlq, stage = std::string(stage), transactional](
+             const kafka::Batch& batch, const Error& error, int attempts) -> Result<BatchOutcome> {
+    auto dead_letter = [&]() -> Result<BatchOutcome> {
+      if (Status s = DeadLetter(producer, dlq, batch.front(), stage, error, attempts); !s) return Unexpected(s.error());
+      BatchOutcome o;
+      o.DeadLettered(error.code);
+      return o;
+    };
+    if (transactional) return TransactBatch(producer, consumer, batch, dead_letter);
+    auto outcome = dead_letter();
+    if (!outcome) return outcome;
+    if (Status f = producer.Flush(std::chrono::seconds(60)); !f) return Unexpected(f.error());
+    return outcome;
+  };
+}
+
 BatchHandler ProducingHandler(kafka::Producer& producer, kafka::Consumer& consumer, bool exactly_once,
                               StageMetrics& metrics, ProduceBatch produce) {
   metrics::Histogram& write_seconds = metrics.sink_write_seconds("kafka");
   return [&producer, &consumer, exactly_once, &metrics, &write_seconds,
           produce = std::move(produce)](const kafka::Batch& batch) -> Result<BatchOutcome> {
-    Result<BatchOutcome> outcome = BatchOutcome{};
-    const auto started = std::chrono::steady_clock::now();
-    if (exactly_once) {
-      outcome = TransactBatch(producer, consumer, batch, [&]() -> Result<BatchOutcome> {
-        BatchOutcome o;
-        if (Status s = produce(batch, &o); !s) return Unexpected(s.error());
-        return o;
-      });
-    } else {
+    return metrics.TimedSinkWrite(write_seconds, [&]() -> Result<BatchOutcome> {
+      if (exactly_once) {
+        return TransactBatch(producer, consumer, batch, [&]() -> Result<BatchOutcome> {
+          BatchOutcome o;
+          if (Status s = produce(batch, &o); !s) return Unexpected(s.error());
+          return o;
+        });
+      }
       BatchOutcome o;
       Status s = produce(batch, &o);
       if (s) s = producer.Flush(std::chrono::seconds(60));
-      outcome = s ? Result<BatchOutcome>(o) : Result<BatchOutcome>(Unexpected(s.error()));
-    }
-    write_seconds.Observe(SecondsSince(started));
-    metrics.SetSinkHealthy(static_cast<bool>(outcome));
-    return outcome;
+      if (!s) return Unexpected(s.error());
+      return o;
+    });
   };
 }
 

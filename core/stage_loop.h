@@ -75,6 +75,13 @@ using QuarantineHandler = std::function<Result<BatchOutcome>(const kafka::Batch&
 Status RunStageLoop(kafka::Consumer& consumer, const StageLoopOptions& options, const BatchHandler& handle,
                     std::stop_token stop, const QuarantineHandler& quarantine = {});
 
+// Every stage's quarantine: the record goes to `dlq` through `producer` (as a
+// truncated copy if need be) under the stage's name, with the error and the
+// attempts. Transactional stages dead-letter it in a transaction with its offset
+// (TransactBatch); the others flush it, and the loop then commits the offset.
+QuarantineHandler DeadLetterQuarantine(kafka::Producer& producer, kafka::Consumer& consumer, const DeadLetterQueue& dlq,
+                                       std::string_view stage, bool transactional);
+
 // Runs `produce` inside one Kafka transaction together with the batch's
 // consumed offsets: begin, produce, send offsets, commit. On failure the
 // transaction is aborted and the error comes back as kAbortTransaction (the

@@ -67,6 +67,18 @@ class StageMetrics {
   bool consuming() const { return consuming_; }
   // The stage's sink (database, webhook, producer) took its last write, or not.
   void SetSinkHealthy(bool healthy) { sink_healthy_ = healthy; }
+  // A stage's durable write of a batch to its sink: runs `write` (which returns a
+  // Status or Result), timed into `seconds` (a sink_write_seconds series, looked
+  // up once), and sets the sink's health from the result, which it returns.
+  //   Status s = metrics.TimedSinkWrite(sqlite_seconds, [&] { return store->Upsert(rows); });
+  template <typename Write>
+  auto TimedSinkWrite(metrics::Histogram& seconds, Write&& write) {
+    const auto started = std::chrono::steady_clock::now();
+    auto result = write();
+    seconds.Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    SetSinkHealthy(static_cast<bool>(result));
+    return result;
+  }
   // A sink that works on its own (the alerter's webhooks) reports what is wrong
   // with it, or "" once nothing is; readiness fails while any reports a problem.
   void SetSinkProblem(const std::string& sink, std::string problem);

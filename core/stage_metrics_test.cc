@@ -97,5 +97,22 @@ TEST(StageMetricsTest, DeadLettersCountByCode) {
               HasSubstr("herald_dead_letters_total{stage=\"processor\",code=\"MALFORMED_JSON\"} 2"));
 }
 
+TEST(StageMetricsTest, TimedSinkWritesAreCountedAndSetTheSinksHealth) {
+  metrics::Registry registry;
+  StageMetrics m("store", &registry);
+  m.SetConsuming(true);
+  m.OnKafkaStatistics("consumer", kConsumerStatistics);
+  metrics::Histogram& sqlite = m.sink_write_seconds("sqlite");
+  Status failed = m.TimedSinkWrite(sqlite, [] { return Status(Retriable("database is locked")); });
+  EXPECT_FALSE(failed);
+  EXPECT_THAT(m.Readiness().error().reason, HasSubstr("sink"));
+  Result<int> written = m.TimedSinkWrite(sqlite, [] { return Result<int>(7); });
+  ASSERT_TRUE(written);
+  EXPECT_EQ(*written, 7) << "the write's result comes back";
+  EXPECT_TRUE(m.Readiness());
+  EXPECT_THAT(registry.RenderPrometheus(),
+              HasSubstr("herald_sink_write_seconds_count{stage=\"store\",sink=\"sqlite\"} 2"));
+}
+
 }  // namespace
 }  // namespace herald

@@ -167,20 +167,8 @@ Status RunProcessor(const ProcessorOptions& options, const StageContext& context
     return {};
   };
   BatchHandler handle = ProducingHandler(*producer, *consumer, exactly_once, metrics, produce_batch);
-  auto quarantine = [&](const kafka::Batch& batch, const Error& error, int attempts) -> Result<BatchOutcome> {
-    auto dead_letter = [&]() -> Result<BatchOutcome> {
-      if (Status s = DeadLetter(*producer, dlq, batch.front(), "process", error, attempts); !s) {
-        return Unexpected(s.error());
-      }
-      BatchOutcome o;
-      o.DeadLettered(error.code);
-      return o;
-    };
-    if (exactly_once) return TransactBatch(*producer, *consumer, batch, dead_letter);
-    auto outcome = dead_letter();
-    if (Status f = producer->Flush(std::chrono::seconds(60)); !f) return Unexpected(f.error());
-    return outcome;
-  };
+  // A record that keeps failing is dead-lettered rather than blocking its partition.
+  QuarantineHandler quarantine = DeadLetterQuarantine(*producer, *consumer, dlq, kProcessorStage.name, exactly_once);
   Status s = RunStageLoop(*consumer,
                           {.stage = std::string(kProcessorStage.name),
                            .batch_size = options.batch_size,
