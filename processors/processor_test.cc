@@ -5,8 +5,6 @@
 
 #include <gtest/gtest.h>
 
-#include <thread>
-
 #include "core/kafka.h"
 #include "core/record_format.h"
 #include "tests/kafka_test_support.h"
@@ -16,7 +14,7 @@ namespace {
 
 using testing::ReadRecord;
 using testing::ReadTopic;
-using testing::WaitFor;
+using testing::RunStageUntilCommitted;
 
 TEST(ProcessorWiringTest, ArticlesBecomeEventsAndBadOnesDeadLettersWithTheirCode) {
   auto cluster = kafka::MockCluster::Start(1);
@@ -41,12 +39,9 @@ TEST(ProcessorWiringTest, ArticlesBecomeEventsAndBadOnesDeadLettersWithTheirCode
   ASSERT_TRUE((*producer)->Flush(std::chrono::seconds(10)));
 
   StageMetrics metrics(std::string(kProcessorStage.name));
-  std::stop_source stop;
   Status result;
-  std::jthread processor([&] { result = RunProcessor(options, {.stop = stop.get_token(), .metrics = &metrics}); });
-  EXPECT_TRUE(WaitFor([&] { return metrics.committed.value() == 3; }, std::chrono::seconds(60)));
-  stop.request_stop();
-  processor.join();
+  EXPECT_TRUE(RunStageUntilCommitted(
+      metrics, 3, [&](const StageContext& c) { return RunProcessor(options, c); }, &result));
   EXPECT_TRUE(result) << result.error().reason;
 
   std::vector<ReadRecord> dead = ReadTopic(brokers, options.topics.dlq, 1);
