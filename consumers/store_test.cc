@@ -43,7 +43,8 @@ TEST(StoreWiringTest, RecordsBecomeRowsAndUndecodableOnesDeadLetters) {
 
   StageMetrics metrics(std::string(kStoreStage.name));
   Status result;
-  EXPECT_TRUE(RunStageUntilCommitted(metrics, 3, [&](const StageContext& c) { return RunStore(options, c); }, &result));
+  EXPECT_TRUE(RunStageUntilCommitted(
+      metrics, 3, [&](const StageContext& c) { return RunStore(options, c); }, &result));
   EXPECT_TRUE(result) << result.error().reason;
 
   auto db = SqliteEventStore::Open(options.sqlite_path);

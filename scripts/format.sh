@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 command -v clang-format-16 >/dev/null || scripts/install-deps.sh --test
-mapfile -t files < <(git ls-files '*.cc' '*.h')
+# New files count too: they are formatted before their first commit.
+mapfile -t files < <(git ls-files --cached --others --exclude-standard '*.cc' '*.h')
 if [ "${1:-}" = "--check" ]; then
   differ=()
   for f in "${files[@]}"; do
