@@ -34,27 +34,32 @@ struct TableName {
 // The text of each of kKnowledgeTables, by its position there.
 class TableTexts {
  public:
-  // The built-in copies, or every table read from `dir`.
+  // The built-in copies (viewed in place, not copied), or every table read from `dir`.
   static Result<TableTexts> Load(const std::string& dir) {
     TableTexts t;
+    t.from_dir_ = !dir.empty();
     for (size_t i = 0; i < kTableCount; ++i) {
       const std::string name(kKnowledgeTables[i]);
-      if (dir.empty()) {
+      if (!t.from_dir_) {
         auto text = FindEmbedded(kEmbeddedKnowledge, kEmbeddedKnowledge_count, name);
         if (!text) return Fatal("knowledge table " + name + ".tsv is not built into this herald");
-        t.texts_[i] = std::string(*text);
+        t.embedded_[i] = *text;
         continue;
       }
       auto text = ReadWholeFile(dir + "/" + name + ".tsv");
       if (!text) return Unexpected(text.error());
-      t.texts_[i] = std::move(*text);
+      t.read_[i] = std::move(*text);
     }
     return t;
   }
-  std::string_view operator[](TableName name) const { return texts_[name.index]; }
+  std::string_view operator[](TableName name) const {
+    return from_dir_ ? std::string_view(read_[name.index]) : embedded_[name.index];
+  }
 
  private:
-  std::array<std::string, kTableCount> texts_;
+  bool from_dir_ = false;
+  std::array<std::string_view, kTableCount> embedded_;  // the built-in text, in the binary
+  std::array<std::string, kTableCount> read_;           // the tables read from a directory
 };
 
 std::vector<std::string_view> Split(std::string_view s, char sep) {
