@@ -66,14 +66,7 @@ int ConfigCheck(const std::string& path) {
   return std::system((std::string(HERALD_BINARY) + " config check " + path + " > /dev/null").c_str());
 }
 
-struct Daemon {
-  std::string command, stage;
-  int port;
-};
-const Daemon kDaemons[] = {
-    {std::string(kProcessorStage.command), std::string(kProcessorStage.name), kProcessorStage.admin_port},
-    {std::string(kStoreStage.command), std::string(kStoreStage.name), kStoreStage.admin_port},
-    {std::string(kAlertStage.command), std::string(kAlertStage.name), kAlertStage.admin_port}};
+const StageName kDaemons[] = {kProcessorStage, kStoreStage, kAlertStage};
 
 class DeployTest : public ::testing::Test {
  protected:
@@ -106,32 +99,32 @@ TEST_F(DeployTest, ConfigFilesPassConfigCheckAndAgree) {
   EXPECT_EQ(host_.count("admin.host"), 0u) << "loopback outside containers: the code's default";
   EXPECT_NE(Read("deploy/Dockerfile").find("ENV HERALD_ADMIN_HOST=0.0.0.0"), std::string::npos)
       << "inside the image the probes must reach the admin endpoints";
-  for (const Daemon& d : kDaemons) {
-    EXPECT_EQ(host_[d.stage + ".admin_port"], std::to_string(d.port)) << "the code's default port";
+  for (const StageName& d : kDaemons) {
+    EXPECT_EQ(host_[std::string(d.name) + ".admin_port"], std::to_string(d.admin_port)) << "the code's default port";
   }
 }
 
 TEST_F(DeployTest, DeploymentsRunTheImageWithProbesOnTheAdminPort) {
   const int shutdown_timeout_s = std::stoi(cluster_["shutdown_timeout_s"]);
   const std::string configuration_doc = Read("docs/CONFIGURATION.md");
-  for (const Daemon& d : kDaemons) {
-    SCOPED_TRACE(d.stage);
-    auto it = objects_.find({"Deployment", "herald-" + d.stage});
+  for (const StageName& d : kDaemons) {
+    SCOPED_TRACE(std::string(d.name));
+    auto it = objects_.find({"Deployment", "herald-" + std::string(d.name)});
     ASSERT_NE(it, objects_.end());
     const YAML::Node pod = it->second["spec"]["template"];
     const YAML::Node c = pod["spec"]["containers"][0];
     EXPECT_EQ(c["image"].as<std::string>(), kImage);
-    EXPECT_THAT(c["args"].as<std::vector<std::string>>(), ElementsAre(d.command, "--config", kConfigPath));
+    EXPECT_THAT(c["args"].as<std::vector<std::string>>(), ElementsAre(std::string(d.command), "--config", kConfigPath));
     EXPECT_EQ(c["ports"][0]["name"].as<std::string>(), "admin");
-    EXPECT_EQ(c["ports"][0]["containerPort"].as<int>(), d.port);
-    EXPECT_EQ(cluster_[d.stage + ".admin_port"], std::to_string(d.port));
+    EXPECT_EQ(c["ports"][0]["containerPort"].as<int>(), d.admin_port);
+    EXPECT_EQ(cluster_[std::string(d.name) + ".admin_port"], std::to_string(d.admin_port));
     EXPECT_EQ(c["livenessProbe"]["httpGet"]["path"].as<std::string>(), kLivenessPath);
     EXPECT_EQ(c["readinessProbe"]["httpGet"]["path"].as<std::string>(), kReadinessPath);
     EXPECT_EQ(c["livenessProbe"]["httpGet"]["port"].as<std::string>(), "admin");
     EXPECT_EQ(c["readinessProbe"]["httpGet"]["port"].as<std::string>(), "admin");
     EXPECT_TRUE(c["resources"]["requests"]["cpu"] && c["resources"]["requests"]["memory"]);
     EXPECT_EQ(pod["metadata"]["annotations"]["prometheus.io/path"].as<std::string>(), kMetricsPath);
-    EXPECT_EQ(pod["metadata"]["annotations"]["prometheus.io/port"].as<std::string>(), std::to_string(d.port));
+    EXPECT_EQ(pod["metadata"]["annotations"]["prometheus.io/port"].as<std::string>(), std::to_string(d.admin_port));
     EXPECT_GT(pod["spec"]["terminationGracePeriodSeconds"].as<int>(), shutdown_timeout_s);
     // The config file comes from the ConfigMap, mounted where --config looks.
     EXPECT_EQ(c["volumeMounts"][0]["mountPath"].as<std::string>(), "/etc/herald");
@@ -185,15 +178,16 @@ TEST_F(DeployTest, ComposeRunsTheDaemonsFromTheConfigFile) {
       << "the broker's data lives on the volume, not in the container";
   const std::string configuration_doc = Read("docs/CONFIGURATION.md");
   const int shutdown_timeout_s = std::stoi(host_["shutdown_timeout_s"]);
-  for (const Daemon& d : kDaemons) {
-    SCOPED_TRACE(d.command);
-    const YAML::Node s = services[d.command];
+  for (const StageName& d : kDaemons) {
+    SCOPED_TRACE(std::string(d.command));
+    const YAML::Node s = services[std::string(d.command)];
     ASSERT_TRUE(s);
     EXPECT_EQ(s["image"].as<std::string>(), kImage);
-    EXPECT_THAT(s["command"].as<std::vector<std::string>>(), ElementsAre(d.command, "--config", kConfigPath));
-    EXPECT_EQ(s["ports"][0].as<std::string>(), std::to_string(d.port) + ":" + std::to_string(d.port));
+    EXPECT_THAT(s["command"].as<std::vector<std::string>>(),
+                ElementsAre(std::string(d.command), "--config", kConfigPath));
+    EXPECT_EQ(s["ports"][0].as<std::string>(), std::to_string(d.admin_port) + ":" + std::to_string(d.admin_port));
     EXPECT_THAT(s["healthcheck"]["test"].as<std::vector<std::string>>(),
-                ::testing::Contains("http://127.0.0.1:" + std::to_string(d.port) + kReadinessPath));
+                ::testing::Contains("http://127.0.0.1:" + std::to_string(d.admin_port) + kReadinessPath));
     EXPECT_EQ(s["volumes"][0].as<std::string>(), "./herald.yaml:" + kConfigPath + ":ro");
     EXPECT_GT(std::stoi(s["stop_grace_period"].as<std::string>()), shutdown_timeout_s);
     for (const auto& variable : s["environment"]) {
@@ -247,10 +241,11 @@ TEST_F(DeployTest, DockerfileBuildsTheImageFromFilesThatExist) {
 
 TEST_F(DeployTest, SystemdUnitsRunTheDaemonsAndOutwaitTheirShutdown) {
   const int shutdown_timeout_s = std::stoi(host_["shutdown_timeout_s"]);
-  for (const Daemon& d : kDaemons) {
-    SCOPED_TRACE(d.stage);
-    const std::string unit = Read("deploy/systemd/herald-" + d.stage + ".service");
-    EXPECT_THAT(unit, HasSubstr("\nExecStart=/usr/local/bin/herald " + d.command + " --config " + kConfigPath + "\n"));
+  for (const StageName& d : kDaemons) {
+    SCOPED_TRACE(std::string(d.name));
+    const std::string unit = Read("deploy/systemd/herald-" + std::string(d.name) + ".service");
+    EXPECT_THAT(unit, HasSubstr("\nExecStart=/usr/local/bin/herald " + std::string(d.command) + " --config " +
+                                kConfigPath + "\n"));
     std::smatch stop;
     ASSERT_TRUE(std::regex_search(unit, stop, std::regex("\\nTimeoutStopSec=(\\d+)")));
     EXPECT_GT(std::stoi(stop[1].str()), shutdown_timeout_s);
