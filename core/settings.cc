@@ -251,17 +251,23 @@ std::vector<std::string> ReadEnvironmentFiles(Environment* environment) {
   for (auto& [variable, value] : *environment) {
     if (!variable.starts_with("HERALD_") || !variable.ends_with(kSuffix)) continue;
     const std::string target = variable.substr(0, variable.size() - kSuffix.size());
+    // A variable that cannot stand for its target is reported here and dropped, so
+    // that it is not reported again as a setting (or Kafka property) of its own.
+    auto drop = [&](std::string problem) {
+      problems.push_back(variable + problem);
+      variable.clear();
+    };
     if (is_set(target)) {
-      problems.push_back(variable + " and " + target + " are both set: keep one");
+      drop(" and " + target + " are both set: keep one");
       continue;
     }
     auto contents = ReadWholeFile(value);
     if (!contents) {
-      problems.push_back(variable + ": " + contents.error().reason);
+      drop(": " + contents.error().reason);
       continue;
     }
     if (contents->size() > kMaxSecretBytes) {
-      problems.push_back(variable + ": " + value + " is larger than 64 KiB; not a secret");
+      drop(": " + value + " is larger than 64 KiB; not a secret");
       continue;
     }
     if (contents->ends_with('\n')) contents->pop_back();
@@ -269,6 +275,7 @@ std::vector<std::string> ReadEnvironmentFiles(Environment* environment) {
     variable = target;
     value = std::move(*contents);
   }
+  std::erase_if(*environment, [](const auto& kv) { return kv.first.empty(); });
   return problems;
 }
 

@@ -85,7 +85,8 @@ Environment ProcessEnvironment();
 // contents, one trailing newline removed; e.g. HERALD_KAFKA_SASL_PASSWORD_FILE.
 // Replaces each such variable in *environment by the one it stands for. Returns
 // a problem per file that cannot be read, is larger than 64 KiB, or whose
-// variable is also set directly (which of the two wins would be a guess).
+// variable is also set directly (which of the two wins would be a guess), and
+// drops those variables from *environment.
 std::vector<std::string> ReadEnvironmentFiles(Environment* environment);
 
 // A setting bound to an enum field through its names (core/enum_names.h), type kChoice:

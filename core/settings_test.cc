@@ -135,6 +135,8 @@ TEST_F(SettingsTest, UnreadableOrAmbiguousSecretFilesAreProblems) {
               ElementsAre(HasSubstr("HERALD_KAFKA_SASL_PASSWORD_FILE: "),
                           "HERALD_PROCESSOR_GROUP_FILE and HERALD_PROCESSOR_GROUP are both set: keep one",
                           HasSubstr("HERALD_LOG_JSON_FILE: " + dir.path().string() + "/huge is larger than 64 KiB")));
+  EXPECT_THAT(environment, ElementsAre(std::pair<std::string, std::string>("HERALD_PROCESSOR_GROUP", "b")))
+      << "what could not be read is reported once, not again as a setting of its own";
 }
 
 TEST_F(SettingsTest, BadValuesNameTheirSource) {
