@@ -25,7 +25,7 @@ Status RunPassthrough(const PassthroughOptions& options, const StageContext& con
   auto clients = OpenStageClients(
       kPassthroughStage.name, options.kafka, options.group, options.instance_id,
       {.input = options.topics.raw, .outputs = {options.topics.events}, .dead_letters = options.topics.dlq},
-      exactly_once, metrics, context.stop);
+      exactly_once, context);
   if (!clients) return Unexpected(clients.error());
   auto& producer = clients->producer;
   auto& consumer = clients->consumer;

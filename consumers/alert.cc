@@ -153,7 +153,7 @@ Status RunAlert(const AlertOptions& options, const StageContext& context,
   auto clients = OpenStageClients(
       kAlertStage.name, options.kafka, options.group, options.instance_id,
       {.input = options.topics.events, .outputs = {options.topics.alerts}, .dead_letters = options.topics.dlq},
-      /*exactly_once=*/true, metrics, context.stop);
+      /*exactly_once=*/true, context);
   if (!clients) return Unexpected(clients.error());
   auto& producer = clients->producer;
   auto& consumer = clients->consumer;

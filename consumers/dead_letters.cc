@@ -128,9 +128,9 @@ Result<ReplaySummary> ReplayDeadLetters(const DeadLetterOptions& o) {
     for (kafka::Record& r : batch) {
       auto [it, first_sight] = end_at_start.try_emplace(r.partition(), 0);
       if (first_sight) {
-        int64_t low = 0, high = 0;
-        (*consumer)->native()->query_watermark_offsets(o.topics.dlq, r.partition(), &low, &high, 5000);
-        it->second = high;
+        auto end = (*consumer)->EndOffset(o.topics.dlq, r.partition(), std::chrono::seconds(5));
+        if (!end) return Unexpected(end.error());
+        it->second = *end;
       }
       if (r.offset() >= it->second) continue;
       auto source = r.header(header::kDlqTopic);

@@ -37,7 +37,7 @@ Status RunStore(const StoreOptions& options, const StageContext& context) {
   // No transactions: the database commit, then the offsets, make a batch durable.
   auto clients = OpenStageClients(kStoreStage.name, options.kafka, options.group, options.instance_id,
                                   {.input = options.topics.events, .dead_letters = options.topics.dlq},
-                                  /*exactly_once=*/false, metrics, context.stop);
+                                  /*exactly_once=*/false, context);
   if (!clients) return Unexpected(clients.error());
   auto& producer = clients->producer;
   auto& consumer = clients->consumer;
@@ -67,7 +67,6 @@ Status RunStore(const StoreOptions& options, const StageContext& context) {
     outcome.records_out = static_cast<int64_t>(rows.size());
     return outcome;
   };
-  // A record the database keeps refusing is dead-lettered rather than blocking its partition.
   // A record the database keeps refusing is dead-lettered rather than blocking its partition.
   QuarantineHandler quarantine =
       DeadLetterQuarantine(*producer, *consumer, clients->dead_letters, kStoreStage.name, /*transactional=*/false);

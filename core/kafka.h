@@ -3,7 +3,9 @@
 // Purpose: give every stage the same producer and consumer behaviour (idempotent
 // producer that accounts for every delivery report; consumer with manual offset
 // commits after the stage's own sink has committed) and turn librdkafka's error
-// codes into herald::Error with the right ErrorKind.
+// codes into herald::Error with the right ErrorKind. Producer and Consumer are
+// interfaces: Create() makes librdkafka's (core/kafka_clients.cc), and the unit
+// tests of stage wiring run on an in-memory cluster's (core/fake_kafka.h).
 //
 //   auto producer = kafka::Producer::Create(kafka::ProducerProperties(brokers));
 //   if (!producer) return producer.error();
@@ -26,14 +28,12 @@
 
 #include <librdkafka/rdkafkacpp.h>
 
-#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -92,16 +92,29 @@ namespace internal {
 void NoteClientError(int code, const std::string& detail);
 }  // namespace internal
 
-// A consumed record. Owns librdkafka's message; views stay valid while it lives.
+// A record as stored in memory rather than in a librdkafka message
+// (kafka::FakeCluster's records, core/fake_kafka.h).
+struct RecordData {
+  std::string topic;
+  int32_t partition = 0;
+  int64_t offset = 0;
+  std::string key, value;
+  Headers headers;
+  std::optional<int64_t> timestamp_ms;
+};
+
+// A consumed record. Owns librdkafka's message (or the in-memory record); views
+// stay valid while it lives.
 class Record {
  public:
   explicit Record(std::unique_ptr<RdKafka::Message> message) : message_(std::move(message)) {}
+  explicit Record(std::shared_ptr<const RecordData> data) : data_(std::move(data)) {}
 
   std::string_view key() const;
   std::string_view value() const;
-  std::string topic() const { return message_->topic_name(); }
-  int32_t partition() const { return message_->partition(); }
-  int64_t offset() const { return message_->offset(); }
+  std::string topic() const;
+  int32_t partition() const;
+  int64_t offset() const;
   // The record's Kafka timestamp (create or log-append time), when it has one.
   std::optional<int64_t> timestamp_ms() const;
   // The first header with this name, if any.
@@ -109,12 +122,12 @@ class Record {
   Headers headers() const;
 
  private:
+  // Exactly one of the two is set.
   std::unique_ptr<RdKafka::Message> message_;
+  std::shared_ptr<const RecordData> data_;
 };
 
 using Batch = std::vector<Record>;
-
-class ClientEvents;
 
 // Bytes from malloc() that librdkafka may take over and free() once delivered.
 struct FreeBytes {
@@ -122,64 +135,59 @@ struct FreeBytes {
 };
 using MallocBytes = std::unique_ptr<char, FreeBytes>;
 
+class Consumer;
+
+// What herald asks of a producer. Create() makes librdkafka's; tests of stage
+// wiring use kafka::FakeCluster's (core/fake_kafka.h).
 class Producer {
  public:
   static Result<std::unique_ptr<Producer>> Create(const Properties& properties, StatisticsHandler on_statistics = {});
-  ~Producer();
+  virtual ~Producer() = default;
 
   // Enqueues one record; waits (serving delivery reports) while the local
   // queue is full. The outcome arrives as a delivery report, counted below.
-  Status Produce(std::string_view topic, std::string_view key, std::string_view value, const Headers& headers = {});
-  // The same without a copy: on success librdkafka owns value's `size` bytes
+  virtual Status Produce(std::string_view topic, std::string_view key, std::string_view value,
+                         const Headers& headers = {}) = 0;
+  // The same without a copy: on success the producer owns value's `size` bytes
   // (value is released); on failure value still holds them.
-  Status Produce(std::string_view topic, std::string_view key, MallocBytes& value, size_t size,
-                 const Headers& headers = {});
+  virtual Status Produce(std::string_view topic, std::string_view key, MallocBytes& value, size_t size,
+                         const Headers& headers = {}) = 0;
   // Waits until every enqueued record has a delivery report, or the timeout.
   // Fails when records are still in flight or any delivery failed since the
   // last successful Flush.
-  Status Flush(std::chrono::milliseconds timeout);
+  virtual Status Flush(std::chrono::milliseconds timeout) = 0;
 
-  int64_t delivered() const { return delivered_.load(); }
-  int64_t failed() const { return failed_.load(); }
+  // Delivery reports so far: records delivered, and records that failed.
+  virtual int64_t delivered() const = 0;
+  virtual int64_t failed() const = 0;
 
   // Transactions (the producer needs a transactional.id). Errors keep
   // librdkafka's classification: kRetriable (call again), kAbortTransaction
   // (abort, rewind the consumer, redo the batch), kFatal (stop).
-  Status InitTransactions(std::chrono::milliseconds timeout);
-  Status BeginTransaction();
+  virtual Status InitTransactions(std::chrono::milliseconds timeout) = 0;
+  virtual Status BeginTransaction() = 0;
   // Adds the consumer's position after each partition's last record in batch to
-  // the transaction, so the offsets commit if and only if the outputs do.
-  Status SendOffsetsToTransaction(const Batch& batch, class Consumer& consumer, std::chrono::milliseconds timeout);
-  Status CommitTransaction(std::chrono::milliseconds timeout);
-  Status AbortTransaction(std::chrono::milliseconds timeout);
-
- private:
-  class DeliveryCounter;
-  Producer() = default;
-  Status Send(std::string_view topic, std::string_view key, char* value, size_t size, int flags,
-              const Headers& headers);
-
-  std::unique_ptr<DeliveryCounter> reports_;
-  std::unique_ptr<ClientEvents> events_;  // outlives producer_, which calls it
-  std::unique_ptr<RdKafka::Producer> producer_;
-  std::atomic<int64_t> delivered_{0};
-  std::atomic<int64_t> failed_{0};
-  std::atomic<int64_t> failed_since_flush_{0};
-  std::mutex first_failure_mutex_;
-  std::string first_failure_;
+  // the transaction, so the offsets commit if and only if the outputs do. The
+  // consumer comes from the same place as the producer.
+  virtual Status SendOffsetsToTransaction(const Batch& batch, Consumer& consumer,
+                                          std::chrono::milliseconds timeout) = 0;
+  virtual Status CommitTransaction(std::chrono::milliseconds timeout) = 0;
+  virtual Status AbortTransaction(std::chrono::milliseconds timeout) = 0;
 };
 
+// What herald asks of a consumer in a group. Create() makes librdkafka's; tests
+// of stage wiring use kafka::FakeCluster's (core/fake_kafka.h).
 class Consumer {
  public:
   static Result<std::unique_ptr<Consumer>> Create(const Properties& properties, const std::vector<std::string>& topics,
                                                   StatisticsHandler on_statistics = {});
-  ~Consumer();
+  virtual ~Consumer() = default;
 
   // Up to max_records, waiting at most `wait` for the first and then taking
   // only what is already fetched. A fatal client error is returned as an Error.
-  Result<Batch> Poll(size_t max_records, std::chrono::milliseconds wait);
+  virtual Result<Batch> Poll(size_t max_records, std::chrono::milliseconds wait) = 0;
   // Commits, synchronously, the offset after the last record of each partition in batch.
-  Status Commit(const Batch& batch);
+  virtual Status Commit(const Batch& batch) = 0;
   // Stores, with librdkafka, the offset after the last record of each
   // partition in batch; its automatic commits (auto.commit.interval.ms, 1 s by
   // default, and on revocation and close) write them to the broker. librdkafka
@@ -187,26 +195,23 @@ class Consumer {
   // takes away, so no commit writes offsets for a partition that has moved to
   // another member. A commit that fails, or a crash before the next one, only
   // means records are consumed again, which at-least-once stages absorb.
-  void StoreOffsets(const Batch& batch);
+  virtual void StoreOffsets(const Batch& batch) = 0;
   // Commits the stored offsets now, synchronously (a stage does when it stops).
-  Status CommitPending();
+  virtual Status CommitPending() = 0;
   // Per assigned partition ({topic, partition}): its end offset (the high
   // watermark as last fetched) less the group's committed offset, which it asks
   // the group coordinator for; from the log's start when nothing is committed.
   // The same in both delivery modes: transactions commit offsets too.
   using PartitionLag = std::map<std::pair<std::string, int32_t>, int64_t>;
-  Result<PartitionLag> Lag(std::chrono::milliseconds timeout);
+  virtual Result<PartitionLag> Lag(std::chrono::milliseconds timeout) = 0;
+  // The group's committed offset of a partition (-1 when none), as the group coordinator says.
+  virtual Result<int64_t> Committed(const std::string& topic, int32_t partition, std::chrono::milliseconds timeout) = 0;
+  // A partition's end offset (its high watermark), asked of its leader.
+  virtual Result<int64_t> EndOffset(const std::string& topic, int32_t partition, std::chrono::milliseconds timeout) = 0;
   // Moves each partition in batch back to its first record, so it is consumed again.
-  Status Rewind(const Batch& batch);
+  virtual Status Rewind(const Batch& batch) = 0;
   // Leaves the group cleanly.
-  void Close();
-  RdKafka::KafkaConsumer* native() { return consumer_.get(); }
-
- private:
-  Consumer() = default;
-  std::unique_ptr<ClientEvents> events_;  // outlives consumer_, which calls it
-  std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
-  bool closed_ = false;
+  virtual void Close() = 0;
 };
 
 // An in-process Kafka-protocol cluster (librdkafka's mock cluster) for the

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "core/kafka_admin.h"
+#include "core/kafka_cluster.h"
 #include "core/log.h"
 #include "core/stop.h"
 
@@ -83,7 +84,7 @@ void CountHandled(const kafka::Batch& batch, const BatchOutcome& outcome, StageM
 
 Status Loop(kafka::Consumer& consumer, const StageLoopOptions& options, StageMetrics& metrics,
             const BatchHandler& handle, std::stop_token stop, const QuarantineHandler& quarantine) {
-  std::chrono::milliseconds backoff{100};
+  std::chrono::milliseconds backoff = options.first_backoff;
   Narrowing narrowing(options.batch_size);
   std::chrono::steady_clock::time_point lag_asked{};
   while (!stop.stop_requested()) {
@@ -115,7 +116,7 @@ Status Loop(kafka::Consumer& consumer, const StageLoopOptions& options, StageMet
       // out a round trip. The stage's last offsets are committed synchronously when it stops.
       if (options.commit_offsets) consumer.StoreOffsets(*batch);
       CountHandled(*batch, *handled, metrics, started);
-      backoff = std::chrono::milliseconds(100);
+      backoff = options.first_backoff;
       narrowing.Succeeded();
       continue;
     }
@@ -284,14 +285,15 @@ namespace {
 
 // The brokers' limits for the stage's topics, asked until they answer (a
 // daemon may start before its cluster) or stop is requested.
-Result<kafka::TopicLimits> AwaitTopicLimits(std::string_view stage, const kafka::Properties& properties,
-                                            const StageTopics& topics, std::stop_token stop) {
+Result<kafka::TopicLimits> AwaitTopicLimits(kafka::Cluster& cluster, std::string_view stage,
+                                            const kafka::Properties& properties, const StageTopics& topics,
+                                            std::stop_token stop) {
   std::vector<std::string> names = topics.outputs;
   names.push_back(topics.input);
   names.push_back(topics.dead_letters);
   std::chrono::milliseconds backoff{500};
   for (;;) {
-    auto limits = kafka::DescribeTopicLimits(properties, names, std::chrono::seconds(10));
+    auto limits = cluster.DescribeTopicLimits(properties, names, std::chrono::seconds(10));
     if (limits || limits.error().kind == ErrorKind::kFatal || stop.stop_requested()) return limits;
     log::Warn("cannot read the topics' limits yet; retrying",
               {{"stage", std::string(stage)}, {"reason", limits.error().reason}});
@@ -304,11 +306,13 @@ Result<kafka::TopicLimits> AwaitTopicLimits(std::string_view stage, const kafka:
 
 Result<StageClients> OpenStageClients(std::string_view stage, const KafkaOptions& client, const std::string& group,
                                       const std::string& instance_id, const StageTopics& topics, bool exactly_once,
-                                      StageMetrics& metrics, std::stop_token stop) {
+                                      const StageContext& context) {
+  kafka::Cluster& cluster = context.cluster ? *context.cluster : kafka::Brokers();
+  StageMetrics& metrics = *context.metrics;
   StageClientProperties properties = MakeStageClientProperties(stage, client, group, instance_id, exactly_once);
   kafka::Properties& producer_properties = properties.producer;
   kafka::Properties& consumer_properties = properties.consumer;
-  auto brokers = AwaitTopicLimits(stage, producer_properties, topics, stop);
+  auto brokers = AwaitTopicLimits(cluster, stage, producer_properties, topics, context.stop);
   if (!brokers) return Unexpected(brokers.error());
   std::vector<std::string> outputs = topics.outputs;
   outputs.push_back(topics.dead_letters);
@@ -325,15 +329,15 @@ Result<StageClients> OpenStageClients(std::string_view stage, const KafkaOptions
     resolved += (resolved.empty() ? "" : " ") + topic + "=" + std::to_string(bytes);
   }
   log::Info("largest records to produce, in bytes", {{"stage", std::string(stage)}, {"topics", resolved}});
-  auto producer = kafka::Producer::Create(producer_properties,
-                                          [&metrics](std::string_view s) { metrics.OnKafkaStatistics("producer", s); });
+  auto producer = cluster.NewProducer(producer_properties,
+                                      [&metrics](std::string_view s) { metrics.OnKafkaStatistics("producer", s); });
   if (!producer) return Unexpected(producer.error());
   clients.producer = std::move(*producer);
   if (exactly_once) {
-    if (Status init = InitTransactions(*clients.producer, stop); !init) return Unexpected(init.error());
+    if (Status init = InitTransactions(*clients.producer, context.stop); !init) return Unexpected(init.error());
   }
-  auto consumer = kafka::Consumer::Create(consumer_properties, {topics.input},
-                                          [&metrics](std::string_view s) { metrics.OnKafkaStatistics("consumer", s); });
+  auto consumer = cluster.NewConsumer(consumer_properties, {topics.input},
+                                      [&metrics](std::string_view s) { metrics.OnKafkaStatistics("consumer", s); });
   if (!consumer) return Unexpected(consumer.error());
   clients.consumer = std::move(*consumer);
   return clients;

@@ -14,7 +14,7 @@
 //
 // What the handler's Error::kind means to the loop:
 //   kRetriable, kAbortTransaction: rewind to the batch's first offsets, back off
-//     (exponential, capped at 5 s), consume the batch again. A batch that fails
+//     (exponential from first_backoff, capped at 5 s), consume the batch again. A batch that fails
 //     twice is halved on every further failure until the failing record is
 //     alone; one that fails alone twice, after max_attempts in all, is a poison
 //     message: it goes to `quarantine` (which dead-letters it, as a truncated
@@ -53,6 +53,9 @@ struct StageLoopOptions {
   // False when the handler commits the offsets itself (inside a Kafka transaction).
   bool commit_offsets = true;
   int max_attempts = 6;
+  // The wait before a failed batch is tried again; it doubles on each further
+  // failure, up to 5 s, and starts again after a success.
+  std::chrono::milliseconds first_backoff{100};
   // Called on every turn of the loop, between batches (the alerter reloads its rules here).
   std::function<void()> between_batches = {};
 };
@@ -145,8 +148,10 @@ struct StageClients {
   RecordLimits limits;           // per output topic
   DeadLetterQueue dead_letters;  // the DLQ topic and its limit
 };
+// The clients come from context.cluster (kafka::Brokers() when null); statistics
+// go to context.metrics, and waiting for the brokers ends at context.stop.
 Result<StageClients> OpenStageClients(std::string_view stage, const KafkaOptions& client, const std::string& group,
                                       const std::string& instance_id, const StageTopics& topics, bool exactly_once,
-                                      StageMetrics& metrics, std::stop_token stop);
+                                      const StageContext& context);
 
 }  // namespace herald

@@ -34,6 +34,9 @@
 #include "core/status.h"
 
 namespace herald {
+namespace kafka {
+class Cluster;
+}  // namespace kafka
 
 class StageMetrics {
   // Declared first: the metric references below are initialised from it.
@@ -125,6 +128,10 @@ struct StageContext {
   // Counts SIGHUPs; a stage that can reload its configuration (the alerter's
   // rules) does so when the count changes. Null when nothing reloads.
   const std::atomic<uint64_t>* reloads = nullptr;
+  // Where the stage's Kafka clients come from: null for the brokers its options
+  // name (kafka::Brokers()); the unit tests of its wiring pass an in-memory
+  // cluster (kafka::FakeCluster).
+  kafka::Cluster* cluster = nullptr;
 };
 
 }  // namespace herald

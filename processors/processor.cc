@@ -68,7 +68,7 @@ Status RunProcessor(const ProcessorOptions& options, const StageContext& context
   auto clients = OpenStageClients(
       kProcessorStage.name, options.kafka, options.group, options.instance_id,
       {.input = options.topics.raw, .outputs = {options.topics.events}, .dead_letters = options.topics.dlq},
-      exactly_once, metrics, context.stop);
+      exactly_once, context);
   if (!clients) return Unexpected(clients.error());
   auto& producer = clients->producer;
   auto& consumer = clients->consumer;

@@ -21,7 +21,6 @@
 #include "core/files.h"
 #include "core/kafka.h"
 #include "core/kafka_admin.h"
-#include "core/stage_metrics.h"
 
 extern char** environ;
 
@@ -84,20 +83,6 @@ inline std::vector<ReadRecord> ReadTopic(const std::string& brokers, const std::
   take(std::chrono::milliseconds(2000));
   (*consumer)->Close();
   return all;
-}
-
-// Runs a stage's Run function on a thread until its metrics count `records`
-// committed (false if that does not happen within `bound`), then stops it and
-// puts what it returned in *result.
-inline bool RunStageUntilCommitted(StageMetrics& metrics, int64_t records,
-                                   const std::function<Status(const StageContext&)>& run, Status* result,
-                                   std::chrono::seconds bound = std::chrono::seconds(60)) {
-  std::stop_source stop;
-  std::jthread stage([&] { *result = run({.stop = stop.get_token(), .metrics = &metrics}); });
-  const bool committed = WaitFor([&] { return metrics.committed.value() == records; }, bound);
-  stop.request_stop();
-  stage.join();
-  return committed;
 }
 
 // A herald daemon in a child process, its stderr in a log file.
