@@ -61,6 +61,7 @@ Command AlertCommand();
 Command ExtractCommand();
 std::vector<Command> DeadLetterCommands();  // the group and list, replay
 Command EvalCommand();
+std::vector<Command> TrainCommands();  // the group and tagger
 Command DemoCommand();
 Command BenchCommand();
 Command PassthroughCommand();

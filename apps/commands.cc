@@ -6,7 +6,9 @@ namespace herald {
 std::vector<Command> AllCommands() {
   std::vector<Command> all = {ProduceCommand(), ProcessCommand(), StoreCommand(), AlertCommand(), ExtractCommand()};
   for (Command& c : DeadLetterCommands()) all.push_back(std::move(c));
-  for (Command c : {EvalCommand(), DemoCommand(), BenchCommand(), PassthroughCommand()}) all.push_back(std::move(c));
+  all.push_back(EvalCommand());
+  for (Command& c : TrainCommands()) all.push_back(std::move(c));
+  for (Command c : {DemoCommand(), BenchCommand(), PassthroughCommand()}) all.push_back(std::move(c));
   for (Command& c : ConfigCommands()) all.push_back(std::move(c));
   return all;
 }

@@ -1,0 +1,192 @@
+#include "processors/syntax/perceptron.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+namespace herald::syntax {
+namespace {
+
+constexpr char kMagic[8] = {'H', 'R', 'L', 'D', 'P', 'C', 'P', '1'};
+
+uint64_t StoredKey(uint64_t key) { return key == 0 ? 1 : key; }
+
+template <typename T>
+void Append(std::string* out, const T& value) {
+  out->append(reinterpret_cast<const char*>(&value), sizeof value);
+}
+
+template <typename T>
+bool Take(std::string_view* in, T* value, size_t count = 1) {
+  const size_t bytes = sizeof(T) * count;
+  if (in->size() < bytes) return false;
+  std::memcpy(value, in->data(), bytes);
+  in->remove_prefix(bytes);
+  return true;
+}
+
+}  // namespace
+
+Perceptron::Perceptron(int classes) : classes_(std::max(1, classes)) { Rehash(1024); }
+
+int64_t Perceptron::Find(uint64_t key) const {
+  key = StoredKey(key);
+  const size_t mask = keys_.size() - 1;
+  for (size_t slot = key & mask;; slot = (slot + 1) & mask) {
+    if (keys_[slot] == key) return rows_[slot];
+    if (keys_[slot] == 0) return -1;
+  }
+}
+
+size_t Perceptron::FindOrAdd(uint64_t key) {
+  if (int64_t row = Find(key); row >= 0) return static_cast<size_t>(row);
+  if ((features() + 1) * 2 > keys_.size()) Rehash(keys_.size() * 2);
+  key = StoredKey(key);
+  const size_t mask = keys_.size() - 1;
+  size_t slot = key & mask;
+  while (keys_[slot] != 0) slot = (slot + 1) & mask;
+  const size_t row = features();
+  keys_[slot] = key;
+  rows_[slot] = static_cast<uint32_t>(row);
+  weights_.resize(weights_.size() + classes_, 0.0f);
+  if (training_) {
+    totals_.resize(weights_.size(), 0.0);
+    stamps_.resize(weights_.size(), examples_);
+  }
+  return row;
+}
+
+void Perceptron::Rehash(size_t capacity) {
+  std::vector<uint64_t> old_keys = std::move(keys_);
+  std::vector<uint32_t> old_rows = std::move(rows_);
+  keys_.assign(capacity, 0);
+  rows_.assign(capacity, 0);
+  const size_t mask = capacity - 1;
+  for (size_t i = 0; i < old_keys.size(); ++i) {
+    if (old_keys[i] == 0) continue;
+    size_t slot = old_keys[i] & mask;
+    while (keys_[slot] != 0) slot = (slot + 1) & mask;
+    keys_[slot] = old_keys[i];
+    rows_[slot] = old_rows[i];
+  }
+}
+
+void Perceptron::Score(std::span<const uint64_t> features, float* scores) const {
+  std::fill(scores, scores + classes_, 0.0f);
+  for (uint64_t f : features) {
+    const int64_t row = Find(f);
+    if (row < 0) continue;
+    const float* w = &weights_[static_cast<size_t>(row) * classes_];
+    for (int c = 0; c < classes_; ++c) scores[c] += w[c];
+  }
+}
+
+int Perceptron::Predict(std::span<const uint64_t> features, const bool* allowed) const {
+  float scores[256];
+  std::vector<float> heap;
+  float* s = scores;
+  if (classes_ > 256) {
+    heap.resize(classes_);
+    s = heap.data();
+  }
+  Score(features, s);
+  int best = -1;
+  for (int c = 0; c < classes_; ++c) {
+    if (allowed && !allowed[c]) continue;
+    if (best < 0 || s[c] > s[best]) best = c;
+  }
+  return best < 0 ? 0 : best;
+}
+
+void Perceptron::Update(std::span<const uint64_t> features, int truth, int guess) {
+  if (truth == guess) return;
+  if (!training_) {
+    training_ = true;
+    totals_.resize(weights_.size(), 0.0);
+    stamps_.resize(weights_.size(), examples_);
+  }
+  auto move = [&](size_t row, int c, float delta) {
+    const size_t i = row * classes_ + c;
+    totals_[i] += static_cast<double>(examples_ - stamps_[i]) * weights_[i];
+    stamps_[i] = examples_;
+    weights_[i] += delta;
+  };
+  for (uint64_t f : features) {
+    const size_t row = FindOrAdd(f);
+    move(row, truth, 1.0f);
+    move(row, guess, -1.0f);
+  }
+}
+
+void Perceptron::Average() {
+  if (training_ && examples_ > 0) {
+    for (size_t i = 0; i < weights_.size(); ++i) {
+      const double total = totals_[i] + static_cast<double>(examples_ - stamps_[i]) * weights_[i];
+      weights_[i] = static_cast<float>(total / static_cast<double>(examples_));
+    }
+  }
+  totals_ = {};
+  stamps_ = {};
+  examples_ = 0;
+  training_ = false;
+}
+
+void Perceptron::Prune(float threshold) {
+  std::vector<uint64_t> kept_keys;
+  std::vector<float> kept_weights;
+  for (size_t slot = 0; slot < keys_.size(); ++slot) {
+    if (keys_[slot] == 0) continue;
+    const float* w = &weights_[static_cast<size_t>(rows_[slot]) * classes_];
+    if (std::none_of(w, w + classes_, [&](float x) { return std::fabs(x) > threshold; })) continue;
+    kept_keys.push_back(keys_[slot]);
+    kept_weights.insert(kept_weights.end(), w, w + classes_);
+  }
+  weights_.clear();
+  Rehash(1024);
+  for (size_t i = 0; i < kept_keys.size(); ++i) {
+    const size_t row = FindOrAdd(kept_keys[i]);
+    std::copy_n(&kept_weights[i * classes_], classes_, &weights_[row * classes_]);
+  }
+}
+
+std::string Perceptron::Serialize() const {
+  std::string out(kMagic, sizeof kMagic);
+  Append(&out, static_cast<uint32_t>(classes_));
+  Append(&out, static_cast<uint64_t>(features()));
+  std::vector<uint64_t> by_row(features());
+  for (size_t slot = 0; slot < keys_.size(); ++slot) {
+    if (keys_[slot] != 0) by_row[rows_[slot]] = keys_[slot];
+  }
+  out.append(reinterpret_cast<const char*>(by_row.data()), by_row.size() * sizeof(uint64_t));
+  out.append(reinterpret_cast<const char*>(weights_.data()), weights_.size() * sizeof(float));
+  return out;
+}
+
+Result<Perceptron> Perceptron::Deserialize(std::string_view bytes) {
+  char magic[sizeof kMagic];
+  uint32_t classes = 0;
+  uint64_t features = 0;
+  if (!Take(&bytes, magic, sizeof magic) || std::memcmp(magic, kMagic, sizeof magic) != 0 || !Take(&bytes, &classes) ||
+      !Take(&bytes, &features) || classes == 0 || classes > 4096 ||
+      bytes.size() != features * (sizeof(uint64_t) + classes * sizeof(float))) {
+    return Fail(v1::INTERNAL, "not a herald perceptron model (or a truncated one)");
+  }
+  Perceptron p(static_cast<int>(classes));
+  std::vector<uint64_t> keys(features);
+  Take(&bytes, keys.data(), features);
+  size_t capacity = 1024;
+  while (capacity < features * 2) capacity *= 2;
+  p.Rehash(capacity);
+  p.weights_.resize(features * classes);
+  Take(&bytes, p.weights_.data(), p.weights_.size());
+  const size_t mask = capacity - 1;
+  for (size_t row = 0; row < features; ++row) {
+    size_t slot = keys[row] & mask;
+    while (p.keys_[slot] != 0) slot = (slot + 1) & mask;
+    p.keys_[slot] = keys[row];
+    p.rows_[slot] = static_cast<uint32_t>(row);
+  }
+  return p;
+}
+
+}  // namespace herald::syntax

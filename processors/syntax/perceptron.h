@@ -1,0 +1,97 @@
+// perceptron.h: a multiclass averaged perceptron over hashed sparse features,
+// the model inside herald's tagger and parser.
+//
+// Hand-written, because it is the hot path of syntax: scoring a token is a few
+// dozen hash-table probes and row additions, with no allocation; no kept
+// Debian library offers a linear model this small and this fast to query.
+//
+//   Perceptron model(17);                        // classes
+//   uint64_t features[] = {FeatureHash(1, word), FeatureHash(2, suffix)};
+//   int guess = model.Predict(features);
+//   model.Update(features, truth, guess);        // training: +1 truth, -1 guess
+//   model.NextExample();
+//   ...
+//   model.Average();                             // once, at the end of training
+//   std::string bytes = model.Serialize();       // and Perceptron::Deserialize(bytes)
+//
+// Weights are averaged over every example seen (Collins 2002; lazily, as in
+// Honnibal's tagger), which keeps a greedy model from over-fitting the last
+// examples of an epoch.
+// Thread-safety: const methods (Score, Predict) may run on many threads at once;
+// training is single-threaded.
+// Failure: Deserialize refuses bytes that are not a model of this format.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+
+namespace herald::syntax {
+
+// A feature's 64-bit key from a template number and a value's hash (or two).
+inline constexpr uint64_t MixHash(uint64_t x) {
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdULL;
+  x ^= x >> 33;
+  x *= 0xc4ceb9fe1a85ec53ULL;
+  x ^= x >> 33;
+  return x;
+}
+inline constexpr uint64_t HashText(std::string_view s) {
+  uint64_t h = 0xcbf29ce484222325ULL;  // FNV-1a, then mixed
+  for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
+  return MixHash(h);
+}
+inline constexpr uint64_t FeatureHash(uint64_t template_id, uint64_t a, uint64_t b = 0) {
+  return MixHash(template_id * 0x9e3779b97f4a7c15ULL ^ a ^ MixHash(b + 0x632be59bd9b4e019ULL));
+}
+
+class Perceptron {
+ public:
+  explicit Perceptron(int classes);
+
+  int classes() const { return classes_; }
+  size_t features() const { return weights_.size() / classes_; }
+
+  // scores[c] = the sum of each known feature's weight for class c. `scores` has classes() entries.
+  void Score(std::span<const uint64_t> features, float* scores) const;
+  // The best-scoring class (the lowest on ties), among those `allowed` says (all when null).
+  int Predict(std::span<const uint64_t> features, const bool* allowed = nullptr) const;
+
+  // Training: moves the weights towards `truth` and away from `guess`.
+  void Update(std::span<const uint64_t> features, int truth, int guess);
+  // Counts one example, for the averages.
+  void NextExample() { ++examples_; }
+  // Replaces each weight by its average over the examples seen; ends training.
+  void Average();
+  // Drops the features whose every weight is within `threshold` of zero.
+  void Prune(float threshold);
+
+  std::string Serialize() const;
+  static Result<Perceptron> Deserialize(std::string_view bytes);
+
+ private:
+  // The row of `key`, or -1.
+  int64_t Find(uint64_t key) const;
+  // The row of `key`, added (zeros) when new.
+  size_t FindOrAdd(uint64_t key);
+  void Rehash(size_t capacity);
+
+  int classes_;
+  // Open addressing, linear probing; key 0 marks an empty slot (a feature
+  // whose hash is 0 is stored as 1).
+  std::vector<uint64_t> keys_;
+  std::vector<uint32_t> rows_;  // slot -> row
+  std::vector<float> weights_;  // row * classes_ + class
+  // Training only: each weight's running total and when it last changed.
+  std::vector<double> totals_;
+  std::vector<int64_t> stamps_;
+  int64_t examples_ = 0;
+  bool training_ = false;
+};
+
+}  // namespace herald::syntax
