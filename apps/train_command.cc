@@ -10,7 +10,11 @@ std::vector<Command> TrainCommands() {
           {.path = {"train", "tagger"},
            .help = "Train the part-of-speech tagger and write its model file",
            .arguments = [o](CLI::App* app) { syntax::AddTrainArguments(app, o.get()); },
-           .run = [o](const CommandContext&) { return ExitStatus(syntax::RunTrainTagger(*o), "train tagger"); }}};
+           .run = [o](const CommandContext&) { return ExitStatus(syntax::RunTrainTagger(*o), "train tagger"); }},
+          {.path = {"train", "parser"},
+           .help = "Train the dependency parser and write its model file",
+           .arguments = [o](CLI::App* app) { syntax::AddTrainArguments(app, o.get()); },
+           .run = [o](const CommandContext&) { return ExitStatus(syntax::RunTrainParser(*o), "train parser"); }}};
 }
 
 }  // namespace herald

@@ -23,9 +23,11 @@ namespace herald::syntax {
 struct TrainOptions {
   std::string train_path, dev_path, test_path, out_path;
   int epochs = 8;
+  int folds = 5;  // parser: the training split is tagged by taggers trained on the other folds
 };
 
 void AddTrainArguments(CLI::App* app, TrainOptions* options);
 Status RunTrainTagger(const TrainOptions& options);
+Status RunTrainParser(const TrainOptions& options);
 
 }  // namespace herald::syntax
