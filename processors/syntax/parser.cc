@@ -287,6 +287,10 @@ Parser Parser::Train(const std::vector<TreebankSentence>& sentences, const std::
   }
   parser.transitions_.Average();
   parser.labels_.Average();
+  if (options.prune_below > 0) {
+    parser.transitions_.Prune(options.prune_below);
+    parser.labels_.Prune(options.prune_below);
+  }
   return parser;
 }
 

