@@ -3,17 +3,13 @@
 #include <yaml-cpp/yaml.h>
 
 #include "core/files.h"
+#include "core/utf8.h"
 
 #include <algorithm>
 #include <set>
 
 namespace herald {
 namespace {
-
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
 
 std::string Where(const std::string& origin, const YAML::Node& node) {
   const YAML::Mark m = node.Mark();
@@ -113,7 +109,7 @@ std::vector<RuleMatch> AlertRules::Evaluate(const v1::EventRecord& record) const
   std::set<std::string> countries;
   for (const auto& c : record.countries()) countries.insert(c.code());
   std::set<std::string> persons;
-  for (const auto& p : record.persons()) persons.insert(Lower(p.name()));
+  for (const auto& p : record.persons()) persons.insert(AsciiLower(p.name()));
   std::set<std::string> themes(record.themes().begin(), record.themes().end());
   std::string text;  // lower-cased title and body, built only if a rule has keywords
 
@@ -139,7 +135,7 @@ std::vector<RuleMatch> AlertRules::Evaluate(const v1::EventRecord& record) const
     require(
         rule.countries, "countries", [&](const std::string& c) { return countries.count(c) > 0; }, false);
     require(
-        rule.persons, "persons", [&](const std::string& p) { return persons.count(Lower(p)) > 0; }, false);
+        rule.persons, "persons", [&](const std::string& p) { return persons.count(AsciiLower(p)) > 0; }, false);
     require(
         rule.themes, "themes", [&](const std::string& t) { return themes.count(t) > 0; }, false);
     require(
@@ -150,10 +146,10 @@ std::vector<RuleMatch> AlertRules::Evaluate(const v1::EventRecord& record) const
         },
         false);
     if (ok && !rule.keywords.empty() && text.empty()) {
-      text = Lower(record.article().title() + "\n" + record.article().body());
+      text = AsciiLower(record.article().title() + "\n" + record.article().body());
     }
     require(
-        rule.keywords, "keywords", [&](const std::string& k) { return ContainsWord(text, Lower(k)); }, false);
+        rule.keywords, "keywords", [&](const std::string& k) { return ContainsWord(text, AsciiLower(k)); }, false);
     if (ok) out.push_back(std::move(m));
   }
   return out;

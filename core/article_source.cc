@@ -12,6 +12,7 @@
 
 #include "core/files.h"
 #include "core/record_format.h"
+#include "core/utf8.h"
 
 namespace herald {
 namespace {
@@ -42,8 +43,7 @@ bool EveryLineIsAnObject(std::string_view text) {
 
 // kAuto for an extension that names no format.
 ArticleFormat FormatFromExtension(const fs::path& path) {
-  std::string ext = path.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  const std::string ext = AsciiLower(path.extension().string());
   if (ext == ".ndjson" || ext == ".jsonl") return ArticleFormat::kNdjson;
   if (ext == ".json") return ArticleFormat::kJson;
   if (ext == ".txt" || ext == ".text" || ext == ".md") return ArticleFormat::kText;

@@ -58,8 +58,7 @@ SettingType TypeOf(const Setting::Target& target) {
 std::optional<bool> ParseBoolean(std::string_view v) {
   static const std::set<std::string_view> kTrue = {"true", "yes", "on", "1"};
   static const std::set<std::string_view> kFalse = {"false", "no", "off", "0"};
-  std::string lower(v);
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  const std::string lower = AsciiLower(v);
   if (kTrue.contains(lower)) return true;
   if (kFalse.contains(lower)) return false;
   return std::nullopt;

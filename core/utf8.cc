@@ -83,4 +83,10 @@ std::string EscapeControl(std::string_view bytes) {
   return out;
 }
 
+std::string AsciiLower(std::string_view bytes) {
+  std::string out(bytes);
+  for (char& c : out) c = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  return out;
+}
+
 }  // namespace herald

@@ -1,8 +1,10 @@
 // utf8.h: keeping what leaves herald valid UTF-8 where the contract says
-// string, and what reaches an operator's terminal harmless.
+// string, and what reaches an operator's terminal harmless; and the one
+// ASCII case folding herald's matching uses.
 //
 //   std::string source = RepairUtf8(header_value);   // invalid sequences -> U+FFFD
 //   std::cout << EscapeControl(key);                  // "\x1b[2J" printed as text
+//   AsciiLower("Attacked")                            // "attacked"
 //
 // Thread-safety: pure functions.
 // Failure: none; every input has an output.
@@ -24,5 +26,8 @@ std::string RepairUtf8(std::string_view bytes);
 // backslash as \\), so that printing the result cannot move a terminal's
 // cursor, change its colours or set its title.
 std::string EscapeControl(std::string_view bytes);
+
+// A-Z as a-z; every other byte (UTF-8 sequences included) as it is, whatever the locale.
+std::string AsciiLower(std::string_view bytes);
 
 }  // namespace herald

@@ -28,6 +28,14 @@ struct TreebankWord {
 struct TreebankSentence {
   std::string id;  // sent_id, when given
   std::vector<TreebankWord> words;
+
+  // The words' forms, viewing this sentence.
+  std::vector<std::string_view> Forms() const {
+    std::vector<std::string_view> forms;
+    forms.reserve(words.size());
+    for (const TreebankWord& w : words) forms.push_back(w.form);
+    return forms;
+  }
 };
 
 Result<std::vector<TreebankSentence>> ParseConllu(std::string_view text);

@@ -7,6 +7,8 @@
 #include <numeric>
 #include <random>
 
+#include "core/utf8.h"
+
 namespace herald::syntax {
 namespace {
 
@@ -134,11 +136,8 @@ Sentence Prepare(std::span<const std::string_view> words, std::span<const Upos> 
   Sentence s;
   s.word.reserve(words.size() + 1);
   s.tag.reserve(words.size() + 1);
-  std::string lower;
   for (size_t i = 0; i < words.size(); ++i) {
-    lower.assign(words[i]);
-    for (char& c : lower) c = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-    s.word.push_back(HashText(lower));
+    s.word.push_back(HashText(AsciiLower(words[i])));
     s.tag.push_back(static_cast<uint64_t>(tags[i]));
   }
   s.word.push_back(kRootWord);
@@ -211,9 +210,6 @@ void LabelFeatures(const Sentence& x, const State& st, Move move, int h, int d, 
   add(Triple(x.W(dl1), x.W(st.left2(d)), dt)), add(Triple(dir, ht, Pair(dt, st.left_count(d) + 8 * st.right_count(d))));
 }
 
-// The universal part of a relation: "obl" for "obl:agent".
-std::string_view Universal(std::string_view relation) { return relation.substr(0, relation.find(':')); }
-
 }  // namespace
 
 Parser::Parser(std::vector<std::string> relations)
@@ -243,10 +239,9 @@ Parser Parser::Train(const std::vector<TreebankSentence>& sentences, const std::
     for (size_t index : order) {
       const TreebankSentence& sentence = sentences[index];
       const int n = static_cast<int>(sentence.words.size());
-      std::vector<std::string_view> words;
+      const std::vector<std::string_view> words = sentence.Forms();
       std::vector<int> gold(n + 1, -1), gold_relation(n + 1, -1);
       for (int i = 0; i < n; ++i) {
-        words.push_back(sentence.words[i].form);
         gold[i] = sentence.words[i].head == 0 ? n : sentence.words[i].head - 1;
         gold_relation[i] = relation_ids.at(sentence.words[i].deprel);
       }
@@ -370,26 +365,6 @@ Result<Parser> Parser::Deserialize(std::string_view bytes) {
   parser.transitions_ = std::move(*transitions);
   parser.labels_ = std::move(*labels);
   return parser;
-}
-
-ParserScore ScoreParser(const Parser& parser, const Tagger& tagger, const std::vector<TreebankSentence>& sentences) {
-  ParserScore score;
-  std::vector<Upos> tags;
-  std::vector<Arc> arcs;
-  for (const TreebankSentence& s : sentences) {
-    std::vector<std::string_view> words;
-    for (const TreebankWord& w : s.words) words.push_back(w.form);
-    tagger.Tag(words, &tags);
-    parser.Parse(words, tags, &arcs);
-    for (size_t i = 0; i < words.size(); ++i) {
-      ++score.words;
-      if (arcs[i].head != s.words[i].head) continue;
-      ++score.heads_right;
-      // UD's LAS compares the universal relations ("obl" for "obl:agent").
-      score.arcs_right += Universal(parser.relations()[arcs[i].relation]) == Universal(s.words[i].deprel);
-    }
-  }
-  return score;
 }
 
 }  // namespace herald::syntax

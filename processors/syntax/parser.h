@@ -70,12 +70,4 @@ class Parser {
   Perceptron labels_;                   // one class per relation
 };
 
-// Attachment scores on gold words, tagged by `tagger` (as a user's text would be).
-struct ParserScore {
-  int64_t words = 0, heads_right = 0, arcs_right = 0;  // punctuation included, as UD's scorer does
-  double uas() const { return words ? static_cast<double>(heads_right) / static_cast<double>(words) : 0.0; }
-  double las() const { return words ? static_cast<double>(arcs_right) / static_cast<double>(words) : 0.0; }
-};
-ParserScore ScoreParser(const Parser& parser, const Tagger& tagger, const std::vector<TreebankSentence>& sentences);
-
 }  // namespace herald::syntax

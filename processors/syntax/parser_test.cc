@@ -2,16 +2,10 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-
 #include "processors/syntax/conllu.h"
-#include "processors/syntax/tagger.h"
 
 namespace herald::syntax {
 namespace {
-
-// Tests run in the project folder, beside ../shared.
-constexpr char kTreebankDir[] = "../shared/corpus/ud-english-ewt";
 
 constexpr char kTiny[] =
     "1\tRussia\tRussia\tPROPN\tNNP\t_\t2\tnsubj\t_\t_\n"
@@ -34,10 +28,8 @@ std::vector<Upos> GoldTags(const TreebankSentence& s) {
 
 // "head:relation" for each word.
 std::vector<std::string> Parsed(const Parser& parser, const TreebankSentence& s) {
-  std::vector<std::string_view> words;
-  for (const TreebankWord& w : s.words) words.push_back(w.form);
   std::vector<Arc> arcs;
-  parser.Parse(words, GoldTags(s), &arcs);
+  parser.Parse(s.Forms(), GoldTags(s), &arcs);
   std::vector<std::string> out;
   for (const Arc& a : arcs) out.push_back(std::to_string(a.head) + ":" + parser.relations()[a.relation]);
   return out;
@@ -81,24 +73,6 @@ TEST(ParserTest, EveryWordGetsOneHeadAndTheSentenceOneRoot) {
     EXPECT_LE(arcs[i].head, static_cast<int>(words.size()));
   }
   EXPECT_EQ(roots, 1);
-}
-
-// Retrains a small model on part of EWT's train split: it must learn (the
-// figures of the full model are in docs/EXTRACTION.md).
-TEST(ParserTest, ASmallModelTrainedOnPartOfTheTreebankParsesItsDevSplit) {
-  if (!std::filesystem::exists(kTreebankDir)) GTEST_SKIP() << "no " << kTreebankDir;
-  auto train = ReadConllu(std::string(kTreebankDir) + "/en_ewt-ud-train.conllu");
-  auto dev = ReadConllu(std::string(kTreebankDir) + "/en_ewt-ud-dev.conllu");
-  ASSERT_TRUE(train && dev);
-  train->resize(2000);
-  std::vector<std::vector<Upos>> tags;
-  for (const TreebankSentence& s : *train) tags.push_back(GoldTags(s));
-  Tagger tagger = Tagger::Train(*train, {.epochs = 3});
-  Parser parser = Parser::Train(*train, tags, {.epochs = 3});
-  ParserScore score = ScoreParser(parser, tagger, *dev);
-  EXPECT_GT(score.uas(), 0.70);
-  EXPECT_GT(score.las(), 0.62);
-  EXPECT_LE(score.las(), score.uas());
 }
 
 }  // namespace

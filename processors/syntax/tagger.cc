@@ -6,6 +6,8 @@
 #include <numeric>
 #include <random>
 
+#include "core/utf8.h"
+
 namespace herald::syntax {
 namespace {
 
@@ -15,8 +17,6 @@ constexpr char kMagic[8] = {'H', 'R', 'L', 'D', 'T', 'A', 'G', '1'};
 struct WordKeys {
   uint64_t form, lower, suffix1, suffix2, suffix3, suffix4, prefix1, prefix3, shape;
 };
-
-char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 // Digits, capitals and lower-case letters as d, X and x; other bytes as they
 // are; a run longer than three is cut to three ("Xxxx" for "Washington").
@@ -33,14 +33,8 @@ std::string Shape(std::string_view word) {
   return shape;
 }
 
-std::string LowerCase(std::string_view word) {
-  std::string lower(word);
-  std::transform(lower.begin(), lower.end(), lower.begin(), Lower);
-  return lower;
-}
-
 WordKeys Keys(std::string_view word) {
-  std::string lower = LowerCase(word);
+  std::string lower = AsciiLower(word);
   std::string_view l = lower;
   auto suffix = [&](size_t n) { return HashText(l.substr(l.size() - std::min(n, l.size()))); };
   return {.form = HashText(word),
@@ -137,8 +131,7 @@ Tagger Tagger::Train(const std::vector<TreebankSentence>& sentences, const Tagge
     std::shuffle(order.begin(), order.end(), random);
     for (size_t index : order) {
       const TreebankSentence& s = sentences[index];
-      std::vector<std::string_view> words;
-      for (const TreebankWord& w : s.words) words.push_back(w.form);
+      const std::vector<std::string_view> words = s.Forms();
       std::vector<WordKeys> keys = SentenceKeys(words);
       uint64_t tag1 = kStartTag, tag2 = kStartTag;
       for (size_t i = 0; i < words.size(); ++i) {
@@ -246,8 +239,7 @@ TaggerScore ScoreTagger(const Tagger& tagger, const std::vector<TreebankSentence
   TaggerScore score;
   std::vector<Upos> tags;
   for (const TreebankSentence& s : sentences) {
-    std::vector<std::string_view> words;
-    for (const TreebankWord& w : s.words) words.push_back(w.form);
+    const std::vector<std::string_view> words = s.Forms();
     tagger.Tag(words, &tags);
     for (size_t i = 0; i < words.size(); ++i) {
       const std::string_view tagged = NameOf(tags[i], kUposNames);

@@ -7,7 +7,9 @@
 
 #include "core/files.h"
 #include "processors/syntax/conllu.h"
+#include "processors/syntax/lemmatizer.h"
 #include "processors/syntax/parser.h"
+#include "processors/syntax/syntax.h"
 #include "processors/syntax/tagger.h"
 
 namespace herald::syntax {
@@ -57,7 +59,8 @@ void AddTrainArguments(CLI::App* app, TrainOptions* o) {
   app->add_option("--dev", o->dev_path, "CoNLL-U development split, scored after training");
   app->add_option("--test", o->test_path, "CoNLL-U test split, scored once (never tune on it)");
   app->add_option("--out", o->out_path, "Model file to write")->required();
-  app->add_option("--epochs", o->epochs, "Passes over the training split")->check(CLI::Range(1, 100));
+  app->add_option("--epochs", o->epochs, "Passes over the training split (the parser's, for syntax)")
+      ->check(CLI::Range(1, 100));
 }
 
 Status RunTrainTagger(const TrainOptions& o) {
@@ -74,48 +77,33 @@ Status RunTrainTagger(const TrainOptions& o) {
               static_cast<double>(model.size()) / (1 << 20));
   if (!dev.empty()) PrintScore("dev", ScoreTagger(tagger, dev), 12);
   if (!test.empty()) PrintScore("test", ScoreTagger(tagger, test), 12);
+  const Lemmatizer lemmatizer = Lemmatizer::Train(train);
+  std::printf("lemmatiser: %zu exceptions, %zu rules\n", lemmatizer.exceptions(), lemmatizer.rules());
+  if (!dev.empty()) std::printf("dev lemma accuracy %.4f (gold tags)\n", LemmaAccuracy(lemmatizer, dev));
   return {};
 }
 
-Status RunTrainParser(const TrainOptions& o) {
+Status RunTrainSyntax(const TrainOptions& o) {
   auto splits = ReadSplits(o);
   if (!splits) return Unexpected(splits.error());
   const auto& [train, dev, test] = *splits;
   const auto started = std::chrono::steady_clock::now();
-  // The parser learns from tags as a tagger makes them, mistakes included: each
-  // fold is tagged by a tagger that never saw it.
-  std::vector<std::vector<Upos>> tags(train.size());
-  const int folds = std::max(1, o.folds);
-  for (int fold = 0; fold < folds; ++fold) {
-    std::vector<TreebankSentence> others;
-    for (size_t i = 0; i < train.size(); ++i) {
-      if (static_cast<int>(i % folds) != fold || folds == 1) others.push_back(train[i]);
-    }
-    Tagger tagger = Tagger::Train(others, {});
-    for (size_t i = fold; i < train.size(); i += folds) {
-      std::vector<std::string_view> words;
-      for (const TreebankWord& w : train[i].words) words.push_back(w.form);
-      tagger.Tag(words, &tags[i]);
-    }
-  }
-  Tagger tagger = Tagger::Train(train, {});
-  Parser parser = Parser::Train(train, tags, {.epochs = o.epochs});
+  const Syntax syntax = Syntax::Train(train, {.parser = {.epochs = o.epochs}, .folds = o.folds});
   const double seconds = SecondsSince(started);
-  const std::string model = parser.Serialize();
+  const std::string model = syntax.Serialize();
   if (Status s = WriteWholeFile(o.out_path, model); !s) return s;
-  std::printf("parser: %zu sentences, %d epochs, %.1f s; %zu features, %zu relations, %.1f MiB\n", train.size(),
-              o.epochs, seconds, parser.features(), parser.relations().size(),
-              static_cast<double>(model.size()) / (1 << 20));
-  auto print = [&](const char* split, const std::vector<TreebankSentence>& sentences) {
-    if (sentences.empty()) return;
+  std::printf("syntax: %zu sentences, %.1f s; %zu tagger and %zu parser features, %zu lemma exceptions, %.1f MiB\n",
+              train.size(), seconds, syntax.tagger().features(), syntax.parser().features(),
+              syntax.lemmatizer().exceptions(), static_cast<double>(model.size()) / (1 << 20));
+  for (auto [split, sentences] : {std::pair{"dev", &dev}, {"test", &test}}) {
+    if (sentences->empty()) continue;
     const auto scoring = std::chrono::steady_clock::now();
-    ParserScore score = ScoreParser(parser, tagger, sentences);
+    const SyntaxScore score = ScoreSyntax(syntax, *sentences);
     const double words_per_second = static_cast<double>(score.words) / SecondsSince(scoring);
-    std::printf("%s UAS %.4f LAS %.4f (%lld words, tagged by herald's tagger; %.0f words/s tagged and parsed)\n", split,
-                score.uas(), score.las(), static_cast<long long>(score.words), words_per_second);
-  };
-  print("dev", dev);
-  print("test", test);
+    std::printf("%s UPOS %.4f lemmas %.4f UAS %.4f LAS %.4f (%lld words; %.0f words/s analysed on one thread)\n", split,
+                score.upos(), score.lemma(), score.uas(), score.las(), static_cast<long long>(score.words),
+                words_per_second);
+  }
   return {};
 }
 

@@ -3,8 +3,9 @@
 // development split (never tuned on the test split; --test reports it once).
 //
 //   E=../shared/corpus/ud-english-ewt
-//   herald train tagger --train $E/en_ewt-ud-train.conllu --dev $E/en_ewt-ud-dev.conllu
-//       --out processors/syntax/model/en_ewt.tagger
+//   herald train syntax --train $E/en_ewt-ud-train.conllu --dev $E/en_ewt-ud-dev.conllu
+//       --out processors/syntax/model/en_ewt.syntax
+// (`herald train tagger` trains the tagger and lemmatiser alone, in a second.)
 //
 // Thread-safety: runs on the calling thread.
 // Failure: an unreadable treebank or an unwritable model file is an Error.
@@ -23,11 +24,11 @@ namespace herald::syntax {
 struct TrainOptions {
   std::string train_path, dev_path, test_path, out_path;
   int epochs = 8;
-  int folds = 5;  // parser: the training split is tagged by taggers trained on the other folds
+  int folds = 5;  // syntax: the parser learns from tags of jack-knifed taggers
 };
 
 void AddTrainArguments(CLI::App* app, TrainOptions* options);
 Status RunTrainTagger(const TrainOptions& options);
-Status RunTrainParser(const TrainOptions& options);
+Status RunTrainSyntax(const TrainOptions& options);
 
 }  // namespace herald::syntax
