@@ -127,21 +127,35 @@ class State {
 
 // What the features read of the sentence: each word's hash and tag, the root's stand-ins at n.
 struct Sentence {
-  std::vector<uint64_t> word, tag;
+  std::vector<uint64_t> word, tag, suffix;
+  std::vector<int> punct_before;  // punctuation among the words before each
   uint64_t W(int i) const { return i < 0 ? kNone : word[i]; }
   uint64_t T(int i) const { return i < 0 ? kNoTag : tag[i]; }
+  uint64_t S(int i) const { return i < 0 ? kNone : suffix[i]; }
+  // Punctuation between two words (capped).
+  uint64_t PunctBetween(int a, int b) const {
+    if (a < 0 || b < 0) return 9;
+    return std::min(3, std::abs(punct_before[std::max(a, b)] - punct_before[std::min(a, b)]));
+  }
 };
 
 Sentence Prepare(std::span<const std::string_view> words, std::span<const Upos> tags) {
   Sentence s;
   s.word.reserve(words.size() + 1);
   s.tag.reserve(words.size() + 1);
+  int punct = 0;
   for (size_t i = 0; i < words.size(); ++i) {
-    s.word.push_back(HashText(AsciiLower(words[i])));
+    const std::string lower = AsciiLower(words[i]);
+    s.word.push_back(HashText(lower));
+    s.suffix.push_back(HashText(std::string_view(lower).substr(lower.size() - std::min<size_t>(3, lower.size()))));
     s.tag.push_back(static_cast<uint64_t>(tags[i]));
+    s.punct_before.push_back(punct);
+    punct += tags[i] == Upos::kPunct;
   }
   s.word.push_back(kRootWord);
+  s.suffix.push_back(kRootWord);
   s.tag.push_back(kRootTag);
+  s.punct_before.push_back(punct);
   return s;
 }
 
@@ -153,7 +167,7 @@ uint64_t Distance(int a, int b) {
 
 uint64_t Label(const State& st, int w) { return w < 0 || st.relation(w) < 0 ? kNoLabel : st.relation(w); }
 
-constexpr size_t kTransitionFeatures = 64;
+constexpr size_t kTransitionFeatures = 70;
 
 void TransitionFeatures(const Sentence& x, const State& st, uint64_t* f) {
   const int s0 = st.s(0), s1 = st.s(1), s2 = st.s(2), b0 = st.b(0), b1 = st.b(1), b2 = st.b(2);
@@ -189,6 +203,9 @@ void TransitionFeatures(const Sentence& x, const State& st, uint64_t* f) {
   add(Triple(s1t, s0t, d10)), add(Pair(s1w, d10)), add(Pair(s0t, b1t)), add(Pair(s0w, b1w));
   add(Triple(s0t, Label(st, s0l1), Label(st, s0r1))), add(Triple(s1t, Label(st, s1l1), Label(st, s1r1)));
   add(Triple(s0t, b0t, Label(st, b0l1)));
+  add(Pair(x.S(s0), s0t)), add(Pair(x.S(b0), b0t)), add(Triple(x.S(s0), x.S(b0), b0t));
+  add(Triple(s0t, b0t, x.PunctBetween(s0, b0))), add(Triple(s1t, s0t, x.PunctBetween(s1, s0)));
+  add(Triple(s0w, b0t, x.PunctBetween(s0, b0)));
 }
 
 constexpr size_t kLabelFeatures = 18;
