@@ -7,7 +7,7 @@
 namespace herald::syntax {
 namespace {
 
-constexpr char kMagic[8] = {'H', 'R', 'L', 'D', 'P', 'C', 'P', '1'};
+constexpr char kMagic[8] = {'H', 'R', 'L', 'D', 'P', 'C', 'P', '2'};
 
 uint64_t StoredKey(uint64_t key) { return key == 0 ? 1 : key; }
 
@@ -161,12 +161,21 @@ std::string Perceptron::Serialize() const {
   std::string out(kMagic, sizeof kMagic);
   Append(&out, static_cast<uint32_t>(classes_));
   Append(&out, static_cast<uint64_t>(features()));
+  // Weights as 16-bit integers of one scale: half the bytes of floats, and
+  // every weight within 1/65534 of the largest of its true value (the
+  // scores, sums of a few dozen, move far less than the margins between classes).
+  float largest = 0.0f;
+  for (float w : weights_) largest = std::max(largest, std::fabs(w));
+  const float scale = largest > 0 ? largest / 32767.0f : 1.0f;
+  Append(&out, scale);
   std::vector<uint64_t> by_row(features());
   for (const Slot& s : slots_) {
     if (s.key != 0) by_row[s.row] = s.key;
   }
   out.append(reinterpret_cast<const char*>(by_row.data()), by_row.size() * sizeof(uint64_t));
-  out.append(reinterpret_cast<const char*>(weights_.data()), weights_.size() * sizeof(float));
+  std::vector<int16_t> quantised(weights_.size());
+  for (size_t i = 0; i < weights_.size(); ++i) quantised[i] = static_cast<int16_t>(std::lround(weights_[i] / scale));
+  out.append(reinterpret_cast<const char*>(quantised.data()), quantised.size() * sizeof(int16_t));
   return out;
 }
 
@@ -174,9 +183,10 @@ Result<Perceptron> Perceptron::Deserialize(std::string_view bytes) {
   char magic[sizeof kMagic];
   uint32_t classes = 0;
   uint64_t features = 0;
+  float scale = 0;
   if (!Take(&bytes, magic, sizeof magic) || std::memcmp(magic, kMagic, sizeof magic) != 0 || !Take(&bytes, &classes) ||
-      !Take(&bytes, &features) || classes == 0 || classes > 4096 ||
-      bytes.size() != features * (sizeof(uint64_t) + classes * sizeof(float))) {
+      !Take(&bytes, &features) || !Take(&bytes, &scale) || classes == 0 || classes > 4096 || !(scale > 0) ||
+      bytes.size() != features * (sizeof(uint64_t) + classes * sizeof(int16_t))) {
     return Fail(v1::INTERNAL, "not a herald perceptron model (or a truncated one)");
   }
   Perceptron p(static_cast<int>(classes));
@@ -185,8 +195,10 @@ Result<Perceptron> Perceptron::Deserialize(std::string_view bytes) {
   size_t capacity = 1024;
   while (capacity < features * 2) capacity *= 2;
   p.Rehash(capacity);
-  p.weights_.resize(features * classes);
-  Take(&bytes, p.weights_.data(), p.weights_.size());
+  std::vector<int16_t> quantised(features * classes);
+  Take(&bytes, quantised.data(), quantised.size());
+  p.weights_.resize(quantised.size());
+  for (size_t i = 0; i < quantised.size(); ++i) p.weights_[i] = quantised[i] * scale;
   const size_t mask = capacity - 1;
   for (size_t row = 0; row < features; ++row) {
     size_t slot = keys[row] & mask;

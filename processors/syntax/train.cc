@@ -88,17 +88,20 @@ Status RunTrainSyntax(const TrainOptions& o) {
   if (!splits) return Unexpected(splits.error());
   const auto& [train, dev, test] = *splits;
   const auto started = std::chrono::steady_clock::now();
-  const Syntax syntax = Syntax::Train(train, {.parser = {.epochs = o.epochs}, .folds = o.folds});
+  const Syntax trained = Syntax::Train(train, {.parser = {.epochs = o.epochs}, .folds = o.folds});
   const double seconds = SecondsSince(started);
-  const std::string model = syntax.Serialize();
+  const std::string model = trained.Serialize();
   if (Status s = WriteWholeFile(o.out_path, model); !s) return s;
+  // Scored as it ships: read back from the bytes written.
+  auto syntax = Syntax::Deserialize(model);
+  if (!syntax) return Unexpected(syntax.error());
   std::printf("syntax: %zu sentences, %.1f s; %zu tagger and %zu parser features, %zu lemma exceptions, %.1f MiB\n",
-              train.size(), seconds, syntax.tagger().features(), syntax.parser().features(),
-              syntax.lemmatizer().exceptions(), static_cast<double>(model.size()) / (1 << 20));
+              train.size(), seconds, syntax->tagger().features(), syntax->parser().features(),
+              syntax->lemmatizer().exceptions(), static_cast<double>(model.size()) / (1 << 20));
   for (auto [split, sentences] : {std::pair{"dev", &dev}, {"test", &test}}) {
     if (sentences->empty()) continue;
     const auto scoring = std::chrono::steady_clock::now();
-    const SyntaxScore score = ScoreSyntax(syntax, *sentences);
+    const SyntaxScore score = ScoreSyntax(*syntax, *sentences);
     const double words_per_second = static_cast<double>(score.words) / SecondsSince(scoring);
     std::printf("%s UPOS %.4f lemmas %.4f UAS %.4f LAS %.4f (%lld words; %.0f words/s analysed on one thread)\n", split,
                 score.upos(), score.lemma(), score.uas(), score.las(), static_cast<long long>(score.words),
