@@ -113,6 +113,22 @@ SyntaxScore ScoreSyntax(const Syntax& syntax, const std::vector<TreebankSentence
   return score;
 }
 
+std::string AnalysedConllu(const Syntax& syntax, const std::vector<TreebankSentence>& sentences) {
+  std::string out;
+  SentenceSyntax analysis;
+  for (const TreebankSentence& s : sentences) {
+    syntax.Analyze(s.Forms(), &analysis);
+    if (!s.id.empty()) out += "# sent_id = " + s.id + "\n";
+    for (size_t i = 0; i < s.words.size(); ++i) {
+      out += std::to_string(i + 1) + "\t" + s.words[i].form + "\t" + analysis.lemmas[i] + "\t" +
+             std::string(NameOf(analysis.tags[i], kUposNames)) + "\t_\t_\t" + std::to_string(analysis.arcs[i].head) +
+             "\t" + std::string(syntax.relation(analysis.arcs[i])) + "\t_\t_\n";
+    }
+    out += "\n";
+  }
+  return out;
+}
+
 void Syntax::Analyze(std::span<const std::string_view> words, SentenceSyntax* out) const {
   tagger_.Tag(words, &out->tags);
   out->lemmas.resize(words.size());

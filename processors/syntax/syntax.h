@@ -73,4 +73,8 @@ struct SyntaxScore {
 };
 SyntaxScore ScoreSyntax(const Syntax& syntax, const std::vector<TreebankSentence>& sentences);
 
+// `sentences` as analysed (their gold words; herald's UPOS, lemmas, heads and
+// relations) in CoNLL-U, for UD's own scorer or anyone else's.
+std::string AnalysedConllu(const Syntax& syntax, const std::vector<TreebankSentence>& sentences);
+
 }  // namespace herald::syntax
