@@ -52,7 +52,7 @@ WordKeys Keys(std::string_view word) {
 constexpr WordKeys kBoundary = {1, 1, 1, 1, 1, 1, 1, 1, 1};
 constexpr uint64_t kStartTag = 100, kNoWord = 2;
 
-constexpr size_t kFeatureCount = 24;
+constexpr size_t kFeatureCount = 28;
 
 // The features of word i, given the tags of the two words before it.
 void Features(const std::vector<WordKeys>& w, size_t i, uint64_t tag1, uint64_t tag2, uint64_t* f) {
@@ -86,6 +86,10 @@ void Features(const std::vector<WordKeys>& w, size_t i, uint64_t tag1, uint64_t 
   f[k++] = FeatureHash(22, c.lower, n1.lower);
   f[k++] = FeatureHash(23, tag1, n1.lower);
   f[k++] = FeatureHash(24, n1.shape, c.shape);
+  f[k++] = FeatureHash(25, tag1, c.suffix3);
+  f[k++] = FeatureHash(26, tag2, c.lower);
+  f[k++] = FeatureHash(27, n1.suffix3, c.suffix3);
+  f[k++] = FeatureHash(28, p1.suffix3, c.suffix3);
 }
 
 std::vector<WordKeys> SentenceKeys(std::span<const std::string_view> words) {

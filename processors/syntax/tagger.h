@@ -62,13 +62,14 @@ inline constexpr EnumName<Upos> kUposNames[] = {
 inline constexpr int kUposCount = static_cast<int>(std::size(kUposNames));
 
 struct TaggerTraining {
-  int epochs = 8;
+  int epochs = 10;
   uint32_t seed = 1;  // the order examples are shuffled in, per epoch
   // Tag dictionary: words seen at least this often with one tag at least this share of the time.
   int dictionary_min_count = 20;
   double dictionary_min_share = 0.97;
-  // Features whose weights all stay within this of zero are dropped from the model.
-  float prune_below = 0.0f;
+  // Features whose averaged weights all stay within this of zero are dropped:
+  // on EWT dev, 0.6 drops 8% of them for 0.0001 UPOS (1.0 would cost 0.0025).
+  float prune_below = 0.6f;
 };
 
 class Tagger {

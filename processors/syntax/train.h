@@ -24,7 +24,7 @@ namespace herald::syntax {
 struct TrainOptions {
   std::string train_path, dev_path, test_path, out_path;
   std::string dev_predictions_path;  // syntax: the dev split as analysed, in CoNLL-U
-  int epochs = 8;
+  int epochs = 10;
   int folds = 5;  // syntax: the parser learns from tags of jack-knifed taggers
 };
 
