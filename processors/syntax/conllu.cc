@@ -46,6 +46,7 @@ Result<std::vector<TreebankSentence>> ParseConllu(std::string_view text) {
     }
     if (line.front() == '#') {
       if (line.starts_with("# sent_id = ")) current.id = std::string(line.substr(12));
+      if (line.starts_with("# text = ")) current.text = std::string(line.substr(9));
       continue;
     }
     std::string_view f[10];

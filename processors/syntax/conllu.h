@@ -26,7 +26,8 @@ struct TreebankWord {
 };
 
 struct TreebankSentence {
-  std::string id;  // sent_id, when given
+  std::string id;    // sent_id, when given
+  std::string text;  // the sentence as written (# text), when given
   std::vector<TreebankWord> words;
 
   // The words' forms, viewing this sentence.

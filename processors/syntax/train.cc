@@ -11,6 +11,7 @@
 #include "processors/syntax/parser.h"
 #include "processors/syntax/syntax.h"
 #include "processors/syntax/tagger.h"
+#include "processors/syntax/tokenizer.h"
 
 namespace herald::syntax {
 namespace {
@@ -81,7 +82,14 @@ Status RunTrainTagger(const TrainOptions& o) {
   if (!test.empty()) PrintScore("test", ScoreTagger(tagger, test), 12);
   const Lemmatizer lemmatizer = Lemmatizer::Train(train);
   std::printf("lemmatiser: %zu exceptions, %zu rules\n", lemmatizer.exceptions(), lemmatizer.rules());
-  if (!dev.empty()) std::printf("dev lemma accuracy %.4f (gold tags)\n", LemmaAccuracy(lemmatizer, dev));
+  if (!dev.empty()) {
+    std::printf("dev lemma accuracy %.4f (gold tags)\n", LemmaAccuracy(lemmatizer, dev));
+    for (auto [split, sentences] : {std::pair{"train", &train}, {"dev", &dev}}) {
+      const TokenizerScore words = ScoreTokenizer(*sentences);
+      std::printf("%s words from the text: P %.4f R %.4f F1 %.4f (%lld gold words)\n", split, words.precision(),
+                  words.recall(), words.f1(), static_cast<long long>(words.gold));
+    }
+  }
   return {};
 }
 
