@@ -4,6 +4,7 @@
 #   article  any bytes through parsing, extraction and serialisation
 #   config   any bytes as a config file (the loader and the settings table)
 #   header   any key and header bytes through the UTF-8 edge and dead-letter fitting
+#   syntax   any bytes as a sentence (the tokenizer) and as a syntax model file
 #   scripts/fuzz.sh [SECONDS] [TARGET...]   SECONDS per target, default 300; all targets by default
 # New inputs go to build/fuzz/corpus/<target> (the seeds stay untouched). A crash
 # leaves crash-* in build/fuzz and exits non-zero: once fixed, copy it into
@@ -13,7 +14,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 seconds=${1:-300}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(article config header)
+# Every fuzz/<target>_fuzzer.cc, unless some are named.
+[ ${#targets[@]} -gt 0 ] || targets=($(ls fuzz/*_fuzzer.cc | sed 's|fuzz/||; s|_fuzzer.cc||'))
 cxx=$(command -v clang++-16 || true)
 cc=$(command -v clang-16 || true)
 [ -n "$cxx" ] || { echo "fuzz: clang++-16 not found (scripts/install-deps.sh --test installs it)" >&2; exit 1; }

@@ -111,7 +111,7 @@ Result<Lemmatizer> Lemmatizer::Deserialize(std::string_view bytes) {
   Lemmatizer lemmatizer;
   for (bool rules : {false, true}) {
     std::string count_text, key, value;
-    if (!TakeString(&bytes, &count_text) || count_text.empty() ||
+    if (!TakeString(&bytes, &count_text) || count_text.empty() || count_text.size() > 9 ||
         !std::all_of(count_text.begin(), count_text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
       return refuse();
     }

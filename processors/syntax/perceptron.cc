@@ -18,9 +18,9 @@ void Append(std::string* out, const T& value) {
 
 template <typename T>
 bool Take(std::string_view* in, T* value, size_t count = 1) {
+  if (count > in->size() / sizeof(T)) return false;
   const size_t bytes = sizeof(T) * count;
-  if (in->size() < bytes) return false;
-  std::memcpy(value, in->data(), bytes);
+  if (bytes > 0) std::memcpy(value, in->data(), bytes);
   in->remove_prefix(bytes);
   return true;
 }
@@ -186,7 +186,7 @@ Result<Perceptron> Perceptron::Deserialize(std::string_view bytes) {
   float scale = 0;
   if (!Take(&bytes, magic, sizeof magic) || std::memcmp(magic, kMagic, sizeof magic) != 0 || !Take(&bytes, &classes) ||
       !Take(&bytes, &features) || !Take(&bytes, &scale) || classes == 0 || classes > 4096 || !(scale > 0) ||
-      bytes.size() != features * (sizeof(uint64_t) + classes * sizeof(int16_t))) {
+      features > bytes.size() || bytes.size() != features * (sizeof(uint64_t) + classes * sizeof(int16_t))) {
     return Fail(v1::INTERNAL, "not a herald perceptron model (or a truncated one)");
   }
   Perceptron p(static_cast<int>(classes));

@@ -60,6 +60,8 @@ void AddTrainArguments(CLI::App* app, TrainOptions* o) {
   app->add_option("--dev", o->dev_path, "CoNLL-U development split, scored after training");
   app->add_option("--test", o->test_path, "CoNLL-U test split, scored once (never tune on it)");
   app->add_option("--out", o->out_path, "Model file to write")->required();
+  app->add_option("--folds", o->folds, "Syntax: jack-knifed taggers whose tags the parser learns from (1: gold tags)")
+      ->check(CLI::Range(1, 20));
   app->add_option("--dev-predictions", o->dev_predictions_path,
                   "Syntax: write the dev split as analysed, in CoNLL-U (for UD's scorer or another)");
   app->add_option("--epochs", o->epochs, "Passes over the training split (the parser's, for syntax)")
