@@ -213,8 +213,10 @@ check_compose() {
   compose up -d >>"$state/compose-up.log" 2>&1 || { tail -n 30 "$state/compose-up.log" >&2; die "compose up failed"; }
   wait_healthy process store alert
   # The admin endpoints answer on the compose network, as scrapers and probes reach them.
+  # A name can take a moment to reach the network's DNS (aardvark-dns) after its
+  # container is up: "Could not resolve host: process" once failed a run here.
   for service in process:9641 store:9642 alert:9643; do
-    in_service alert curl -fsS "http://${service%%:*}:${service#*:}/metrics" >/dev/null \
+    wait_for 30 in_service alert curl -fsS "http://${service%%:*}:${service#*:}/metrics" \
       || die "compose: ${service%%:*}'s /metrics does not answer from another container"
   done
   compose run --rm produce /usr/local/share/herald/samples >"$state/compose-produce.log" 2>&1 \
