@@ -6,10 +6,10 @@
 #include <gtest/gtest.h>
 
 #include <set>
-#include <thread>
 
 #include "core/fake_kafka.h"
 #include "core/record_format.h"
+#include "core/stage_testing.h"
 
 namespace herald {
 namespace {
@@ -40,20 +40,10 @@ class StageLoopTest : public ::testing::Test {
   Status Run(StageLoopOptions options, const BatchHandler& handle, int64_t records,
              const QuarantineHandler& quarantine = {}) {
     options.poll_wait = 1ms;  // so that it sees the stop at once
-    std::stop_source stop;
-    std::atomic<bool> returned = false;
-    Status result;
-    std::jthread loop([&] {
-      result = RunStageLoop(*consumer_, options, handle, stop.get_token(), quarantine);
-      returned = true;
-    });
-    const auto deadline = std::chrono::steady_clock::now() + 60s;
-    while (!returned && options.metrics->committed.value() < records && std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(1ms);
-    }
-    stop.request_stop();
-    loop.join();
-    return result;
+    return testing::RunStageOnFakeCluster(
+               cluster_, *options.metrics, records,
+               [&](const StageContext& c) { return RunStageLoop(*consumer_, options, handle, c.stop, quarantine); })
+        .result;
   }
 
   kafka::FakeCluster cluster_;
