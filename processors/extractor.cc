@@ -16,6 +16,8 @@
 #include <emmintrin.h>
 #endif
 
+#include "processors/extraction/event_coding.h"
+
 namespace herald {
 namespace {
 
@@ -367,13 +369,6 @@ bool AfterCourtesyTitle(std::string_view text, uint32_t pos) {
   return false;
 }
 
-struct ActorMention {
-  uint32_t begin, end;
-  std::string code;
-  // Views of the text, the knowledge base or the record's persons, which outlive the mention.
-  std::string_view name, country;
-};
-
 // Buffers an extraction fills and then discards, kept per thread from one
 // article to the next: extraction allocates little beyond what the record keeps.
 struct Scratch {
@@ -387,6 +382,7 @@ struct Scratch {
 
 struct Context {
   const KnowledgeBase& kb;
+  const EventCoding& events;
   std::string_view text;
   v1::EventRecord* record;
   NameRuns& name_runs;  // filled by ExtractEntities
@@ -398,6 +394,24 @@ struct Context {
   uint32_t lead_end = 0;                     // end of the second sentence
   std::vector<std::string> title_countries;  // ISO alpha-3 named in the title
 };
+
+void CodeEvents(Context& ctx) {
+  std::vector<std::pair<uint32_t, uint32_t>> sentences;
+  sentences.reserve(ctx.sentences.size());
+  for (const Sentence& s : ctx.sentences) sentences.emplace_back(s.begin, s.end);
+  std::vector<Match> verbs;
+  for (const Match& m : ctx.all) {
+    if (ctx.kb.term(m.id).kind == TermKind::kVerb) verbs.push_back(m);
+  }
+  std::string_view context_country;
+  if (ctx.record->countries_size() > 0) context_country = ctx.record->countries(0).code();
+  ctx.events.Code({.text = ctx.text,
+                   .sentences = sentences,
+                   .actors = ctx.actors,
+                   .verb_matches = PhraseMatcher::SelectLongest(std::move(verbs)),
+                   .context_country = context_country},
+                  ctx.record);
+}
 
 bool IsEntityKind(TermKind k) { return k != TermKind::kThemeKeyword && k != TermKind::kVerb && k != TermKind::kTone; }
 
@@ -477,6 +491,7 @@ void ExtractEntities(Context& ctx) {
   // Persons first: a name after a role title wins over a place of the same name
   // ("Defense Secretary Lloyd Austin", not Austin, Texas).
   std::vector<std::pair<uint32_t, uint32_t>> person_ranges;
+  std::vector<std::pair<const v1::Person*, std::string_view>> person_sectors;  // persons with a role
   for (size_t i = 0; i < ctx.entities.size(); ++i) {
     const Match& m = ctx.entities[i];
     const KnowledgeBase::Term& t = ctx.kb.term(m.id);
@@ -486,10 +501,16 @@ void ExtractEntities(Context& ctx) {
     if (name.empty()) {
       // No name: "Chinese troops", "the Iraqi government" still code an actor.
       uint32_t modifier_begin = m.begin;
+      const std::string& sector = ctx.kb.roles()[t.index].sector;
       if (const Country* country = CountryBefore(ctx, i, m.begin, &modifier_begin)) {
-        ctx.actors.push_back({modifier_begin, m.end, country->iso3 + ctx.kb.roles()[t.index].sector,
-                              ctx.text.substr(modifier_begin, m.end - modifier_begin), country->iso3});
+        ctx.actors.push_back({modifier_begin, m.end, country->iso3 + sector,
+                              ctx.text.substr(modifier_begin, m.end - modifier_begin), country->iso3,
+                              ActorMention::kAgent, sector});
         person_ranges.emplace_back(modifier_begin, m.end);
+      } else {
+        // "the President said": the sector, its country from the clause or the article.
+        ctx.actors.push_back(
+            {m.begin, m.end, sector, ctx.text.substr(m.begin, m.end - m.begin), {}, ActorMention::kAgent, sector});
       }
       continue;
     }
@@ -515,11 +536,21 @@ void ExtractEntities(Context& ctx) {
     }
     SetSpan(person->add_spans(), name_begin, name_end);
     person_ranges.emplace_back(m.begin, name_end);
-    // A role without a country ("President Smith") names no codable actor.
-    if (!person->actor_code().empty()) {
-      ctx.actors.push_back({role_begin, name_end, person->actor_code(), person->name(), person->country_code()});
-    }
+    person_sectors.emplace_back(person, role.sector);
+    // A role without a country ("President Smith") takes one from the clause or the article.
+    ctx.actors.push_back({role_begin, name_end, person->actor_code(), person->name(), person->country_code(),
+                          ActorMention::kPerson, role.sector});
   }
+  // A later mention of a person with a role ("Austin said") is the same actor.
+  auto mention_person = [&](v1::Person* person, uint32_t begin, uint32_t end) {
+    SetSpan(person->add_spans(), begin, end);
+    person_ranges.emplace_back(begin, end);
+    for (const auto& [p, sector] : person_sectors) {
+      if (p != person) continue;
+      ctx.actors.push_back({begin, end, p->actor_code(), p->name(), p->country_code(), ActorMention::kPerson, sector});
+      break;
+    }
+  };
   auto in_person = [&](const Match& m) {
     return std::any_of(person_ranges.begin(), person_ranges.end(),
                        [&](const auto& r) { return m.begin < r.second && r.first < m.end; });
@@ -571,8 +602,7 @@ void ExtractEntities(Context& ctx) {
     if (run.word_count == 1) {
       v1::Person* known = FindPerson(&persons, text);
       if (known && known->name() != text) {
-        SetSpan(known->add_spans(), run.begin, run.end);
-        person_ranges.emplace_back(run.begin, run.end);
+        mention_person(known, run.begin, run.end);
       } else if (!first_known && AfterCourtesyTitle(ctx.text, run.begin)) {
         v1::Person& p = *persons.Add();
         p.set_name(std::string(text));
@@ -599,7 +629,7 @@ void ExtractEntities(Context& ctx) {
     // A known person's family name alone ("Austin reiterated") is that person.
     if (t.kind == TermKind::kPlace || t.kind == TermKind::kCapital) {
       if (v1::Person* p = FindPerson(&persons, surface); p && p->name() != surface) {
-        SetSpan(p->add_spans(), m.begin, m.end);
+        mention_person(p, m.begin, m.end);
         continue;
       }
     }
@@ -613,7 +643,7 @@ void ExtractEntities(Context& ctx) {
         }
         // A role right after the country belongs to the person; it codes the actor there.
         bool modifies_role = i + 1 < ctx.entities.size() && ctx.kb.term(ctx.entities[i + 1].id).kind == TermKind::kRole;
-        if (!modifies_role) ctx.actors.push_back({m.begin, m.end, c.iso3, surface, c.iso3});
+        if (!modifies_role) ctx.actors.push_back({m.begin, m.end, c.iso3, surface, c.iso3, ActorMention::kCountry});
         break;
       }
       case TermKind::kCapital: {
@@ -621,7 +651,7 @@ void ExtractEntities(Context& ctx) {
         AddCountryMention(&countries, c, m.begin, m.end);
         location("K:" + c.iso3, c.capital, "CAPITAL", c.iso3, c.capital_lat, c.capital_lon, m.begin, m.end);
         // Metonymy: "Washington said" is the US government speaking.
-        ctx.actors.push_back({m.begin, m.end, c.iso3 + "GOV", surface, c.iso3});
+        ctx.actors.push_back({m.begin, m.end, c.iso3 + "GOV", surface, c.iso3, ActorMention::kCountry, "GOV"});
         break;
       }
       case TermKind::kPlace: {
@@ -640,7 +670,7 @@ void ExtractEntities(Context& ctx) {
         const DictionaryActor& a = ctx.kb.actors()[t.index];
         std::string_view prefix = std::string_view(a.code).substr(0, 3);
         std::string_view country = ctx.kb.CountryIndex(prefix) >= 0 ? prefix : std::string_view();
-        ctx.actors.push_back({m.begin, m.end, a.code, surface, country});
+        ctx.actors.push_back({m.begin, m.end, a.code, surface, country, ActorMention::kOrganization});
         break;
       }
       case TermKind::kOrganization: {
@@ -653,7 +683,12 @@ void ExtractEntities(Context& ctx) {
         if (int ci = ctx.kb.CountryIndex(o.iso3); ci >= 0) {
           AddCountryMention(&countries, ctx.kb.countries()[ci], m.begin, m.end);
         }
-        ctx.actors.push_back({m.begin, m.end, o.actor_code, o.name, o.iso3});
+        ctx.actors.push_back({m.begin, m.end, o.actor_code, o.name, o.iso3, ActorMention::kOrganization});
+        break;
+      }
+      case TermKind::kAgent: {
+        const Role& agent = ctx.kb.agents()[t.index];
+        ctx.actors.push_back({m.begin, m.end, agent.sector, surface, {}, ActorMention::kAgent, agent.sector});
         break;
       }
       default: break;
@@ -698,48 +733,6 @@ void ExtractThemes(Context& ctx) {
   }
   std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
   for (const auto& [count, i] : ranked) ctx.record->add_themes(ctx.kb.themes()[i].name);
-}
-
-void CodeEvents(Context& ctx) {
-  const std::vector<Sentence>& sentences = ctx.sentences;
-  // The longest verb phrase wins: "agreed to" (030) over "agreed" (050).
-  std::vector<Match> verbs;
-  for (const Match& m : ctx.all) {
-    if (ctx.kb.term(m.id).kind == TermKind::kVerb) verbs.push_back(m);
-  }
-  std::set<std::string> coded;  // source|code|target|sentence, once each
-  for (const Match& m : PhraseMatcher::SelectLongest(std::move(verbs))) {
-    const KnowledgeBase::Term& t = ctx.kb.term(m.id);
-    if (t.kind != TermKind::kVerb) continue;
-    auto sentence = std::find_if(sentences.begin(), sentences.end(),
-                                 [&](const Sentence& s) { return s.begin <= m.begin && m.end <= s.end; });
-    if (sentence == sentences.end()) continue;
-    const ActorMention* source = nullptr;
-    const ActorMention* target = nullptr;
-    for (const ActorMention& a : ctx.actors) {
-      if (a.begin < sentence->begin || a.end > sentence->end) continue;
-      if (a.end <= m.begin) source = &a;
-      if (a.begin >= m.end && !target) target = &a;
-    }
-    if (!source || !target || source->code == target->code) continue;
-    const CameoEvent& cameo = ctx.kb.cameo_events()[ctx.kb.verbs()[t.index].cameo_index];
-    std::string key = source->code + "|" + cameo.code + "|" + target->code + "|" + std::to_string(sentence->begin);
-    if (!coded.insert(key).second) continue;
-    v1::CodedEvent* e = ctx.record->add_events();
-    e->mutable_source()->set_code(source->code);
-    e->mutable_source()->set_name(std::string(source->name));
-    e->mutable_source()->set_country_code(std::string(source->country));
-    e->mutable_target()->set_code(target->code);
-    e->mutable_target()->set_name(std::string(target->name));
-    e->mutable_target()->set_country_code(std::string(target->country));
-    e->set_cameo_code(cameo.code);
-    e->set_root_code(cameo.code.substr(0, 2));
-    e->set_quad_class(cameo.quad_class);
-    e->set_goldstein(cameo.goldstein);
-    e->set_plover(cameo.plover);
-    SetSpan(e->mutable_sentence(), sentence->begin, sentence->end);
-    e->set_trigger(std::string(ctx.text.substr(m.begin, m.end - m.begin)));
-  }
 }
 
 // Text between straight or curly double quotes, three words or more.
@@ -1013,6 +1006,9 @@ v1::EventRecord* RecordArena::NewRecord() {
   return google::protobuf::Arena::CreateMessage<v1::EventRecord>(&arena_);
 }
 
+Extractor::Extractor(std::shared_ptr<const KnowledgeBase> kb)
+    : kb_(std::move(kb)), events_(std::make_shared<const EventCoding>(*kb_)) {}
+
 Status Extractor::Process(std::string_view bytes, const ParseOptions& options, v1::EventRecord* record) const {
   record->Clear();
   if (Status parsed = ParseArticle(bytes, options, record->mutable_article()); !parsed) return parsed;
@@ -1044,6 +1040,7 @@ void Extractor::Extract(v1::EventRecord* out) const {
   scratch.all.clear();
   kb_->matcher().FindAll(body, scratch.matcher_words, &scratch.all);
   Context ctx{.kb = *kb_,
+              .events = *events_,
               .text = body,
               .record = &record,
               .name_runs = scratch.runs,

@@ -32,9 +32,11 @@
 
 namespace herald {
 
+class EventCoding;
+
 class Extractor {
  public:
-  explicit Extractor(std::shared_ptr<const KnowledgeBase> kb) : kb_(std::move(kb)) {}
+  explicit Extractor(std::shared_ptr<const KnowledgeBase> kb);
 
   Result<v1::EventRecord> Process(std::string_view bytes, const ParseOptions& options) const;
   // Into *record (cleared first; on an arena or not).
@@ -46,6 +48,7 @@ class Extractor {
 
  private:
   std::shared_ptr<const KnowledgeBase> kb_;
+  std::shared_ptr<const EventCoding> events_;
 };
 
 // One event record at a time on an arena whose first block is kept: the

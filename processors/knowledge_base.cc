@@ -2,6 +2,7 @@
 
 #include "core/embedded_file.h"
 #include "core/files.h"
+#include "processors/syntax/builtin_model.h"
 
 #include <algorithm>
 #include <array>
@@ -160,8 +161,9 @@ class KnowledgeBase::Builder {
   Status AddPetrarchActors(const std::string& path);
   Status AddPetrarchAgents(const std::string& path);
 
-  std::shared_ptr<const KnowledgeBase> Build() && {
+  std::shared_ptr<const KnowledgeBase> Build(std::shared_ptr<const syntax::Syntax> syntax) && {
     kb_->matcher_ = std::move(builder_).Build();
+    kb_->syntax_ = std::move(syntax);
     return kb_;
   }
 
@@ -182,6 +184,13 @@ class KnowledgeBase::Builder {
     if (kind != TermKind::kThemeKeyword && kind != TermKind::kVerb && kind != TermKind::kTone) {
       names_.insert(Folded(phrase));
     }
+  }
+  // Agents ("troops", "police") appear in lower case: matched in any case.
+  void AddAgent(std::string_view phrase, std::string_view sector) {
+    size_t index = kb_->agents_.size();
+    kb_->agents_.push_back({std::string(phrase), std::string(sector)});
+    builder_.Add(phrase, static_cast<uint32_t>(kb_->terms_.size()), PhraseMatcher::kIgnoreCase);
+    kb_->terms_.push_back({TermKind::kAgent, static_cast<uint32_t>(index)});
   }
   void AddList(std::string_view list, TermKind kind, size_t index) {
     if (list.empty()) return;
@@ -290,6 +299,12 @@ Status KnowledgeBase::Builder::AddTables(const TableTexts& tables) {
   });
   if (!s) return s;
 
+  s = ForEachRow(tables["agents"], "agents.tsv", 2, [&](const auto& f, const std::string&) -> Status {
+    for (std::string_view phrase : Split(f[0], '|')) AddAgent(phrase, f[1]);
+    return {};
+  });
+  if (!s) return s;
+
   s = ForEachRow(tables["cameo"], "cameo.tsv", 4, [&](const auto& f, const std::string& where) -> Status {
     auto g = ParseNumber<double>(f[1], where);
     if (!g) return Unexpected(g.error());
@@ -302,9 +317,15 @@ Status KnowledgeBase::Builder::AddTables(const TableTexts& tables) {
   s = ForEachRow(tables["verbs"], "verbs.tsv", 2, [&](const auto& f, const std::string& where) -> Status {
     int cameo_index = CameoFor(f[1]);
     if (cameo_index < 0) return TableError(where, "CAMEO code " + std::string(f[1]) + " has no root in cameo.tsv");
-    size_t index = kb.verbs_.size();
-    kb.verbs_.push_back({std::string(f[0]), static_cast<uint32_t>(cameo_index)});
-    AddTerm(f[0], TermKind::kVerb, index);
+    std::vector<std::string> words;
+    for (std::string_view w : Split(f[0], ' ')) {
+      if (!w.empty()) words.emplace_back(w);
+    }
+    if (words.empty()) return TableError(where, "a pattern needs a verb");
+    std::string lemma = std::move(words.front());
+    words.erase(words.begin());
+    kb.verbs_by_lemma_[lemma].push_back(static_cast<uint32_t>(kb.verbs_.size()));
+    kb.verbs_.push_back({std::string(f[0]), static_cast<uint32_t>(cameo_index), std::move(lemma), std::move(words)});
     return {};
   });
   if (!s) return s;
@@ -576,15 +597,16 @@ Status KnowledgeBase::Builder::AddPetrarchAgents(const std::string& path) {
       }
     }
     for (const std::string& p : expanded) {
-      if (p.size() < 3) continue;
-      size_t index = kb_->roles_.size();
-      kb_->roles_.push_back({p, sector});
-      // Agents ("troops", "police") appear in lower case: matched in any case.
-      builder_.Add(p, static_cast<uint32_t>(kb_->terms_.size()), PhraseMatcher::kIgnoreCase);
-      kb_->terms_.push_back({TermKind::kRole, static_cast<uint32_t>(index)});
+      if (p.size() >= 3) AddAgent(p, sector);
     }
   }
   return {};
+}
+
+std::span<const uint32_t> KnowledgeBase::VerbsWithLemma(std::string_view lemma) const {
+  auto it = verbs_by_lemma_.find(lemma);
+  if (it == verbs_by_lemma_.end()) return {};
+  return it->second;
 }
 
 Result<std::shared_ptr<const KnowledgeBase>> KnowledgeBase::Load(const KnowledgeSources& sources) {
@@ -600,7 +622,9 @@ Result<std::shared_ptr<const KnowledgeBase>> KnowledgeBase::Load(const Knowledge
   }
   if (s && !sources.petrarch_agents.empty()) s = b.AddPetrarchAgents(sources.petrarch_agents);
   if (!s) return Unexpected(s.error());
-  return std::shared_ptr<const KnowledgeBase>(std::move(b).Build());
+  auto syntax = syntax::LoadSyntax(sources.syntax_model);
+  if (!syntax) return Unexpected(syntax.error());
+  return std::shared_ptr<const KnowledgeBase>(std::move(b).Build(std::move(*syntax)));
 }
 
 }  // namespace herald

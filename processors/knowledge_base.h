@@ -11,7 +11,7 @@
 // time); each file's header comment gives its columns. KnowledgeSources names
 // what a deployment adds at run time, without a rebuild: its own copy of those
 // tables, a GeoNames cities dump, GDELT's CAMEO Goldstein table, and
-// PETRARCH/Phoenix verb, actor and agent dictionaries.
+// PETRARCH/Phoenix verb, actor and agent dictionaries, and a syntax model.
 //
 // Thread-safety: immutable after loading; share one instance across threads.
 // Failure: a malformed table line is reported with its file and line number.
@@ -19,6 +19,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -27,6 +28,7 @@
 #include "core/settings.h"
 #include "core/status.h"
 #include "processors/phrase_matcher.h"
+#include "processors/syntax/syntax.h"
 
 namespace herald {
 
@@ -56,9 +58,16 @@ struct CameoEvent {
   uint32_t quad_class = 0;
 };
 
+// What codes an event. herald's own patterns (verbs.tsv) are a verb's lemma and
+// the words its clause must also hold: the lemma of its object ("hold talk"), a
+// particle ("call off"), the preposition before its target ("meet with") or
+// the verb it governs ("threaten attack"); the event coder matches them on the
+// parse. PETRARCH's patterns are phrases matched in the text (lemma empty).
 struct VerbPattern {
   std::string phrase;
   uint32_t cameo_index = 0;  // into cameo_events()
+  std::string lemma;
+  std::vector<std::string> words;  // besides the lemma
 };
 
 struct Theme {
@@ -74,7 +83,7 @@ struct DictionaryActor {
 // (verbs name CAMEO codes, so cameo comes before them). The one list of them: CMake
 // embeds the folder, and a test checks the folder holds exactly these.
 inline constexpr std::string_view kKnowledgeTables[] = {"common_words", "countries", "places", "organizations", "roles",
-                                                        "cameo",        "verbs",     "themes", "tone"};
+                                                        "agents",       "cameo",     "verbs",  "themes",        "tone"};
 
 // What to load besides (or instead of) the built-in tables. Empty means none.
 struct KnowledgeSources {
@@ -94,6 +103,8 @@ struct KnowledgeSources {
   std::string petrarch_verbs;
   std::vector<std::string> petrarch_actors;
   std::string petrarch_agents;
+  // A syntax model file (`herald train syntax`) replacing the built-in one.
+  std::string syntax_model;
 };
 
 enum class TermKind : uint8_t {
@@ -104,6 +115,7 @@ enum class TermKind : uint8_t {
   kOrganization,
   kRole,
   kVerb,
+  kAgent,  // "troops", "police", "rebels": an actor's sector, its country from elsewhere
   kThemeKeyword,
   kActor,
   kTone,  // index 0: positive, 1: negative
@@ -121,6 +133,8 @@ class KnowledgeBase {
   static Result<std::shared_ptr<const KnowledgeBase>> Load(const KnowledgeSources& sources);
 
   const PhraseMatcher& matcher() const { return matcher_; }
+  // The tagger, lemmatiser and parser the event coder reads sentences with.
+  const syntax::Syntax& syntax() const { return *syntax_; }
   const Term& term(uint32_t id) const { return terms_[id]; }
 
   const std::vector<Country>& countries() const { return countries_; }
@@ -129,6 +143,10 @@ class KnowledgeBase {
   const std::vector<Role>& roles() const { return roles_; }
   const std::vector<CameoEvent>& cameo_events() const { return cameo_events_; }
   const std::vector<VerbPattern>& verbs() const { return verbs_; }
+  // Indexes into verbs() of the patterns whose lemma is `lemma` (none: empty).
+  std::span<const uint32_t> VerbsWithLemma(std::string_view lemma) const;
+  // Agent words (agents.tsv, and PETRARCH's agents when loaded): phrase and sector.
+  const std::vector<Role>& agents() const { return agents_; }
   const std::vector<Theme>& themes() const { return themes_; }
   const std::vector<DictionaryActor>& actors() const { return actors_; }
   // Index into cameo_events() of a CAMEO code; codes the tables lack are resolved
@@ -146,11 +164,18 @@ class KnowledgeBase {
   std::vector<Role> roles_;
   std::vector<CameoEvent> cameo_events_;
   std::vector<VerbPattern> verbs_;
+  struct StringHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  std::unordered_map<std::string, std::vector<uint32_t>, StringHash, std::equal_to<>> verbs_by_lemma_;
+  std::vector<Role> agents_;
   std::vector<Theme> themes_;
   std::vector<DictionaryActor> actors_;
   std::vector<Term> terms_;
   std::unordered_map<std::string, uint32_t> cameo_index_;
   PhraseMatcher matcher_;
+  std::shared_ptr<const syntax::Syntax> syntax_;
 };
 
 // The knowledge.* settings: the run-time sources above, for `process` and `extract`.

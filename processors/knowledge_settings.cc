@@ -28,6 +28,9 @@ void DeclareKnowledgeSettings(SettingsTable& t, KnowledgeSources* k) {
       .Flag("--petrarch-actors");
   t.Add("knowledge.petrarch_agents", &k->petrarch_agents, "PETRARCH/Phoenix agents dictionary to add.")
       .Flag("--petrarch-agents");
+  t.Add("knowledge.syntax_model", &k->syntax_model,
+        "Syntax model file (herald train syntax) to use instead of the built-in one, trained on UD English EWT.")
+      .Flag("--syntax-model");
 }
 
 }  // namespace herald

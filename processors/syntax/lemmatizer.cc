@@ -104,6 +104,14 @@ std::string Lemmatizer::Serialize() const {
   return out;
 }
 
+std::vector<std::pair<std::string, std::string>> Lemmatizer::Exceptions(Upos tag) const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& [key, lemma] : exceptions_) {
+    if (!key.empty() && key[0] == static_cast<char>(tag)) out.emplace_back(key.substr(1), lemma);
+  }
+  return out;
+}
+
 Result<Lemmatizer> Lemmatizer::Deserialize(std::string_view bytes) {
   auto refuse = [] { return Fail(v1::INTERNAL, "not a herald lemmatiser model (or a truncated one)"); };
   if (!bytes.starts_with(std::string_view(kMagic, sizeof kMagic))) return refuse();

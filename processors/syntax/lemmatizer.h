@@ -34,6 +34,8 @@ class Lemmatizer {
   std::string Lemma(std::string_view form, Upos tag) const;
 
   size_t exceptions() const { return exceptions_.size(); }
+  // The irregular forms it knows for `tag`, lower case, each with its lemma ("went", "go").
+  std::vector<std::pair<std::string, std::string>> Exceptions(Upos tag) const;
   size_t rules() const { return rules_.size(); }
 
  private:

@@ -130,9 +130,24 @@ std::string AnalysedConllu(const Syntax& syntax, const std::vector<TreebankSente
 }
 
 void Syntax::Analyze(std::span<const std::string_view> words, SentenceSyntax* out) const {
+  TagAndLemmatize(words, out);
+  Parse(words, out);
+}
+
+int Syntax::RelationIndex(std::string_view name) const {
+  const std::vector<std::string>& all = parser_.relations();
+  auto it = std::find(all.begin(), all.end(), name);
+  return it == all.end() ? -1 : static_cast<int>(it - all.begin());
+}
+
+void Syntax::TagAndLemmatize(std::span<const std::string_view> words, SentenceSyntax* out) const {
   tagger_.Tag(words, &out->tags);
   out->lemmas.resize(words.size());
   for (size_t i = 0; i < words.size(); ++i) out->lemmas[i] = lemmatizer_.Lemma(words[i], out->tags[i]);
+  out->arcs.clear();
+}
+
+void Syntax::Parse(std::span<const std::string_view> words, SentenceSyntax* out) const {
   parser_.Parse(words, out->tags, &out->arcs);
 }
 

@@ -6,6 +6,7 @@
 //   SentenceSyntax s;
 //   syntax->Analyze(words, &s);           // words: UD syntactic words, std::string_view each
 //   s.tags[i], s.lemmas[i], s.arcs[i].head (1-based; 0: root), syntax->relation(s.arcs[i])
+//   int nsubj = syntax->RelationIndex("nsubj");   // compare arcs[i].relation with it
 //
 // Thread-safety: a Syntax is immutable; Analyze may run on many threads at once,
 // each with its own SentenceSyntax (which it reuses between sentences).
@@ -45,7 +46,14 @@ class Syntax {
   std::string Serialize() const;
 
   void Analyze(std::span<const std::string_view> words, SentenceSyntax* out) const;
+  // Analyze in two steps, for callers that parse only the sentences whose tags
+  // and lemmas promise something (tagging costs a tenth of parsing): tags and
+  // lemmas (arcs cleared), then arcs from those tags.
+  void TagAndLemmatize(std::span<const std::string_view> words, SentenceSyntax* out) const;
+  void Parse(std::span<const std::string_view> words, SentenceSyntax* out) const;
   std::string_view relation(const Arc& arc) const { return parser_.relations()[arc.relation]; }
+  // The index arcs carry for a relation name, or -1 when the model has no such relation.
+  int RelationIndex(std::string_view name) const;
 
   const Tagger& tagger() const { return tagger_; }
   const Lemmatizer& lemmatizer() const { return lemmatizer_; }

@@ -1,4 +1,5 @@
 #include "processors/syntax/syntax.h"
+#include "processors/syntax/builtin_model.h"
 
 #include <gtest/gtest.h>
 
@@ -56,6 +57,25 @@ TEST(SyntaxTest, ASmallModelTrainedOnPartOfTheTreebankAnalysesItsDevSplit) {
   EXPECT_GT(score.uas(), 0.68);
   EXPECT_GT(score.las(), 0.60);
   EXPECT_LE(score.las(), score.uas());
+}
+
+TEST(SyntaxTest, TheBuiltInModelLoadsOnceAndParsesANewsSentence) {
+  auto syntax = BuiltinSyntax();
+  ASSERT_TRUE(syntax) << syntax.error().reason;
+  EXPECT_EQ(syntax->get(), BuiltinSyntax()->get());
+  std::vector<std::string_view> words = {"Georgia", "was", "attacked", "by", "Russia", "."};
+  SentenceSyntax s;
+  (*syntax)->Analyze(words, &s);
+  EXPECT_EQ(s.lemmas[2], "attack");
+  EXPECT_EQ(s.arcs[0].head, 3);
+  EXPECT_EQ((*syntax)->relation(s.arcs[1]), "aux:pass");
+  EXPECT_EQ((*syntax)->relation(s.arcs[4]), "obl:agent");
+}
+
+TEST(SyntaxTest, AModelFileThatIsNotOneIsRefusedWithItsPath) {
+  auto syntax = LoadSyntax("/dev/null");
+  ASSERT_FALSE(syntax);
+  EXPECT_NE(syntax.error().reason.find("/dev/null"), std::string::npos);
 }
 
 }  // namespace

@@ -1,0 +1,439 @@
+#include "processors/extraction/clause_coder.h"
+
+#include <algorithm>
+#include <array>
+
+namespace herald {
+namespace {
+
+// The dependency relations the coder reads; every other relation is kOther.
+enum Rel : int8_t {
+  kOther,
+  kSubject,
+  kPassiveSubject,
+  kObject,
+  kIndirectObject,
+  kOblique,
+  kAgent,
+  kPassiveAux,
+  kAux,
+  kConj,
+  kXcomp,
+  kCcomp,
+  kAcl,
+  kRelcl,
+  kAdvcl,
+  kAdvmod,
+  kCompound,
+  kParticle,
+  kAmod,
+  kNmod,
+  kPossessive,
+  kFlat,
+  kAppos,
+  kCase,
+};
+
+constexpr std::pair<std::string_view, Rel> kRelationKinds[] = {
+    {"nsubj", kSubject},
+    {"nsubj:outer", kSubject},
+    {"csubj", kSubject},
+    {"nsubj:pass", kPassiveSubject},
+    {"csubj:pass", kPassiveSubject},
+    {"obj", kObject},
+    {"iobj", kIndirectObject},
+    {"obl", kOblique},
+    {"obl:unmarked", kOblique},
+    {"obl:agent", kAgent},
+    {"aux:pass", kPassiveAux},
+    {"aux", kAux},
+    {"conj", kConj},
+    {"xcomp", kXcomp},
+    {"ccomp", kCcomp},
+    {"acl", kAcl},
+    {"acl:relcl", kRelcl},
+    {"advcl", kAdvcl},
+    {"advcl:relcl", kAdvcl},
+    {"advmod", kAdvmod},
+    {"compound", kCompound},
+    {"compound:prt", kParticle},
+    {"amod", kAmod},
+    {"nmod", kNmod},
+    {"nmod:unmarked", kNmod},
+    {"nmod:desc", kNmod},
+    {"nmod:poss", kPossessive},
+    {"flat", kFlat},
+    {"appos", kAppos},
+    {"case", kCase},
+};
+
+bool OneOf(std::string_view word, std::initializer_list<std::string_view> set) {
+  return std::find(set.begin(), set.end(), word) != set.end();
+}
+
+// Prepositions that introduce an event's target, most telling first: "fought
+// against", "met with", "sent to", "fired on", ... "in" (the place, which
+// event data codes as the target when nothing else is) last.
+constexpr std::array<std::string_view, 12> kTargetPrepositions = {"against", "with",    "to",   "on",   "at",   "into",
+                                                                  "toward",  "towards", "from", "over", "upon", "in"};
+
+int PrepositionRank(std::string_view p) {
+  auto it = std::find(kTargetPrepositions.begin(), kTargetPrepositions.end(), p);
+  return it == kTargetPrepositions.end() ? -1 : static_cast<int>(it - kTargetPrepositions.begin());
+}
+
+// Words governing an infinitive that states an intention, not the act:
+// "ready to host", "plans to impose".
+bool IntentWord(std::string_view lemma) {
+  return OneOf(lemma, {"ready", "prepared", "willing", "plan", "intend", "want", "hope", "expect", "prepare", "aim",
+                       "eager", "determined", "committed", "poised", "set"});
+}
+
+// Verbs whose complement clause is what someone said, so "must" in it is a demand.
+bool ReportingVerb(std::string_view lemma) {
+  return OneOf(lemma, {"say", "tell", "declare", "insist", "state", "add", "stress", "announce", "write", "argue",
+                       "reiterate", "assert", "maintain", "emphasize", "emphasise", "note", "warn"});
+}
+
+// Events that happen with one actor: statements, intentions, yielding,
+// investigating, demands, rejections, threats, protest, force and violence.
+// Others (meeting, praising, aiding) need a partner, unless the subject is
+// several actors together ("Russia and China signed").
+bool HappensAlone(int root) {
+  return root == 1 || root == 3 || root == 8 || root == 9 || root == 10 || root == 12 || root == 13 || root == 14 ||
+         root == 15 || root >= 17;
+}
+
+int Root(const KnowledgeBase& kb, uint32_t cameo_index) {
+  const std::string& code = kb.cameo_events()[cameo_index].code;
+  return (code[0] - '0') * 10 + (code[1] - '0');
+}
+
+// The intention to do what `root` codes: to cooperate (03x) or, for conflict, a threat (13x).
+std::string_view IntentCode(int root) {
+  switch (root) {
+    case 4: return "036";
+    case 5: return "032";
+    case 6: return "031";
+    case 7: return "033";
+    case 8: return "035";
+    case 14: return "133";
+    case 16: return "131";
+    case 17: return "137";
+    case 18:
+    case 19:
+    case 20: return "138";
+    default: return root <= 8 ? "030" : "130";
+  }
+}
+
+}  // namespace
+
+// One sentence's tree, with children lists, and the clause-level questions the coder asks of it.
+class ClauseCoder::Clauses {
+ public:
+  Clauses(const ClauseCoder& coder, const ClauseSentence& s) : coder_(coder), s_(s) {
+    const size_t n = s.words.size();
+    head_.resize(n);
+    rel_.resize(n);
+    first_child_.assign(n + 1, 0);
+    for (size_t i = 0; i < n; ++i) {
+      head_[i] = s.syntax.arcs[i].head - 1;
+      const int r = s.syntax.arcs[i].relation;
+      rel_[i] =
+          r >= 0 && r < static_cast<int>(coder.kind_of_relation_.size()) ? Rel(coder.kind_of_relation_[r]) : kOther;
+      if (head_[i] >= 0) ++first_child_[head_[i] + 1];
+    }
+    for (size_t i = 0; i < n; ++i) first_child_[i + 1] += first_child_[i];
+    children_.resize(first_child_[n]);
+    std::vector<int> fill(first_child_.begin(), first_child_.end() - 1);
+    for (size_t i = 0; i < n; ++i) {
+      if (head_[i] >= 0) children_[fill[head_[i]]++] = static_cast<int>(i);
+    }
+  }
+
+  std::span<const int> Children(int w) const {
+    return std::span<const int>(children_).subspan(first_child_[w], first_child_[w + 1] - first_child_[w]);
+  }
+  int Head(int w) const { return head_[w]; }
+  Rel RelOf(int w) const { return rel_[w]; }
+  std::string_view Lemma(int w) const { return s_.syntax.lemmas[w]; }
+  int Child(int w, Rel r) const {
+    for (int c : Children(w)) {
+      if (rel_[c] == r) return c;
+    }
+    return -1;
+  }
+  bool HasChildLemma(int w, Rel r, std::initializer_list<std::string_view> lemmas) const {
+    for (int c : Children(w)) {
+      if (rel_[c] == r && OneOf(Lemma(c), lemmas)) return true;
+    }
+    return false;
+  }
+  std::string_view CaseOf(int w) const {
+    int c = Child(w, kCase);
+    return c < 0 ? std::string_view() : Lemma(c);
+  }
+
+  // A passive auxiliary or a "by" agent; the parser's nsubj:pass alone is not
+  // trusted (it mislabels "has spoken" subjects now and then).
+  bool Passive(int v) const {
+    for (int c : Children(v)) {
+      if (rel_[c] == kPassiveAux || rel_[c] == kAgent) return true;
+    }
+    return false;
+  }
+  bool Negated(int v) const {
+    if (HasChildLemma(v, kAdvmod, {"not", "never", "n't"})) return true;
+    // "did not agree to meet", "failed to reach agreement"
+    if (rel_[v] == kXcomp && head_[v] >= 0) return Lemma(head_[v]) == "fail" || Negated(head_[v]);
+    return false;
+  }
+  bool Future(int v) const { return HasChildLemma(v, kAux, {"will", "would", "shall", "'ll"}); }
+
+  // The words naming who does what v says, before resolving them to actors.
+  void Subjects(int v, std::vector<int>* out, int depth = 0) const {
+    for (int c : Children(v)) {
+      if (rel_[c] == kSubject || rel_[c] == kPassiveSubject) AddConjuncts(c, out);
+    }
+    if (!out->empty() || depth > 4 || head_[v] < 0) return;
+    const int h = head_[v];
+    switch (rel_[v]) {
+      case kConj:
+      case kAdvcl: Subjects(h, out, depth + 1); break;  // "X met Y and signed ...", "..., killing 10"
+      case kXcomp: {  // "urged Iran to talk": the object; "agreed to talk": the subject
+        int obj = Child(h, kObject);
+        if (obj >= 0)
+          AddConjuncts(obj, out);
+        else
+          Subjects(h, out, depth + 1);
+        break;
+      }
+      case kAcl:
+      case kRelcl: AddConjuncts(h, out); break;  // "rebels attacking the town"
+      default: break;
+    }
+  }
+  // Its targets: objects, then obliques by preposition, then the object's own "on X".
+  void Targets(int v, std::vector<int>* out) const {
+    for (int c : Children(v)) {
+      if (rel_[c] == kObject || rel_[c] == kIndirectObject) AddConjuncts(c, out);
+    }
+    int best = -1, best_rank = 1000;
+    for (int c : Children(v)) {
+      if (rel_[c] != kOblique) continue;
+      int rank = PrepositionRank(CaseOf(c));
+      if (rank >= 0 && rank < best_rank) best = c, best_rank = rank;
+    }
+    if (best >= 0) AddConjuncts(best, out);
+    for (int c : Children(v)) {
+      if (rel_[c] != kObject) continue;
+      for (int g : Children(c)) {
+        if (rel_[g] == kNmod && PrepositionRank(CaseOf(g)) >= 0 && PrepositionRank(CaseOf(g)) < 4) AddConjuncts(g, out);
+      }
+    }
+  }
+  void Agents(int v, std::vector<int>* out) const {
+    for (int c : Children(v)) {
+      if (rel_[c] == kAgent) AddConjuncts(c, out);
+    }
+  }
+
+  // "Russia and China": each conjunct is an actor of its own.
+  void AddConjuncts(int w, std::vector<int>* out) const {
+    out->push_back(w);
+    for (int c : Children(w)) {
+      if (rel_[c] == kConj && out->size() < 8) AddConjuncts(c, out);
+    }
+  }
+
+  // The actor a word names: its own mention, a modifier's, a pronoun's referent.
+  ClauseActor ActorOf(int w, int depth = 0) const {
+    ClauseActor a;
+    a.word = w;
+    std::string_view lemma = Lemma(w);
+    if (OneOf(lemma, {"who", "which", "that"}) && rel_[head_[w] >= 0 ? head_[w] : w] == kRelcl && head_[w] >= 0 &&
+        head_[head_[w]] >= 0 && depth < 2) {
+      return ActorOf(head_[head_[w]], depth + 1);  // "rebels who attacked": the rebels
+    }
+    if (OneOf(lemma, {"he", "she"}) && s_.last_person >= 0) {
+      a.mention = s_.last_person;
+      return a;
+    }
+    if (OneOf(lemma, {"it", "they", "we"}) && depth < 2) {
+      // "Libya said it would ...": the reporting verb's subject.
+      for (int v = head_[w]; v >= 0; v = head_[v]) {
+        if (rel_[v] != kCcomp || head_[v] < 0) continue;
+        std::vector<int> speakers;
+        Subjects(head_[v], &speakers);
+        if (!speakers.empty() && speakers[0] != w) return ActorOf(speakers[0], depth + 1);
+        break;
+      }
+      return a;
+    }
+    a.mention = s_.mention_of_word[w];
+    if (a.mention < 0) {
+      a.mention = ModifierMention(w, false);
+    }
+    if (a.mention >= 0 && s_.mention_is_agent[a.mention]) a.country_mention = ModifierMention(w, true);
+    return a;
+  }
+
+  // A mention on a word modifying w ("Russian", "of Iraq", "China's"); with
+  // `countries_only`, only a mention that is not itself an agent.
+  int ModifierMention(int w, bool countries_only, int depth = 0) const {
+    for (int c : Children(w)) {
+      Rel r = rel_[c];
+      if (r != kAmod && r != kCompound && r != kPossessive && r != kNmod && r != kFlat && r != kAppos) continue;
+      if (r == kNmod && !OneOf(CaseOf(c), {"of", "in", "from", ""})) continue;
+      int m = s_.mention_of_word[c];
+      if (m >= 0 && m != s_.mention_of_word[w] && (!countries_only || !s_.mention_is_agent[m])) return m;
+      if (depth < 1) {
+        if (int deeper = ModifierMention(c, countries_only, depth + 1); deeper >= 0) return deeper;
+      }
+    }
+    return -1;
+  }
+
+  // The lexicon pattern for verb v: the one with most words, all found among
+  // its dependents (particle, object, preposition, governed verb); else a
+  // PETRARCH phrase starting at it.
+  int Pattern(int v) const {
+    const KnowledgeBase& kb = coder_.kb_;
+    int best = -1;
+    size_t best_words = 0;
+    for (uint32_t p : kb.VerbsWithLemma(Lemma(v))) {
+      const VerbPattern& pattern = kb.verbs()[p];
+      if (best >= 0 && pattern.words.size() <= best_words) continue;
+      if (std::all_of(pattern.words.begin(), pattern.words.end(), [&](const std::string& x) { return Holds(v, x); })) {
+        best = static_cast<int>(p);
+        best_words = pattern.words.size();
+      }
+    }
+    if (best < 0) best = s_.surface_verb_of_word[v];
+    return best;
+  }
+
+ private:
+  // Whether a word of a pattern is among v's dependents.
+  bool Holds(int v, std::string_view word) const {
+    for (int c : Children(v)) {
+      switch (rel_[c]) {
+        case kParticle:
+        case kAdvmod:
+        case kXcomp:
+          if (Lemma(c) == word) return true;
+          break;
+        case kObject:
+        case kIndirectObject:
+          if (Lemma(c) == word || s_.words[c] == word) return true;
+          for (int g : Children(c)) {
+            if ((rel_[g] == kCompound || rel_[g] == kAmod) && Lemma(g) == word) return true;
+          }
+          break;
+        case kOblique:
+        case kAgent:
+          if (CaseOf(c) == word || Lemma(c) == word) return true;
+          break;
+        default: break;
+      }
+    }
+    return false;
+  }
+
+  const ClauseCoder& coder_;
+  const ClauseSentence& s_;
+  std::vector<int> head_;
+  std::vector<Rel> rel_;
+  std::vector<int> first_child_, children_;
+};
+
+ClauseCoder::ClauseCoder(const KnowledgeBase& kb, const syntax::Syntax& syntax) : kb_(kb) {
+  kind_of_relation_.assign(syntax.parser().relations().size(), kOther);
+  for (const auto& [name, kind] : kRelationKinds) {
+    if (int r = syntax.RelationIndex(name); r >= 0) kind_of_relation_[r] = kind;
+  }
+}
+
+void ClauseCoder::Code(const ClauseSentence& s, std::vector<CodedClause>* out) const {
+  const int n = static_cast<int>(s.words.size());
+  if (n == 0 || s.syntax.arcs.size() != s.words.size()) return;
+  const Clauses clauses(*this, s);
+  std::vector<int> pattern(n, -1);
+  for (int v = 0; v < n; ++v) {
+    if (s.syntax.tags[v] == syntax::Upos::kVerb) pattern[v] = clauses.Pattern(v);
+  }
+  std::vector<int> sources, targets;
+  auto emit = [&](int v, uint32_t verb, std::string_view code, std::string_view rule, float confidence) {
+    int cameo = kb_.CameoIndex(code);
+    if (cameo < 0) return;
+    std::vector<ClauseActor> from, to;
+    for (int w : sources) {
+      if (ClauseActor a = clauses.ActorOf(w); a.present()) from.push_back(a);
+    }
+    for (int w : targets) {
+      if (ClauseActor a = clauses.ActorOf(w); a.present()) to.push_back(a);
+    }
+    for (const ClauseActor& a : from) {
+      bool any_target = false;
+      for (const ClauseActor& b : to) {
+        if (b.mention == a.mention) continue;
+        out->push_back({a, b, verb, static_cast<uint32_t>(cameo), v, rule, confidence});
+        any_target = true;
+      }
+      const bool alone_ok = HappensAlone(Root(kb_, static_cast<uint32_t>(cameo))) || from.size() > 1;
+      if (!any_target && alone_ok)
+        out->push_back({a, {}, verb, static_cast<uint32_t>(cameo), v, rule, confidence - 0.1f});
+    }
+  };
+
+  for (int v = 0; v < n; ++v) {
+    const int h = clauses.Head(v);
+    // "France said Iraq must cooperate": a demand by the speaker of the one who must.
+    if (h >= 0 && clauses.RelOf(v) == kCcomp && clauses.HasChildLemma(v, kAux, {"must", "should"}) &&
+        ReportingVerb(clauses.Lemma(h))) {
+      sources.clear();
+      targets.clear();
+      clauses.Subjects(h, &sources);
+      clauses.Subjects(v, &targets);
+      emit(v, pattern[v] >= 0 ? pattern[v] : kNoPattern, "100", "demand", 0.7f);
+      continue;
+    }
+    if (pattern[v] < 0) continue;
+    // "agreed to withdraw", "threatened to attack": the governing verb's event says it.
+    if (clauses.RelOf(v) == kXcomp && h >= 0 && pattern[h] >= 0) continue;
+    // "denied that it attacked": the denial is the event.
+    if (h >= 0 && clauses.Lemma(h) == "deny" && (clauses.RelOf(v) == kCcomp || clauses.RelOf(v) == kXcomp)) continue;
+
+    const VerbPattern& verb = kb_.verbs()[pattern[v]];
+    std::string_view code = kb_.cameo_events()[verb.cameo_index].code;
+    const int root = Root(kb_, verb.cameo_index);
+    std::string_view rule = "active";
+    float confidence = 0.9f;
+    if (clauses.Negated(v)) {
+      if (root < 3 || root > 8) continue;  // "did not attack": nothing happened
+      code = "120";                        // "will not accept", "failed to reach agreement": a rejection
+      rule = "refusal";
+    } else if (clauses.Future(v) || (clauses.RelOf(v) == kXcomp && h >= 0 && IntentWord(clauses.Lemma(h)))) {
+      if (root != 3 && root != 13) code = IntentCode(root);
+      rule = "intent";
+      confidence = 0.8f;
+    }
+    sources.clear();
+    targets.clear();
+    if (clauses.Passive(v)) {
+      clauses.Agents(v, &sources);
+      clauses.Subjects(v, &targets);
+      if (rule == "active") rule = "passive";
+    } else {
+      clauses.Subjects(v, &sources);
+      clauses.Targets(v, &targets);
+      // "offered to hand over to Britain": the governed verb's target.
+      if (int x = clauses.Child(v, kXcomp); targets.empty() && x >= 0) clauses.Targets(x, &targets);
+    }
+    if (verb.lemma.empty()) confidence -= 0.1f;  // a PETRARCH phrase, not herald's own pattern
+    emit(v, pattern[v], code, rule, confidence);
+  }
+}
+
+}  // namespace herald

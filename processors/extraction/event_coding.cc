@@ -1,0 +1,229 @@
+#include "processors/extraction/event_coding.h"
+
+#include <set>
+#include <vector>
+
+#include "processors/syntax/tokenizer.h"
+
+namespace herald {
+namespace {
+
+// Buffers reused from one sentence and article to the next, per thread.
+struct Scratch {
+  std::vector<syntax::WordSpan> spans;
+  std::vector<std::string_view> words;
+  syntax::SentenceSyntax analysis;
+  std::vector<int> mention_of_word, surface_verb_of_word;
+  std::vector<uint8_t> is_agent;
+  std::vector<CodedClause> clauses;
+};
+
+// Whether a sentence holds "he" or "she", which may name the last person.
+bool HasPersonPronoun(std::string_view sentence) {
+  for (std::string_view p : {"He ", "She ", " he ", " she "}) {
+    if (sentence.find(p) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
+// The tokenizer keeps "Jun." and "Corp." whole, as EWT does inside a
+// sentence; at a sentence's end the period is far more often the full stop
+// ("... Defence Minister Dong Jun."), and the parser expects it on its own.
+void SplitFinalPeriod(std::string_view sentence, std::vector<syntax::WordSpan>* spans) {
+  if (spans->empty()) return;
+  syntax::WordSpan last = spans->back();
+  std::string_view word = last.Of(sentence);
+  if (word.size() < 2 || word.back() != '.' || word.substr(0, word.size() - 1).find('.') != std::string_view::npos) {
+    return;
+  }
+  spans->back().end = last.end - 1;
+  spans->push_back({last.end - 1, last.end});
+}
+
+// Agents and persons without a country take one from the clause or the article.
+bool NeedsCountry(const ActorMention& m) {
+  return m.kind == ActorMention::kAgent || (m.kind == ActorMention::kPerson && m.country.empty());
+}
+
+// English verb endings and what they become in the past and participle
+// ("speak" -> spoke, spoken; "fight" -> fought; "send" -> sent): candidates
+// for the lemmatiser to confirm, so over-generating does no harm.
+constexpr std::pair<std::string_view, std::string_view> kStrongEndings[] = {
+    {"eak", "oke|oken"},     {"eal", "ole|olen"},  {"ake", "ook|aken"}, {"ive", "ave|iven|ove"},
+    {"ite", "ote|itten"},    {"ide", "ode|idden"}, {"ise", "ose|isen"}, {"ike", "uck"},
+    {"ick", "uck"},          {"ow", "ew|own"},     {"aw", "ew|awn"},    {"ear", "ore|orn|orne"},
+    {"eet", "et"},           {"eed", "ed"},        {"ee", "ed|aw|een"}, {"ead", "ed"},
+    {"end", "ent"},          {"ild", "ilt"},       {"ell", "old"},      {"old", "eld"},
+    {"and", "ood"},          {"oot", "ot"},        {"in", "on|an|un"},  {"ink", "ank|unk"},
+    {"ose", "ost|ose|osen"}, {"eave", "eft"},      {"eep", "ept"},      {"eeze", "oze|ozen"},
+    {"id", "ade|idden"},     {"ay", "aid"},        {"ang", "ung"},      {"ig", "ug"},
+    {"y", "ew|own"},         {"ight", "ought"},    {"eek", "ought"},    {"ing", "ought|ang|ung"},
+    {"uy", "ought"},         {"atch", "aught"},    {"each", "aught"},   {"ink", "ought"},
+    {"o", "ent|one|id|ne"},  {"ake", "ade"},       {"ear", "eard"},     {"ell", "elt"},
+};
+
+// A verb's inflections: "attack" -> attacks, attacked, attacking; "stop" ->
+// stopped; "try" -> tried; "speak" -> spoke, spoken. Some are not words.
+std::vector<std::string> Inflections(const std::string& lemma) {
+  std::vector<std::string> forms = {lemma,       lemma + "s",   lemma + "es", lemma + "ed",
+                                    lemma + "d", lemma + "ing", lemma + "n",  lemma + "en"};
+  const char last = lemma.back();
+  if (lemma.size() > 1) {
+    const std::string stem = lemma.substr(0, lemma.size() - 1);
+    if (last == 'y') forms.insert(forms.end(), {stem + "ies", stem + "ied"});
+    if (last == 'e') forms.push_back(stem + "ing");
+    forms.insert(forms.end(), {lemma + last + "ed", lemma + last + "ing"});
+  }
+  for (const auto& [ending, replacements] : kStrongEndings) {
+    if (!lemma.ends_with(ending)) continue;
+    const std::string stem = lemma.substr(0, lemma.size() - ending.size());
+    size_t from = 0;
+    while (from <= replacements.size()) {
+      size_t bar = replacements.find('|', from);
+      if (bar == std::string_view::npos) bar = replacements.size();
+      forms.push_back(stem + std::string(replacements.substr(from, bar - from)));
+      from = bar + 1;
+    }
+  }
+  return forms;
+}
+
+}  // namespace
+
+EventCoding::EventCoding(const KnowledgeBase& kb) : kb_(kb), coder_(kb, kb.syntax()) {
+  const syntax::Lemmatizer& lemmatizer = kb.syntax().lemmatizer();
+  std::unordered_set<std::string> lemmas;
+  for (const VerbPattern& p : kb.verbs()) {
+    if (!p.lemma.empty()) lemmas.insert(p.lemma);
+  }
+  for (const std::string& lemma : lemmas) {
+    for (const std::string& form : Inflections(lemma)) {
+      if (lemmatizer.Lemma(form, syntax::Upos::kVerb) == lemma) trigger_forms_.insert(form);
+    }
+    trigger_forms_.insert(lemma);
+  }
+  for (const auto& [form, lemma] : lemmatizer.Exceptions(syntax::Upos::kVerb)) {
+    if (lemmas.contains(lemma)) trigger_forms_.insert(form);
+  }
+  trigger_forms_.insert({"must", "should"});  // "X said Y must ...": a demand
+}
+
+bool EventCoding::MayTrigger(std::string_view word) const {
+  char lower[32];
+  if (word.size() > sizeof lower) return false;
+  for (size_t i = 0; i < word.size(); ++i) {
+    lower[i] = (word[i] >= 'A' && word[i] <= 'Z') ? static_cast<char>(word[i] + 32) : word[i];
+  }
+  return trigger_forms_.contains(std::string_view(lower, word.size()));
+}
+
+void EventCoding::Code(const EventInputs& in, v1::EventRecord* record) const {
+  thread_local Scratch s;
+  const std::span<const ActorMention> actors = in.actors;
+  s.is_agent.resize(actors.size());
+  for (size_t i = 0; i < actors.size(); ++i) s.is_agent[i] = NeedsCountry(actors[i]);
+
+  // The actor a clause side names, as the record writes it; false for an agent of no known country.
+  auto fill_actor = [&](const ClauseActor& a, v1::Actor* out) {
+    const ActorMention& m = actors[a.mention];
+    std::string country(m.country), code = m.code;
+    if (s.is_agent[a.mention]) {
+      country = a.country_mention >= 0 ? actors[a.country_mention].country : in.context_country;
+      if (country.empty()) return false;
+      code = country + std::string(m.sector);
+    }
+    out->set_code(code);
+    out->set_name(std::string(m.name));
+    out->set_country_code(country);
+    out->mutable_span()->set_begin(m.begin);
+    out->mutable_span()->set_end(m.end);
+    return true;
+  };
+
+  std::set<std::string> coded;  // source|code|target|sentence, once each
+  size_t next_actor = 0, next_verb = 0;
+  int last_person = -1;
+  for (const auto& [begin, end] : in.sentences) {
+    while (next_actor < actors.size() && actors[next_actor].begin < begin) {
+      if (actors[next_actor].kind == ActorMention::kPerson) last_person = static_cast<int>(next_actor);
+      ++next_actor;
+    }
+    size_t last_actor = next_actor;
+    while (last_actor < actors.size() && actors[last_actor].begin < end) ++last_actor;
+    const std::string_view sentence = in.text.substr(begin, end - begin);
+    if (last_actor == next_actor && !(last_person >= 0 && HasPersonPronoun(sentence))) continue;
+
+    syntax::Tokenize(sentence, &s.spans);
+    SplitFinalPeriod(sentence, &s.spans);
+    if (s.spans.empty() || s.spans.size() > kMaxSentenceWords) continue;
+    s.words.clear();
+    bool may_trigger = false;
+    for (const syntax::WordSpan& w : s.spans) {
+      s.words.push_back(w.Of(sentence));
+      may_trigger = may_trigger || MayTrigger(s.words.back());
+    }
+    // PETRARCH phrases, by the word they start at.
+    s.surface_verb_of_word.assign(s.words.size(), -1);
+    while (next_verb < in.verb_matches.size() && in.verb_matches[next_verb].begin < begin) ++next_verb;
+    for (size_t v = next_verb, w = 0; v < in.verb_matches.size() && in.verb_matches[v].begin < end; ++v) {
+      const uint32_t at = in.verb_matches[v].begin - begin;
+      while (w < s.spans.size() && s.spans[w].begin < at) ++w;
+      if (w < s.spans.size() && s.spans[w].begin == at) {
+        s.surface_verb_of_word[w] = static_cast<int>(kb_.term(in.verb_matches[v].id).index);
+        may_trigger = true;
+      }
+    }
+    if (!may_trigger) continue;
+    const syntax::Syntax& model = kb_.syntax();
+    model.TagAndLemmatize(s.words, &s.analysis);
+    model.Parse(s.words, &s.analysis);
+
+    s.mention_of_word.assign(s.words.size(), -1);
+    for (size_t w = 0, a = next_actor; w < s.spans.size(); ++w) {
+      const uint32_t at = begin + s.spans[w].begin;
+      while (a < last_actor && actors[a].end <= at) ++a;
+      if (a < last_actor && actors[a].begin <= at) s.mention_of_word[w] = static_cast<int>(a);
+    }
+    s.clauses.clear();
+    coder_.Code({.words = s.words,
+                 .syntax = s.analysis,
+                 .mention_of_word = s.mention_of_word,
+                 .mention_is_agent = s.is_agent,
+                 .surface_verb_of_word = s.surface_verb_of_word,
+                 .last_person = last_person},
+                &s.clauses);
+
+    for (const CodedClause& c : s.clauses) {
+      v1::CodedEvent event;
+      if (!fill_actor(c.source, event.mutable_source())) continue;
+      if (c.target.present() && !fill_actor(c.target, event.mutable_target())) event.clear_target();
+      const CameoEvent& cameo = kb_.cameo_events()[c.cameo_index];
+      // A protest with no other target is against its own country's authorities.
+      if (!event.has_target() && cameo.code.starts_with("14")) {
+        event.mutable_target()->set_code(event.source().country_code());
+        event.mutable_target()->set_country_code(event.source().country_code());
+      }
+      if (event.has_target() && event.target().code() == event.source().code()) event.clear_target();
+      std::string key =
+          event.source().code() + "|" + cameo.code + "|" + event.target().code() + "|" + std::to_string(begin);
+      if (!coded.insert(key).second) continue;
+      event.set_cameo_code(cameo.code);
+      event.set_root_code(cameo.code.substr(0, 2));
+      event.set_quad_class(cameo.quad_class);
+      event.set_goldstein(cameo.goldstein);
+      event.set_plover(cameo.plover);
+      event.mutable_sentence()->set_begin(begin);
+      event.mutable_sentence()->set_end(end);
+      const syntax::WordSpan& trigger = s.spans[c.trigger_word];
+      event.set_trigger(std::string(trigger.Of(sentence)));
+      event.mutable_trigger_span()->set_begin(begin + trigger.begin);
+      event.mutable_trigger_span()->set_end(begin + trigger.end);
+      if (c.verb != kNoPattern) event.set_pattern(kb_.verbs()[c.verb].phrase);
+      event.set_rule(std::string(c.rule));
+      event.set_confidence(c.confidence);
+      *record->add_events() = std::move(event);
+    }
+  }
+}
+
+}  // namespace herald

@@ -1,0 +1,74 @@
+// event_coding.h: the events pass of extraction. For each sentence that names
+// an actor and holds a verb of the lexicon, it tags and parses the sentence
+// (processors/syntax) and lets the ClauseCoder (clause_coder.h) decide who did
+// what to whom; the events join the record with how they were found.
+//
+//   EventCoding coding(kb);                      // once per Extractor
+//   coding.Code({.text = body, .sentences = ..., .actors = ..., .verb_matches = ...}, record);
+//
+// Sentences without an actor or without a form of a lexicon verb are never
+// tagged or parsed, which keeps the pass fast on articles that are mostly not
+// about events.
+//
+// Thread-safety: immutable; Code may run on many threads (scratch is per thread).
+// Failure: none.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+
+#include "herald/v1/event.pb.h"
+#include "processors/extraction/clause_coder.h"
+#include "processors/knowledge_base.h"
+#include "processors/phrase_matcher.h"
+
+namespace herald {
+
+// An actor named in the text, found by the entities pass.
+struct ActorMention {
+  enum Kind : uint8_t { kCountry, kPerson, kOrganization, kAgent };
+  uint32_t begin, end;
+  std::string code;  // CAMEO-style; for an agent without a country, its sector alone
+  // Views of the text, the knowledge base or the record's persons, which outlive the mention.
+  std::string_view name, country;
+  Kind kind = kCountry;
+  std::string_view sector;  // agents: "MIL", "GOV", ...
+};
+
+struct EventInputs {
+  std::string_view text;
+  std::span<const std::pair<uint32_t, uint32_t>> sentences;  // [begin, end) byte ranges
+  std::span<const ActorMention> actors;                      // in text order
+  std::span<const PhraseMatcher::Match> verb_matches;        // PETRARCH phrases (kVerb terms)
+  // The article's main country: the country of agents nothing else places.
+  std::string_view context_country;
+};
+
+class EventCoding {
+ public:
+  explicit EventCoding(const KnowledgeBase& kb);
+  void Code(const EventInputs& in, v1::EventRecord* record) const;
+
+  // Sentences longer than this many words are not parsed (parsing is linear,
+  // but such "sentences" are lists and tables, not clauses).
+  static constexpr size_t kMaxSentenceWords = 120;
+
+ private:
+  // Whether a word, in any case, may be a form of a lexicon verb.
+  bool MayTrigger(std::string_view word) const;
+
+  const KnowledgeBase& kb_;
+  ClauseCoder coder_;
+  struct StringHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  // Every inflection of every lexicon verb, lower case ("attacks", "fought"):
+  // a sentence without one is not tagged, let alone parsed.
+  std::unordered_set<std::string, StringHash, std::equal_to<>> trigger_forms_;
+};
+
+}  // namespace herald
