@@ -59,6 +59,7 @@ Command ProcessCommand();
 Command StoreCommand();
 Command AlertCommand();
 Command ExtractCommand();
+Command ExplainCommand();
 std::vector<Command> DeadLetterCommands();  // the group and list, replay
 Command EvalCommand();
 std::vector<Command> TrainCommands();  // the group and tagger

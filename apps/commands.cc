@@ -4,7 +4,8 @@
 namespace herald {
 
 std::vector<Command> AllCommands() {
-  std::vector<Command> all = {ProduceCommand(), ProcessCommand(), StoreCommand(), AlertCommand(), ExtractCommand()};
+  std::vector<Command> all = {ProduceCommand(), ProcessCommand(), StoreCommand(),
+                              AlertCommand(),   ExtractCommand(), ExplainCommand()};
   for (Command& c : DeadLetterCommands()) all.push_back(std::move(c));
   all.push_back(EvalCommand());
   for (Command& c : TrainCommands()) all.push_back(std::move(c));

@@ -247,6 +247,38 @@ Result<Score> EvalGumEntities(const Extractor& extractor, const std::string& dir
 
 // ---- PLOVER ----
 
+// An event as an analyst counts it: "source country|target country|PLOVER
+// category", a side without an actor empty. Actors without a country count by
+// their code's first three letters (IGO for the United Nations), as PLOVER's do.
+std::string Triple(std::string_view source, std::string_view target, std::string_view category) {
+  return std::string(source) + "|" + std::string(target) + "|" + std::string(category);
+}
+
+std::string_view CountryOf(const v1::Actor& a) {
+  if (!a.country_code().empty()) return a.country_code();
+  return std::string_view(a.code()).substr(0, 3);
+}
+
+// A gold record's events: each of its sources with each of its targets.
+std::set<std::string> GoldTriples(const std::set<std::string>& sources, const std::set<std::string>& targets,
+                                  std::string_view category) {
+  std::set<std::string> out;
+  for (const std::string& s : sources.empty() ? std::set<std::string>{""} : sources) {
+    for (const std::string& t : targets.empty() ? std::set<std::string>{""} : targets)
+      out.insert(Triple(s, t, category));
+  }
+  return out;
+}
+
+// Every event herald coded in the sentence that has a PLOVER category.
+std::set<std::string> CodedTriples(const v1::EventRecord& r) {
+  std::set<std::string> out;
+  for (const v1::CodedEvent& e : r.events()) {
+    if (!e.plover().empty()) out.insert(Triple(CountryOf(e.source()), CountryOf(e.target()), e.plover()));
+  }
+  return out;
+}
+
 Result<PloverScores> EvalPlover(const Extractor& extractor, const std::string& json_path) {
   simdjson::dom::parser parser;
   simdjson::dom::element root;
@@ -289,6 +321,8 @@ Result<PloverScores> EvalPlover(const Extractor& extractor, const std::string& j
     Tally(codes("source"), source, &scores.source);
     Tally(codes("target"), target, &scores.target);
     Tally({std::string(event)}, plover, &scores.event);
+    Tally(GoldTriples(codes("source"), codes("target"), event), CodedTriples(r), &scores.triple);
+    scores.triple.items++;
     scores.source.items++;
     scores.target.items++;
     scores.event.items++;
@@ -330,6 +364,7 @@ Result<EvalReport> EvaluateAll(const std::string& shared) {
       report.skipped.push_back("plover" + suffix + ": " + s.error().reason);
       return;
     }
+    report.scores.emplace_back("plover triple" + suffix, s->triple);
     report.scores.emplace_back("plover source" + suffix, s->source);
     report.scores.emplace_back("plover target" + suffix, s->target);
     report.scores.emplace_back("plover event" + suffix, s->event);

@@ -41,8 +41,13 @@ struct Score {
 Result<Score> EvalReutersCountries(const Extractor& extractor, const std::string& dir);
 Result<Score> EvalGumEntities(const Extractor& extractor, const std::string& dir);
 
+// Per field, for the sentence's first coded event with a PLOVER category
+// (source, target, event); and as an analyst counts events (triple): every
+// coded event of the sentence, as (source country, target country, PLOVER
+// category), against every gold one (each gold source with each gold target),
+// micro-averaged over the sentences.
 struct PloverScores {
-  Score source, target, event;
+  Score source, target, event, triple;
 };
 Result<PloverScores> EvalPlover(const Extractor& extractor, const std::string& json_path);
 

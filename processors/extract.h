@@ -37,4 +37,10 @@ void AddExtractArguments(CLI::App* app, ExtractOptions* options);
 // Exit status: 0 when every article was extracted, 1 when any was rejected.
 int RunExtract(const ExtractOptions& options);
 
+// `herald explain`: the same inputs, read as `extract` reads them, written for
+// a person: each sentence with why it was not parsed, or its words with tags,
+// lemmas, heads, relations and actors; then each event with its trigger,
+// pattern, rule and confidence. Same exit status as RunExtract.
+int RunExplain(const ExtractOptions& options);
+
 }  // namespace herald

@@ -87,10 +87,14 @@ size_t FindAnyOf(std::string_view text, size_t from, std::array<char, 4> set) {
 }
 
 // Sentences end at . ! ? followed by white space and an upper-case letter, a
-// quote or a line end, and at every line break; "Mr. Smith" stays whole.
+// quote or a line end; "Mr. Smith" stays whole. A line break ends one where a
+// paragraph ends (a blank or indented line follows) or after a short line (a
+// heading, a byline, a table row); a long line running on into the next is a
+// sentence wrapped at a fixed width (wire copy such as Reuters'), kept whole.
 void SplitSentences(std::string_view text, std::vector<Sentence>* out) {
+  constexpr size_t kWrappedLineBytes = 40;
   out->clear();
-  size_t begin = 0;
+  size_t begin = 0, line_begin = 0;
   auto emit = [&](size_t end) {
     size_t b = begin;
     while (b < end && (text[b] == ' ' || text[b] == '\n' || text[b] == '\t' || text[b] == '\r')) ++b;
@@ -101,7 +105,10 @@ void SplitSentences(std::string_view text, std::vector<Sentence>* out) {
        i = FindAnyOf(text, i + 1, {'\n', '.', '!', '?'})) {
     char c = text[i];
     if (c == '\n') {
-      emit(i);
+      const bool paragraph = i + 1 >= text.size() || text[i + 1] == ' ' || text[i + 1] == '\t' || text[i + 1] == '\n' ||
+                             text[i + 1] == '\r';
+      if (paragraph || i - line_begin < kWrappedLineBytes) emit(i);
+      line_begin = i + 1;
       continue;
     }
     if (i + 2 < text.size() && text[i + 1] == ' ') {
@@ -383,6 +390,7 @@ struct Scratch {
 struct Context {
   const KnowledgeBase& kb;
   const EventCoding& events;
+  std::string* explanation;  // `herald explain`; usually null
   std::string_view text;
   v1::EventRecord* record;
   NameRuns& name_runs;  // filled by ExtractEntities
@@ -409,7 +417,8 @@ void CodeEvents(Context& ctx) {
                    .sentences = sentences,
                    .actors = ctx.actors,
                    .verb_matches = PhraseMatcher::SelectLongest(std::move(verbs)),
-                   .context_country = context_country},
+                   .context_country = context_country,
+                   .explanation = ctx.explanation},
                   ctx.record);
 }
 
@@ -1029,7 +1038,7 @@ v1::EventRecord Extractor::Extract(v1::Article article) const {
   return record;
 }
 
-void Extractor::Extract(v1::EventRecord* out) const {
+void Extractor::Extract(v1::EventRecord* out, std::string* explanation) const {
   v1::EventRecord& record = *out;
   record.set_id(record.article().id());
   const std::string& body = record.article().body();
@@ -1041,6 +1050,7 @@ void Extractor::Extract(v1::EventRecord* out) const {
   kb_->matcher().FindAll(body, scratch.matcher_words, &scratch.all);
   Context ctx{.kb = *kb_,
               .events = *events_,
+              .explanation = explanation,
               .text = body,
               .record = &record,
               .name_runs = scratch.runs,

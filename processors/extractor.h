@@ -43,7 +43,9 @@ class Extractor {
   Status Process(std::string_view bytes, const ParseOptions& options, v1::EventRecord* record) const;
   v1::EventRecord Extract(v1::Article article) const;
   // From record->article(), filled by the caller, into the rest of *record.
-  void Extract(v1::EventRecord* record) const;
+  // With `explanation`, the events pass appends how it read each sentence
+  // (`herald explain`).
+  void Extract(v1::EventRecord* record, std::string* explanation = nullptr) const;
   const KnowledgeBase& knowledge() const { return *kb_; }
 
  private:

@@ -27,6 +27,7 @@
 
 #include "core/settings.h"
 #include "core/status.h"
+#include "core/string_hash.h"
 #include "processors/phrase_matcher.h"
 #include "processors/syntax/syntax.h"
 
@@ -164,11 +165,7 @@ class KnowledgeBase {
   std::vector<Role> roles_;
   std::vector<CameoEvent> cameo_events_;
   std::vector<VerbPattern> verbs_;
-  struct StringHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
-  };
-  std::unordered_map<std::string, std::vector<uint32_t>, StringHash, std::equal_to<>> verbs_by_lemma_;
+  StringMap<std::vector<uint32_t>> verbs_by_lemma_;
   std::vector<Role> agents_;
   std::vector<Theme> themes_;
   std::vector<DictionaryActor> actors_;

@@ -1,5 +1,7 @@
 #include "processors/extraction/event_coding.h"
 
+#include <algorithm>
+#include <cstdio>
 #include <set>
 #include <vector>
 
@@ -88,6 +90,26 @@ std::vector<std::string> Inflections(const std::string& lemma) {
   return forms;
 }
 
+// A parsed sentence as `herald explain` shows it: one line per word.
+void Explain(const syntax::Syntax& model, std::string_view sentence, uint32_t begin,
+             std::span<const std::string_view> words, const syntax::SentenceSyntax& analysis,
+             std::span<const int> mention_of_word, std::span<const ActorMention> actors, std::string* out) {
+  *out += "\n[" + std::to_string(begin) + "] " + std::string(sentence) + "\n";
+  for (size_t w = 0; w < words.size(); ++w) {
+    const std::string relation(model.relation(analysis.arcs[w]));
+    char line[160];
+    std::snprintf(line, sizeof line, "  %3zu %-18.*s %-5.*s %-14.*s %3d %-12s", w + 1,
+                  static_cast<int>(words[w].size()), words[w].data(),
+                  static_cast<int>(NameOf(analysis.tags[w], syntax::kUposNames).size()),
+                  NameOf(analysis.tags[w], syntax::kUposNames).data(), static_cast<int>(analysis.lemmas[w].size()),
+                  analysis.lemmas[w].data(), analysis.arcs[w].head, relation.c_str());
+    *out += line;
+    if (int m = mention_of_word[w]; m >= 0)
+      *out += " actor " + actors[m].code + " \"" + std::string(actors[m].name) + "\"";
+    *out += "\n";
+  }
+}
+
 }  // namespace
 
 EventCoding::EventCoding(const KnowledgeBase& kb) : kb_(kb), coder_(kb, kb.syntax()) {
@@ -106,6 +128,26 @@ EventCoding::EventCoding(const KnowledgeBase& kb) : kb_(kb), coder_(kb, kb.synta
     if (lemmas.contains(lemma)) trigger_forms_.insert(form);
   }
   trigger_forms_.insert({"must", "should"});  // "X said Y must ...": a demand
+}
+
+// Whether some verb of the tagged sentence has a pattern whose words all
+// occur among the sentence's lemmas or words (what the parse will then check
+// are the verb's own dependents), or a PETRARCH phrase starts at it.
+bool EventCoding::HoldsAPattern(const syntax::SentenceSyntax& tagged, std::span<const int> surface_verbs) const {
+  auto in_sentence = [&](const std::string& word) {
+    return std::find(tagged.lemmas.begin(), tagged.lemmas.end(), word) != tagged.lemmas.end();
+  };
+  for (size_t w = 0; w < tagged.lemmas.size(); ++w) {
+    if (surface_verbs[w] >= 0) return true;
+    const std::string& lemma = tagged.lemmas[w];
+    if (lemma == "must" || lemma == "should") return true;
+    if (tagged.tags[w] != syntax::Upos::kVerb) continue;
+    for (uint32_t p : kb_.VerbsWithLemma(lemma)) {
+      const std::vector<std::string>& words = kb_.verbs()[p].words;
+      if (std::all_of(words.begin(), words.end(), in_sentence)) return true;
+    }
+  }
+  return false;
 }
 
 bool EventCoding::MayTrigger(std::string_view word) const {
@@ -151,11 +193,22 @@ void EventCoding::Code(const EventInputs& in, v1::EventRecord* record) const {
     size_t last_actor = next_actor;
     while (last_actor < actors.size() && actors[last_actor].begin < end) ++last_actor;
     const std::string_view sentence = in.text.substr(begin, end - begin);
-    if (last_actor == next_actor && !(last_person >= 0 && HasPersonPronoun(sentence))) continue;
+    auto skip = [&](std::string_view why) {
+      if (in.explanation)
+        *in.explanation +=
+            "\n[" + std::to_string(begin) + "] " + std::string(sentence) + "\n  not parsed: " + std::string(why) + "\n";
+    };
+    if (last_actor == next_actor && !(last_person >= 0 && HasPersonPronoun(sentence))) {
+      skip("no actor");
+      continue;
+    }
 
     syntax::Tokenize(sentence, &s.spans);
     SplitFinalPeriod(sentence, &s.spans);
-    if (s.spans.empty() || s.spans.size() > kMaxSentenceWords) continue;
+    if (s.spans.empty() || s.spans.size() > kMaxSentenceWords) {
+      skip("longer than " + std::to_string(kMaxSentenceWords) + " words");
+      continue;
+    }
     s.words.clear();
     bool may_trigger = false;
     for (const syntax::WordSpan& w : s.spans) {
@@ -173,9 +226,16 @@ void EventCoding::Code(const EventInputs& in, v1::EventRecord* record) const {
         may_trigger = true;
       }
     }
-    if (!may_trigger) continue;
+    if (!may_trigger) {
+      skip("no form of a lexicon verb");
+      continue;
+    }
     const syntax::Syntax& model = kb_.syntax();
     model.TagAndLemmatize(s.words, &s.analysis);
+    if (!HoldsAPattern(s.analysis, s.surface_verb_of_word)) {
+      skip("no verb whose pattern's words the sentence holds");
+      continue;
+    }
     model.Parse(s.words, &s.analysis);
 
     s.mention_of_word.assign(s.words.size(), -1);
@@ -192,6 +252,7 @@ void EventCoding::Code(const EventInputs& in, v1::EventRecord* record) const {
                  .surface_verb_of_word = s.surface_verb_of_word,
                  .last_person = last_person},
                 &s.clauses);
+    if (in.explanation) Explain(model, sentence, begin, s.words, s.analysis, s.mention_of_word, actors, in.explanation);
 
     for (const CodedClause& c : s.clauses) {
       v1::CodedEvent event;
@@ -221,6 +282,11 @@ void EventCoding::Code(const EventInputs& in, v1::EventRecord* record) const {
       if (c.verb != kNoPattern) event.set_pattern(kb_.verbs()[c.verb].phrase);
       event.set_rule(std::string(c.rule));
       event.set_confidence(c.confidence);
+      if (in.explanation) {
+        *in.explanation += "  event " + event.source().code() + " " + cameo.code + " " + event.target().code() + " (" +
+                           cameo.plover + ") trigger \"" + event.trigger() + "\" pattern \"" + event.pattern() +
+                           "\" rule " + event.rule() + "\n";
+      }
       *record->add_events() = std::move(event);
     }
   }

@@ -18,8 +18,8 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_set>
 
+#include "core/string_hash.h"
 #include "herald/v1/event.pb.h"
 #include "processors/extraction/clause_coder.h"
 #include "processors/knowledge_base.h"
@@ -45,6 +45,10 @@ struct EventInputs {
   std::span<const PhraseMatcher::Match> verb_matches;        // PETRARCH phrases (kVerb terms)
   // The article's main country: the country of agents nothing else places.
   std::string_view context_country;
+  // When set, each sentence's analysis and outcome are appended here as text
+  // (`herald explain`): why it was skipped, or its words with tags, lemmas,
+  // heads, relations and actors, and the events coded from it.
+  std::string* explanation = nullptr;
 };
 
 class EventCoding {
@@ -57,18 +61,15 @@ class EventCoding {
   static constexpr size_t kMaxSentenceWords = 120;
 
  private:
+  bool HoldsAPattern(const syntax::SentenceSyntax& tagged, std::span<const int> surface_verbs) const;
   // Whether a word, in any case, may be a form of a lexicon verb.
   bool MayTrigger(std::string_view word) const;
 
   const KnowledgeBase& kb_;
   ClauseCoder coder_;
-  struct StringHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
-  };
   // Every inflection of every lexicon verb, lower case ("attacks", "fought"):
   // a sentence without one is not tagged, let alone parsed.
-  std::unordered_set<std::string, StringHash, std::equal_to<>> trigger_forms_;
+  StringSet trigger_forms_;
 };
 
 }  // namespace herald

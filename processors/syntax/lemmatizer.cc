@@ -71,8 +71,12 @@ Lemmatizer Lemmatizer::Train(const std::vector<TreebankSentence>& sentences) {
 }
 
 std::string Lemmatizer::ByRule(const std::string& lower, Upos tag) const {
+  // "<tag><ending>" keys built in place: this runs for every word tagged.
+  char key[kLongestEnding + 1];
+  key[0] = static_cast<char>(tag);
   for (size_t ending = std::min(lower.size(), kLongestEnding); ending >= 1; --ending) {
-    auto rule = rules_.find(Key(tag, std::string_view(lower).substr(lower.size() - ending)));
+    std::memcpy(key + 1, lower.data() + lower.size() - ending, ending);
+    auto rule = rules_.find(std::string_view(key, ending + 1));
     if (rule == rules_.end() || rule->second.cut > lower.size()) continue;
     return lower.substr(0, lower.size() - rule->second.cut) + rule->second.append;
   }
@@ -81,9 +85,10 @@ std::string Lemmatizer::ByRule(const std::string& lower, Upos tag) const {
 
 std::string Lemmatizer::Lemma(std::string_view form, Upos tag) const {
   if (tag == Upos::kPropn) return std::string(form);
-  const std::string lower = AsciiLower(form);
-  if (auto known = exceptions_.find(Key(tag, lower)); known != exceptions_.end()) return known->second;
-  return ByRule(lower, tag);
+  std::string key(form.size() + 1, static_cast<char>(tag));
+  for (size_t i = 0; i < form.size(); ++i) key[i + 1] = (form[i] >= 'A' && form[i] <= 'Z') ? form[i] + 32 : form[i];
+  if (auto known = exceptions_.find(key); known != exceptions_.end()) return known->second;
+  return ByRule(key.substr(1), tag);
 }
 
 std::string Lemmatizer::Serialize() const {

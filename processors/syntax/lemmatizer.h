@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "core/string_hash.h"
 #include "processors/syntax/conllu.h"
 #include "processors/syntax/tagger.h"
 
@@ -46,8 +47,8 @@ class Lemmatizer {
   };
   std::string ByRule(const std::string& lower, Upos tag) const;
 
-  std::unordered_map<std::string, std::string> exceptions_;  // "<tag byte><lower form>" -> lemma
-  std::unordered_map<std::string, Edit> rules_;
+  StringMap<std::string> exceptions_;  // "<tag byte><lower form>" -> lemma
+  StringMap<Edit> rules_;
 };
 
 // The share of words whose lemma is right on `sentences` (gold words and tags;

@@ -66,6 +66,10 @@ void AddTrainArguments(CLI::App* app, TrainOptions* o) {
                   "Syntax: write the dev split as analysed, in CoNLL-U (for UD's scorer or another)");
   app->add_option("--epochs", o->epochs, "Passes over the training split (the parser's, for syntax)")
       ->check(CLI::Range(1, 100));
+  app->add_option("--prune-below", o->prune_below,
+                  "Syntax: drop parser features whose averaged weights all stay within this of zero (smaller, faster)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 100.0));
 }
 
 Status RunTrainTagger(const TrainOptions& o) {
@@ -100,7 +104,8 @@ Status RunTrainSyntax(const TrainOptions& o) {
   if (!splits) return Unexpected(splits.error());
   const auto& [train, dev, test] = *splits;
   const auto started = std::chrono::steady_clock::now();
-  const Syntax trained = Syntax::Train(train, {.parser = {.epochs = o.epochs}, .folds = o.folds});
+  const Syntax trained =
+      Syntax::Train(train, {.parser = {.epochs = o.epochs, .prune_below = o.prune_below}, .folds = o.folds});
   const double seconds = SecondsSince(started);
   const std::string model = trained.Serialize();
   if (Status s = WriteWholeFile(o.out_path, model); !s) return s;

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "core/status.h"
+#include "processors/syntax/parser.h"
 
 namespace CLI {
 class App;
@@ -25,7 +26,8 @@ struct TrainOptions {
   std::string train_path, dev_path, test_path, out_path;
   std::string dev_predictions_path;  // syntax: the dev split as analysed, in CoNLL-U
   int epochs = 10;
-  int folds = 5;  // syntax: the parser learns from tags of jack-knifed taggers
+  int folds = 5;                                     // syntax: the parser learns from tags of jack-knifed taggers
+  float prune_below = ParserTraining{}.prune_below;  // syntax: see ParserTraining
 };
 
 void AddTrainArguments(CLI::App* app, TrainOptions* options);
