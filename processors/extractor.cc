@@ -111,6 +111,10 @@ void SplitSentences(std::string_view text, std::vector<Sentence>* out) {
       line_begin = i + 1;
       continue;
     }
+    if (i + 1 < text.size() && (text[i + 1] == '\n' || text[i + 1] == '\r')) {
+      emit(i + 1);  // the line ends with the sentence
+      continue;
+    }
     if (i + 2 < text.size() && text[i + 1] == ' ') {
       char next = text[i + 2];
       bool abbreviation = i >= 2 && IsUpper(text[i - 2]) == false && text[i - 2] == ' ' && IsUpper(text[i - 1]);
@@ -651,7 +655,10 @@ void ExtractEntities(Context& ctx) {
           location("C:" + c.iso3, c.name, "COUNTRY", c.iso3, c.lat, c.lon, m.begin, m.end);
         }
         // A role right after the country belongs to the person; it codes the actor there.
-        bool modifies_role = i + 1 < ctx.entities.size() && ctx.kb.term(ctx.entities[i + 1].id).kind == TermKind::kRole;
+        uint32_t modifier_begin = 0;
+        bool modifies_role = i + 1 < ctx.entities.size() &&
+                             ctx.kb.term(ctx.entities[i + 1].id).kind == TermKind::kRole &&
+                             CountryBefore(ctx, i + 1, ctx.entities[i + 1].begin, &modifier_begin);
         if (!modifies_role) ctx.actors.push_back({m.begin, m.end, c.iso3, surface, c.iso3, ActorMention::kCountry});
         break;
       }

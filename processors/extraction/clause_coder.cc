@@ -32,6 +32,7 @@ enum Rel : int8_t {
   kFlat,
   kAppos,
   kCase,
+  kMark,
 };
 
 constexpr std::pair<std::string_view, Rel> kRelationKinds[] = {
@@ -65,6 +66,7 @@ constexpr std::pair<std::string_view, Rel> kRelationKinds[] = {
     {"flat", kFlat},
     {"appos", kAppos},
     {"case", kCase},
+    {"mark", kMark},
 };
 
 bool OneOf(std::string_view word, std::initializer_list<std::string_view> set) {
@@ -127,6 +129,15 @@ std::string_view IntentCode(int root) {
   }
 }
 
+// An agent with no country of its own in the clause ("the minister") would
+// take the article's; beside an actor the clause does place ("Taiwan's"),
+// that guess is dropped.
+void DropGuessedBesidePlaced(const ClauseSentence& s, std::vector<ClauseActor>* actors) {
+  auto guessed = [&](const ClauseActor& a) { return s.mention_is_agent[a.mention] && a.country_mention < 0; };
+  if (std::all_of(actors->begin(), actors->end(), guessed)) return;
+  std::erase_if(*actors, guessed);
+}
+
 }  // namespace
 
 // One sentence's tree, with children lists, and the clause-level questions the coder asks of it.
@@ -185,6 +196,8 @@ class ClauseCoder::Clauses {
   }
   bool Negated(int v) const {
     if (HasChildLemma(v, kAdvmod, {"not", "never", "n't"})) return true;
+    if (HasChildLemma(v, kMark, {"without"})) return true;  // "without returning"
+
     // "did not agree to meet", "failed to reach agreement"
     if (rel_[v] == kXcomp && head_[v] >= 0) return Lemma(head_[v]) == "fail" || Negated(head_[v]);
     return false;
@@ -374,6 +387,8 @@ void ClauseCoder::Code(const ClauseSentence& s, std::vector<CodedClause>* out) c
     for (int w : targets) {
       if (ClauseActor a = clauses.ActorOf(w); a.present()) to.push_back(a);
     }
+    DropGuessedBesidePlaced(s, &from);
+    DropGuessedBesidePlaced(s, &to);
     for (const ClauseActor& a : from) {
       bool any_target = false;
       for (const ClauseActor& b : to) {
@@ -382,8 +397,9 @@ void ClauseCoder::Code(const ClauseSentence& s, std::vector<CodedClause>* out) c
         any_target = true;
       }
       const bool alone_ok = HappensAlone(Root(kb_, static_cast<uint32_t>(cameo))) || from.size() > 1;
-      if (!any_target && alone_ok)
-        out->push_back({a, {}, verb, static_cast<uint32_t>(cameo), v, rule, confidence - 0.1f});
+      if (!any_target && alone_ok) {
+        out->push_back({a, {}, verb, static_cast<uint32_t>(cameo), v, rule, confidence - 0.1f, !targets.empty()});
+      }
     }
   };
 

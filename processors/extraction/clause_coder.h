@@ -72,6 +72,9 @@ struct CodedClause {
   // How the actors were found: "active", "passive", "relative", "control", "intent", "demand", ...
   std::string_view rule;
   float confidence = 0;
+  // The verb has an object or oblique that names no actor ("arrested
+  // opponents", "banned the rally"): an act on someone, unnamed.
+  bool unnamed_target = false;
 };
 
 class ClauseCoder {

@@ -18,6 +18,7 @@ struct Scratch {
   std::vector<int> mention_of_word, surface_verb_of_word;
   std::vector<uint8_t> is_agent;
   std::vector<CodedClause> clauses;
+  std::vector<std::pair<uint32_t, uint32_t>> names;  // [begin, end) in the sentence
 };
 
 // Whether a sentence holds "he" or "she", which may name the last person.
@@ -40,6 +41,35 @@ void SplitFinalPeriod(std::string_view sentence, std::vector<syntax::WordSpan>* 
   }
   spans->back().end = last.end - 1;
   spans->push_back({last.end - 1, last.end});
+}
+
+// A name of several words ("Bulgarian President Todor Zhivkov", "Great
+// Britain") becomes one word, written as its last: the parser, trained on web
+// text, reads long newswire names poorly, and a name is one actor whatever is
+// inside it. Shorter sentences also parse faster. `names` are offsets into
+// the sentence, in any order; words are the spans' text, the merged ones
+// their last word's.
+void MergeNames(std::string_view sentence, std::vector<std::pair<uint32_t, uint32_t>>* names,
+                std::vector<syntax::WordSpan>* spans, std::vector<std::string_view>* words) {
+  std::sort(names->begin(), names->end());
+  words->clear();
+  size_t out = 0, name = 0;
+  for (size_t i = 0; i < spans->size(); ++i) {
+    syntax::WordSpan merged = (*spans)[i];
+    std::string_view text = merged.Of(sentence);
+    while (name < names->size() && (*names)[name].second <= merged.begin) ++name;
+    for (size_t n = name; n < names->size() && (*names)[n].first <= merged.begin; ++n) {
+      const uint32_t name_end = (*names)[n].second;
+      while (i + 1 < spans->size() && (*spans)[i + 1].end <= name_end && merged.end <= name_end) {
+        ++i;
+        merged.end = (*spans)[i].end;
+        text = (*spans)[i].Of(sentence);
+      }
+    }
+    (*spans)[out++] = merged;
+    words->push_back(text);
+  }
+  spans->resize(out);
 }
 
 // Agents and persons without a country take one from the clause or the article.
@@ -209,12 +239,17 @@ void EventCoding::Code(const EventInputs& in, v1::EventRecord* record) const {
       skip("longer than " + std::to_string(kMaxSentenceWords) + " words");
       continue;
     }
-    s.words.clear();
-    bool may_trigger = false;
-    for (const syntax::WordSpan& w : s.spans) {
-      s.words.push_back(w.Of(sentence));
-      may_trigger = may_trigger || MayTrigger(s.words.back());
+    s.names.clear();
+    for (size_t a = next_actor; a < last_actor; ++a)
+      s.names.emplace_back(actors[a].begin - begin, actors[a].end - begin);
+    for (const v1::Person& p : record->persons()) {
+      for (const v1::Span& span : p.spans()) {
+        if (span.begin() >= begin && span.end() <= end) s.names.emplace_back(span.begin() - begin, span.end() - begin);
+      }
     }
+    MergeNames(sentence, &s.names, &s.spans, &s.words);
+    bool may_trigger = false;
+    for (std::string_view w : s.words) may_trigger = may_trigger || MayTrigger(w);
     // PETRARCH phrases, by the word they start at.
     s.surface_verb_of_word.assign(s.words.size(), -1);
     while (next_verb < in.verb_matches.size() && in.verb_matches[next_verb].begin < begin) ++next_verb;
@@ -259,8 +294,10 @@ void EventCoding::Code(const EventInputs& in, v1::EventRecord* record) const {
       if (!fill_actor(c.source, event.mutable_source())) continue;
       if (c.target.present() && !fill_actor(c.target, event.mutable_target())) event.clear_target();
       const CameoEvent& cameo = kb_.cameo_events()[c.cameo_index];
-      // A protest with no other target is against its own country's authorities.
-      if (!event.has_target() && cameo.code.starts_with("14")) {
+      // Protest, and conflict acted on someone the text does not place ("arrested
+      // opponents"), is aimed within the source's own country.
+      const bool conflict = cameo.code.compare(0, 2, "09") >= 0;
+      if (!event.has_target() && (cameo.code.starts_with("14") || (conflict && c.unnamed_target))) {
         event.mutable_target()->set_code(event.source().country_code());
         event.mutable_target()->set_country_code(event.source().country_code());
       }
