@@ -2,6 +2,7 @@
 // The gates sit just under the figures reached (docs/EXTRACTION.md), so that a
 // change that makes extraction worse fails here.
 #include "processors/evaluation.h"
+#include "processors/extractor_testing.h"
 
 #include <gtest/gtest.h>
 
@@ -15,12 +16,6 @@ constexpr const char* kShared = "../shared";
 
 class ExtractionEval : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    auto kb = KnowledgeBase::LoadBuiltin();
-    ASSERT_TRUE(kb) << kb.error().reason;
-    extractor_ = new Extractor(*kb);
-  }
-  static void TearDownTestSuite() { delete extractor_; }
   static std::string Need(const std::string& rel) {
     std::string path = std::string(kShared) + "/" + rel;
     return std::filesystem::exists(path) ? path : "";
@@ -31,14 +26,12 @@ class ExtractionEval : public ::testing::Test {
                 static_cast<long long>(s.true_positives), static_cast<long long>(s.false_positives),
                 static_cast<long long>(s.false_negatives));
   }
-  static Extractor* extractor_;
 };
-Extractor* ExtractionEval::extractor_ = nullptr;
 
 TEST_F(ExtractionEval, ReutersCountries) {
   std::string dir = Need("corpus/reuters21578");
   if (dir.empty()) GTEST_SKIP() << "../shared/corpus/reuters21578 is absent";
-  auto s = EvalReutersCountries(*extractor_, dir);
+  auto s = EvalReutersCountries(testing::BuiltinExtractor(), dir);
   ASSERT_TRUE(s) << s.error().reason;
   Report("reuters countries", *s);
   EXPECT_GT(s->items, 3500);
@@ -67,7 +60,7 @@ TEST_F(ExtractionEval, ReutersCountriesWithGeoNames) {
 TEST_F(ExtractionEval, GumEntities) {
   std::string dir = Need("corpus/gum-wikinews");
   if (dir.empty()) GTEST_SKIP() << "../shared/corpus/gum-wikinews is absent";
-  auto s = EvalGumEntities(*extractor_, dir);
+  auto s = EvalGumEntities(testing::BuiltinExtractor(), dir);
   ASSERT_TRUE(s) << s.error().reason;
   Report("gum entities", *s);
   EXPECT_EQ(s->items, 12);
@@ -77,13 +70,16 @@ TEST_F(ExtractionEval, GumEntities) {
 TEST_F(ExtractionEval, PloverEvents) {
   std::string path = Need("eval/plover/PLOVER_GSR_CAMEO.dev.json");
   if (path.empty()) GTEST_SKIP() << "../shared/eval/plover is absent";
-  auto s = EvalPlover(*extractor_, path);
+  auto s = EvalPlover(testing::BuiltinExtractor(), path);
   ASSERT_TRUE(s) << s.error().reason;
+  Report("plover triple", s->triple);
   Report("plover source", s->source);
   Report("plover target", s->target);
   Report("plover event", s->event);
-  EXPECT_GE(s->event.f1(), 0.16);
-  EXPECT_GE(s->source.f1(), 0.17);
+  EXPECT_GE(s->triple.f1(), 0.38);
+  EXPECT_GE(s->event.f1(), 0.68);
+  EXPECT_GE(s->source.f1(), 0.64);
+  EXPECT_GE(s->target.f1(), 0.48);
 }
 
 // The same with the field's standard dictionaries loaded at run time, as a
@@ -98,12 +94,14 @@ TEST_F(ExtractionEval, PloverEventsWithPetrarchDictionaries) {
   ASSERT_TRUE(kb) << kb.error().reason;
   auto s = EvalPlover(Extractor(*kb), path);
   ASSERT_TRUE(s) << s.error().reason;
+  Report("plover+petrarch triple", s->triple);
   Report("plover+petrarch source", s->source);
   Report("plover+petrarch target", s->target);
   Report("plover+petrarch event", s->event);
-  EXPECT_GE(s->event.f1(), 0.30);
-  EXPECT_GE(s->source.f1(), 0.50);
-  EXPECT_GE(s->target.f1(), 0.47);
+  EXPECT_GE(s->triple.f1(), 0.37);
+  EXPECT_GE(s->event.f1(), 0.62);
+  EXPECT_GE(s->source.f1(), 0.65);
+  EXPECT_GE(s->target.f1(), 0.51);
 }
 
 // PETRARCH's own validation sentences, coded with the dictionaries that ship beside them.
@@ -118,7 +116,11 @@ TEST_F(ExtractionEval, PetrarchValidationEventCodes) {
   ASSERT_TRUE(s) << s.error().reason;
   Report("petrarch validation", *s);
   std::printf("petrarch validation event-code accuracy (sentences' expected codes found): %.3f\n", s->recall());
-  EXPECT_GE(s->recall(), 0.50);
+  // 0.51 when any dictionary verb between two actors counted, whoever did what
+  // to whom; since events come from the parse, only a verb whose clause holds
+  // its actors is coded. PETRARCH's own structures (nominal events, its
+  // wildcard patterns, events without a source) are what is missing now.
+  EXPECT_GE(s->recall(), 0.32);
 }
 
 }  // namespace

@@ -403,7 +403,7 @@ struct Context {
   const std::vector<Match>& all;  // every dictionary match, overlapping
   std::vector<Match> entities;    // leftmost-longest among entity terms
   std::vector<ActorMention> actors;
-  uint32_t lead_end = 0;                     // end of the second sentence
+  uint32_t lead_end = 0;                     // end of the lead (see Extract)
   std::vector<std::string> title_countries;  // ISO alpha-3 named in the title
 };
 
@@ -1065,7 +1065,18 @@ void Extractor::Extract(v1::EventRecord* out, std::string* explanation) const {
               .sentences = scratch.sentences,
               .all = scratch.all};
   record.mutable_stats()->set_sentence_count(static_cast<uint32_t>(ctx.sentences.size()));
-  if (!ctx.sentences.empty()) ctx.lead_end = ctx.sentences[std::min<size_t>(1, ctx.sentences.size() - 1)].end;
+  // The lead, where a story says where it is: its first sentence (and the
+  // second after a short first one: a dateline, a headline), but no more than
+  // its first 120 bytes, two lines of wire copy: a long opening sentence names
+  // more places in passing than it is about (on Reuters, 160 bytes cost 0.005
+  // in precision, a whole sentence 0.009).
+  if (!ctx.sentences.empty()) {
+    const Sentence& first = ctx.sentences[0];
+    constexpr uint32_t kShortSentenceBytes = 100, kLeadBytes = 120;
+    uint32_t end = first.end;
+    if (ctx.sentences.size() > 1 && first.end - first.begin < kShortSentenceBytes) end = ctx.sentences[1].end;
+    ctx.lead_end = std::min(end, first.begin + kLeadBytes);
+  }
   for (const Match& m : kb_->matcher().FindLongest(record.article().title())) {
     const KnowledgeBase::Term& t = kb_->term(m.id);
     int country = -1;

@@ -131,6 +131,17 @@ std::string PetrarchPhrase(std::string_view s) {
   return out;
 }
 
+// A PETRARCH phrase's words without the articles, which a lemma pattern does not need.
+std::string ContentWords(std::string_view phrase) {
+  std::string out;
+  for (std::string_view w : Split(phrase, ' ')) {
+    if (w.empty() || w == "A" || w == "AN" || w == "THE" || w == "a" || w == "an" || w == "the") continue;
+    if (!out.empty()) out += ' ';
+    out += w;
+  }
+  return out;
+}
+
 // Regular English inflections of a verb written in capitals: SAY -> SAYS, SAYED, SAYING.
 std::vector<std::string> Inflect(const std::string& verb) {
   std::vector<std::string> forms = {verb};
@@ -184,6 +195,23 @@ class KnowledgeBase::Builder {
     if (kind != TermKind::kThemeKeyword && kind != TermKind::kVerb && kind != TermKind::kTone) {
       names_.insert(Folded(phrase));
     }
+  }
+  // A lemma pattern ("hold talk"), in lower case; false for an empty one.
+  bool AddLemmaPattern(std::string_view pattern, int cameo_index, bool from_dictionary = false) {
+    std::vector<std::string> words;
+    for (std::string_view w : Split(pattern, ' ')) {
+      if (w.empty()) continue;
+      std::string lower(w);
+      for (char& c : lower) c = FoldCase(c);
+      words.push_back(std::move(lower));
+    }
+    if (words.empty()) return false;
+    std::string lemma = std::move(words.front());
+    words.erase(words.begin());
+    kb_->verbs_by_lemma_[lemma].push_back(static_cast<uint32_t>(kb_->verbs_.size()));
+    kb_->verbs_.push_back({std::string(pattern), static_cast<uint32_t>(cameo_index), std::move(lemma), std::move(words),
+                           from_dictionary});
+    return true;
   }
   // Agents ("troops", "police") appear in lower case: matched in any case.
   void AddAgent(std::string_view phrase, std::string_view sector) {
@@ -317,15 +345,7 @@ Status KnowledgeBase::Builder::AddTables(const TableTexts& tables) {
   s = ForEachRow(tables["verbs"], "verbs.tsv", 2, [&](const auto& f, const std::string& where) -> Status {
     int cameo_index = CameoFor(f[1]);
     if (cameo_index < 0) return TableError(where, "CAMEO code " + std::string(f[1]) + " has no root in cameo.tsv");
-    std::vector<std::string> words;
-    for (std::string_view w : Split(f[0], ' ')) {
-      if (!w.empty()) words.emplace_back(w);
-    }
-    if (words.empty()) return TableError(where, "a pattern needs a verb");
-    std::string lemma = std::move(words.front());
-    words.erase(words.begin());
-    kb.verbs_by_lemma_[lemma].push_back(static_cast<uint32_t>(kb.verbs_.size()));
-    kb.verbs_.push_back({std::string(f[0]), static_cast<uint32_t>(cameo_index), std::move(lemma), std::move(words)});
+    if (!AddLemmaPattern(f[0], cameo_index)) return TableError(where, "a pattern needs a verb");
     return {};
   });
   if (!s) return s;
@@ -491,6 +511,10 @@ Status KnowledgeBase::Builder::AddPetrarchVerbs(const std::string& path) {
       std::erase_if(words, [](char c) { return c == '(' || c == ')' || c == '{' || c == '}'; });
       for (const auto& [forms, verb_code] : block_verbs) {
         for (const std::string& form : forms) add_verb(form + " " + PetrarchPhrase(words), code);
+        // And as a lemma pattern, so that the parse can find its words apart
+        // from the verb ("welcomed a resumption of ties").
+        if (int cameo = CameoFor(code); cameo >= 0)
+          AddLemmaPattern(ContentWords(forms.front() + " " + PetrarchPhrase(words)), cameo, true);
       }
       continue;
     }
@@ -516,6 +540,7 @@ Status KnowledgeBase::Builder::AddPetrarchVerbs(const std::string& path) {
     if (code.empty()) code = block_code;
     if (!code.empty()) {
       for (const std::string& form : forms) add_verb(form, code);
+      if (int cameo = CameoFor(code); cameo >= 0) AddLemmaPattern(ContentWords(base), cameo, true);
     }
     block_verbs.emplace_back(std::move(forms), code);
   }

@@ -69,6 +69,7 @@ struct VerbPattern {
   uint32_t cameo_index = 0;  // into cameo_events()
   std::string lemma;
   std::vector<std::string> words;  // besides the lemma
+  bool from_dictionary = false;    // PETRARCH's, loaded at run time
 };
 
 struct Theme {

@@ -54,7 +54,7 @@ constexpr std::pair<std::string_view, Rel> kRelationKinds[] = {
     {"acl", kAcl},
     {"acl:relcl", kRelcl},
     {"advcl", kAdvcl},
-    {"advcl:relcl", kAdvcl},
+    {"advcl:relcl", kRelcl},
     {"advmod", kAdvmod},
     {"compound", kCompound},
     {"compound:prt", kParticle},
@@ -199,8 +199,17 @@ class ClauseCoder::Clauses {
     if (HasChildLemma(v, kMark, {"without"})) return true;  // "without returning"
 
     // "did not agree to meet", "failed to reach agreement"
-    if (rel_[v] == kXcomp && head_[v] >= 0) return Lemma(head_[v]) == "fail" || Negated(head_[v]);
+    if (Governed(v) && head_[v] >= 0) return Lemma(head_[v]) == "fail" || Negated(head_[v]);
     return false;
+  }
+  // An infinitive a verb governs: "agreed to meet" (xcomp, or an advcl with
+  // "to", as the parser sometimes has it).
+  bool Governed(int v) const { return rel_[v] == kXcomp || (rel_[v] == kAdvcl && HasChildLemma(v, kMark, {"to"})); }
+  int GovernedChild(int v) const {
+    for (int c : Children(v)) {
+      if (Governed(c)) return c;
+    }
+    return -1;
   }
   bool Future(int v) const { return HasChildLemma(v, kAux, {"will", "would", "shall", "'ll"}); }
 
@@ -240,9 +249,20 @@ class ClauseCoder::Clauses {
     }
     if (best >= 0) AddConjuncts(best, out);
     for (int c : Children(v)) {
-      if (rel_[c] != kObject) continue;
-      for (int g : Children(c)) {
-        if (rel_[g] == kNmod && PrepositionRank(CaseOf(g)) >= 0 && PrepositionRank(CaseOf(g)) < 4) AddConjuncts(g, out);
+      if (rel_[c] == kObject) NominalTargets(c, out);
+    }
+  }
+  // Inside an object that names an event or a relation: "an attack on X",
+  // "talks with X", "the resumption of ties with X", "an attack by X" (whom
+  // condemning it is aimed at), through "of" a few nouns deep.
+  void NominalTargets(int noun, std::vector<int>* out, int depth = 0) const {
+    for (int g : Children(noun)) {
+      if (rel_[g] != kNmod) continue;
+      std::string_view p = CaseOf(g);
+      if (p == "of" && depth < 2) {
+        NominalTargets(g, out, depth + 1);
+      } else if (p == "by" || (PrepositionRank(p) >= 0 && PrepositionRank(p) <= PrepositionRank("at"))) {
+        AddConjuncts(g, out);
       }
     }
   }
@@ -265,9 +285,19 @@ class ClauseCoder::Clauses {
     ClauseActor a;
     a.word = w;
     std::string_view lemma = Lemma(w);
-    if (OneOf(lemma, {"who", "which", "that"}) && rel_[head_[w] >= 0 ? head_[w] : w] == kRelcl && head_[w] >= 0 &&
-        head_[head_[w]] >= 0 && depth < 2) {
-      return ActorOf(head_[head_[w]], depth + 1);  // "rebels who attacked": the rebels
+    if (OneOf(lemma, {"who", "which", "that", "whom"}) && head_[w] >= 0 && rel_[head_[w]] == kRelcl && depth < 2) {
+      // "rebels who attacked": the rebels. A relative clause the parser hung
+      // on the verb instead ("condemned troops, which attacked") has the
+      // nearest actor before the pronoun.
+      int antecedent = head_[head_[w]];
+      if (antecedent < 0 || s_.syntax.tags[antecedent] == syntax::Upos::kVerb) {
+        antecedent = -1;
+        for (int k = w - 1; k >= 0 && k >= w - 3 && antecedent < 0; --k) {
+          if (s_.mention_of_word[k] >= 0) antecedent = k;
+        }
+      }
+      if (antecedent >= 0) return ActorOf(antecedent, depth + 1);
+      return a;
     }
     if (OneOf(lemma, {"he", "she"}) && s_.last_person >= 0) {
       a.mention = s_.last_person;
@@ -309,21 +339,29 @@ class ClauseCoder::Clauses {
   }
 
   // The lexicon pattern for verb v: the one with most words, all found among
-  // its dependents (particle, object, preposition, governed verb); else a
-  // PETRARCH phrase starting at it.
+  // its dependents (particle, object, preposition, governed verb), or a
+  // PETRARCH phrase starting at it that has more words.
   int Pattern(int v) const {
     const KnowledgeBase& kb = coder_.kb_;
     int best = -1;
     size_t best_words = 0;
     for (uint32_t p : kb.VerbsWithLemma(Lemma(v))) {
       const VerbPattern& pattern = kb.verbs()[p];
-      if (best >= 0 && pattern.words.size() <= best_words) continue;
+      // Ties go to the first, except that a loaded dictionary's pattern with
+      // words of its own refines herald's: its bare verbs do not replace herald's.
+      const bool refines = pattern.from_dictionary && !pattern.words.empty();
+      if (best >= 0 && (pattern.words.size() < best_words || (pattern.words.size() == best_words && !refines)))
+        continue;
       if (std::all_of(pattern.words.begin(), pattern.words.end(), [&](const std::string& x) { return Holds(v, x); })) {
         best = static_cast<int>(p);
         best_words = pattern.words.size();
       }
     }
-    if (best < 0) best = s_.surface_verb_of_word[v];
+    // A PETRARCH phrase longer than herald's pattern wins ("rebuked sharply").
+    if (int surface = s_.surface_verb_of_word[v]; surface >= 0) {
+      const std::string& phrase = kb.verbs()[surface].phrase;
+      if (best < 0 || static_cast<size_t>(std::count(phrase.begin(), phrase.end(), ' ')) > best_words) best = surface;
+    }
     return best;
   }
 
@@ -335,21 +373,38 @@ class ClauseCoder::Clauses {
         case kParticle:
         case kAdvmod:
         case kXcomp:
-          if (Lemma(c) == word) return true;
+          if (Is(c, word)) return true;
           break;
         case kObject:
         case kIndirectObject:
-          if (Lemma(c) == word || s_.words[c] == word) return true;
-          for (int g : Children(c)) {
-            if ((rel_[g] == kCompound || rel_[g] == kAmod) && Lemma(g) == word) return true;
-          }
+          if (InNominal(c, word)) return true;
           break;
         case kOblique:
         case kAgent:
-          if (CaseOf(c) == word || Lemma(c) == word) return true;
+          if (CaseOf(c) == word || InNominal(c, word)) return true;
           break;
         default: break;
       }
+    }
+    return false;
+  }
+  // Whether word w is `word`, as its lemma or its form in any case ("talks", "TALKS").
+  bool Is(int w, std::string_view word) const {
+    if (Lemma(w) == word) return true;
+    std::string_view form = s_.words[w];
+    return form.size() == word.size() && std::equal(form.begin(), form.end(), word.begin(), [](char a, char b) {
+             return (a >= 'A' && a <= 'Z' ? a + 32 : a) == b;
+           });
+  }
+  // Whether a noun phrase holds `word`: its head, a modifier ("hunger
+  // strike", "diplomatic ties"), a preposition or noun in its "of"/"with"
+  // phrases ("resumption of ties", "talks with").
+  bool InNominal(int noun, std::string_view word, int depth = 0) const {
+    if (Is(noun, word)) return true;
+    for (int g : Children(noun)) {
+      const Rel r = rel_[g];
+      if ((r == kCompound || r == kAmod || r == kCase) && Is(g, word)) return true;
+      if (r == kNmod && depth < 2 && InNominal(g, word, depth + 1)) return true;
     }
     return false;
   }
@@ -417,9 +472,9 @@ void ClauseCoder::Code(const ClauseSentence& s, std::vector<CodedClause>* out) c
     }
     if (pattern[v] < 0) continue;
     // "agreed to withdraw", "threatened to attack": the governing verb's event says it.
-    if (clauses.RelOf(v) == kXcomp && h >= 0 && pattern[h] >= 0) continue;
+    if (clauses.Governed(v) && h >= 0 && pattern[h] >= 0) continue;
     // "denied that it attacked": the denial is the event.
-    if (h >= 0 && clauses.Lemma(h) == "deny" && (clauses.RelOf(v) == kCcomp || clauses.RelOf(v) == kXcomp)) continue;
+    if (h >= 0 && clauses.Lemma(h) == "deny" && (clauses.RelOf(v) == kCcomp || clauses.Governed(v))) continue;
 
     const VerbPattern& verb = kb_.verbs()[pattern[v]];
     std::string_view code = kb_.cameo_events()[verb.cameo_index].code;
@@ -430,7 +485,7 @@ void ClauseCoder::Code(const ClauseSentence& s, std::vector<CodedClause>* out) c
       if (root < 3 || root > 8) continue;  // "did not attack": nothing happened
       code = "120";                        // "will not accept", "failed to reach agreement": a rejection
       rule = "refusal";
-    } else if (clauses.Future(v) || (clauses.RelOf(v) == kXcomp && h >= 0 && IntentWord(clauses.Lemma(h)))) {
+    } else if (clauses.Future(v) || (clauses.Governed(v) && h >= 0 && IntentWord(clauses.Lemma(h)))) {
       if (root != 3 && root != 13) code = IntentCode(root);
       rule = "intent";
       confidence = 0.8f;
@@ -445,7 +500,7 @@ void ClauseCoder::Code(const ClauseSentence& s, std::vector<CodedClause>* out) c
       clauses.Subjects(v, &sources);
       clauses.Targets(v, &targets);
       // "offered to hand over to Britain": the governed verb's target.
-      if (int x = clauses.Child(v, kXcomp); targets.empty() && x >= 0) clauses.Targets(x, &targets);
+      if (int x = clauses.GovernedChild(v); targets.empty() && x >= 0) clauses.Targets(x, &targets);
     }
     if (verb.lemma.empty()) confidence -= 0.1f;  // a PETRARCH phrase, not herald's own pattern
     emit(v, pattern[v], code, rule, confidence);

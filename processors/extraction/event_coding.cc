@@ -19,6 +19,7 @@ struct Scratch {
   std::vector<uint8_t> is_agent;
   std::vector<CodedClause> clauses;
   std::vector<std::pair<uint32_t, uint32_t>> names;  // [begin, end) in the sentence
+  std::vector<std::string> stems;
 };
 
 // Whether a sentence holds "he" or "she", which may name the last person.
@@ -72,6 +73,34 @@ void MergeNames(std::string_view sentence, std::vector<std::pair<uint32_t, uint3
   spans->resize(out);
 }
 
+// Sentences are parsed for actors of politics: a country, a person, an
+// organisation, or an agent of the state or of conflict. Companies, media,
+// civilians and the like alone ("the company agreed to buy ...") are not
+// coded: most business news would otherwise be parsed for no event.
+bool PoliticalActor(const ActorMention& m) {
+  if (m.kind != ActorMention::kAgent) return true;
+  for (std::string_view weak : {"BUS", "CVL", "MED", "EDU", "HLH", "LAB", "REF"}) {
+    if (m.sector == weak) return false;
+  }
+  return true;
+}
+
+// A word lower-cased, and what it may be inflected from ("talks" -> talk,
+// "forces" -> force, "agreed" -> agree, "parties" -> party): enough to tell,
+// before tagging, whether a pattern's other words can be in the sentence.
+void AddStems(std::string_view word, std::vector<std::string>* out) {
+  std::string lower(word);
+  for (char& c : lower) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+  out->push_back(lower);
+  auto strip = [&](std::string_view suffix, std::string_view replacement) {
+    if (lower.size() > suffix.size() + 2 && lower.ends_with(suffix)) {
+      out->push_back(lower.substr(0, lower.size() - suffix.size()) + std::string(replacement));
+    }
+  };
+  strip("s", ""), strip("es", ""), strip("ies", "y"), strip("ed", ""), strip("d", ""), strip("ing", ""),
+      strip("ing", "e");
+}
+
 // Agents and persons without a country take one from the clause or the article.
 bool NeedsCountry(const ActorMention& m) {
   return m.kind == ActorMention::kAgent || (m.kind == ActorMention::kPerson && m.country.empty());
@@ -94,18 +123,25 @@ constexpr std::pair<std::string_view, std::string_view> kStrongEndings[] = {
     {"o", "ent|one|id|ne"},  {"ake", "ade"},       {"ear", "eard"},     {"ell", "elt"},
 };
 
-// A verb's inflections: "attack" -> attacks, attacked, attacking; "stop" ->
-// stopped; "try" -> tried; "speak" -> spoke, spoken. Some are not words.
-std::vector<std::string> Inflections(const std::string& lemma) {
-  std::vector<std::string> forms = {lemma,       lemma + "s",   lemma + "es", lemma + "ed",
-                                    lemma + "d", lemma + "ing", lemma + "n",  lemma + "en"};
+// The regular inflections English spelling allows a verb: "attack" ->
+// attacks, attacked, attacking; "seize" -> seized, seizing; "try" -> tries,
+// tried; "stop" -> stopped, stopping.
+std::vector<std::string> RegularInflections(const std::string& lemma) {
   const char last = lemma.back();
-  if (lemma.size() > 1) {
-    const std::string stem = lemma.substr(0, lemma.size() - 1);
-    if (last == 'y') forms.insert(forms.end(), {stem + "ies", stem + "ied"});
-    if (last == 'e') forms.push_back(stem + "ing");
-    forms.insert(forms.end(), {lemma + last + "ed", lemma + last + "ing"});
-  }
+  const bool ends_e = last == 'e', ends_y = last == 'y' && lemma.size() > 1;
+  const std::string stem = lemma.substr(0, lemma.size() - 1);
+  std::vector<std::string> forms = {ends_y ? stem + "ies" : lemma + "s", ends_e ? lemma + "d" : lemma + "ed",
+                                    ends_e ? stem + "ing" : lemma + "ing"};
+  if (ends_y) forms.push_back(stem + "ied");
+  if (!ends_e && !ends_y) forms.insert(forms.end(), {lemma + "es", lemma + last + "ed", lemma + last + "ing"});
+  return forms;
+}
+
+// Candidates for a verb's inflections, regular and strong ("speak" -> spoke,
+// spoken); some are not words, and the lemmatiser decides which are.
+std::vector<std::string> Inflections(const std::string& lemma) {
+  std::vector<std::string> forms = RegularInflections(lemma);
+  forms.insert(forms.end(), {lemma + "n", lemma + "en"});
   for (const auto& [ending, replacements] : kStrongEndings) {
     if (!lemma.ends_with(ending)) continue;
     const std::string stem = lemma.substr(0, lemma.size() - ending.size());
@@ -148,16 +184,39 @@ EventCoding::EventCoding(const KnowledgeBase& kb) : kb_(kb), coder_(kb, kb.synta
   for (const VerbPattern& p : kb.verbs()) {
     if (!p.lemma.empty()) lemmas.insert(p.lemma);
   }
-  for (const std::string& lemma : lemmas) {
-    for (const std::string& form : Inflections(lemma)) {
-      if (lemmatizer.Lemma(form, syntax::Upos::kVerb) == lemma) trigger_forms_.insert(form);
-    }
-    trigger_forms_.insert(lemma);
-  }
+  // First the forms the lemmatiser confirms (its exceptions, and inflections
+  // it maps back), then the regular ones it does not ("shelled", which it
+  // reads as "shel"): those put its lemma right for the lexicon (below).
   for (const auto& [form, lemma] : lemmatizer.Exceptions(syntax::Upos::kVerb)) {
-    if (lemmas.contains(lemma)) trigger_forms_.insert(form);
+    if (lemmas.contains(lemma)) trigger_forms_.emplace(form, lemma);
   }
-  trigger_forms_.insert({"must", "should"});  // "X said Y must ...": a demand
+  for (const std::string& lemma : lemmas) {
+    trigger_forms_.emplace(lemma, lemma);
+    for (const std::string& form : Inflections(lemma)) {
+      if (lemmatizer.Lemma(form, syntax::Upos::kVerb) == lemma) trigger_forms_.emplace(form, lemma);
+    }
+  }
+  for (const std::string& lemma : lemmas) {
+    for (const std::string& form : RegularInflections(lemma)) trigger_forms_.emplace(form, lemma);
+  }
+  // "X said Y must ...": a demand, whatever the verb.
+  trigger_forms_.emplace("must", "");
+  trigger_forms_.emplace("should", "");
+}
+
+// The lemmatiser's rules now and then miss a lexicon verb ("shelled" ->
+// "shel"); a verb whose lemma has no pattern takes the lexicon verb its form
+// is an inflection of, when there is one.
+void EventCoding::LexiconLemmas(std::span<const std::string_view> words, syntax::SentenceSyntax* tagged) const {
+  std::string lower;
+  for (size_t w = 0; w < words.size(); ++w) {
+    if (tagged->tags[w] != syntax::Upos::kVerb || !kb_.VerbsWithLemma(tagged->lemmas[w]).empty()) continue;
+    lower.assign(words[w]);
+    for (char& c : lower) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+    if (auto known = trigger_forms_.find(lower); known != trigger_forms_.end() && !known->second.empty()) {
+      tagged->lemmas[w] = known->second;
+    }
+  }
 }
 
 // Whether some verb of the tagged sentence has a pattern whose words all
@@ -180,13 +239,22 @@ bool EventCoding::HoldsAPattern(const syntax::SentenceSyntax& tagged, std::span<
   return false;
 }
 
-bool EventCoding::MayTrigger(std::string_view word) const {
-  char lower[32];
-  if (word.size() > sizeof lower) return false;
-  for (size_t i = 0; i < word.size(); ++i) {
-    lower[i] = (word[i] >= 'A' && word[i] <= 'Z') ? static_cast<char>(word[i] + 32) : word[i];
+bool EventCoding::MayHoldAPattern(std::span<const std::string_view> words, std::vector<std::string>* stems) const {
+  stems->clear();
+  for (std::string_view w : words) AddStems(w, stems);
+  auto in_sentence = [&](const std::string& word) {
+    return std::find(stems->begin(), stems->end(), word) != stems->end();
+  };
+  for (const std::string& form : *stems) {
+    auto lemma = trigger_forms_.find(form);
+    if (lemma == trigger_forms_.end()) continue;
+    if (lemma->second.empty()) return true;  // "must", "should"
+    for (uint32_t p : kb_.VerbsWithLemma(lemma->second)) {
+      const std::vector<std::string>& pattern_words = kb_.verbs()[p].words;
+      if (std::all_of(pattern_words.begin(), pattern_words.end(), in_sentence)) return true;
+    }
   }
-  return trigger_forms_.contains(std::string_view(lower, word.size()));
+  return false;
 }
 
 void EventCoding::Code(const EventInputs& in, v1::EventRecord* record) const {
@@ -228,8 +296,11 @@ void EventCoding::Code(const EventInputs& in, v1::EventRecord* record) const {
         *in.explanation +=
             "\n[" + std::to_string(begin) + "] " + std::string(sentence) + "\n  not parsed: " + std::string(why) + "\n";
     };
-    if (last_actor == next_actor && !(last_person >= 0 && HasPersonPronoun(sentence))) {
-      skip("no actor");
+    const bool placed_actor = std::any_of(actors.begin() + next_actor, actors.begin() + last_actor, PoliticalActor);
+    if (!placed_actor && !(last_person >= 0 && HasPersonPronoun(sentence))) {
+      skip(last_actor == next_actor
+               ? "no actor"
+               : "no political actor (a country, person, organisation or agent of state or conflict)");
       continue;
     }
 
@@ -248,8 +319,7 @@ void EventCoding::Code(const EventInputs& in, v1::EventRecord* record) const {
       }
     }
     MergeNames(sentence, &s.names, &s.spans, &s.words);
-    bool may_trigger = false;
-    for (std::string_view w : s.words) may_trigger = may_trigger || MayTrigger(w);
+    bool may_trigger = MayHoldAPattern(s.words, &s.stems);
     // PETRARCH phrases, by the word they start at.
     s.surface_verb_of_word.assign(s.words.size(), -1);
     while (next_verb < in.verb_matches.size() && in.verb_matches[next_verb].begin < begin) ++next_verb;
@@ -267,18 +337,30 @@ void EventCoding::Code(const EventInputs& in, v1::EventRecord* record) const {
     }
     const syntax::Syntax& model = kb_.syntax();
     model.TagAndLemmatize(s.words, &s.analysis);
-    if (!HoldsAPattern(s.analysis, s.surface_verb_of_word)) {
-      skip("no verb whose pattern's words the sentence holds");
-      continue;
-    }
-    model.Parse(s.words, &s.analysis);
-
+    LexiconLemmas(s.words, &s.analysis);
     s.mention_of_word.assign(s.words.size(), -1);
     for (size_t w = 0, a = next_actor; w < s.spans.size(); ++w) {
       const uint32_t at = begin + s.spans[w].begin;
       while (a < last_actor && actors[a].end <= at) ++a;
       if (a < last_actor && actors[a].begin <= at) s.mention_of_word[w] = static_cast<int>(a);
     }
+    // A word of a known name is a proper noun, whatever the tagger made of
+    // it ("Pyongyang" opening a sentence, read as a verb); a demonym stays an
+    // adjective ("Serbian police").
+    for (size_t w = 0; w < s.words.size(); ++w) {
+      const int m = s.mention_of_word[w];
+      if (m >= 0 && actors[m].kind != ActorMention::kAgent && !s.words[w].empty() && s.words[w][0] >= 'A' &&
+          s.words[w][0] <= 'Z' && s.analysis.tags[w] != syntax::Upos::kAdj) {
+        s.analysis.tags[w] = syntax::Upos::kPropn;
+        s.analysis.lemmas[w] = s.words[w];
+      }
+    }
+    if (!HoldsAPattern(s.analysis, s.surface_verb_of_word)) {
+      skip("no verb whose pattern's words the sentence holds");
+      continue;
+    }
+    model.Parse(s.words, &s.analysis);
+
     s.clauses.clear();
     coder_.Code({.words = s.words,
                  .syntax = s.analysis,

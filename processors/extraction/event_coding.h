@@ -61,15 +61,18 @@ class EventCoding {
   static constexpr size_t kMaxSentenceWords = 120;
 
  private:
+  void LexiconLemmas(std::span<const std::string_view> words, syntax::SentenceSyntax* tagged) const;
   bool HoldsAPattern(const syntax::SentenceSyntax& tagged, std::span<const int> surface_verbs) const;
-  // Whether a word, in any case, may be a form of a lexicon verb.
-  bool MayTrigger(std::string_view word) const;
+  // Before tagging: whether some word may be a form of a lexicon verb whose
+  // pattern's other words (or their stems) are in the sentence too.
+  bool MayHoldAPattern(std::span<const std::string_view> words, std::vector<std::string>* stems) const;
 
   const KnowledgeBase& kb_;
   ClauseCoder coder_;
-  // Every inflection of every lexicon verb, lower case ("attacks", "fought"):
-  // a sentence without one is not tagged, let alone parsed.
-  StringSet trigger_forms_;
+  // Every inflection of every lexicon verb, lower case, with its lemma
+  // ("attacks": attack, "fought": fight): a sentence without one is not
+  // tagged, let alone parsed.
+  StringMap<std::string> trigger_forms_;
 };
 
 }  // namespace herald

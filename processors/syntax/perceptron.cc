@@ -1,5 +1,7 @@
 #include "processors/syntax/perceptron.h"
 
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -26,6 +28,8 @@ bool Take(std::string_view* in, T* value, size_t count = 1) {
 }
 
 }  // namespace
+
+void AdviseHugePages(void* p, size_t bytes) { (void)madvise(p, bytes, MADV_HUGEPAGE); }
 
 Perceptron::Perceptron(int classes) : classes_(std::max(1, classes)) { Rehash(1024); }
 
@@ -56,7 +60,7 @@ size_t Perceptron::FindOrAdd(uint64_t key) {
 }
 
 void Perceptron::Rehash(size_t capacity) {
-  std::vector<Slot> old = std::move(slots_);
+  auto old = std::move(slots_);
   slots_.assign(capacity, Slot{});
   const size_t mask = capacity - 1;
   for (const Slot& s : old) {
@@ -67,7 +71,26 @@ void Perceptron::Rehash(size_t capacity) {
   }
 }
 
+void Perceptron::ScoreInline(std::span<const uint64_t> features, float* scores) const {
+  const size_t mask = inline_slots_.size() - 1;
+  for (uint64_t f : features) __builtin_prefetch(&inline_slots_[StoredKey(f) & mask]);
+  int32_t sums[kInlineClasses] = {};
+  for (uint64_t f : features) {
+    const uint64_t key = StoredKey(f);
+    for (size_t slot = key & mask;; slot = (slot + 1) & mask) {
+      const InlineSlot& s = inline_slots_[slot];
+      if (s.key == key) {
+        for (int c = 0; c < kInlineClasses; ++c) sums[c] += s.weights[c];
+        break;
+      }
+      if (s.key == 0) break;
+    }
+  }
+  for (int c = 0; c < classes_; ++c) scores[c] = static_cast<float>(sums[c]) * inline_scale_;
+}
+
 void Perceptron::Score(std::span<const uint64_t> features, float* scores) const {
+  if (!inline_slots_.empty()) return ScoreInline(features, scores);
   std::fill(scores, scores + classes_, 0.0f);
   // The probes miss the cache (the tables are megabytes): ask for all the
   // slots' lines at once, then all the rows', so that the misses overlap
@@ -204,6 +227,17 @@ Result<Perceptron> Perceptron::Deserialize(std::string_view bytes) {
     size_t slot = keys[row] & mask;
     while (p.slots_[slot].key != 0) slot = (slot + 1) & mask;
     p.slots_[slot] = {keys[row], static_cast<uint32_t>(row)};
+  }
+  if (p.classes_ <= kInlineClasses) {
+    p.inline_slots_.assign(capacity, InlineSlot{});
+    p.inline_scale_ = scale;
+    for (size_t row = 0; row < features; ++row) {
+      size_t slot = keys[row] & mask;
+      while (p.inline_slots_[slot].key != 0) slot = (slot + 1) & mask;
+      InlineSlot& s = p.inline_slots_[slot];
+      s.key = keys[row];
+      std::copy_n(&quantised[row * p.classes_], p.classes_, s.weights);
+    }
   }
   return p;
 }
