@@ -456,6 +456,13 @@ void ClauseCoder::Code(const ClauseSentence& s, std::vector<CodedClause>* out) c
         out->push_back({a, {}, verb, static_cast<uint32_t>(cameo), v, rule, confidence - 0.1f, !targets.empty()});
       }
     }
+    // Force and violence whose doer the text does not name ("three soldiers
+    // were killed", "a roadside bomb killed two soldiers") still hit someone.
+    if (from.empty() && Root(kb_, static_cast<uint32_t>(cameo)) >= 17) {
+      for (const ClauseActor& b : to) {
+        out->push_back({{}, b, verb, static_cast<uint32_t>(cameo), v, rule, confidence - 0.3f});
+      }
+    }
   };
 
   for (int v = 0; v < n; ++v) {

@@ -111,6 +111,14 @@ TEST_F(ClauseCoderTest, ConflictOnAnUnnamedTargetStaysInTheSourcesCountry) {
   EXPECT_EQ(e.target().code(), "SDN");
 }
 
+TEST_F(ClauseCoderTest, ViolenceWithoutANamedDoerHasATargetOnly) {
+  const v1::CodedEvent e = Only("Three Iraqi civilians were killed in Baghdad.");
+  EXPECT_FALSE(e.has_source());
+  EXPECT_EQ(e.target().code(), "IRQCVL");
+  EXPECT_EQ(e.plover(), "ASSAULT");
+  EXPECT_LT(e.confidence(), 0.7f);
+}
+
 TEST_F(ClauseCoderTest, APronounIsTheLastPersonNamed) {
   EXPECT_THAT(
       Events("US Defense Secretary Lloyd Austin arrived in Manila. He met Philippine President Ferdinand Marcos."),

@@ -219,17 +219,23 @@ void EventCoding::LexiconLemmas(std::span<const std::string_view> words, syntax:
   }
 }
 
-// Whether some verb of the tagged sentence has a pattern whose words all
-// occur among the sentence's lemmas or words (what the parse will then check
-// are the verb's own dependents), or a PETRARCH phrase starts at it.
-bool EventCoding::HoldsAPattern(const syntax::SentenceSyntax& tagged, std::span<const int> surface_verbs) const {
+bool EventCoding::HoldsAPattern(const syntax::SentenceSyntax& tagged, std::span<const int> surface_verbs,
+                                std::span<const int> mention_of_word) const {
   auto in_sentence = [&](const std::string& word) {
     return std::find(tagged.lemmas.begin(), tagged.lemmas.end(), word) != tagged.lemmas.end();
   };
+  // Who acts comes before the verb in English ("Russia attacked", "Russia,
+  // which attacked", "it attacked"), or after it in a "by" phrase.
+  bool source_before = false;
   for (size_t w = 0; w < tagged.lemmas.size(); ++w) {
-    if (surface_verbs[w] >= 0) return true;
     const std::string& lemma = tagged.lemmas[w];
+    const bool can_act = mention_of_word[w] >= 0 || tagged.tags[w] == syntax::Upos::kPron;
     if (lemma == "must" || lemma == "should") return true;
+    const bool has_source =
+        source_before || std::find(tagged.lemmas.begin() + w, tagged.lemmas.end(), "by") != tagged.lemmas.end();
+    source_before = source_before || can_act;
+    if (!has_source) continue;
+    if (surface_verbs[w] >= 0) return true;
     if (tagged.tags[w] != syntax::Upos::kVerb) continue;
     for (uint32_t p : kb_.VerbsWithLemma(lemma)) {
       const std::vector<std::string>& words = kb_.verbs()[p].words;
@@ -240,16 +246,27 @@ bool EventCoding::HoldsAPattern(const syntax::SentenceSyntax& tagged, std::span<
 }
 
 bool EventCoding::MayHoldAPattern(std::span<const std::string_view> words, std::vector<std::string>* stems) const {
+  // Most sentences hold no form of a lexicon verb at all: find that out
+  // before building any stems.
+  thread_local std::vector<const std::string*> lemmas;
+  lemmas.clear();
+  char lower[48];
+  for (std::string_view w : words) {
+    if (w.size() > sizeof lower) continue;
+    for (size_t i = 0; i < w.size(); ++i) lower[i] = (w[i] >= 'A' && w[i] <= 'Z') ? static_cast<char>(w[i] + 32) : w[i];
+    auto known = trigger_forms_.find(std::string_view(lower, w.size()));
+    if (known == trigger_forms_.end()) continue;
+    if (known->second.empty()) return true;  // "must", "should"
+    lemmas.push_back(&known->second);
+  }
+  if (lemmas.empty()) return false;
   stems->clear();
   for (std::string_view w : words) AddStems(w, stems);
   auto in_sentence = [&](const std::string& word) {
     return std::find(stems->begin(), stems->end(), word) != stems->end();
   };
-  for (const std::string& form : *stems) {
-    auto lemma = trigger_forms_.find(form);
-    if (lemma == trigger_forms_.end()) continue;
-    if (lemma->second.empty()) return true;  // "must", "should"
-    for (uint32_t p : kb_.VerbsWithLemma(lemma->second)) {
+  for (const std::string* lemma : lemmas) {
+    for (uint32_t p : kb_.VerbsWithLemma(*lemma)) {
       const std::vector<std::string>& pattern_words = kb_.verbs()[p].words;
       if (std::all_of(pattern_words.begin(), pattern_words.end(), in_sentence)) return true;
     }
@@ -355,8 +372,8 @@ void EventCoding::Code(const EventInputs& in, v1::EventRecord* record) const {
         s.analysis.lemmas[w] = s.words[w];
       }
     }
-    if (!HoldsAPattern(s.analysis, s.surface_verb_of_word)) {
-      skip("no verb whose pattern's words the sentence holds");
+    if (!HoldsAPattern(s.analysis, s.surface_verb_of_word, s.mention_of_word)) {
+      skip("no verb whose pattern's words the sentence holds, with an actor before it or a \"by\" after");
       continue;
     }
     model.Parse(s.words, &s.analysis);
@@ -373,13 +390,17 @@ void EventCoding::Code(const EventInputs& in, v1::EventRecord* record) const {
 
     for (const CodedClause& c : s.clauses) {
       v1::CodedEvent event;
-      if (!fill_actor(c.source, event.mutable_source())) continue;
+      // No source: violence the text reports without its doer.
+      if (c.source.present() ? !fill_actor(c.source, event.mutable_source()) : !c.target.present()) continue;
+      if (!c.source.present()) event.clear_source();
       if (c.target.present() && !fill_actor(c.target, event.mutable_target())) event.clear_target();
       const CameoEvent& cameo = kb_.cameo_events()[c.cameo_index];
       // Protest, and conflict acted on someone the text does not place ("arrested
       // opponents"), is aimed within the source's own country.
       const bool conflict = cameo.code.compare(0, 2, "09") >= 0;
-      if (!event.has_target() && (cameo.code.starts_with("14") || (conflict && c.unnamed_target))) {
+      if (!event.has_source() && !event.has_target()) continue;
+      if (event.has_source() && !event.has_target() &&
+          (cameo.code.starts_with("14") || (conflict && c.unnamed_target))) {
         event.mutable_target()->set_code(event.source().country_code());
         event.mutable_target()->set_country_code(event.source().country_code());
       }

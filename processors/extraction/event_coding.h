@@ -62,7 +62,12 @@ class EventCoding {
 
  private:
   void LexiconLemmas(std::span<const std::string_view> words, syntax::SentenceSyntax* tagged) const;
-  bool HoldsAPattern(const syntax::SentenceSyntax& tagged, std::span<const int> surface_verbs) const;
+  // After tagging: whether some verb, with a possible actor before it or a
+  // "by" after it, has a pattern whose words are among the sentence's lemmas
+  // (the parse then checks they are the verb's dependents), or a PETRARCH
+  // phrase starts at it.
+  bool HoldsAPattern(const syntax::SentenceSyntax& tagged, std::span<const int> surface_verbs,
+                     std::span<const int> mention_of_word) const;
   // Before tagging: whether some word may be a form of a lexicon verb whose
   // pattern's other words (or their stems) are in the sentence too.
   bool MayHoldAPattern(std::span<const std::string_view> words, std::vector<std::string>* stems) const;
