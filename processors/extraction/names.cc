@@ -1,0 +1,138 @@
+#include "processors/extraction/names.h"
+
+#include "processors/extraction/word_set.h"
+
+namespace herald::extraction {
+
+// Words that start with a capital but do not continue a person's name.
+bool StopsName(std::string_view w) {
+  static const WordSet kStop{"The",   "A",        "An",        "In",         "On",       "At",    "And",    "But",
+                             "Or",    "Of",       "For",       "To",         "Has",      "Had",   "Have",   "Is",
+                             "Was",   "Said",     "Says",      "Will",       "Would",    "Who",   "Which",  "That",
+                             "This",  "Assembly", "Council",   "Department", "Ministry", "Staff", "Office", "Committee",
+                             "House", "General",  "Secretary", "Minister"};
+  return kStop(w);
+}
+
+// ---- Names the dictionaries do not know ----
+
+// Capitalised words that start sentences or name times, not entities.
+bool CommonCapitalised(std::string_view text, const Word& w) {
+  static const WordSet kWords{
+      "The",      "A",      "An",      "In",        "On",       "At",       "It",        "He",        "She",
+      "They",     "We",     "I",       "You",       "This",     "That",     "These",     "Those",     "But",
+      "And",      "Or",     "If",      "As",        "For",      "From",     "With",      "By",        "To",
+      "Of",       "After",  "Before",  "When",      "While",    "Although", "However",   "Meanwhile", "According",
+      "His",      "Her",    "Their",   "Its",       "Our",      "My",       "There",     "Here",      "What",
+      "Who",      "Why",    "How",     "Where",     "Mr",       "Mrs",      "Ms",        "Dr",        "Some",
+      "Many",     "Most",   "Other",   "Both",      "All",      "Each",     "Such",      "January",   "February",
+      "March",    "April",  "May",     "June",      "July",     "August",   "September", "October",   "November",
+      "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",   "Saturday",  "Sunday",    "Reuter",
+      "Reuters",  "Inc",    "Corp",    "Ltd",       "Co"};
+  return kWords(text, w);
+}
+
+bool OrganisationWord(std::string_view text, const Word& w) {
+  static const WordSet kWords{
+      "Inc",          "Corp",         "Corporation",  "Company",        "Co",         "Ltd",
+      "LLC",          "Plc",          "Group",        "Holdings",       "Bank",       "Party",
+      "University",   "College",      "Institute",    "Agency",         "Council",    "Ministry",
+      "Department",   "Office",       "Association",  "Church",         "Court",      "Committee",
+      "Organization", "Organisation", "Federation",   "Foundation",     "Commission", "Service",
+      "Club",         "Union",        "League",       "Army",           "Navy",       "Police",
+      "Force",        "Forces",       "News",         "Times",          "Post",       "Journal",
+      "Herald",       "Tribune",      "Broadcasting", "Network",        "Airlines",   "Airways",
+      "Motors",       "Industries",   "Systems",      "Technologies",   "Energy",     "Oil",
+      "Petroleum",    "Exchange",     "Fund",         "Trust",          "Board",      "Authority",
+      "Assembly",     "Parliament",   "Senate",       "Congress",       "Cabinet",    "Team",
+      "FC",           "Institution",  "Society",      "Press",          "Magazine",   "Hospital",
+      "School",       "Org",          "Legion",       "Administration", "Bureau"};
+  return kWords(text, w);
+}
+
+bool PlaceWord(std::string_view text, const Word& w) {
+  static const WordSet kWords{"City",    "County", "River",  "Island",  "Islands", "Mountain",  "Mountains", "Street",
+                              "Avenue",  "Park",   "Lake",   "Bay",     "Valley",  "Province",  "Region",    "Airport",
+                              "Station", "Square", "Bridge", "Beach",   "Desert",  "Peninsula", "Ocean",     "Gulf",
+                              "Canal",   "Coast",  "Center", "Centre",  "Museum",  "Base",      "Port",      "Harbor",
+                              "Harbour", "Camp",   "Prison", "Stadium", "District"};
+  return kWords(text, w);
+}
+
+// Capitalised words of titles, events and products, which people's names do not contain.
+bool NonPersonWord(std::string_view text, const Word& w) {
+  static const WordSet kWords{
+      "Space",         "Shuttle",    "Program",  "Programme", "World",   "Cup",          "Fair",     "Science",
+      "Weekly",        "Museum",     "Expo",     "Day",       "Games",   "Award",        "Awards",   "Prize",
+      "Festival",      "Conference", "Summit",   "Show",      "Series",  "Championship", "Act",      "Bill",
+      "Treaty",        "Agreement",  "Plan",     "Project",   "Mission", "Station",      "Week",     "Year",
+      "Olympics",      "Olympic",    "Grand",    "Prix",      "Open",    "Cathedral",    "Temple",   "Hall",
+      "Tower",         "Palace",     "Stadium",  "Arena",     "Hotel",   "Road",         "North",    "South",
+      "East",          "West",       "Northern", "Southern",  "Eastern", "Western",      "Central",  "National",
+      "International", "Federal",    "State",    "Royal",     "General", "Global",       "Internet", "Online",
+      "Daily",         "VR",         "TV",       "Radio"};
+  return kWords(text, w);
+}
+
+// Capitalised words that end a run of names rather than continue it.
+bool EndsRun(std::string_view text, const Word& w) {
+  static const WordSet kWords{"The", "A", "An", "And", "But", "In", "On", "Reuters", "Reuter"};
+  return kWords(text, w);
+}
+
+// Lower-case words that join the capitalised words of one name ("University of Texas").
+bool NameConnector(std::string_view text, const Word& w) {
+  static const WordSet kWords{"of", "for", "the", "and", "de", "at", "du", "von", "van", "al", "bin"};
+  return kWords(text, w);
+}
+
+// Runs of capitalised words joined by single spaces ("Johnson Space Center"),
+// with "of", "for", "the", "and", "de" allowed inside ("University of Texas").
+void FindCapitalisedRuns(std::string_view text, const std::vector<Word>& words, NameRuns* out) {
+  std::vector<NameRun>& runs = out->runs;
+  runs.clear();
+  out->words.clear();
+  size_t i = 0;
+  while (i < words.size()) {
+    if (!IsUpper(text[words[i].begin]) || CommonCapitalised(text, words[i])) {
+      ++i;
+      continue;
+    }
+    NameRun run{words[i].begin, words[i].end, static_cast<uint32_t>(out->words.size()), 1};
+    out->words.push_back(words[i]);
+    size_t j = i + 1;
+    while (j < words.size()) {
+      std::string_view gap = text.substr(words[j - 1].end, words[j].begin - words[j - 1].end);
+      if (gap != " ") break;
+      const Word& next = words[j];
+      if (IsUpper(text[next.begin]) && !EndsRun(text, next)) {
+        out->words.push_back(next);
+        ++run.word_count;
+        run.end = words[j].end;
+        ++j;
+        continue;
+      }
+      bool connector = NameConnector(text, next);
+      if (connector && j + 1 < words.size() && text.substr(words[j].end, words[j + 1].begin - words[j].end) == " " &&
+          IsUpper(text[words[j + 1].begin])) {
+        run.has_connector = true;
+        ++j;
+        continue;
+      }
+      break;
+    }
+    runs.push_back(run);
+    i = j;
+  }
+}
+
+// Whether the text right before `pos` is a courtesy title ("Mr. ", "Dr ").
+bool AfterCourtesyTitle(std::string_view text, uint32_t pos) {
+  if (pos < 3 || text[pos - 1] != ' ') return false;
+  for (std::string_view t : {"Mr. ", "Mrs. ", "Ms. ", "Dr. ", "Mr ", "Mrs ", "Ms ", "Dr "}) {
+    if (pos >= t.size() && text.substr(pos - t.size(), t.size()) == t) return true;
+  }
+  return false;
+}
+
+}  // namespace herald::extraction

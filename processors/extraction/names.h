@@ -1,0 +1,46 @@
+// names.h: names no dictionary knows, by the shape of the words around them:
+// runs of capitalised words ("Johnson Space Center", "University of Texas"),
+// and the word lists that say which run is a person, a place or an
+// organisation.
+//
+//   NameRuns runs;  FindCapitalisedRuns(text, words, &runs);
+//   for (const NameRun& r : runs.runs) { ... runs.WordsOf(r) ... }
+//
+// Thread-safety: pure functions. Failure: none.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "processors/extraction/text.h"
+
+namespace herald::extraction {
+
+struct NameRun {
+  uint32_t begin, end;
+  uint32_t first_word, word_count;  // capitalised words, connectors left out: in NameRuns::words
+  bool has_connector = false;
+};
+struct NameRuns {
+  std::vector<NameRun> runs;
+  std::vector<Word> words;
+  std::span<const Word> WordsOf(const NameRun& run) const {
+    return std::span(words).subspan(run.first_word, run.word_count);
+  }
+};
+
+// Runs of capitalised words joined by single spaces, with "of", "for", "the",
+// "and", "de" allowed inside.
+void FindCapitalisedRuns(std::string_view text, const std::vector<Word>& words, NameRuns* out);
+// Words that start with a capital but do not continue a person's name.
+bool StopsName(std::string_view w);
+bool OrganisationWord(std::string_view text, const Word& w);
+bool PlaceWord(std::string_view text, const Word& w);
+// Capitalised words of titles, events and products, which people's names do not contain.
+bool NonPersonWord(std::string_view text, const Word& w);
+// Whether the text right before `pos` is a courtesy title ("Mr. ", "Dr ").
+bool AfterCourtesyTitle(std::string_view text, uint32_t pos);
+
+}  // namespace herald::extraction
