@@ -68,16 +68,257 @@ v1::Person* FindPerson(google::protobuf::RepeatedPtrField<v1::Person>* persons, 
 
 bool IsEntityKind(TermKind k) { return k != TermKind::kThemeKeyword && k != TermKind::kVerb && k != TermKind::kTone; }
 
-void ExtractEntities(Context& ctx) {
-  google::protobuf::Arena* arena = ctx.record->GetArena();
-  KeyedMessages<v1::CountryMention> countries(arena);
-  KeyedMessages<v1::Location> locations(arena);
-  KeyedMessages<v1::Organization> organizations(arena);
-  // Persons go straight to the record, in the order they are first named.
-  google::protobuf::RepeatedPtrField<v1::Person>& persons = *ctx.record->mutable_persons();
-  auto location = [&](const std::string& key, std::string_view name, std::string_view type, std::string_view iso3,
-                      double lat, double lon, uint32_t b, uint32_t e) {
-    v1::Location& l = locations[key];
+namespace {
+
+// One article's entities, built pass by pass into the record.
+class EntityPass {
+ public:
+  explicit EntityPass(Context& ctx)
+      : ctx_(ctx),
+        countries_(ctx.record->GetArena()),
+        locations_(ctx.record->GetArena()),
+        organizations_(ctx.record->GetArena()),
+        persons_(*ctx.record->mutable_persons()) {}
+
+  void Run() {
+    PersonsWithRoles();
+    NamesByShape();
+    DictionaryEntities();
+    RankCountries();
+  }
+
+ private:
+  // Persons first: a name after a role title wins over a place of the same name
+  // ("Defense Secretary Lloyd Austin", not Austin, Texas).
+  void PersonsWithRoles() {
+    for (size_t i = 0; i < ctx_.entities.size(); ++i) {
+      const Match& m = ctx_.entities[i];
+      const KnowledgeBase::Term& t = ctx_.kb.term(m.id);
+      if (t.kind != TermKind::kRole) continue;
+      uint32_t name_begin = 0, name_end = 0;
+      std::string_view name = NameAfter(ctx_.text, m.end, &name_begin, &name_end);
+      if (name.empty()) {
+        // No name: "Chinese troops", "the Iraqi government" still code an actor.
+        uint32_t modifier_begin = m.begin;
+        const std::string& sector = ctx_.kb.roles()[t.index].sector;
+        if (const Country* country = CountryBefore(ctx_, i, m.begin, &modifier_begin)) {
+          ctx_.actors.push_back({modifier_begin, m.end, country->iso3 + sector,
+                                 ctx_.text.substr(modifier_begin, m.end - modifier_begin), country->iso3,
+                                 ActorMention::kAgent, sector});
+          person_ranges_.emplace_back(modifier_begin, m.end);
+        } else {
+          // "the President said": the sector, its country from the clause or the article.
+          ctx_.actors.push_back(
+              {m.begin, m.end, sector, ctx_.text.substr(m.begin, m.end - m.begin), {}, ActorMention::kAgent, sector});
+        }
+        continue;
+      }
+      // "Minister China" is no name; "Secretary Austin" is.
+      bool starts_with_country = i + 1 < ctx_.entities.size() && ctx_.entities[i + 1].begin == name_begin &&
+                                 (ctx_.kb.term(ctx_.entities[i + 1].id).kind == TermKind::kCountryName ||
+                                  ctx_.kb.term(ctx_.entities[i + 1].id).kind == TermKind::kDemonym);
+      if (starts_with_country) continue;
+      uint32_t role_begin = m.begin;
+      const Country* country = CountryBefore(ctx_, i, m.begin, &role_begin);
+      const Role& role = ctx_.kb.roles()[t.index];
+      std::string role_text(ctx_.text.substr(role_begin, m.end - role_begin));
+      std::string iso3 = country ? country->iso3 : "";
+      v1::Person* person = FindPerson(&persons_, name);
+      if (!person) {
+        person = persons_.Add();
+        person->set_name(std::string(name));
+      }
+      if (person->role().size() < role_text.size()) person->set_role(role_text);
+      if (person->country_code().empty() && !iso3.empty()) {
+        person->set_country_code(iso3);
+        person->set_actor_code(iso3 + role.sector);
+      }
+      SetSpan(person->add_spans(), name_begin, name_end);
+      person_ranges_.emplace_back(m.begin, name_end);
+      person_sectors_.emplace_back(person, role.sector);
+      // A role without a country ("President Smith") takes one from the clause or the article.
+      ctx_.actors.push_back({role_begin, name_end, person->actor_code(), person->name(), person->country_code(),
+                             ActorMention::kPerson, role.sector});
+    }
+  }
+
+  // Then names no dictionary knows, by the shape of the words around them.
+  // Runs and entities are both in text order, and entities do not overlap: one
+  // cursor walks the entities alongside the runs.
+  void NamesByShape() {
+    size_t cursor = 0;
+    FindCapitalisedRuns(ctx_.text, ctx_.words, &ctx_.name_runs);
+    for (const NameRun& run : ctx_.name_runs.runs) {
+      std::span<const Word> run_words = ctx_.name_runs.WordsOf(run);
+      auto any_word = [&](bool (*in_list)(std::string_view, const Word&)) {
+        return std::any_of(run_words.begin(), run_words.end(), [&](const Word& w) { return in_list(ctx_.text, w); });
+      };
+      while (cursor < ctx_.entities.size() && ctx_.entities[cursor].end <= run.begin) ++cursor;
+      Match probe{run.begin, run.end, 0};
+      if (InPerson(probe)) continue;
+      const Match* first_known = nullptr;
+      bool exactly_known = false;
+      for (size_t k = cursor; k < ctx_.entities.size(); ++k) {
+        const Match& e = ctx_.entities[k];
+        if (e.begin >= run.end) break;
+        if (e.end <= run.begin) continue;
+        if (!first_known) first_known = &e;
+        if (e.begin == run.begin && e.end == run.end) exactly_known = true;
+      }
+      if (exactly_known) continue;
+      std::string_view text = ctx_.text.substr(run.begin, run.end - run.begin);
+      bool organisation = any_word(OrganisationWord);
+      bool place = !organisation && any_word(PlaceWord);
+      if (place) {
+        // A place no gazetteer entry names: kept for its name, without coordinates.
+        AddLocation("U:" + std::string(text), text, "PLACE", "", 0, 0, run.begin, run.end);
+        locations_["U:" + std::string(text)].set_resolved(false);
+        person_ranges_.emplace_back(run.begin, run.end);
+        continue;
+      }
+      if (organisation) {
+        v1::Organization& org = organizations_[std::string(text)];
+        org.set_name(std::string(text));
+        SetSpan(org.add_spans(), run.begin, run.end);
+        person_ranges_.emplace_back(run.begin, run.end);
+        continue;
+      }
+      if (run.has_connector || run.word_count > 3 || any_word(NonPersonWord)) continue;
+      // A name's first word is not a known place or country ("Lloyd Austin" yes, "Texas Governor" no).
+      bool starts_known = first_known && first_known->begin == run.begin;
+      if (run.word_count == 1) {
+        v1::Person* known = FindPerson(&persons_, text);
+        if (known && known->name() != text) {
+          MentionPerson(known, run.begin, run.end);
+        } else if (!first_known && AfterCourtesyTitle(ctx_.text, run.begin)) {
+          v1::Person& p = *persons_.Add();
+          p.set_name(std::string(text));
+          SetSpan(p.add_spans(), run.begin, run.end);
+          person_ranges_.emplace_back(run.begin, run.end);
+        }
+        continue;
+      }
+      if (starts_known) continue;
+      v1::Person* person = FindPerson(&persons_, text);
+      if (!person) {
+        person = persons_.Add();
+        person->set_name(std::string(text));
+      }
+      SetSpan(person->add_spans(), run.begin, run.end);
+      person_ranges_.emplace_back(run.begin, run.end);
+    }
+  }
+
+  // Then what the dictionaries name: countries, capitals, places, organisations, actors, agents.
+  void DictionaryEntities() {
+    for (size_t i = 0; i < ctx_.entities.size(); ++i) {
+      const Match& m = ctx_.entities[i];
+      const KnowledgeBase::Term& t = ctx_.kb.term(m.id);
+      std::string_view surface = ctx_.text.substr(m.begin, m.end - m.begin);
+      if (t.kind == TermKind::kRole || InPerson(m)) continue;
+      // A known person's family name alone ("Austin reiterated") is that person.
+      if (t.kind == TermKind::kPlace || t.kind == TermKind::kCapital) {
+        if (v1::Person* p = FindPerson(&persons_, surface); p && p->name() != surface) {
+          MentionPerson(p, m.begin, m.end);
+          continue;
+        }
+      }
+      switch (t.kind) {
+        case TermKind::kCountryName:
+        case TermKind::kDemonym: {
+          const Country& c = ctx_.kb.countries()[t.index];
+          AddCountryMention(&countries_, c, m.begin, m.end);
+          if (t.kind == TermKind::kCountryName) {
+            AddLocation("C:" + c.iso3, c.name, "COUNTRY", c.iso3, c.lat, c.lon, m.begin, m.end);
+          }
+          // A role right after the country belongs to the person; it codes the actor there.
+          uint32_t modifier_begin = 0;
+          bool modifies_role = i + 1 < ctx_.entities.size() &&
+                               ctx_.kb.term(ctx_.entities[i + 1].id).kind == TermKind::kRole &&
+                               CountryBefore(ctx_, i + 1, ctx_.entities[i + 1].begin, &modifier_begin);
+          if (!modifies_role) ctx_.actors.push_back({m.begin, m.end, c.iso3, surface, c.iso3, ActorMention::kCountry});
+          break;
+        }
+        case TermKind::kCapital: {
+          const Country& c = ctx_.kb.countries()[t.index];
+          AddCountryMention(&countries_, c, m.begin, m.end);
+          AddLocation("K:" + c.iso3, c.capital, "CAPITAL", c.iso3, c.capital_lat, c.capital_lon, m.begin, m.end);
+          // Metonymy: "Washington said" is the US government speaking.
+          ctx_.actors.push_back({m.begin, m.end, c.iso3 + "GOV", surface, c.iso3, ActorMention::kCountry, "GOV"});
+          break;
+        }
+        case TermKind::kPlace: {
+          const Place& p = ctx_.kb.places()[t.index];
+          AddLocation("P:" + p.name, p.name, p.type, p.iso3, p.lat, p.lon, m.begin, m.end);
+          if (p.geonames_id != 0) locations_["P:" + p.name].set_geonames_id(p.geonames_id);
+          // Many of GeoNames' smaller places share their names with words and people:
+          // they point at a country only from the lead (a dateline) or when large.
+          bool weak = p.geonames_id != 0 && p.population < 1000000 && m.begin >= ctx_.lead_end;
+          if (int ci = ctx_.kb.CountryIndex(p.iso3); ci >= 0 && !weak) {
+            AddCountryMention(&countries_, ctx_.kb.countries()[ci], m.begin, m.end);
+          }
+          break;
+        }
+        case TermKind::kActor: {
+          const DictionaryActor& a = ctx_.kb.actors()[t.index];
+          std::string_view prefix = std::string_view(a.code).substr(0, 3);
+          std::string_view country = ctx_.kb.CountryIndex(prefix) >= 0 ? prefix : std::string_view();
+          ctx_.actors.push_back({m.begin, m.end, a.code, surface, country, ActorMention::kOrganization});
+          break;
+        }
+        case TermKind::kOrganization: {
+          const Organization& o = ctx_.kb.organizations()[t.index];
+          v1::Organization& org = organizations_[o.name];
+          org.set_name(o.name);
+          org.set_actor_code(o.actor_code);
+          org.set_country_code(o.iso3);
+          SetSpan(org.add_spans(), m.begin, m.end);
+          if (int ci = ctx_.kb.CountryIndex(o.iso3); ci >= 0) {
+            AddCountryMention(&countries_, ctx_.kb.countries()[ci], m.begin, m.end);
+          }
+          ctx_.actors.push_back({m.begin, m.end, o.actor_code, o.name, o.iso3, ActorMention::kOrganization});
+          break;
+        }
+        case TermKind::kAgent: {
+          const Role& agent = ctx_.kb.agents()[t.index];
+          ctx_.actors.push_back({m.begin, m.end, agent.sector, surface, {}, ActorMention::kAgent, agent.sector});
+          break;
+        }
+        default: break;
+      }
+    }
+  }
+
+  // The countries the article is about, most mentioned first (see event.proto).
+  void RankCountries() {
+    for (const std::string& iso3 : ctx_.title_countries) countries_[iso3].set_in_title(true);
+    for (const auto& [code, c] : countries_.entries()) {
+      if (c->code().empty()) {  // named in the title only
+        c->set_code(code);
+        c->set_name(ctx_.kb.countries()[ctx_.kb.CountryIndex(code)].name);
+      }
+    }
+    std::vector<v1::CountryMention*> ranked = countries_.Release();
+    std::stable_sort(ranked.begin(), ranked.end(), [](const auto* a, const auto* b) {
+      return a->in_title() != b->in_title() ? a->in_title() : a->mentions() > b->mentions();
+    });
+    for (size_t i = 0; i < ranked.size(); ++i) {
+      v1::CountryMention* c = ranked[i];
+      bool in_lead = c->spans_size() > 0 && c->spans(0).begin() < ctx_.lead_end;
+      if (i == 0 || c->in_title() || in_lead || c->mentions() >= 2) {
+        Adopt(ctx_.record->mutable_countries(), c);
+      } else if (ctx_.record->GetArena() == nullptr) {
+        delete c;
+      }
+    }
+    for (v1::Organization* o : organizations_.Release()) Adopt(ctx_.record->mutable_organizations(), o);
+    for (v1::Location* l : locations_.Release()) Adopt(ctx_.record->mutable_locations(), l);
+    std::sort(ctx_.actors.begin(), ctx_.actors.end(), [](const auto& a, const auto& b) { return a.begin < b.begin; });
+  }
+
+  void AddLocation(const std::string& key, std::string_view name, std::string_view type, std::string_view iso3,
+                   double lat, double lon, uint32_t b, uint32_t e) {
+    v1::Location& l = locations_[key];
     l.set_name(std::string(name));
     l.set_type(std::string(type));
     l.set_country_code(std::string(iso3));
@@ -85,241 +326,34 @@ void ExtractEntities(Context& ctx) {
     l.set_longitude(lon);
     l.set_resolved(true);
     SetSpan(l.add_spans(), b, e);
-  };
-
-  // Persons first: a name after a role title wins over a place of the same name
-  // ("Defense Secretary Lloyd Austin", not Austin, Texas).
-  std::vector<std::pair<uint32_t, uint32_t>> person_ranges;
-  std::vector<std::pair<const v1::Person*, std::string_view>> person_sectors;  // persons with a role
-  for (size_t i = 0; i < ctx.entities.size(); ++i) {
-    const Match& m = ctx.entities[i];
-    const KnowledgeBase::Term& t = ctx.kb.term(m.id);
-    if (t.kind != TermKind::kRole) continue;
-    uint32_t name_begin = 0, name_end = 0;
-    std::string_view name = NameAfter(ctx.text, m.end, &name_begin, &name_end);
-    if (name.empty()) {
-      // No name: "Chinese troops", "the Iraqi government" still code an actor.
-      uint32_t modifier_begin = m.begin;
-      const std::string& sector = ctx.kb.roles()[t.index].sector;
-      if (const Country* country = CountryBefore(ctx, i, m.begin, &modifier_begin)) {
-        ctx.actors.push_back({modifier_begin, m.end, country->iso3 + sector,
-                              ctx.text.substr(modifier_begin, m.end - modifier_begin), country->iso3,
-                              ActorMention::kAgent, sector});
-        person_ranges.emplace_back(modifier_begin, m.end);
-      } else {
-        // "the President said": the sector, its country from the clause or the article.
-        ctx.actors.push_back(
-            {m.begin, m.end, sector, ctx.text.substr(m.begin, m.end - m.begin), {}, ActorMention::kAgent, sector});
-      }
-      continue;
-    }
-    // "Minister China" is no name; "Secretary Austin" is.
-    bool starts_with_country = i + 1 < ctx.entities.size() && ctx.entities[i + 1].begin == name_begin &&
-                               (ctx.kb.term(ctx.entities[i + 1].id).kind == TermKind::kCountryName ||
-                                ctx.kb.term(ctx.entities[i + 1].id).kind == TermKind::kDemonym);
-    if (starts_with_country) continue;
-    uint32_t role_begin = m.begin;
-    const Country* country = CountryBefore(ctx, i, m.begin, &role_begin);
-    const Role& role = ctx.kb.roles()[t.index];
-    std::string role_text(ctx.text.substr(role_begin, m.end - role_begin));
-    std::string iso3 = country ? country->iso3 : "";
-    v1::Person* person = FindPerson(&persons, name);
-    if (!person) {
-      person = persons.Add();
-      person->set_name(std::string(name));
-    }
-    if (person->role().size() < role_text.size()) person->set_role(role_text);
-    if (person->country_code().empty() && !iso3.empty()) {
-      person->set_country_code(iso3);
-      person->set_actor_code(iso3 + role.sector);
-    }
-    SetSpan(person->add_spans(), name_begin, name_end);
-    person_ranges.emplace_back(m.begin, name_end);
-    person_sectors.emplace_back(person, role.sector);
-    // A role without a country ("President Smith") takes one from the clause or the article.
-    ctx.actors.push_back({role_begin, name_end, person->actor_code(), person->name(), person->country_code(),
-                          ActorMention::kPerson, role.sector});
   }
   // A later mention of a person with a role ("Austin said") is the same actor.
-  auto mention_person = [&](v1::Person* person, uint32_t begin, uint32_t end) {
+  void MentionPerson(v1::Person* person, uint32_t begin, uint32_t end) {
     SetSpan(person->add_spans(), begin, end);
-    person_ranges.emplace_back(begin, end);
-    for (const auto& [p, sector] : person_sectors) {
+    person_ranges_.emplace_back(begin, end);
+    for (const auto& [p, sector] : person_sectors_) {
       if (p != person) continue;
-      ctx.actors.push_back({begin, end, p->actor_code(), p->name(), p->country_code(), ActorMention::kPerson, sector});
+      ctx_.actors.push_back({begin, end, p->actor_code(), p->name(), p->country_code(), ActorMention::kPerson, sector});
       break;
     }
-  };
-  auto in_person = [&](const Match& m) {
-    return std::any_of(person_ranges.begin(), person_ranges.end(),
+  }
+  bool InPerson(const Match& m) const {
+    return std::any_of(person_ranges_.begin(), person_ranges_.end(),
                        [&](const auto& r) { return m.begin < r.second && r.first < m.end; });
-  };
-
-  // Then names no dictionary knows, by the shape of the words around them.
-  // Runs and entities are both in text order, and entities do not overlap: one
-  // cursor walks the entities alongside the runs.
-  size_t cursor = 0;
-  FindCapitalisedRuns(ctx.text, ctx.words, &ctx.name_runs);
-  for (const NameRun& run : ctx.name_runs.runs) {
-    std::span<const Word> run_words = ctx.name_runs.WordsOf(run);
-    auto any_word = [&](bool (*in_list)(std::string_view, const Word&)) {
-      return std::any_of(run_words.begin(), run_words.end(), [&](const Word& w) { return in_list(ctx.text, w); });
-    };
-    while (cursor < ctx.entities.size() && ctx.entities[cursor].end <= run.begin) ++cursor;
-    Match probe{run.begin, run.end, 0};
-    if (in_person(probe)) continue;
-    const Match* first_known = nullptr;
-    bool exactly_known = false;
-    for (size_t k = cursor; k < ctx.entities.size(); ++k) {
-      const Match& e = ctx.entities[k];
-      if (e.begin >= run.end) break;
-      if (e.end <= run.begin) continue;
-      if (!first_known) first_known = &e;
-      if (e.begin == run.begin && e.end == run.end) exactly_known = true;
-    }
-    if (exactly_known) continue;
-    std::string_view text = ctx.text.substr(run.begin, run.end - run.begin);
-    bool organisation = any_word(OrganisationWord);
-    bool place = !organisation && any_word(PlaceWord);
-    if (place) {
-      // A place no gazetteer entry names: kept for its name, without coordinates.
-      location("U:" + std::string(text), text, "PLACE", "", 0, 0, run.begin, run.end);
-      locations["U:" + std::string(text)].set_resolved(false);
-      person_ranges.emplace_back(run.begin, run.end);
-      continue;
-    }
-    if (organisation) {
-      v1::Organization& org = organizations[std::string(text)];
-      org.set_name(std::string(text));
-      SetSpan(org.add_spans(), run.begin, run.end);
-      person_ranges.emplace_back(run.begin, run.end);
-      continue;
-    }
-    if (run.has_connector || run.word_count > 3 || any_word(NonPersonWord)) continue;
-    // A name's first word is not a known place or country ("Lloyd Austin" yes, "Texas Governor" no).
-    bool starts_known = first_known && first_known->begin == run.begin;
-    if (run.word_count == 1) {
-      v1::Person* known = FindPerson(&persons, text);
-      if (known && known->name() != text) {
-        mention_person(known, run.begin, run.end);
-      } else if (!first_known && AfterCourtesyTitle(ctx.text, run.begin)) {
-        v1::Person& p = *persons.Add();
-        p.set_name(std::string(text));
-        SetSpan(p.add_spans(), run.begin, run.end);
-        person_ranges.emplace_back(run.begin, run.end);
-      }
-      continue;
-    }
-    if (starts_known) continue;
-    v1::Person* person = FindPerson(&persons, text);
-    if (!person) {
-      person = persons.Add();
-      person->set_name(std::string(text));
-    }
-    SetSpan(person->add_spans(), run.begin, run.end);
-    person_ranges.emplace_back(run.begin, run.end);
   }
 
-  for (size_t i = 0; i < ctx.entities.size(); ++i) {
-    const Match& m = ctx.entities[i];
-    const KnowledgeBase::Term& t = ctx.kb.term(m.id);
-    std::string_view surface = ctx.text.substr(m.begin, m.end - m.begin);
-    if (t.kind == TermKind::kRole || in_person(m)) continue;
-    // A known person's family name alone ("Austin reiterated") is that person.
-    if (t.kind == TermKind::kPlace || t.kind == TermKind::kCapital) {
-      if (v1::Person* p = FindPerson(&persons, surface); p && p->name() != surface) {
-        mention_person(p, m.begin, m.end);
-        continue;
-      }
-    }
-    switch (t.kind) {
-      case TermKind::kCountryName:
-      case TermKind::kDemonym: {
-        const Country& c = ctx.kb.countries()[t.index];
-        AddCountryMention(&countries, c, m.begin, m.end);
-        if (t.kind == TermKind::kCountryName) {
-          location("C:" + c.iso3, c.name, "COUNTRY", c.iso3, c.lat, c.lon, m.begin, m.end);
-        }
-        // A role right after the country belongs to the person; it codes the actor there.
-        uint32_t modifier_begin = 0;
-        bool modifies_role = i + 1 < ctx.entities.size() &&
-                             ctx.kb.term(ctx.entities[i + 1].id).kind == TermKind::kRole &&
-                             CountryBefore(ctx, i + 1, ctx.entities[i + 1].begin, &modifier_begin);
-        if (!modifies_role) ctx.actors.push_back({m.begin, m.end, c.iso3, surface, c.iso3, ActorMention::kCountry});
-        break;
-      }
-      case TermKind::kCapital: {
-        const Country& c = ctx.kb.countries()[t.index];
-        AddCountryMention(&countries, c, m.begin, m.end);
-        location("K:" + c.iso3, c.capital, "CAPITAL", c.iso3, c.capital_lat, c.capital_lon, m.begin, m.end);
-        // Metonymy: "Washington said" is the US government speaking.
-        ctx.actors.push_back({m.begin, m.end, c.iso3 + "GOV", surface, c.iso3, ActorMention::kCountry, "GOV"});
-        break;
-      }
-      case TermKind::kPlace: {
-        const Place& p = ctx.kb.places()[t.index];
-        location("P:" + p.name, p.name, p.type, p.iso3, p.lat, p.lon, m.begin, m.end);
-        if (p.geonames_id != 0) locations["P:" + p.name].set_geonames_id(p.geonames_id);
-        // Many of GeoNames' smaller places share their names with words and people:
-        // they point at a country only from the lead (a dateline) or when large.
-        bool weak = p.geonames_id != 0 && p.population < 1000000 && m.begin >= ctx.lead_end;
-        if (int ci = ctx.kb.CountryIndex(p.iso3); ci >= 0 && !weak) {
-          AddCountryMention(&countries, ctx.kb.countries()[ci], m.begin, m.end);
-        }
-        break;
-      }
-      case TermKind::kActor: {
-        const DictionaryActor& a = ctx.kb.actors()[t.index];
-        std::string_view prefix = std::string_view(a.code).substr(0, 3);
-        std::string_view country = ctx.kb.CountryIndex(prefix) >= 0 ? prefix : std::string_view();
-        ctx.actors.push_back({m.begin, m.end, a.code, surface, country, ActorMention::kOrganization});
-        break;
-      }
-      case TermKind::kOrganization: {
-        const Organization& o = ctx.kb.organizations()[t.index];
-        v1::Organization& org = organizations[o.name];
-        org.set_name(o.name);
-        org.set_actor_code(o.actor_code);
-        org.set_country_code(o.iso3);
-        SetSpan(org.add_spans(), m.begin, m.end);
-        if (int ci = ctx.kb.CountryIndex(o.iso3); ci >= 0) {
-          AddCountryMention(&countries, ctx.kb.countries()[ci], m.begin, m.end);
-        }
-        ctx.actors.push_back({m.begin, m.end, o.actor_code, o.name, o.iso3, ActorMention::kOrganization});
-        break;
-      }
-      case TermKind::kAgent: {
-        const Role& agent = ctx.kb.agents()[t.index];
-        ctx.actors.push_back({m.begin, m.end, agent.sector, surface, {}, ActorMention::kAgent, agent.sector});
-        break;
-      }
-      default: break;
-    }
-  }
+  Context& ctx_;
+  KeyedMessages<v1::CountryMention> countries_;
+  KeyedMessages<v1::Location> locations_;
+  KeyedMessages<v1::Organization> organizations_;
+  // Persons go straight to the record, in the order they are first named.
+  google::protobuf::RepeatedPtrField<v1::Person>& persons_;
+  std::vector<std::pair<uint32_t, uint32_t>> person_ranges_;
+  std::vector<std::pair<const v1::Person*, std::string_view>> person_sectors_;  // persons with a role
+};
 
-  for (const std::string& iso3 : ctx.title_countries) countries[iso3].set_in_title(true);
-  for (const auto& [code, c] : countries.entries()) {
-    if (c->code().empty()) {  // named in the title only
-      c->set_code(code);
-      c->set_name(ctx.kb.countries()[ctx.kb.CountryIndex(code)].name);
-    }
-  }
-  std::vector<v1::CountryMention*> ranked = countries.Release();
-  std::stable_sort(ranked.begin(), ranked.end(), [](const auto* a, const auto* b) {
-    return a->in_title() != b->in_title() ? a->in_title() : a->mentions() > b->mentions();
-  });
-  for (size_t i = 0; i < ranked.size(); ++i) {
-    v1::CountryMention* c = ranked[i];
-    bool in_lead = c->spans_size() > 0 && c->spans(0).begin() < ctx.lead_end;
-    if (i == 0 || c->in_title() || in_lead || c->mentions() >= 2) {
-      Adopt(ctx.record->mutable_countries(), c);
-    } else if (arena == nullptr) {
-      delete c;
-    }
-  }
-  for (v1::Organization* o : organizations.Release()) Adopt(ctx.record->mutable_organizations(), o);
-  for (v1::Location* l : locations.Release()) Adopt(ctx.record->mutable_locations(), l);
-  std::sort(ctx.actors.begin(), ctx.actors.end(), [](const auto& a, const auto& b) { return a.begin < b.begin; });
-}
+}  // namespace
+
+void ExtractEntities(Context& ctx) { EntityPass(ctx).Run(); }
 
 }  // namespace herald::extraction
