@@ -155,7 +155,7 @@ TEST_F(HardeningTest, RecordTooLargeForTheTopicsLimitsIsDeadLetteredTruncated) {
 TEST_F(HardeningTest, ArticleNearTheLimitYieldsARecordTrimmedToFitTheEventsTopic) {
   CreateTopics();
   ProcessorOptions options = Options();
-  std::string body = "Officials in Paris said the talks with Germany over trade would continue next week. ";
+  std::string body = "France criticized Germany over its trade policy on Monday. ";
   while (body.size() < options.max_article_bytes - 200) body += "The weather was mild and the markets were quiet. ";
   Produce({{"near", Envelope("near", body), {{"content-type", "application/json"}}},
            {"good", Envelope("good", Words(2000)), {{"content-type", "application/json"}}}});
