@@ -1,5 +1,7 @@
 #include "processors/syntax/builtin_model.h"
 
+#include <sys/mman.h>
+
 #include <string_view>
 
 #include "core/files.h"
@@ -7,14 +9,15 @@
 // The model's bytes, placed in read-only data by the assembler: a 20 MiB
 // array literal would take the compiler minutes, .incbin takes none.
 // HERALD_SYNTAX_MODEL_PATH comes from CMake, which rebuilds this file when the
-// model changes.
+// model changes. Page-aligned, so that its pages can be given back once read.
 __asm__(
     ".section .rodata\n"
-    ".balign 64\n"
+    ".balign 4096\n"
     "herald_builtin_syntax_begin:\n"
     ".incbin \"" HERALD_SYNTAX_MODEL_PATH
     "\"\n"
     "herald_builtin_syntax_end:\n"
+    ".balign 4096\n"
     ".previous\n");
 extern "C" const char herald_builtin_syntax_begin[];
 extern "C" const char herald_builtin_syntax_end[];
@@ -27,6 +30,11 @@ Result<std::shared_ptr<const Syntax>> BuiltinSyntax() {
                            static_cast<size_t>(herald_builtin_syntax_end - herald_builtin_syntax_begin));
     auto syntax = Syntax::Deserialize(bytes);
     if (!syntax) return Unexpected(syntax.error());
+    // The file's bytes are in the tables now: their 20 MiB of pages, read
+    // from the binary, need not stay resident (the kernel reads them again
+    // should anything touch them).
+    const size_t length = (bytes.size() + 4095) / 4096 * 4096;
+    (void)madvise(const_cast<char*>(herald_builtin_syntax_begin), length, MADV_DONTNEED);
     return std::make_shared<const Syntax>(std::move(*syntax));
   }();
   return loaded;

@@ -91,7 +91,17 @@ void Perceptron::ScoreInline(std::span<const uint64_t> features, float* scores) 
 
 void Perceptron::Score(std::span<const uint64_t> features, float* scores) const {
   if (!inline_slots_.empty()) return ScoreInline(features, scores);
-  std::fill(scores, scores + classes_, 0.0f);
+  if (weights_.empty()) {  // loaded: the file's 16-bit weights, scaled once at the end
+    AddRows(quantised_.data(), features, scores);
+    for (int c = 0; c < classes_; ++c) scores[c] *= scale_;
+    return;
+  }
+  AddRows(weights_.data(), features, scores);
+}
+
+template <typename Weight, typename Sum>
+void Perceptron::AddRows(const Weight* weights, std::span<const uint64_t> features, Sum* sums) const {
+  std::fill(sums, sums + classes_, Sum{});
   // The probes miss the cache (the tables are megabytes): ask for all the
   // slots' lines at once, then all the rows', so that the misses overlap
   // instead of coming one after another.
@@ -102,12 +112,12 @@ void Perceptron::Score(std::span<const uint64_t> features, float* scores) const 
     const size_t n = std::min(features.size() - start, std::size(rows));
     for (size_t i = 0; i < n; ++i) {
       rows[i] = Find(features[start + i]);
-      if (rows[i] >= 0) __builtin_prefetch(&weights_[static_cast<size_t>(rows[i]) * classes_]);
+      if (rows[i] >= 0) __builtin_prefetch(&weights[static_cast<size_t>(rows[i]) * classes_]);
     }
     for (size_t i = 0; i < n; ++i) {
       if (rows[i] < 0) continue;
-      const float* w = &weights_[static_cast<size_t>(rows[i]) * classes_];
-      for (int c = 0; c < classes_; ++c) scores[c] += w[c];
+      const Weight* w = &weights[static_cast<size_t>(rows[i]) * classes_];
+      for (int c = 0; c < classes_; ++c) sums[c] += w[c];
     }
   }
 }
@@ -129,8 +139,17 @@ int Perceptron::Predict(std::span<const uint64_t> features, const bool* allowed)
   return best < 0 ? 0 : best;
 }
 
+void Perceptron::Thaw() {
+  if (!weights_.empty() || quantised_.empty()) return;
+  weights_.resize(quantised_.size());
+  for (size_t i = 0; i < quantised_.size(); ++i) weights_[i] = quantised_[i] * scale_;
+  quantised_ = {};
+  inline_slots_ = {};
+}
+
 void Perceptron::Update(std::span<const uint64_t> features, int truth, int guess) {
   if (truth == guess) return;
+  Thaw();
   if (!training_) {
     training_ = true;
     totals_.resize(weights_.size(), 0.0);
@@ -163,6 +182,7 @@ void Perceptron::Average() {
 }
 
 void Perceptron::Prune(float threshold) {
+  Thaw();
   std::vector<uint64_t> kept_keys;
   std::vector<float> kept_weights;
   for (const Slot& s : slots_) {
@@ -184,6 +204,16 @@ std::string Perceptron::Serialize() const {
   std::string out(kMagic, sizeof kMagic);
   Append(&out, static_cast<uint32_t>(classes_));
   Append(&out, static_cast<uint64_t>(features()));
+  std::vector<uint64_t> by_row(features());
+  for (const Slot& s : slots_) {
+    if (s.key != 0) by_row[s.row] = s.key;
+  }
+  if (weights_.empty()) {  // loaded: the bytes it was read from
+    Append(&out, scale_);
+    out.append(reinterpret_cast<const char*>(by_row.data()), by_row.size() * sizeof(uint64_t));
+    out.append(reinterpret_cast<const char*>(quantised_.data()), quantised_.size() * sizeof(int16_t));
+    return out;
+  }
   // Weights as 16-bit integers of one scale: half the bytes of floats, and
   // every weight within 1/65534 of the largest of its true value (the
   // scores, sums of a few dozen, move far less than the margins between classes).
@@ -191,10 +221,6 @@ std::string Perceptron::Serialize() const {
   for (float w : weights_) largest = std::max(largest, std::fabs(w));
   const float scale = largest > 0 ? largest / 32767.0f : 1.0f;
   Append(&out, scale);
-  std::vector<uint64_t> by_row(features());
-  for (const Slot& s : slots_) {
-    if (s.key != 0) by_row[s.row] = s.key;
-  }
   out.append(reinterpret_cast<const char*>(by_row.data()), by_row.size() * sizeof(uint64_t));
   std::vector<int16_t> quantised(weights_.size());
   for (size_t i = 0; i < weights_.size(); ++i) quantised[i] = static_cast<int16_t>(std::lround(weights_[i] / scale));
@@ -218,10 +244,10 @@ Result<Perceptron> Perceptron::Deserialize(std::string_view bytes) {
   size_t capacity = 1024;
   while (capacity < features * 2) capacity *= 2;
   p.Rehash(capacity);
-  std::vector<int16_t> quantised(features * classes);
-  Take(&bytes, quantised.data(), quantised.size());
-  p.weights_.resize(quantised.size());
-  for (size_t i = 0; i < quantised.size(); ++i) p.weights_[i] = quantised[i] * scale;
+  p.quantised_.resize(features * classes);
+  Take(&bytes, p.quantised_.data(), p.quantised_.size());
+  p.scale_ = scale;
+  const auto& quantised = p.quantised_;
   const size_t mask = capacity - 1;
   for (size_t row = 0; row < features; ++row) {
     size_t slot = keys[row] & mask;

@@ -88,7 +88,7 @@ class Perceptron {
   explicit Perceptron(int classes);
 
   int classes() const { return classes_; }
-  size_t features() const { return weights_.size() / classes_; }
+  size_t features() const { return (weights_.empty() ? quantised_.size() : weights_.size()) / classes_; }
 
   // scores[c] = the sum of each known feature's weight for class c. `scores` has classes() entries.
   void Score(std::span<const uint64_t> features, float* scores) const;
@@ -135,6 +135,13 @@ class Perceptron {
   std::vector<InlineSlot, HugePageAllocator<InlineSlot>> inline_slots_;
   float inline_scale_ = 0;
   void ScoreInline(std::span<const uint64_t> features, float* scores) const;
+  template <typename Weight, typename Sum>
+  void AddRows(const Weight* weights, std::span<const uint64_t> features, Sum* sums) const;
+  // A loaded model keeps the file's 16-bit weights (half the memory of
+  // floats) and one scale; training it again turns them back into floats.
+  std::vector<int16_t, HugePageAllocator<int16_t>> quantised_;
+  float scale_ = 0;
+  void Thaw();
   // Training only: each weight's running total and when it last changed.
   std::vector<double> totals_;
   std::vector<int64_t> stamps_;
