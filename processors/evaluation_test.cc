@@ -76,10 +76,10 @@ TEST_F(ExtractionEval, PloverEvents) {
   Report("plover source", s->source);
   Report("plover target", s->target);
   Report("plover event", s->event);
-  EXPECT_GE(s->triple.f1(), 0.38);
-  EXPECT_GE(s->event.f1(), 0.68);
+  EXPECT_GE(s->triple.f1(), 0.41);
+  EXPECT_GE(s->event.f1(), 0.70);
   EXPECT_GE(s->source.f1(), 0.64);
-  EXPECT_GE(s->target.f1(), 0.48);
+  EXPECT_GE(s->target.f1(), 0.53);
 }
 
 // The same with the field's standard dictionaries loaded at run time, as a
@@ -98,10 +98,10 @@ TEST_F(ExtractionEval, PloverEventsWithPetrarchDictionaries) {
   Report("plover+petrarch source", s->source);
   Report("plover+petrarch target", s->target);
   Report("plover+petrarch event", s->event);
-  EXPECT_GE(s->triple.f1(), 0.37);
-  EXPECT_GE(s->event.f1(), 0.62);
+  EXPECT_GE(s->triple.f1(), 0.39);
+  EXPECT_GE(s->event.f1(), 0.64);
   EXPECT_GE(s->source.f1(), 0.65);
-  EXPECT_GE(s->target.f1(), 0.51);
+  EXPECT_GE(s->target.f1(), 0.56);
 }
 
 // PETRARCH's own validation sentences, coded with the dictionaries that ship beside them.
@@ -120,7 +120,7 @@ TEST_F(ExtractionEval, PetrarchValidationEventCodes) {
   // to whom; since events come from the parse, only a verb whose clause holds
   // its actors is coded. PETRARCH's own structures (nominal events, its
   // wildcard patterns, events without a source) are what is missing now.
-  EXPECT_GE(s->recall(), 0.32);
+  EXPECT_GE(s->recall(), 0.33);
 }
 
 }  // namespace

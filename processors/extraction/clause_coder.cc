@@ -186,6 +186,19 @@ class ClauseCoder::Clauses {
     return c < 0 ? std::string_view() : Lemma(c);
   }
 
+  // Whether what v reports is violence with no named doer: a passive without
+  // a "by" phrase, or a weapon or an attack as the subject.
+  bool ViolentWithoutDoer(int v) const {
+    for (int c : Children(v)) {
+      if (rel_[c] == kAgent) return false;
+      if (rel_[c] == kSubject) {
+        return OneOf(Lemma(c), {"bomb",   "bombing", "attack", "explosion", "blast",  "shell",   "shelling", "missile",
+                                "rocket", "mortar",  "strike", "airstrike", "ambush", "gunfire", "shooting", "device",
+                                "mine",   "grenade", "drone",  "raid",      "fire",   "gunman",  "gunmen",   "sniper"});
+      }
+    }
+    return Passive(v);
+  }
   // A passive auxiliary or a "by" agent; the parser's nsubj:pass alone is not
   // trusted (it mislabels "has spoken" subjects now and then).
   bool Passive(int v) const {
@@ -315,9 +328,9 @@ class ClauseCoder::Clauses {
       return a;
     }
     a.mention = s_.mention_of_word[w];
-    if (a.mention < 0) {
-      a.mention = ModifierMention(w, false);
-    }
+    // A word that names no actor is one through its modifier only when it is
+    // part of a name ("Taiwan's Vice ..."): "an earthquake in Turkey" is not Turkey.
+    if (a.mention < 0) a.mention = ModifierMention(w, false);
     if (a.mention >= 0 && s_.mention_is_agent[a.mention]) a.country_mention = ModifierMention(w, true);
     return a;
   }
@@ -327,7 +340,13 @@ class ClauseCoder::Clauses {
   int ModifierMention(int w, bool countries_only, int depth = 0) const {
     for (int c : Children(w)) {
       Rel r = rel_[c];
-      if (r != kAmod && r != kCompound && r != kPossessive && r != kNmod && r != kFlat && r != kAppos) continue;
+      // An apposition restates an actor's name ("its neighbour, Eritrea"); after
+      // a word that names none it is more often the parser's slip ("an
+      // earthquake struck eastern Turkey" read as "earthquake, Turkey").
+      const bool appos_ok = countries_only || s_.mention_of_word[w] >= 0;
+      if (r != kAmod && r != kCompound && r != kPossessive && r != kNmod && r != kFlat && !(r == kAppos && appos_ok)) {
+        continue;
+      }
       if (r == kNmod && !OneOf(CaseOf(c), {"of", "in", "from", ""})) continue;
       int m = s_.mention_of_word[c];
       if (m >= 0 && m != s_.mention_of_word[w] && (!countries_only || !s_.mention_is_agent[m])) return m;
@@ -457,8 +476,9 @@ void ClauseCoder::Code(const ClauseSentence& s, std::vector<CodedClause>* out) c
       }
     }
     // Force and violence whose doer the text does not name ("three soldiers
-    // were killed", "a roadside bomb killed two soldiers") still hit someone.
-    if (from.empty() && Root(kb_, static_cast<uint32_t>(cameo)) >= 17) {
+    // were killed", "a roadside bomb killed two soldiers") still hit someone;
+    // an earthquake that injures people does not make an assault.
+    if (from.empty() && Root(kb_, static_cast<uint32_t>(cameo)) >= 17 && clauses.ViolentWithoutDoer(v)) {
       for (const ClauseActor& b : to) {
         out->push_back({{}, b, verb, static_cast<uint32_t>(cameo), v, rule, confidence - 0.3f});
       }

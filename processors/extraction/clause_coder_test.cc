@@ -119,6 +119,16 @@ TEST_F(ClauseCoderTest, ViolenceWithoutANamedDoerHasATargetOnly) {
   EXPECT_LT(e.confidence(), 0.7f);
 }
 
+TEST_F(ClauseCoderTest, AnUnnamedTargetIsInTheCountryTheStoryIsAbout) {
+  EXPECT_THAT(Events("Ukraine counts the damage in Kharkiv. Ukrainian officials said Russian forces shelled the city."),
+              ElementsAre("RUSMIL 194 UKR"));
+}
+
+TEST_F(ClauseCoderTest, ANaturalDisasterIsNoAttack) {
+  EXPECT_THAT(Events("A magnitude 5.9 earthquake struck eastern Turkey early on Sunday, injuring dozens of people."),
+              IsEmpty());
+}
+
 TEST_F(ClauseCoderTest, APronounIsTheLastPersonNamed) {
   EXPECT_THAT(
       Events("US Defense Secretary Lloyd Austin arrived in Manila. He met Philippine President Ferdinand Marcos."),

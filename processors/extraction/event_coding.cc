@@ -396,13 +396,17 @@ void EventCoding::Code(const EventInputs& in, v1::EventRecord* record) const {
       if (c.target.present() && !fill_actor(c.target, event.mutable_target())) event.clear_target();
       const CameoEvent& cameo = kb_.cameo_events()[c.cameo_index];
       // Protest, and conflict acted on someone the text does not place ("arrested
-      // opponents"), is aimed within the source's own country.
+      // opponents"), is aimed within the country of the story.
       const bool conflict = cameo.code.compare(0, 2, "09") >= 0;
       if (!event.has_source() && !event.has_target()) continue;
       if (event.has_source() && !event.has_target() &&
           (cameo.code.starts_with("14") || (conflict && c.unnamed_target))) {
-        event.mutable_target()->set_code(event.source().country_code());
-        event.mutable_target()->set_country_code(event.source().country_code());
+        // The country the story is about ("Russian forces shelled Kharkiv" in
+        // a story on Ukraine), else the source's own.
+        const std::string country =
+            in.context_country.empty() ? event.source().country_code() : std::string(in.context_country);
+        event.mutable_target()->set_code(country);
+        event.mutable_target()->set_country_code(country);
       }
       if (event.has_target() && event.target().code() == event.source().code()) event.clear_target();
       std::string key =
