@@ -101,6 +101,24 @@ TEST_F(ExtractorTest, QuotesAreExtractedWithSpans) {
   EXPECT_EQ(r.quotes(0).speaker(), "Joe Biden");
 }
 
+TEST_F(ExtractorTest, AQuoteIsAttributedToWhoSaidIt) {
+  v1::EventRecord r =
+      Run("Q\nUS Defense Secretary Lloyd Austin arrived in Manila. \"We stand with our allies in the region,\" Austin "
+          "told reporters. \"The talks were useful and frank,\" he added.");
+  ASSERT_EQ(r.quotes_size(), 2);
+  EXPECT_EQ(r.quotes(0).speaker(), "Lloyd Austin") << "a later bare name is the person";
+  EXPECT_EQ(r.quotes(1).speaker(), "Lloyd Austin") << "\"he\" is the last person named";
+}
+
+TEST_F(ExtractorTest, AQuoteWithoutAnAttributionIsTheSpeakerBeforeIt) {
+  v1::EventRecord r =
+      Run("Q\n\"This is not about resolving differences overnight,\" noted a senior defence official. \"It is about "
+          "establishing guardrails.\"");
+  ASSERT_EQ(r.quotes_size(), 2);
+  EXPECT_EQ(r.quotes(0).speaker(), "senior defence official");
+  EXPECT_EQ(r.quotes(1).speaker(), "senior defence official");
+}
+
 TEST_F(ExtractorTest, StatsCountWordsAndSimHashGroupsNearDuplicates) {
   v1::EventRecord a = Run("T\nThe minister visited the port city on Monday to meet local officials and traders.");
   v1::EventRecord b = Run("T\nThe minister visited the port city on Monday to meet local officials and fishermen.");
