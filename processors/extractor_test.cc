@@ -101,6 +101,15 @@ TEST_F(ExtractorTest, QuotesAreExtractedWithSpans) {
   EXPECT_EQ(r.quotes(0).speaker(), "Joe Biden");
 }
 
+TEST_F(ExtractorTest, AHeadingsCapitalsAreNoPersonUnlessTheTextNamesThemAgain) {
+  v1::EventRecord r = Run(
+      "Talks\nWhat Was Discussed\nThe two sides talked for an hour.\nJohn Kessler Speaks Out\nJohn Kessler, a farmer, "
+      "said prices had fallen.");
+  std::vector<std::string> names;
+  for (const v1::Person& p : r.persons()) names.push_back(p.name());
+  EXPECT_THAT(names, ::testing::ElementsAre("John Kessler"));
+}
+
 TEST_F(ExtractorTest, AQuoteIsAttributedToWhoSaidIt) {
   v1::EventRecord r =
       Run("Q\nUS Defense Secretary Lloyd Austin arrived in Manila. \"We stand with our allies in the region,\" Austin "

@@ -184,6 +184,9 @@ class EntityPass {
         continue;
       }
       if (run.has_connector || run.word_count > 3 || any_word(NonPersonWord)) continue;
+      // A heading's capitalised words ("What Was Discussed") are a person only
+      // when the text names them again outside it, as it does a headline's names.
+      if (InHeading(ctx_.text, run.begin) && !NamedElsewhere(run)) continue;
       // A name's first word is not a known place or country ("Lloyd Austin" yes, "Texas Governor" no).
       bool starts_known = first_known && first_known->begin == run.begin;
       if (run.word_count == 1) {
@@ -336,6 +339,13 @@ class EntityPass {
       ctx_.actors.push_back({begin, end, p->actor_code(), p->name(), p->country_code(), ActorMention::kPerson, sector});
       break;
     }
+  }
+  bool NamedElsewhere(const NameRun& run) const {
+    const std::string_view name = ctx_.text.substr(run.begin, run.end - run.begin);
+    for (size_t at = ctx_.text.find(name); at != std::string_view::npos; at = ctx_.text.find(name, at + 1)) {
+      if (!InHeading(ctx_.text, static_cast<uint32_t>(at))) return true;
+    }
+    return false;
   }
   bool InPerson(const Match& m) const {
     return std::any_of(person_ranges_.begin(), person_ranges_.end(),

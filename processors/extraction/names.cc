@@ -135,4 +135,28 @@ bool AfterCourtesyTitle(std::string_view text, uint32_t pos) {
   return false;
 }
 
+bool InHeading(std::string_view text, uint32_t pos) {
+  constexpr size_t kLongestHeading = 80;
+  const size_t begin = text.rfind('\n', pos) == std::string_view::npos ? 0 : text.rfind('\n', pos) + 1;
+  size_t end = text.find('\n', pos);
+  if (end == std::string_view::npos) end = text.size();
+  std::string_view line = text.substr(begin, end - begin);
+  while (!line.empty() && (line.back() == ' ' || line.back() == '\r')) line.remove_suffix(1);
+  if (line.empty() || line.size() > kLongestHeading || line.back() == '.' || line.back() == ',') return false;
+  if (line.starts_with("By ")) return false;  // a byline names its author
+  int words = 0;
+  for (size_t i = 0; i < line.size();) {
+    while (i < line.size() && line[i] == ' ') ++i;
+    const size_t start = i;
+    while (i < line.size() && line[i] != ' ') ++i;
+    std::string_view word = line.substr(start, i - start);
+    if (word.empty()) continue;
+    ++words;
+    const bool small = word == "of" || word == "the" || word == "and" || word == "in" || word == "on" ||
+                       word == "for" || word == "a" || word == "an" || word == "to" || word == "with" || word == "at";
+    if (!small && !IsUpper(word[0]) && !(word[0] >= '0' && word[0] <= '9')) return false;
+  }
+  return words >= 3;  // a name alone on its line is a name
+}
+
 }  // namespace herald::extraction

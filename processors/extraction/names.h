@@ -40,6 +40,10 @@ bool OrganisationWord(std::string_view text, const Word& w);
 bool PlaceWord(std::string_view text, const Word& w);
 // Capitalised words of titles, events and products, which people's names do not contain.
 bool NonPersonWord(std::string_view text, const Word& w);
+// Whether `pos` lies in a heading: a short line of three or more capitalised
+// words (small words such as "of" and "the" aside) without a full stop, not a
+// byline ("What Was Discussed").
+bool InHeading(std::string_view text, uint32_t pos);
 // Whether the text right before `pos` is a courtesy title ("Mr. ", "Dr ").
 bool AfterCourtesyTitle(std::string_view text, uint32_t pos);
 
