@@ -85,7 +85,7 @@ std::string EscapeControl(std::string_view bytes) {
 
 std::string AsciiLower(std::string_view bytes) {
   std::string out(bytes);
-  for (char& c : out) c = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  for (char& c : out) c = FoldCase(c);
   return out;
 }
 

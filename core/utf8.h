@@ -29,5 +29,7 @@ std::string EscapeControl(std::string_view bytes);
 
 // A-Z as a-z; every other byte (UTF-8 sequences included) as it is, whatever the locale.
 std::string AsciiLower(std::string_view bytes);
+// The same for one byte, where a copy of the whole would cost too much.
+inline constexpr char FoldCase(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
 
 }  // namespace herald

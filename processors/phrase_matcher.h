@@ -34,6 +34,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/utf8.h"  // FoldCase, the fold the matcher uses
+
 namespace herald {
 
 class PhraseMatcher {
@@ -141,9 +143,6 @@ class PhraseMatcher {
   // Bytes outside words that begin phrases ("-based"): walks start at those too.
   std::string non_word_first_bytes_;
 };
-
-// ASCII lower-casing, the fold the matcher uses.
-inline char FoldCase(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
 
 // FoldCase on eight bytes at once.
 inline uint64_t FoldCase8(uint64_t x) {

@@ -1,5 +1,7 @@
 #include "processors/extraction/clause_coder.h"
 
+#include "core/utf8.h"
+
 #include <algorithm>
 #include <array>
 
@@ -411,9 +413,8 @@ class ClauseCoder::Clauses {
   bool Is(int w, std::string_view word) const {
     if (Lemma(w) == word) return true;
     std::string_view form = s_.words[w];
-    return form.size() == word.size() && std::equal(form.begin(), form.end(), word.begin(), [](char a, char b) {
-             return (a >= 'A' && a <= 'Z' ? a + 32 : a) == b;
-           });
+    return form.size() == word.size() &&
+           std::equal(form.begin(), form.end(), word.begin(), [](char a, char b) { return FoldCase(a) == b; });
   }
   // Whether a noun phrase holds `word`: its head, a modifier ("hunger
   // strike", "diplomatic ties"), a preposition or noun in its "of"/"with"

@@ -90,7 +90,7 @@ bool PoliticalActor(const ActorMention& m) {
 // before tagging, whether a pattern's other words can be in the sentence.
 void AddStems(std::string_view word, std::vector<std::string>* out) {
   std::string lower(word);
-  for (char& c : lower) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+  for (char& c : lower) c = FoldCase(c);
   out->push_back(lower);
   auto strip = [&](std::string_view suffix, std::string_view replacement) {
     if (lower.size() > suffix.size() + 2 && lower.ends_with(suffix)) {
@@ -212,7 +212,7 @@ void EventCoding::LexiconLemmas(std::span<const std::string_view> words, syntax:
   for (size_t w = 0; w < words.size(); ++w) {
     if (tagged->tags[w] != syntax::Upos::kVerb || !kb_.VerbsWithLemma(tagged->lemmas[w]).empty()) continue;
     lower.assign(words[w]);
-    for (char& c : lower) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+    for (char& c : lower) c = FoldCase(c);
     if (auto known = trigger_forms_.find(lower); known != trigger_forms_.end() && !known->second.empty()) {
       tagged->lemmas[w] = known->second;
     }
@@ -253,7 +253,7 @@ bool EventCoding::MayHoldAPattern(std::span<const std::string_view> words, std::
   char lower[48];
   for (std::string_view w : words) {
     if (w.size() > sizeof lower) continue;
-    for (size_t i = 0; i < w.size(); ++i) lower[i] = (w[i] >= 'A' && w[i] <= 'Z') ? static_cast<char>(w[i] + 32) : w[i];
+    for (size_t i = 0; i < w.size(); ++i) lower[i] = FoldCase(w[i]);
     auto known = trigger_forms_.find(std::string_view(lower, w.size()));
     if (known == trigger_forms_.end()) continue;
     if (known->second.empty()) return true;  // "must", "should"

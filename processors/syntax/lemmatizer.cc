@@ -86,7 +86,7 @@ std::string Lemmatizer::ByRule(const std::string& lower, Upos tag) const {
 std::string Lemmatizer::Lemma(std::string_view form, Upos tag) const {
   if (tag == Upos::kPropn) return std::string(form);
   std::string key(form.size() + 1, static_cast<char>(tag));
-  for (size_t i = 0; i < form.size(); ++i) key[i + 1] = (form[i] >= 'A' && form[i] <= 'Z') ? form[i] + 32 : form[i];
+  for (size_t i = 0; i < form.size(); ++i) key[i + 1] = FoldCase(form[i]);
   if (auto known = exceptions_.find(key); known != exceptions_.end()) return known->second;
   return ByRule(key.substr(1), tag);
 }
