@@ -119,6 +119,14 @@ TEST_F(ExtractorTest, AQuoteIsAttributedToWhoSaidIt) {
   EXPECT_EQ(r.quotes(1).speaker(), "Lloyd Austin") << "\"he\" is the last person named";
 }
 
+TEST_F(ExtractorTest, AnAttributionBeforeAQuoteNamesItsSpeaker) {
+  v1::EventRecord r = Run(
+      "Q\nUS Defense Secretary Lloyd Austin arrived in Manila. Austin told reporters: \"We stand with our allies in "
+      "the region.\" The weather was fine.");
+  ASSERT_EQ(r.quotes_size(), 1);
+  EXPECT_EQ(r.quotes(0).speaker(), "Lloyd Austin");
+}
+
 TEST_F(ExtractorTest, AQuoteWithoutAnAttributionIsTheSpeakerBeforeIt) {
   v1::EventRecord r =
       Run("Q\n\"This is not about resolving differences overnight,\" noted a senior defence official. \"It is about "

@@ -84,11 +84,36 @@ std::string SpeakerAfter(const Context& ctx, size_t after, size_t quote_begin) {
   return "";
 }
 
+// Newswire's attributions before a quote: 'Austin said: "', 'X told
+// reporters, "'. The speech verb is among the last four words before the quote.
+std::string SpeakerBefore(const Context& ctx, size_t open) {
+  std::string_view text = ctx.text;
+  size_t end = open;
+  while (end > 0 && (text[end - 1] == ' ' || text[end - 1] == ':' || text[end - 1] == ',')) --end;
+  const size_t clause = text.find_last_of(".\n\"", end == 0 ? 0 : end - 1);
+  const size_t begin = clause == std::string_view::npos ? 0 : clause + 1;
+  std::string_view phrase = text.substr(begin, end - begin);
+  size_t word_end = phrase.size();
+  for (int k = 0; k < 4 && word_end > 0; ++k) {
+    size_t space = phrase.rfind(' ', word_end - 1);
+    const size_t word_begin = space == std::string_view::npos ? 0 : space + 1;
+    if (SpeechVerb(phrase.substr(word_begin, word_end - word_begin))) {
+      if (word_begin == 0) return "";
+      const std::string_view speaker = PhraseFrom(phrase.substr(0, word_begin - 1), 0);
+      return Speaker(ctx, speaker, static_cast<size_t>(speaker.data() - text.data()), open);
+    }
+    if (space == std::string_view::npos) break;
+    word_end = space;
+  }
+  return "";
+}
+
 }  // namespace
 
 // Text between straight or curly double quotes, three words or more, and its
-// speaker: named by an attribution after it, else that of the quote before it
-// in the same paragraph (a speaker quoted twice in a row is named once).
+// speaker: named by an attribution after it or before it, else that of the
+// quote before it in the same paragraph (a speaker quoted twice in a row is
+// named once).
 void ExtractQuotes(Context& ctx) {
   std::string_view text = ctx.text;
   size_t i = 0, previous_end = 0;
@@ -111,6 +136,7 @@ void ExtractQuotes(Context& ctx) {
       q->set_text(std::string(quote));
       SetSpan(q->mutable_span(), static_cast<uint32_t>(start), static_cast<uint32_t>(close));
       std::string speaker = SpeakerAfter(ctx, after, open);
+      if (speaker.empty()) speaker = SpeakerBefore(ctx, open);
       const bool same_paragraph =
           previous_end > 0 && text.substr(previous_end, open - previous_end).find('\n') == std::string_view::npos;
       if (speaker.empty() && same_paragraph) speaker = previous_speaker;
