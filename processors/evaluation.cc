@@ -14,7 +14,6 @@
 #include <map>
 #include <optional>
 #include <set>
-#include <sstream>
 
 namespace herald {
 namespace {
@@ -115,136 +114,6 @@ Result<Score> EvalReutersCountries(const Extractor& extractor, const std::string
   return score;
 }
 
-// ---- GUM ----
-
-namespace {
-
-struct GoldMention {
-  uint32_t begin, end;
-  std::string type;  // person, place, organization
-};
-
-// One GUM document: its text (tokens joined as written) and named mentions.
-struct GumDocument {
-  std::string text;
-  std::vector<GoldMention> mentions;
-};
-
-bool Scored(std::string_view type) { return type == "person" || type == "place" || type == "organization"; }
-
-std::vector<GumDocument> ParseGum(const std::string& conllu) {
-  std::vector<GumDocument> docs;
-  // A mention is named when its last token is a proper noun ("the Sea Org",
-  // "Daniel Montalvo"; not "Scientology defector" nor "he").
-  struct Open {
-    std::string id, type;
-    uint32_t begin;
-  };
-  std::vector<Open> open;
-  std::istringstream in(conllu);
-  for (std::string line; std::getline(in, line);) {
-    if (line.starts_with("# newdoc")) {
-      docs.emplace_back();
-      open.clear();
-      continue;
-    }
-    if (line.empty() || line[0] == '#' || docs.empty()) {
-      if (line.empty() && !docs.empty() && !docs.back().text.empty() && docs.back().text.back() != '\n') {
-        docs.back().text.push_back('\n');  // sentences on lines of their own
-      }
-      continue;
-    }
-    std::vector<std::string> cols;
-    std::istringstream ls(line);
-    for (std::string c; std::getline(ls, c, '\t');) cols.push_back(c);
-    if (cols.size() < 10 || cols[0].find_first_of("-.") != std::string::npos) continue;
-    GumDocument& doc = docs.back();
-    uint32_t begin = static_cast<uint32_t>(doc.text.size());
-    doc.text += cols[1];
-    uint32_t end = static_cast<uint32_t>(doc.text.size());
-    if (cols[9].find("SpaceAfter=No") == std::string::npos) doc.text.push_back(' ');
-    bool propn = cols[3] == "PROPN";
-    // Entity=(1-person-...-identity(2-...)  and closings like 1) or 2)1)
-    size_t e = cols[9].find("Entity=");
-    if (e == std::string::npos) continue;
-    std::string ann = cols[9].substr(e + 7, cols[9].find('|', e) - e - 7);
-    for (size_t i = 0; i < ann.size();) {
-      if (ann[i] == '(') {
-        size_t stop = ann.find_first_of("()", i + 1);
-        std::string spec = ann.substr(i + 1, (stop == std::string::npos ? ann.size() : stop) - i - 1);
-        std::vector<std::string> f;
-        std::istringstream ss(spec);
-        for (std::string part; std::getline(ss, part, '-');) f.push_back(part);
-        Open o{f.empty() ? "" : f[0], f.size() > 1 ? f[1] : "", begin};
-        bool closes_here = stop != std::string::npos && ann[stop] == ')';
-        if (closes_here) {
-          if (propn && Scored(o.type)) doc.mentions.push_back({begin, end, o.type});
-          i = stop + 1;
-        } else {
-          open.push_back(o);
-          i = stop == std::string::npos ? ann.size() : stop;
-        }
-      } else {
-        size_t stop = ann.find(')', i);
-        if (stop == std::string::npos) break;
-        std::string id = ann.substr(i, stop - i);
-        for (auto it = open.rbegin(); it != open.rend(); ++it) {
-          if (it->id == id) {
-            if (propn && Scored(it->type)) doc.mentions.push_back({it->begin, end, it->type});
-            open.erase(std::next(it).base());
-            break;
-          }
-        }
-        i = stop + 1;
-      }
-    }
-  }
-  return docs;
-}
-
-}  // namespace
-
-Result<Score> EvalGumEntities(const Extractor& extractor, const std::string& dir) {
-  auto files = FilesWithExtension(dir, ".conllu");
-  if (!files) return Unexpected(files.error());
-  herald::Score score;
-  for (const fs::path& file : *files) {
-    auto text = ReadWholeFile(file.string());
-    if (!text) return Unexpected(text.error());
-    for (const GumDocument& doc : ParseGum(*text)) {
-      v1::Article article;
-      article.set_body(doc.text);
-      v1::EventRecord r = extractor.Extract(article);
-      std::vector<GoldMention> predicted;
-      for (const auto& p : r.persons()) {
-        for (const auto& s : p.spans()) predicted.push_back({s.begin(), s.end(), "person"});
-      }
-      for (const auto& o : r.organizations()) {
-        for (const auto& s : o.spans()) predicted.push_back({s.begin(), s.end(), "organization"});
-      }
-      for (const auto& l : r.locations()) {
-        for (const auto& s : l.spans()) predicted.push_back({s.begin(), s.end(), "place"});
-      }
-      // A prediction counts when it overlaps a gold mention of its type; each gold mention once.
-      std::vector<bool> gold_hit(doc.mentions.size(), false);
-      for (const GoldMention& p : predicted) {
-        bool hit = false;
-        for (size_t g = 0; g < doc.mentions.size(); ++g) {
-          const GoldMention& m = doc.mentions[g];
-          if (m.type == p.type && p.begin < m.end && m.begin < p.end && !gold_hit[g]) {
-            gold_hit[g] = hit = true;
-            break;
-          }
-        }
-        (hit ? score.true_positives : score.false_positives)++;
-      }
-      score.false_negatives += std::count(gold_hit.begin(), gold_hit.end(), false);
-      score.items++;
-    }
-  }
-  return score;
-}
-
 // ---- PLOVER ----
 
 // An event as an analyst counts it: "source country|target country|PLOVER
@@ -330,7 +199,7 @@ Result<PloverScores> EvalPlover(const Extractor& extractor, const std::string& j
   return scores;
 }
 
-Result<EvalReport> EvaluateAll(const std::string& shared) {
+Result<EvalReport> EvaluateAll(const std::string& shared, bool test_splits) {
   EvalReport report;
   auto builtin = KnowledgeBase::LoadBuiltin();
   if (!builtin) return Unexpected(builtin.error());
@@ -358,6 +227,19 @@ Result<EvalReport> EvaluateAll(const std::string& shared) {
     }
   }
   add("gum entities", EvalGumEntities(extractor, shared + "/corpus/gum-wikinews"));
+  for (const char* split : {"dev", "test"}) {
+    if (split == std::string_view("test") && !test_splits) continue;
+    const std::string name = std::string("uner ") + split;
+    auto uner = EvalUnerEntities(extractor, shared + "/corpus/uner-english-ewt/en_ewt-ud-" + split + ".iob2");
+    if (!uner) {
+      report.skipped.push_back(name + ": " + uner.error().reason);
+      continue;
+    }
+    report.scores.emplace_back(name + " entities", uner->all);
+    report.scores.emplace_back(name + " persons", uner->person);
+    report.scores.emplace_back(name + " organisations", uner->organization);
+    report.scores.emplace_back(name + " places", uner->place);
+  }
   const std::string plover = shared + "/eval/plover/PLOVER_GSR_CAMEO.dev.json";
   auto add_plover = [&](const std::string& suffix, const Result<PloverScores>& s) {
     if (!s) {
@@ -427,10 +309,12 @@ void AddEvalOptions(CLI::App* app, EvalOptions* o) {
   app->add_option("--shared", o->shared_dir, "Directory holding corpus/, eval/ and reference/")
       ->capture_default_str()
       ->check(CLI::ExistingDirectory);
+  app->add_flag("--test-splits", o->test_splits,
+                "Also score the test splits (UNER EWT test): to report once, never to tune on");
 }
 
 int RunEval(const EvalOptions& options) {
-  auto report = EvaluateAll(options.shared_dir);
+  auto report = EvaluateAll(options.shared_dir, options.test_splits);
   if (!report) {
     std::cerr << "herald eval: " << report.error().reason << "\n";
     return 2;

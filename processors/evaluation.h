@@ -8,6 +8,7 @@
 // Data sets (see ../shared/README.md for their licences):
 //   Reuters-21578 *.sgm    countries per article against the PLACES tags
 //   GUM Wikinews *.conllu  persons, places, organisations against named entity mentions
+//   UNER English EWT .iob2 persons, organisations, places against PER/ORG/LOC spans
 //   PLOVER GSR dev JSON    source and target countries and PLOVER event per sentence
 // Failure: a missing or unreadable data set is an Error (the tests skip on it).
 // Thread-safety: the functions share nothing; run them from any thread.
@@ -40,6 +41,14 @@ struct Score {
 
 Result<Score> EvalReutersCountries(const Extractor& extractor, const std::string& dir);
 Result<Score> EvalGumEntities(const Extractor& extractor, const std::string& dir);
+// Universal NER's English EWT (an .iob2 file): herald's persons, organisations
+// and places against PER, ORG and LOC with exact spans (a mention is right only
+// when its bytes and type are the gold one's), each document's sentences one
+// article; per type and all together.
+struct EntityScores {
+  Score all, person, organization, place;
+};
+Result<EntityScores> EvalUnerEntities(const Extractor& extractor, const std::string& iob2_path);
 
 // Per field, for the sentence's first coded event with a PLOVER category
 // (source, target, event); and as an analyst counts events (triple): every
@@ -67,12 +76,14 @@ struct EvalReport {
   std::vector<std::pair<std::string, Score>> scores;  // name, score
   std::vector<std::string> skipped;                   // name: reason
 };
-Result<EvalReport> EvaluateAll(const std::string& shared_dir);
+// With `test_splits`, also the test splits (UNER EWT test): to report once, never to tune on.
+Result<EvalReport> EvaluateAll(const std::string& shared_dir, bool test_splits = false);
 
 // `herald eval`: extraction quality against the labelled data sets in a
 // ../shared-style directory (the functions above), as a table.
 struct EvalOptions {
   std::string shared_dir = "../shared";
+  bool test_splits = false;
 };
 void AddEvalOptions(CLI::App* app, EvalOptions* options);
 int RunEval(const EvalOptions& options);

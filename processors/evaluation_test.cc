@@ -67,6 +67,21 @@ TEST_F(ExtractionEval, GumEntities) {
   EXPECT_GE(s->f1(), 0.72);
 }
 
+// Universal NER on EWT dev (web text: e-mails, reviews, answers), exact spans.
+TEST_F(ExtractionEval, UnerEntities) {
+  std::string dev = Need("corpus/uner-english-ewt/en_ewt-ud-dev.iob2");
+  if (dev.empty()) GTEST_SKIP() << "../shared/corpus/uner-english-ewt is absent";
+  auto s = EvalUnerEntities(testing::BuiltinExtractor(), dev);
+  ASSERT_TRUE(s) << s.error().reason;
+  Report("uner dev entities", s->all);
+  Report("uner dev persons", s->person);
+  Report("uner dev organisations", s->organization);
+  Report("uner dev places", s->place);
+  EXPECT_EQ(s->all.true_positives + s->all.false_negatives, 966) << "the gold mentions UNER's README counts";
+  EXPECT_GE(s->all.f1(), 0.50);
+  EXPECT_GE(s->place.f1(), 0.60);
+}
+
 TEST_F(ExtractionEval, PloverEvents) {
   std::string path = Need("eval/plover/PLOVER_GSR_CAMEO.dev.json");
   if (path.empty()) GTEST_SKIP() << "../shared/eval/plover is absent";

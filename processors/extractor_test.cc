@@ -110,6 +110,15 @@ TEST_F(ExtractorTest, AHeadingsCapitalsAreNoPersonUnlessTheTextNamesThemAgain) {
   EXPECT_THAT(names, ::testing::ElementsAre("John Kessler"));
 }
 
+TEST_F(ExtractorTest, CapitalsTheTaggerDoesNotReadAsProperNounsStartNoName) {
+  v1::EventRecord r =
+      Run("Q\nDear All,\nThanks Josh Miller for the report. Great Job on the figures. Later Whitmore Smith said the "
+          "plant would close.");
+  std::vector<std::string> names;
+  for (const v1::Person& p : r.persons()) names.push_back(p.name());
+  EXPECT_THAT(names, ::testing::ElementsAre("Josh Miller", "Whitmore Smith"));
+}
+
 TEST_F(ExtractorTest, AQuoteIsAttributedToWhoSaidIt) {
   v1::EventRecord r =
       Run("Q\nUS Defense Secretary Lloyd Austin arrived in Manila. \"We stand with our allies in the region,\" Austin "

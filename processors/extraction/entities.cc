@@ -148,24 +148,31 @@ class EntityPass {
   void NamesByShape() {
     size_t cursor = 0;
     FindCapitalisedRuns(ctx_.text, ctx_.words, &ctx_.name_runs);
-    for (const NameRun& run : ctx_.name_runs.runs) {
-      std::span<const Word> run_words = ctx_.name_runs.WordsOf(run);
-      auto any_word = [&](bool (*in_list)(std::string_view, const Word&)) {
-        return std::any_of(run_words.begin(), run_words.end(), [&](const Word& w) { return in_list(ctx_.text, w); });
-      };
-      while (cursor < ctx_.entities.size() && ctx_.entities[cursor].end <= run.begin) ++cursor;
-      Match probe{run.begin, run.end, 0};
-      if (InPerson(probe)) continue;
+    const syntax::Tagger& tagger = ctx_.kb.syntax().tagger();
+    for (const NameRun& capitalised : ctx_.name_runs.runs) {
+      while (cursor < ctx_.entities.size() && ctx_.entities[cursor].end <= capitalised.begin) ++cursor;
       const Match* first_known = nullptr;
       bool exactly_known = false;
       for (size_t k = cursor; k < ctx_.entities.size(); ++k) {
         const Match& e = ctx_.entities[k];
-        if (e.begin >= run.end) break;
-        if (e.end <= run.begin) continue;
+        if (e.begin >= capitalised.end) break;
         if (!first_known) first_known = &e;
-        if (e.begin == run.begin && e.end == run.end) exactly_known = true;
+        if (e.begin == capitalised.begin && e.end == capitalised.end) exactly_known = true;
       }
-      if (exactly_known) continue;
+      if (exactly_known || InPerson(Match{capitalised.begin, capitalised.end, 0})) continue;
+      // A run no dictionary touches is a name as far as the tagger reads it as one.
+      // A person named before ("Whitmore stated") is one whatever the tagger
+      // reads, and so is one word (a name alone only after "Mr." or once named).
+      const bool named_before =
+          FindPerson(&persons_, ctx_.text.substr(capitalised.begin, capitalised.end - capitalised.begin)) != nullptr;
+      const NameRun run = first_known || named_before || capitalised.word_count == 1
+                              ? capitalised
+                              : ProperNounPart(ctx_.text, ctx_.words, ctx_.name_runs, capitalised, tagger);
+      if (run.word_count == 0) continue;
+      std::span<const Word> run_words = ctx_.name_runs.WordsOf(run);
+      auto any_word = [&](bool (*in_list)(std::string_view, const Word&)) {
+        return std::any_of(run_words.begin(), run_words.end(), [&](const Word& w) { return in_list(ctx_.text, w); });
+      };
       std::string_view text = ctx_.text.substr(run.begin, run.end - run.begin);
       bool organisation = any_word(OrganisationWord);
       bool place = !organisation && any_word(PlaceWord);

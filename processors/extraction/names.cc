@@ -1,6 +1,9 @@
 #include "processors/extraction/names.h"
 
+#include <algorithm>
+
 #include "processors/extraction/word_set.h"
+#include "processors/syntax/tokenizer.h"
 
 namespace herald::extraction {
 
@@ -124,6 +127,60 @@ void FindCapitalisedRuns(std::string_view text, const std::vector<Word>& words, 
     runs.push_back(run);
     i = j;
   }
+}
+
+NameRun ProperNounPart(std::string_view text, const std::vector<Word>& words, const NameRuns& runs, const NameRun& run,
+                       const syntax::Tagger& tagger) {
+  // The run with three words of context on each side: enough for the
+  // tagger's window, a few dozen words' work instead of the sentence's.
+  constexpr size_t kContext = 3;
+  const auto first =
+      std::lower_bound(words.begin(), words.end(), run.begin, [](const Word& w, uint32_t at) { return w.begin < at; });
+  const auto last =
+      std::lower_bound(first, words.end(), run.end, [](const Word& w, uint32_t at) { return w.end < at; });
+  const uint32_t from =
+      (first - words.begin() >= static_cast<ptrdiff_t>(kContext) ? first - kContext : words.begin())->begin;
+  const uint32_t to = (words.end() - last > static_cast<ptrdiff_t>(kContext) ? last + kContext : words.end() - 1)->end;
+  const std::string_view window = text.substr(from, to - from);
+  thread_local std::vector<syntax::WordSpan> spans;
+  thread_local std::vector<std::string_view> forms;
+  thread_local std::vector<syntax::Upos> tags;
+  syntax::Tokenize(window, &spans);
+  forms.clear();
+  for (const syntax::WordSpan& s : spans) forms.push_back(s.Of(window));
+  tagger.Tag(forms, &tags);
+  // Whether run word w is a name. Where a capital says nothing (a sentence's
+  // first word, after a greeting's line break) only the tagger's PROPN does;
+  // elsewhere the capital does, unless the tagger reads a function word ("Now I").
+  auto proper = [&](const Word& w) {
+    const auto token = std::lower_bound(spans.begin(), spans.end(), w.begin - from,
+                                        [](const syntax::WordSpan& s, uint32_t at) { return s.begin < at; });
+    if (token == spans.end() || token->begin != w.begin - from) return true;
+    const size_t i = token - spans.begin();
+    const bool starts_sentence =
+        i == 0
+            ? from == 0
+            : (tags[i - 1] == syntax::Upos::kPunct && forms[i - 1] != "," && forms[i - 1] != "-") ||
+                  window.substr(spans[i - 1].end, token->begin - spans[i - 1].end).find('\n') != std::string_view::npos;
+    switch (tags[i]) {
+      case syntax::Upos::kPropn: return true;
+      case syntax::Upos::kVerb:
+      case syntax::Upos::kX: return !starts_sentence;
+      default: return false;
+    }
+  };
+  std::span<const Word> run_words = runs.WordsOf(run);
+  size_t begin = 0, end = run_words.size();
+  while (begin < end && !proper(run_words[begin])) ++begin;
+  if (begin == end) return {run.begin, run.begin, run.first_word, 0};
+  if (begin == 0 && end == run_words.size()) return run;
+  NameRun part{run_words[begin].begin, run_words[end - 1].end, run.first_word + static_cast<uint32_t>(begin),
+               static_cast<uint32_t>(end - begin)};
+  // A connector is still inside when the part has more words than capitalised ones.
+  const std::string_view part_text = text.substr(part.begin, part.end - part.begin);
+  part.has_connector =
+      run.has_connector && static_cast<size_t>(std::count(part_text.begin(), part_text.end(), ' ')) >= part.word_count;
+  return part;
 }
 
 // Whether the text right before `pos` is a courtesy title ("Mr. ", "Dr ").

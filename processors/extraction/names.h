@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "processors/extraction/text.h"
+#include "processors/syntax/tagger.h"
 
 namespace herald::extraction {
 
@@ -34,6 +35,13 @@ struct NameRuns {
 // Runs of capitalised words joined by single spaces, with "of", "for", "the",
 // "and", "de" allowed inside.
 void FindCapitalisedRuns(std::string_view text, const std::vector<Word>& words, NameRuns* out);
+// The part of `run` the tagger reads as proper nouns, in the words around it:
+// the run without the words at its edges that are not ("Dear All" -> none,
+// "Thanks Josh" -> "Josh", "Hurricane Katrina" -> "Katrina"); word_count 0 when
+// no word is. The capitals of greetings, headings and sentence starts are not
+// names; `text` is the article's, `words` its words.
+NameRun ProperNounPart(std::string_view text, const std::vector<Word>& words, const NameRuns& runs, const NameRun& run,
+                       const syntax::Tagger& tagger);
 // Words that start with a capital but do not continue a person's name.
 bool StopsName(std::string_view w);
 bool OrganisationWord(std::string_view text, const Word& w);
