@@ -19,6 +19,7 @@ enum Rel : int8_t {
   kAgent,
   kPassiveAux,
   kAux,
+  kCop,
   kConj,
   kXcomp,
   kCcomp,
@@ -50,6 +51,7 @@ constexpr std::pair<std::string_view, Rel> kRelationKinds[] = {
     {"obl:agent", kAgent},
     {"aux:pass", kPassiveAux},
     {"aux", kAux},
+    {"cop", kCop},
     {"conj", kConj},
     {"xcomp", kXcomp},
     {"ccomp", kCcomp},
@@ -98,6 +100,10 @@ bool ReportingVerb(std::string_view lemma) {
   return OneOf(lemma, {"say", "tell", "declare", "insist", "state", "add", "stress", "announce", "write", "argue",
                        "reiterate", "assert", "maintain", "emphasize", "emphasise", "note", "warn"});
 }
+
+// Events whose "that" clause names who is asked or told to act: appeals (02),
+// demands (10), disapproval (11), rejection (12), threats (13).
+bool AddressesSomeone(int root) { return root == 2 || (root >= 10 && root <= 13); }
 
 // Events that happen with one actor: statements, intentions, yielding,
 // investigating, demands, rejections, threats, protest, force and violence.
@@ -201,13 +207,19 @@ class ClauseCoder::Clauses {
     }
     return Passive(v);
   }
-  // A passive auxiliary or a "by" agent; the parser's nsubj:pass alone is not
-  // trusted (it mislabels "has spoken" subjects now and then).
+  // A passive auxiliary, or a "by" agent on a verb without an active subject
+  // or with a "be" the parser did not call passive ("was opposed by");
+  // the parser's nsubj:pass alone is not trusted (it mislabels "has spoken"
+  // subjects now and then), nor a "by" it hangs on an active verb ("the US
+  // rejected calls by Annan").
   bool Passive(int v) const {
+    bool agent = false, subject = false;
     for (int c : Children(v)) {
-      if (rel_[c] == kPassiveAux || rel_[c] == kAgent) return true;
+      if (rel_[c] == kPassiveAux) return true;
+      agent = agent || rel_[c] == kAgent;
+      subject = subject || rel_[c] == kSubject;
     }
-    return false;
+    return agent && (!subject || HasChildLemma(v, kAux, {"be", "get"}) || HasChildLemma(v, kCop, {"be"}));
   }
   bool Negated(int v) const {
     if (HasChildLemma(v, kAdvmod, {"not", "never", "n't"})) return true;
@@ -293,6 +305,10 @@ class ClauseCoder::Clauses {
     for (int c : Children(w)) {
       if (rel_[c] == kConj && out->size() < 8) AddConjuncts(c, out);
     }
+  }
+
+  bool AnyActor(std::span<const int> words) const {
+    return std::any_of(words.begin(), words.end(), [&](int w) { return ActorOf(w).present(); });
   }
 
   // The actor a word names: its own mention, a modifier's, a pronoun's referent.
@@ -527,8 +543,17 @@ void ClauseCoder::Code(const ClauseSentence& s, std::vector<CodedClause>* out) c
     } else {
       clauses.Subjects(v, &sources);
       clauses.Targets(v, &targets);
-      // "offered to hand over to Britain": the governed verb's target.
-      if (int x = clauses.GovernedChild(v); targets.empty() && x >= 0) clauses.Targets(x, &targets);
+      // With no actor among its own targets: the governed verb's ("offered to
+      // hand over to Britain"), else, for an appeal, demand or rejection, who
+      // is to act in the clause it governs ("demanded that North Korea forsake").
+      if (!clauses.AnyActor(targets)) {
+        if (int x = clauses.GovernedChild(v); x >= 0) clauses.Targets(x, &targets);
+      }
+      if (!clauses.AnyActor(targets) && AddressesSomeone(root)) {
+        for (int c : clauses.Children(v)) {
+          if (clauses.RelOf(c) == kCcomp) clauses.Subjects(c, &targets);
+        }
+      }
     }
     if (verb.lemma.empty()) confidence -= 0.1f;  // a PETRARCH phrase, not herald's own pattern
     emit(v, pattern[v], code, rule, confidence);

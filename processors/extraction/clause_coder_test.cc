@@ -48,6 +48,11 @@ TEST_F(ClauseCoderTest, PassiveTakesItsSourceFromTheByPhrase) {
   EXPECT_EQ(e.plover(), "ASSAULT");
 }
 
+TEST_F(ClauseCoderTest, AByPhraseOnAnActiveVerbIsNoPassive) {
+  EXPECT_THAT(Events("Russia rejected calls by France for new talks."), ElementsAre("RUS 120 FRA"));
+  EXPECT_THAT(Events("Georgia was opposed by Russia."), ElementsAre("RUS 110 GEO")) << "a copula the parser left";
+}
+
 TEST_F(ClauseCoderTest, ANegatedActIsNoEvent) { EXPECT_THAT(Events("Russia did not attack Georgia."), IsEmpty()); }
 
 TEST_F(ClauseCoderTest, RefusedCooperationIsARejection) {
@@ -122,6 +127,15 @@ TEST_F(ClauseCoderTest, ViolenceWithoutANamedDoerHasATargetOnly) {
 TEST_F(ClauseCoderTest, AnUnnamedTargetIsInTheCountryTheStoryIsAbout) {
   EXPECT_THAT(Events("Ukraine counts the damage in Kharkiv. Ukrainian officials said Russian forces shelled the city."),
               ElementsAre("RUSMIL 194 UKR"));
+}
+
+TEST_F(ClauseCoderTest, ADemandIsAimedAtWhoeverItsThatClauseAsksToAct) {
+  EXPECT_THAT(Events("The United States demanded that North Korea abandon its nuclear program."),
+              ElementsAre("USA 100 PRK"));
+}
+
+TEST_F(ClauseCoderTest, ProtestIsAimedAtTheGovernmentOfItsCountry) {
+  EXPECT_THAT(Events("Thousands of Algerians demonstrated on Friday."), ElementsAre("DZA 141 DZAGOV"));
 }
 
 TEST_F(ClauseCoderTest, ANaturalDisasterIsNoAttack) {

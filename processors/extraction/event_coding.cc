@@ -405,7 +405,9 @@ void EventCoding::Code(const EventInputs& in, v1::EventRecord* record) const {
         // a story on Ukraine), else the source's own.
         const std::string country =
             in.context_country.empty() ? event.source().country_code() : std::string(in.context_country);
-        event.mutable_target()->set_code(country);
+        // Protest is aimed at the government (CAMEO's usual target), so
+        // protesters of the country itself still make an event.
+        event.mutable_target()->set_code(cameo.code.starts_with("14") ? country + "GOV" : country);
         event.mutable_target()->set_country_code(country);
       }
       if (event.has_target() && event.target().code() == event.source().code()) event.clear_target();
