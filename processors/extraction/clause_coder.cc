@@ -307,6 +307,35 @@ class ClauseCoder::Clauses {
     }
   }
 
+  // Whether v is the content of the speech act it hangs on: a clause under a
+  // verb coded as an appeal, demand, disapproval, rejection or threat
+  // (`root_of` each verb's CAMEO root, or -1), under a noun naming one ("an
+  // appeal to lay down arms", "its demand that Israel ease"), or on the object
+  // of such a verb ("accused the rebels of violating").
+  bool ContentOfSpeechAct(int v, std::span<const int> root_of) const {
+    auto speech = [&](int w) { return root_of[w] == 2 || (root_of[w] >= 10 && root_of[w] <= 13); };
+    const Rel r = rel_[v];
+    const int h = head_[v];
+    if (h < 0 || (r != kCcomp && r != kXcomp && r != kAdvcl && r != kAcl && r != kRelcl)) return false;
+    if (r != kRelcl && speech(h)) return true;
+    if (s_.syntax.tags[h] != syntax::Upos::kNoun) return false;
+    if (OneOf(Lemma(h), {"demand", "call", "appeal", "request", "plea", "reminder", "ultimatum", "proposal",
+                         "accusation", "warning", "threat", "order", "resolution"})) {
+      return true;
+    }
+    return r == kAcl && rel_[h] == kObject && head_[h] >= 0 && speech(head_[h]);
+  }
+
+  // The reporting verb whose clause v is ("said Iraq must", also when the
+  // parser hangs "that Sudan must return" on a word after "said"): the first
+  // verb above v, if it reports; else -1.
+  int ReportingVerbAbove(int v) const {
+    for (int w = head_[v], steps = 0; w >= 0 && steps < 3; w = head_[w], ++steps) {
+      if (s_.syntax.tags[w] == syntax::Upos::kVerb) return ReportingVerb(Lemma(w)) ? w : -1;
+    }
+    return -1;
+  }
+
   bool AnyActor(std::span<const int> words) const {
     return std::any_of(words.begin(), words.end(), [&](int w) { return ActorOf(w).present(); });
   }
@@ -464,8 +493,10 @@ void ClauseCoder::Code(const ClauseSentence& s, std::vector<CodedClause>* out) c
   if (n == 0 || s.syntax.arcs.size() != s.words.size()) return;
   const Clauses clauses(*this, s);
   std::vector<int> pattern(n, -1);
+  std::vector<int> root_of(n, -1);  // the CAMEO root a verb's pattern codes
   for (int v = 0; v < n; ++v) {
     if (s.syntax.tags[v] == syntax::Upos::kVerb) pattern[v] = clauses.Pattern(v);
+    if (pattern[v] >= 0) root_of[v] = Root(kb_, kb_.verbs()[pattern[v]].cameo_index);
   }
   std::vector<int> sources, targets;
   auto emit = [&](int v, uint32_t verb, std::string_view code, std::string_view rule, float confidence) {
@@ -505,11 +536,11 @@ void ClauseCoder::Code(const ClauseSentence& s, std::vector<CodedClause>* out) c
   for (int v = 0; v < n; ++v) {
     const int h = clauses.Head(v);
     // "France said Iraq must cooperate": a demand by the speaker of the one who must.
-    if (h >= 0 && clauses.RelOf(v) == kCcomp && clauses.HasChildLemma(v, kAux, {"must", "should"}) &&
-        ReportingVerb(clauses.Lemma(h))) {
+    if (const int speech = clauses.ReportingVerbAbove(v);
+        speech >= 0 && clauses.HasChildLemma(v, kAux, {"must", "should"})) {
       sources.clear();
       targets.clear();
-      clauses.Subjects(h, &sources);
+      clauses.Subjects(speech, &sources);
       clauses.Subjects(v, &targets);
       emit(v, pattern[v] >= 0 ? pattern[v] : kNoPattern, "100", "demand", 0.7f);
       continue;
@@ -519,6 +550,10 @@ void ClauseCoder::Code(const ClauseSentence& s, std::vector<CodedClause>* out) c
     if (clauses.Governed(v) && h >= 0 && pattern[h] >= 0) continue;
     // "denied that it attacked": the denial is the event.
     if (h >= 0 && clauses.Lemma(h) == "deny" && (clauses.RelOf(v) == kCcomp || clauses.Governed(v))) continue;
+    // "demanded that Israel ease restrictions", "accused rebels of violating",
+    // "rejected an appeal to lay down arms": what is asked, charged or refused
+    // is the content of that event, not an act of its own.
+    if (clauses.ContentOfSpeechAct(v, root_of)) continue;
 
     const VerbPattern& verb = kb_.verbs()[pattern[v]];
     std::string_view code = kb_.cameo_events()[verb.cameo_index].code;

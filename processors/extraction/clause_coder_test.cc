@@ -134,6 +134,15 @@ TEST_F(ClauseCoderTest, ADemandIsAimedAtWhoeverItsThatClauseAsksToAct) {
               ElementsAre("USA 100 PRK"));
 }
 
+TEST_F(ClauseCoderTest, WhatIsAskedChargedOrRefusedIsNoActOfItsOwn) {
+  EXPECT_THAT(Events("Sudan accused the rebels of violating the ceasefire."), ElementsAre("SDN 112 SDNREB"));
+  EXPECT_THAT(Events("Israel rejected an appeal by Egypt to lift the blockade."), ElementsAre("ISR 120 EGY"));
+}
+
+TEST_F(ClauseCoderTest, AMustUnderAReportingVerbIsADemandWhereverTheParserHangsIt) {
+  EXPECT_THAT(Events("Russia said on Tuesday that Sudan must return a helicopter."), ElementsAre("RUS 100 SDN"));
+}
+
 TEST_F(ClauseCoderTest, ProtestIsAimedAtTheGovernmentOfItsCountry) {
   EXPECT_THAT(Events("Thousands of Algerians demonstrated on Friday."), ElementsAre("DZA 141 DZAGOV"));
 }
