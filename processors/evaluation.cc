@@ -257,7 +257,9 @@ Result<EvalReport> EvaluateAll(const std::string& shared, bool test_splits) {
   }
   const std::string validate = shared + "/reference/petrarch2/universal-validate/";
   if (have("reference/petrarch2/universal-validate")) {
+    // The suite's verb dictionary defines the codes it expects: coded as PETRARCH codes.
     if (auto x = load({.petrarch_verbs = validate + "PETR_Validate_verbs_2_02.txt",
+                       .petrarch_verbs_first = true,
                        .petrarch_actors = {validate + "PETR_Validate_actors_2_02.txt"},
                        .petrarch_agents = validate + "PETR_Validate_agents_2_02.txt"})) {
       add("petrarch validation codes", EvalPetrarchValidation(*x, validate + "PETR_Validate_records_2_02.xml"));

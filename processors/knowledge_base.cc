@@ -169,6 +169,15 @@ class KnowledgeBase::Builder {
   Status AddGeoNames(const KnowledgeSources& sources);
   Status AddGoldstein(const std::string& path);
   Status AddPetrarchVerbs(const std::string& path);
+  // Leaves only the dictionary's patterns on the lemmas it has any for.
+  void PutDictionaryVerbsFirst() {
+    for (auto& [lemma, patterns] : kb_->verbs_by_lemma_) {
+      auto from_dictionary = [&](uint32_t p) { return kb_->verbs_[p].from_dictionary; };
+      if (std::any_of(patterns.begin(), patterns.end(), from_dictionary)) {
+        std::erase_if(patterns, [&](uint32_t p) { return !from_dictionary(p); });
+      }
+    }
+  }
   Status AddPetrarchActors(const std::string& path);
   Status AddPetrarchAgents(const std::string& path);
 
@@ -642,6 +651,7 @@ Result<std::shared_ptr<const KnowledgeBase>> KnowledgeBase::Load(const Knowledge
   if (s && !sources.cameo_goldstein.empty()) s = b.AddGoldstein(sources.cameo_goldstein);
   if (s && !sources.geonames_cities.empty()) s = b.AddGeoNames(sources);
   if (s && !sources.petrarch_verbs.empty()) s = b.AddPetrarchVerbs(sources.petrarch_verbs);
+  if (s && !sources.petrarch_verbs.empty() && sources.petrarch_verbs_first) b.PutDictionaryVerbsFirst();
   for (const std::string& actors : sources.petrarch_actors) {
     if (s) s = b.AddPetrarchActors(actors);
   }

@@ -103,6 +103,9 @@ struct KnowledgeSources {
   std::string cameo_goldstein;
   // PETRARCH/Phoenix dictionaries.
   std::string petrarch_verbs;
+  // The dictionary's codes replace herald's lexicon on every verb it has a
+  // pattern for (PETRARCH's own coding), instead of refining it.
+  bool petrarch_verbs_first = false;
   std::vector<std::string> petrarch_actors;
   std::string petrarch_agents;
   // A syntax model file (`herald train syntax`) replacing the built-in one.

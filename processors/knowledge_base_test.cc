@@ -104,6 +104,23 @@ TEST_F(KnowledgeSourcesTest, PetrarchDictionariesCodeActorsAgentsAndVerbs) {
   EXPECT_EQ(r.events(0).plover(), "DISAPPROVE") << "a code missing from cameo.tsv takes its root's PLOVER category";
 }
 
+TEST_F(KnowledgeSourcesTest, AVerbDictionaryRefinesHeraldsLexiconOrWithVerbsFirstReplacesIt) {
+  // herald codes "attack" 180; this dictionary says 190.
+  std::string verbs = Write("verbs.txt",
+                            "####### VERB PATTERNS #######\n"
+                            "---  ATTACK   [190]  ---\n"
+                            "ATTACK {ATTACKS ATTACKED ATTACKING}\n");
+  v1::Article a;
+  a.set_body("Russia attacked Georgia.");
+  for (bool first : {false, true}) {
+    auto kb = KnowledgeBase::Load({.petrarch_verbs = verbs, .petrarch_verbs_first = first});
+    ASSERT_TRUE(kb) << kb.error().reason;
+    v1::EventRecord r = Extractor(*kb).Extract(a);
+    ASSERT_EQ(r.events_size(), 1);
+    EXPECT_EQ(r.events(0).cameo_code(), first ? "190" : "180") << "petrarch_verbs_first=" << first;
+  }
+}
+
 TEST_F(KnowledgeSourcesTest, CameoCodesResolveThroughTheirParents) {
   auto kb = KnowledgeBase::LoadBuiltin();
   ASSERT_TRUE(kb);

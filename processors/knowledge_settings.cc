@@ -24,6 +24,10 @@ void DeclareKnowledgeSettings(SettingsTable& t, KnowledgeSources* k) {
       .Flag("--cameo-goldstein");
   t.Add("knowledge.petrarch_verbs", &k->petrarch_verbs, "PETRARCH CAMEO verb dictionary to add.")
       .Flag("--petrarch-verbs");
+  t.Add("knowledge.petrarch_verbs_first", &k->petrarch_verbs_first,
+        "On every verb knowledge.petrarch_verbs has a pattern for, code with the dictionary's patterns alone (as "
+        "PETRARCH does) instead of refining herald's lexicon with them.")
+      .Flag("--petrarch-verbs-first");
   t.Add("knowledge.petrarch_actors", &k->petrarch_actors, "PETRARCH/Phoenix actor dictionaries to add.")
       .Flag("--petrarch-actors");
   t.Add("knowledge.petrarch_agents", &k->petrarch_agents, "PETRARCH/Phoenix agents dictionary to add.")

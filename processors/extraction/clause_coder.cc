@@ -413,11 +413,9 @@ class ClauseCoder::Clauses {
     size_t best_words = 0;
     for (uint32_t p : kb.VerbsWithLemma(Lemma(v))) {
       const VerbPattern& pattern = kb.verbs()[p];
-      // Ties go to the first, except that a loaded dictionary's pattern with
-      // words of its own refines herald's: its bare verbs do not replace herald's.
-      const bool refines = pattern.from_dictionary && !pattern.words.empty();
-      if (best >= 0 && (pattern.words.size() < best_words || (pattern.words.size() == best_words && !refines)))
-        continue;
+      // Ties go to the first: herald's own, before a loaded dictionary's
+      // (whose patterns win with more words; see petrarch_verbs_first).
+      if (best >= 0 && pattern.words.size() <= best_words) continue;
       if (std::all_of(pattern.words.begin(), pattern.words.end(), [&](const std::string& x) { return Holds(v, x); })) {
         best = static_cast<int>(p);
         best_words = pattern.words.size();
