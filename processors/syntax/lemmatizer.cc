@@ -84,7 +84,9 @@ std::string Lemmatizer::ByRule(const std::string& lower, Upos tag) const {
 }
 
 std::string Lemmatizer::Lemma(std::string_view form, Upos tag) const {
-  if (tag == Upos::kPropn) return std::string(form);
+  // Names and punctuation are their own lemmas (EWT's, and what training
+  // skips or learns as no edit); they are a third of the words.
+  if (tag == Upos::kPropn || tag == Upos::kPunct) return std::string(form);
   std::string key(form.size() + 1, static_cast<char>(tag));
   for (size_t i = 0; i < form.size(); ++i) key[i + 1] = FoldCase(form[i]);
   if (auto known = exceptions_.find(key); known != exceptions_.end()) return known->second;

@@ -77,13 +77,14 @@ void Perceptron::ScoreInline(std::span<const uint64_t> features, float* scores) 
   int32_t sums[kInlineClasses] = {};
   for (uint64_t f : features) {
     const uint64_t key = StoredKey(f);
+    const uint16_t check = CheckBits(key);
     for (size_t slot = key & mask;; slot = (slot + 1) & mask) {
       const InlineSlot& s = inline_slots_[slot];
-      if (s.key == key) {
+      if (s.check == check) {
         for (int c = 0; c < kInlineClasses; ++c) sums[c] += s.weights[c];
         break;
       }
-      if (s.key == 0) break;
+      if (s.check == 0) break;
     }
   }
   for (int c = 0; c < classes_; ++c) scores[c] = static_cast<float>(sums[c]) * inline_scale_;
@@ -259,9 +260,9 @@ Result<Perceptron> Perceptron::Deserialize(std::string_view bytes) {
     p.inline_scale_ = scale;
     for (size_t row = 0; row < features; ++row) {
       size_t slot = keys[row] & mask;
-      while (p.inline_slots_[slot].key != 0) slot = (slot + 1) & mask;
+      while (p.inline_slots_[slot].check != 0) slot = (slot + 1) & mask;
       InlineSlot& s = p.inline_slots_[slot];
-      s.key = keys[row];
+      s.check = CheckBits(StoredKey(keys[row]));
       std::copy_n(&quantised[row * p.classes_], p.classes_, s.weights);
     }
   }

@@ -124,14 +124,21 @@ class Perceptron {
   std::vector<Slot, HugePageAllocator<Slot>> slots_;
   std::vector<float, HugePageAllocator<float>> weights_;  // row * classes_ + class
   // A loaded model of at most kInlineClasses classes (the parser's
-  // transitions, scored twice per word with 70 features) also keeps its
-  // weights, as the file's 16-bit integers, inside its slots: a probe is then
-  // one cache miss instead of two, four slots to a line.
+  // transitions, scored twice per word with 70 features) keeps its weights,
+  // as the file's 16-bit integers, inside its slots with 16 bits of the key
+  // (the bits the slot's index does not use): a probe is one cache miss
+  // instead of two, eight slots to a line, and the table half the size. A
+  // feature the model lacks whose bits collide with a stored one's adds that
+  // one's weights: about one feature in 60,000, which no score on EWT dev shows.
   static constexpr int kInlineClasses = 3;
   struct InlineSlot {
-    uint64_t key = 0;
+    uint16_t check = 0;  // 0: empty
     int16_t weights[kInlineClasses] = {};
   };
+  static uint16_t CheckBits(uint64_t key) {
+    const auto bits = static_cast<uint16_t>(key >> 48);
+    return bits == 0 ? 1 : bits;
+  }
   std::vector<InlineSlot, HugePageAllocator<InlineSlot>> inline_slots_;
   float inline_scale_ = 0;
   void ScoreInline(std::span<const uint64_t> features, float* scores) const;

@@ -99,15 +99,14 @@ std::vector<WordKeys> SentenceKeys(std::span<const std::string_view> words) {
   return keys;
 }
 
-std::unordered_map<std::string, Upos> BuildDictionary(const std::vector<TreebankSentence>& sentences,
-                                                      const TaggerTraining& options) {
+StringMap<Upos> BuildDictionary(const std::vector<TreebankSentence>& sentences, const TaggerTraining& options) {
   std::unordered_map<std::string, std::map<Upos, int>> counts;
   for (const TreebankSentence& s : sentences) {
     for (const TreebankWord& w : s.words) {
       if (auto tag = ValueNamed(w.upos, kUposNames)) ++counts[w.form][*tag];
     }
   }
-  std::unordered_map<std::string, Upos> dictionary;
+  StringMap<Upos> dictionary;
   for (const auto& [form, tags] : counts) {
     int total = 0;
     std::pair<Upos, int> best{Upos::kX, 0};
@@ -166,7 +165,7 @@ void Tagger::Tag(std::span<const std::string_view> words, std::vector<Upos>* tag
   uint64_t f[kFeatureCount];
   for (size_t i = 0; i < words.size(); ++i) {
     Upos tag;
-    if (auto known = dictionary_.find(std::string(words[i])); known != dictionary_.end()) {
+    if (auto known = dictionary_.find(words[i]); known != dictionary_.end()) {
       tag = known->second;
     } else {
       Features(keys, i, tag1, tag2, f);
@@ -182,7 +181,7 @@ namespace {
 
 // A word list in the model file: a count, then per word its value (T), its length (one byte) and its bytes.
 template <typename T>
-void AppendWords(const std::unordered_map<std::string, T>& words, std::string* out) {
+void AppendWords(const StringMap<T>& words, std::string* out) {
   std::vector<std::pair<std::string, T>> entries;
   for (const auto& [word, value] : words) {
     if (word.size() <= 255) entries.emplace_back(word, value);
@@ -198,7 +197,7 @@ void AppendWords(const std::unordered_map<std::string, T>& words, std::string* o
 }
 
 template <typename T>
-bool TakeWords(std::string_view* in, std::unordered_map<std::string, T>* words) {
+bool TakeWords(std::string_view* in, StringMap<T>* words) {
   uint32_t count = 0;
   if (in->size() < sizeof count) return false;
   std::memcpy(&count, in->data(), sizeof count);

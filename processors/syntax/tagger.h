@@ -28,6 +28,7 @@
 
 #include "core/enum_names.h"
 #include "core/status.h"
+#include "core/string_hash.h"
 #include "processors/syntax/conllu.h"
 #include "processors/syntax/perceptron.h"
 
@@ -87,7 +88,7 @@ class Tagger {
   Tagger() : model_(kUposCount) {}
 
   Perceptron model_;
-  std::unordered_map<std::string, Upos> dictionary_;
+  StringMap<Upos> dictionary_;
 };
 
 // How the tagger does on `sentences` (gold words): UPOS accuracy and its mistakes.

@@ -39,6 +39,7 @@ constexpr std::array<std::string_view, 8> kWidePunct = {"\u201c", "\u201d", "\u2
 
 // The length of the wide punctuation mark at text[i], or 0.
 size_t WidePunctAt(std::string_view text, size_t i) {
+  if (static_cast<unsigned char>(text[i]) < 0x80) return 0;
   for (std::string_view p : kWidePunct) {
     if (text.substr(i).starts_with(p)) return p.size();
   }
@@ -107,10 +108,12 @@ class Splitter {
       }
     }
     // Closing punctuation, kept to emit after the core.
-    std::vector<WordSpan> closing;
+    std::vector<WordSpan>& closing = closing_;
+    closing.clear();
     while (e > b) {
       size_t wide = 0;
       for (std::string_view p : kWidePunct) {
+        if (static_cast<unsigned char>(text_[e - 1]) < 0x80) break;
         if (e - b >= p.size() && text_.substr(e - p.size(), p.size()) == p) wide = p.size();
       }
       const char c = text_[e - 1];
@@ -172,14 +175,18 @@ class Splitter {
   }
 
   // "don't" -> "do" "n't", "Russia's" -> "Russia" "'s", "cannot" -> "can" "not".
+  // Every word of every tagged sentence comes here: most have no apostrophe
+  // and are not one of the fused words, and are emitted without a copy.
   void Clitics(size_t b, size_t e) {
-    const std::string lower = AsciiLower(text_.substr(b, e - b));
-    static constexpr std::string_view kApostrophes[] = {"'", "\u2019"};
-    for (std::string_view apostrophe : kApostrophes) {
-      for (std::string_view clitic : {"n't", "s", "re", "ve", "ll", "d", "m"}) {
-        std::string ending =
-            clitic == "n't" ? "n" + std::string(apostrophe) + "t" : std::string(apostrophe) + std::string(clitic);
-        if (lower.size() > ending.size() && lower.ends_with(ending)) {
+    static constexpr std::string_view kEndings[] = {"n't",      "'s",       "'re",      "'ve",     "'ll",
+                                                    "'d",       "'m",       "n\u2019t", "\u2019s", "\u2019re",
+                                                    "\u2019ve", "\u2019ll", "\u2019d",  "\u2019m"};
+    static constexpr std::pair<std::string_view, size_t> kFused[] = {
+        {"cannot", 3}, {"gonna", 3}, {"wanna", 3}, {"gotta", 3}, {"dont", 2}};
+    const std::string_view word = text_.substr(b, e - b);
+    if (word.find_first_of("'\xE2") != std::string_view::npos) {
+      for (std::string_view ending : kEndings) {
+        if (word.size() > ending.size() && EqualsFolded(word.substr(word.size() - ending.size()), ending)) {
           const size_t cut = e - ending.size();
           Emit(b, cut);
           Emit(cut, e);
@@ -187,9 +194,8 @@ class Splitter {
         }
       }
     }
-    for (auto [word, split] :
-         {std::pair<std::string_view, size_t>{"cannot", 3}, {"gonna", 3}, {"wanna", 3}, {"gotta", 3}, {"dont", 2}}) {
-      if (lower == word) {
+    for (const auto& [fused, split] : kFused) {
+      if (EqualsFolded(word, fused)) {
         Emit(b, b + split);
         Emit(b + split, e);
         return;
@@ -197,9 +203,15 @@ class Splitter {
     }
     Emit(b, e);
   }
+  // Whether `text` is `lower` (lower case) in any case.
+  static bool EqualsFolded(std::string_view text, std::string_view lower) {
+    return text.size() == lower.size() &&
+           std::equal(text.begin(), text.end(), lower.begin(), [](char a, char b) { return FoldCase(a) == b; });
+  }
 
   std::string_view text_;
   std::vector<WordSpan>* out_;
+  std::vector<WordSpan> closing_;  // Chunk's, kept between chunks
 };
 
 }  // namespace
