@@ -89,8 +89,22 @@ std::string Lemmatizer::Lemma(std::string_view form, Upos tag) const {
   if (tag == Upos::kPropn || tag == Upos::kPunct) return std::string(form);
   std::string key(form.size() + 1, static_cast<char>(tag));
   for (size_t i = 0; i < form.size(); ++i) key[i + 1] = FoldCase(form[i]);
-  if (auto known = exceptions_.find(key); known != exceptions_.end()) return known->second;
-  return ByRule(key.substr(1), tag);
+  // News repeats its words: each thread remembers the lemmas it has made (of
+  // this lemmatiser; a bounded number), one lookup instead of up to seven.
+  constexpr size_t kRemembered = 1 << 17;
+  thread_local struct {
+    const Lemmatizer* owner = nullptr;
+    StringMap<std::string> lemmas;
+  } made;
+  if (made.owner != this || made.lemmas.size() >= kRemembered) {
+    made.owner = this;
+    made.lemmas.clear();
+  }
+  if (auto known = made.lemmas.find(key); known != made.lemmas.end()) return known->second;
+  auto exception = exceptions_.find(key);
+  std::string lemma = exception != exceptions_.end() ? exception->second : ByRule(key.substr(1), tag);
+  made.lemmas.emplace(std::move(key), lemma);
+  return lemma;
 }
 
 std::string Lemmatizer::Serialize() const {
