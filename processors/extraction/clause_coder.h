@@ -77,6 +77,10 @@ struct CodedClause {
   bool unnamed_target = false;
 };
 
+namespace clause {
+class ClauseTree;
+}
+
 class ClauseCoder {
  public:
   ClauseCoder(const KnowledgeBase& kb, const syntax::Syntax& syntax);
@@ -84,8 +88,16 @@ class ClauseCoder {
   void Code(const ClauseSentence& sentence, std::vector<CodedClause>* out) const;
 
  private:
-  struct Relations;
-  class Clauses;
+  // An event a clause codes, before its actors are resolved.
+  struct ClauseEvent {
+    int trigger;
+    uint32_t verb;  // index into verbs(), or kNoPattern
+    std::string_view code, rule;
+    float confidence;
+  };
+  void Emit(const clause::ClauseTree& clauses, const ClauseEvent& event, std::span<const int> sources,
+            std::span<const int> targets, std::vector<CodedClause>* out) const;
+
   const KnowledgeBase& kb_;
   std::vector<int8_t> kind_of_relation_;  // by the model's relation index
 };
