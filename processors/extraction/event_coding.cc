@@ -226,21 +226,27 @@ bool EventCoding::HoldsAPattern(const syntax::SentenceSyntax& tagged, std::span<
   };
   // Who acts comes before the verb in English ("Russia attacked", "Russia,
   // which attacked", "it attacked"), or after it in a "by" phrase.
+  const auto last_by = std::find(tagged.lemmas.rbegin(), tagged.lemmas.rend(), "by");
+  const size_t by_after = last_by == tagged.lemmas.rend() ? 0 : static_cast<size_t>(tagged.lemmas.rend() - last_by);
   bool source_before = false;
   for (size_t w = 0; w < tagged.lemmas.size(); ++w) {
     const std::string& lemma = tagged.lemmas[w];
     const bool can_act = mention_of_word[w] >= 0 || tagged.tags[w] == syntax::Upos::kPron;
     if (lemma == "must" || lemma == "should") return true;
-    const bool has_source =
-        source_before || std::find(tagged.lemmas.begin() + w, tagged.lemmas.end(), "by") != tagged.lemmas.end();
+    const bool has_source = source_before || w < by_after;  // a "by" at w or later
     source_before = source_before || can_act;
     if (!has_source) continue;
     if (surface_verbs[w] >= 0) return true;
-    if (tagged.tags[w] != syntax::Upos::kVerb) continue;
-    for (uint32_t p : kb_.VerbsWithLemma(lemma)) {
-      const std::vector<std::string>& words = kb_.verbs()[p].words;
-      if (std::all_of(words.begin(), words.end(), in_sentence)) return true;
-    }
+    if (tagged.tags[w] == syntax::Upos::kVerb && AnyPatternHolds(lemma, in_sentence)) return true;
+  }
+  return false;
+}
+
+template <typename InSentence>
+bool EventCoding::AnyPatternHolds(std::string_view lemma, const InSentence& in_sentence) const {
+  for (uint32_t p : kb_.VerbsWithLemma(lemma)) {
+    const std::vector<std::string>& words = kb_.verbs()[p].words;
+    if (std::all_of(words.begin(), words.end(), in_sentence)) return true;
   }
   return false;
 }
@@ -265,13 +271,8 @@ bool EventCoding::MayHoldAPattern(std::span<const std::string_view> words, std::
   auto in_sentence = [&](const std::string& word) {
     return std::find(stems->begin(), stems->end(), word) != stems->end();
   };
-  for (const std::string* lemma : lemmas) {
-    for (uint32_t p : kb_.VerbsWithLemma(*lemma)) {
-      const std::vector<std::string>& pattern_words = kb_.verbs()[p].words;
-      if (std::all_of(pattern_words.begin(), pattern_words.end(), in_sentence)) return true;
-    }
-  }
-  return false;
+  return std::any_of(lemmas.begin(), lemmas.end(),
+                     [&](const std::string* lemma) { return AnyPatternHolds(*lemma, in_sentence); });
 }
 
 void EventCoding::Code(const EventInputs& in, v1::EventRecord* record) const {

@@ -71,6 +71,10 @@ class EventCoding {
   // Before tagging: whether some word may be a form of a lexicon verb whose
   // pattern's other words (or their stems) are in the sentence too.
   bool MayHoldAPattern(std::span<const std::string_view> words, std::vector<std::string>* stems) const;
+  // Whether a pattern of `lemma` has all its words in the sentence, as
+  // `in_sentence(word)` says.
+  template <typename InSentence>
+  bool AnyPatternHolds(std::string_view lemma, const InSentence& in_sentence) const;
 
   const KnowledgeBase& kb_;
   ClauseCoder coder_;
