@@ -21,6 +21,7 @@
 
 #include "core/utf8.h"
 #include "processors/extraction/clause_coder.h"
+#include "processors/extraction/speech_verbs.h"
 
 namespace herald::clause {
 
@@ -102,12 +103,6 @@ constexpr std::array<std::string_view, 12> kTargetPrepositions = {"against", "wi
 int PrepositionRank(std::string_view p) {
   auto it = std::find(kTargetPrepositions.begin(), kTargetPrepositions.end(), p);
   return it == kTargetPrepositions.end() ? -1 : static_cast<int>(it - kTargetPrepositions.begin());
-}
-
-// Verbs whose complement clause is what someone said, so "must" in it is a demand.
-bool ReportingVerb(std::string_view lemma) {
-  return OneOf(lemma, {"say", "tell", "declare", "insist", "state", "add", "stress", "announce", "write", "argue",
-                       "reiterate", "assert", "maintain", "emphasize", "emphasise", "note", "warn"});
 }
 
 // One sentence's tree, with children lists, and the clause-level questions the
@@ -297,7 +292,7 @@ class ClauseTree {
   // verb above v, if it reports; else -1.
   int ReportingVerbAbove(int v) const {
     for (int w = head_[v], steps = 0; w >= 0 && steps < 3; w = head_[w], ++steps) {
-      if (s_.syntax.tags[w] == syntax::Upos::kVerb) return ReportingVerb(Lemma(w)) ? w : -1;
+      if (s_.syntax.tags[w] == syntax::Upos::kVerb) return extraction::ReportingVerb(Lemma(w)) ? w : -1;
     }
     return -1;
   }

@@ -4,18 +4,10 @@
 
 #include "processors/extraction/passes.h"
 #include "processors/extraction/record_building.h"
+#include "processors/extraction/speech_verbs.h"
 
 namespace herald::extraction {
 namespace {
-
-// The verbs newswire attributes speech with, as written in the text.
-bool SpeechVerb(std::string_view w) {
-  for (std::string_view v : {"said", "says", "told", "added", "noted", "stated", "declared", "warned", "insisted",
-                             "explained", "argued", "wrote", "asked", "replied", "continued", "stressed", "say"}) {
-    if (w == v) return true;
-  }
-  return false;
-}
 
 // The words of `text` from `from` up to the first comma, full stop, quote or line end.
 std::string_view PhraseFrom(std::string_view text, size_t from) {
@@ -72,7 +64,7 @@ std::string SpeakerAfter(const Context& ctx, size_t after, size_t quote_begin) {
   for (size_t word = 0; word < phrase.size();) {
     size_t space = phrase.find(' ', word);
     if (space == std::string_view::npos) space = phrase.size();
-    if (SpeechVerb(phrase.substr(word, space - word))) {
+    if (SpeechVerbForm(phrase.substr(word, space - word))) {
       if (word > 0) return Speaker(ctx, phrase.substr(0, word - 1), i, quote_begin);  // ", X said"
       if (space < phrase.size()) {
         return Speaker(ctx, PhraseFrom(phrase, space + 1), i + space + 1, quote_begin);  // ", said X"
@@ -97,7 +89,7 @@ std::string SpeakerBefore(const Context& ctx, size_t open) {
   for (int k = 0; k < 4 && word_end > 0; ++k) {
     size_t space = phrase.rfind(' ', word_end - 1);
     const size_t word_begin = space == std::string_view::npos ? 0 : space + 1;
-    if (SpeechVerb(phrase.substr(word_begin, word_end - word_begin))) {
+    if (SpeechVerbForm(phrase.substr(word_begin, word_end - word_begin))) {
       if (word_begin == 0) return "";
       const std::string_view speaker = PhraseFrom(phrase.substr(0, word_begin - 1), 0);
       return Speaker(ctx, speaker, static_cast<size_t>(speaker.data() - text.data()), open);
