@@ -171,6 +171,7 @@ class KnowledgeBase::Builder {
   Status AddPetrarchVerbs(const std::string& path);
   // Leaves only the dictionary's patterns on the lemmas it has any for.
   void PutDictionaryVerbsFirst() {
+    kb_->dictionary_verbs_first_ = true;
     for (auto& [lemma, patterns] : kb_->verbs_by_lemma_) {
       auto from_dictionary = [&](uint32_t p) { return kb_->verbs_[p].from_dictionary; };
       if (std::any_of(patterns.begin(), patterns.end(), from_dictionary)) {

@@ -104,7 +104,8 @@ struct KnowledgeSources {
   // PETRARCH/Phoenix dictionaries.
   std::string petrarch_verbs;
   // The dictionary's codes replace herald's lexicon on every verb it has a
-  // pattern for (PETRARCH's own coding), instead of refining it.
+  // pattern for (PETRARCH's own coding), instead of refining it; a future
+  // verb keeps the dictionary's code rather than becoming an intent or threat.
   bool petrarch_verbs_first = false;
   std::vector<std::string> petrarch_actors;
   std::string petrarch_agents;
@@ -148,6 +149,9 @@ class KnowledgeBase {
   const std::vector<Role>& roles() const { return roles_; }
   const std::vector<CameoEvent>& cameo_events() const { return cameo_events_; }
   const std::vector<VerbPattern>& verbs() const { return verbs_; }
+  // Whether a loaded verb dictionary codes the verbs it covers on its own
+  // (KnowledgeSources::petrarch_verbs_first).
+  bool dictionary_verbs_first() const { return dictionary_verbs_first_; }
   // Indexes into verbs() of the patterns whose lemma is `lemma` (none: empty).
   std::span<const uint32_t> VerbsWithLemma(std::string_view lemma) const;
   // Agent words (agents.tsv, and PETRARCH's agents when loaded): phrase and sector.
@@ -177,6 +181,7 @@ class KnowledgeBase {
   std::unordered_map<std::string, uint32_t> cameo_index_;
   PhraseMatcher matcher_;
   std::shared_ptr<const syntax::Syntax> syntax_;
+  bool dictionary_verbs_first_ = false;
 };
 
 // The knowledge.* settings: the run-time sources above, for `process` and `extract`.

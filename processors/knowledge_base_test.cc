@@ -118,6 +118,12 @@ TEST_F(KnowledgeSourcesTest, AVerbDictionaryRefinesHeraldsLexiconOrWithVerbsFirs
     v1::EventRecord r = Extractor(*kb).Extract(a);
     ASSERT_EQ(r.events_size(), 1);
     EXPECT_EQ(r.events(0).cameo_code(), first ? "190" : "180") << "petrarch_verbs_first=" << first;
+    v1::Article future;
+    future.set_body("Russia will attack Georgia.");
+    r = Extractor(*kb).Extract(future);
+    ASSERT_EQ(r.events_size(), 1);
+    EXPECT_EQ(r.events(0).cameo_code(), first ? "190" : "138")
+        << "herald reads a future act as a threat; a dictionary coding on its own keeps its code";
   }
 }
 

@@ -174,7 +174,8 @@ void ClauseCoder::Code(const ClauseSentence& s, std::vector<CodedClause>* out) c
       if (root < 3 || root > 8) continue;  // "did not attack": nothing happened
       code = "120";                        // "will not accept", "failed to reach agreement": a rejection
       rule = "refusal";
-    } else if (clauses.Future(v) || (clauses.Governed(v) && h >= 0 && IntentWord(clauses.Lemma(h)))) {
+    } else if ((clauses.Future(v) && !(verb.from_dictionary && kb_.dictionary_verbs_first())) ||
+               (clauses.Governed(v) && h >= 0 && IntentWord(clauses.Lemma(h)))) {
       if (root != 3 && root != 13) code = IntentCode(root);
       rule = "intent";
       confidence = 0.8f;
