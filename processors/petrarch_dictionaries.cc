@@ -1,0 +1,214 @@
+// KnowledgeBase::Builder's PETRARCH/Phoenix readers: the CAMEO verb
+// dictionary (surface phrases and lemma patterns), actors and agents.
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "core/files.h"
+#include "processors/knowledge_builder.h"
+
+namespace herald {
+
+using knowledge_internal::Split;
+using knowledge_internal::TableError;
+using knowledge_internal::Trim;
+
+namespace {
+
+// PETRARCH dictionaries write phrases in capitals with underscores for spaces;
+// a trailing underscore marks a whole word.
+std::string PetrarchPhrase(std::string_view s) {
+  s = Trim(s);
+  while (!s.empty() && (s.back() == '_' || s.back() == ' ')) s.remove_suffix(1);
+  std::string out(s);
+  std::replace(out.begin(), out.end(), '_', ' ');
+  return out;
+}
+
+// A PETRARCH phrase's words without the articles, which a lemma pattern does not need.
+std::string ContentWords(std::string_view phrase) {
+  std::string out;
+  for (std::string_view w : Split(phrase, ' ')) {
+    if (w.empty() || w == "A" || w == "AN" || w == "THE" || w == "a" || w == "an" || w == "the") continue;
+    if (!out.empty()) out += ' ';
+    out += w;
+  }
+  return out;
+}
+
+// Regular English inflections of a verb written in capitals: SAY -> SAYS, SAYED, SAYING.
+std::vector<std::string> Inflect(const std::string& verb) {
+  std::vector<std::string> forms = {verb};
+  if (verb.empty() || verb.find(' ') != std::string::npos) return forms;
+  char last = verb.back();
+  std::string stem = verb;
+  bool ends_e = last == 'E';
+  bool ends_y = last == 'Y' && verb.size() > 1 && std::string("AEIOU").find(verb[verb.size() - 2]) == std::string::npos;
+  bool sibilant =
+      verb.ends_with("S") || verb.ends_with("SH") || verb.ends_with("CH") || verb.ends_with("X") || verb.ends_with("Z");
+  forms.push_back(ends_y ? stem.substr(0, stem.size() - 1) + "IES" : sibilant ? stem + "ES" : stem + "S");
+  forms.push_back(ends_e ? stem + "D" : ends_y ? stem.substr(0, stem.size() - 1) + "IED" : stem + "ED");
+  forms.push_back(ends_e && verb.size() > 2 ? stem.substr(0, stem.size() - 1) + "ING" : stem + "ING");
+  return forms;
+}
+
+}  // namespace
+
+Status KnowledgeBase::Builder::AddPetrarchVerbs(const std::string& path) {
+  auto text = ReadWholeFile(path);
+  if (!text) return Unexpected(text.error());
+  std::string block_code;
+  std::vector<std::pair<std::vector<std::string>, std::string>> block_verbs;  // forms, code
+  auto code_in = [](std::string_view line) -> std::string {
+    size_t b = line.find('[');
+    size_t e = line.find(']', b);
+    if (b == std::string_view::npos || e == std::string_view::npos) return "";
+    std::string code(Trim(line.substr(b + 1, e - b - 1)));
+    code = code.substr(0, code.find(':'));  // "036:036": the active-voice code
+    return code == "---" ? "" : code;
+  };
+  auto add_verb = [&](const std::string& phrase, const std::string& code) {
+    int cameo = CameoFor(code);
+    if (cameo < 0 || phrase.empty() || !std::isalpha(static_cast<unsigned char>(phrase[0]))) return;
+    size_t index = kb_->verbs_.size();
+    kb_->verbs_.push_back({phrase, static_cast<uint32_t>(cameo)});
+    AddTerm(phrase, TermKind::kVerb, index);
+  };
+  bool in_patterns = false;
+  for (std::string_view raw : Split(*text, '\n')) {
+    std::string_view line = Trim(raw.substr(0, raw.find('#')));
+    if (raw.starts_with("####### VERB PATTERNS")) in_patterns = true;
+    if (!in_patterns || line.empty()) continue;
+    if (line.starts_with("---")) {
+      block_code = code_in(line);
+      block_verbs.clear();
+      continue;
+    }
+    if (line.starts_with("- ")) {
+      // "- * WORDS [code]": the verb followed directly by literal words.
+      std::string code = code_in(line);
+      std::string_view pattern = Trim(line.substr(2, line.find('[') - 2));
+      if (code.empty() || !pattern.starts_with("* ")) continue;
+      std::string words(Trim(pattern.substr(2)));
+      if (words.find_first_of("&$+^%*<>|") != std::string::npos || words.empty()) continue;
+      std::erase_if(words, [](char c) { return c == '(' || c == ')' || c == '{' || c == '}'; });
+      for (const auto& [forms, verb_code] : block_verbs) {
+        for (const std::string& form : forms) add_verb(form + " " + PetrarchPhrase(words), code);
+        // And as a lemma pattern, so that the parse can find its words apart
+        // from the verb ("welcomed a resumption of ties").
+        if (int cameo = CameoFor(code); cameo >= 0)
+          AddLemmaPattern(ContentWords(forms.front() + " " + PetrarchPhrase(words)), cameo, true);
+      }
+      continue;
+    }
+    if (line.front() == '&' || line.front() == '[') continue;
+    // A verb line: "WORD {FORMS} [code]" or "+MULTI_WORD {+FORMS}".
+    std::string_view head = line.substr(0, line.find_first_of("{["));
+    std::string base = PetrarchPhrase(head.starts_with('+') ? head.substr(1) : head);
+    if (base.empty()) continue;
+    std::vector<std::string> forms;
+    size_t brace = line.find('{');
+    if (brace != std::string_view::npos) {
+      forms.push_back(base);
+      std::string_view inside = line.substr(brace + 1, line.find('}', brace) - brace - 1);
+      for (std::string_view form : Split(inside, ' ')) {
+        form = Trim(form);
+        if (form.starts_with('+')) form.remove_prefix(1);
+        if (!form.empty()) forms.push_back(PetrarchPhrase(form));
+      }
+    } else {
+      forms = Inflect(base);
+    }
+    std::string code = code_in(line);
+    if (code.empty()) code = block_code;
+    if (!code.empty()) {
+      for (const std::string& form : forms) add_verb(form, code);
+      if (int cameo = CameoFor(code); cameo >= 0) AddLemmaPattern(ContentWords(base), cameo, true);
+    }
+    block_verbs.emplace_back(std::move(forms), code);
+  }
+  return {};
+}
+
+Status KnowledgeBase::Builder::AddPetrarchActors(const std::string& path) {
+  auto text = ReadWholeFile(path);
+  if (!text) return Unexpected(text.error());
+  std::vector<std::string> pending;  // names waiting for their code line
+  std::string pending_code;
+  auto flush = [&] {
+    if (!pending.empty() && !pending_code.empty()) {
+      size_t index = kb_->actors_.size();
+      kb_->actors_.push_back({pending.front(), pending_code});
+      for (const std::string& name : pending) {
+        // Single capitalised words of one or two letters are noise as names.
+        if (name.size() > 2 && !names_.count(Folded(name))) AddTerm(name, TermKind::kActor, index);
+      }
+    }
+    pending.clear();
+    pending_code.clear();
+  };
+  for (std::string_view raw : Split(*text, '\n')) {
+    std::string_view line = raw.substr(0, raw.find('#'));
+    std::string_view trimmed = Trim(line);
+    if (trimmed.empty() || trimmed.starts_with("<!--")) continue;
+    if (trimmed.starts_with('[')) {
+      // "[FRAGOV 810521-950517]": the undated code, else the first one, stands for the actor.
+      std::string_view inner = trimmed.substr(1, trimmed.find(']') - 1);
+      std::string code(Trim(inner.substr(0, inner.find(' '))));
+      bool dated = inner.find(' ') != std::string_view::npos;
+      if (pending_code.empty() || !dated) pending_code = code;
+      continue;
+    }
+    if (trimmed.starts_with('+')) {
+      pending.push_back(PetrarchPhrase(trimmed.substr(1)));
+      continue;
+    }
+    flush();
+    size_t bracket = trimmed.find('[');
+    pending.push_back(PetrarchPhrase(trimmed.substr(0, bracket)));
+    if (bracket != std::string_view::npos) {
+      std::string_view inner = trimmed.substr(bracket + 1, trimmed.find(']', bracket) - bracket - 1);
+      pending_code = std::string(Trim(inner.substr(0, inner.find(' '))));
+    }
+  }
+  flush();
+  return {};
+}
+
+Status KnowledgeBase::Builder::AddPetrarchAgents(const std::string& path) {
+  auto text = ReadWholeFile(path);
+  if (!text) return Unexpected(text.error());
+  std::map<std::string, std::vector<std::string>> macros;  // !PERSON! -> MAN, MEN, ...
+  for (std::string_view raw : Split(*text, '\n')) {
+    std::string_view line = Trim(raw.substr(0, raw.find('#')));
+    if (line.empty()) continue;
+    if (line.front() == '!') {
+      size_t eq = line.find('=');
+      if (eq == std::string_view::npos) continue;
+      std::string name(Trim(line.substr(0, eq)));
+      for (std::string_view v : Split(line.substr(eq + 1), ',')) macros[name].push_back(std::string(Trim(v)));
+      continue;
+    }
+    size_t b = line.find("[~");
+    if (b == std::string_view::npos) continue;
+    std::string sector(Trim(line.substr(b + 2, line.find(']', b) - b - 2)));
+    std::string phrase = PetrarchPhrase(line.substr(0, b));
+    std::vector<std::string> expanded = {phrase};
+    size_t m = phrase.find('!');
+    if (m != std::string::npos) {
+      size_t e = phrase.find('!', m + 1);
+      expanded.clear();
+      if (e != std::string::npos) {
+        for (const std::string& v : macros[phrase.substr(m, e - m + 1)]) {
+          expanded.push_back(phrase.substr(0, m) + v + phrase.substr(e + 1));
+        }
+      }
+    }
+    for (const std::string& p : expanded) {
+      if (p.size() >= 3) AddAgent(p, sector);
+    }
+  }
+  return {};
+}
+
+}  // namespace herald
