@@ -127,6 +127,28 @@ TEST_F(KnowledgeSourcesTest, AVerbDictionaryRefinesHeraldsLexiconOrWithVerbsFirs
   }
 }
 
+TEST_F(KnowledgeSourcesTest, AVerbPatternsSynsetStandsForEachOfItsMembers) {
+  std::string verbs = Write("verbs.txt",
+                            "&CURRENCY\n+DOLLAR\n+GOLD_COIN\n\n"
+                            "####### VERB PATTERNS #######\n"
+                            "---  CONTRIBUTE   [030]  ---\n"
+                            "CONTRIBUTE\n"
+                            "- * &CURRENCY  [070]\n"
+                            "- + * TROOPS $  [074]\n");
+  auto kb = KnowledgeBase::Load({.petrarch_verbs = verbs, .petrarch_verbs_first = true});
+  ASSERT_TRUE(kb) << kb.error().reason;
+  auto code = [&](const std::string& body) {
+    v1::Article a;
+    a.set_body(body);
+    v1::EventRecord r = Extractor(*kb).Extract(a);
+    return r.events_size() == 1 ? r.events(0).cameo_code() : "events: " + std::to_string(r.events_size());
+  };
+  EXPECT_EQ(code("Russia contributed a million dollars to Georgia."), "070");
+  EXPECT_EQ(code("Russia contributed a thousand gold coins to Georgia."), "070") << "a member of two words";
+  EXPECT_EQ(code("Russia contributed troops to Georgia."), "074") << "the actor slots drop out of the pattern";
+  EXPECT_EQ(code("Russia contributed advice to Georgia."), "030");
+}
+
 TEST_F(KnowledgeSourcesTest, CameoCodesResolveThroughTheirParents) {
   auto kb = KnowledgeBase::LoadBuiltin();
   ASSERT_TRUE(kb);

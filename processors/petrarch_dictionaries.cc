@@ -1,6 +1,7 @@
 // KnowledgeBase::Builder's PETRARCH/Phoenix readers: the CAMEO verb
 // dictionary (surface phrases and lemma patterns), actors and agents.
 #include <algorithm>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -52,11 +53,63 @@ std::vector<std::string> Inflect(const std::string& verb) {
   return forms;
 }
 
+// A dictionary's synsets: "&NAME" on a line of its own, then its members,
+// one "+WORD" or "+MULTI WORD" per line, up to a blank line or the next block.
+std::map<std::string, std::vector<std::string>, std::less<>> ReadSynsets(std::string_view text) {
+  std::map<std::string, std::vector<std::string>, std::less<>> synsets;
+  std::vector<std::string>* open = nullptr;
+  for (std::string_view raw : Split(text, '\n')) {
+    std::string_view line = Trim(raw.substr(0, raw.find('#')));
+    if (line.starts_with('&') && line.find(' ') == std::string_view::npos) {
+      open = &synsets[std::string(line.substr(1))];
+    } else if (open != nullptr && line.starts_with('+') && line.size() > 1) {
+      open->push_back(PetrarchPhrase(line.substr(1)));
+    } else {
+      open = nullptr;
+    }
+  }
+  return synsets;
+}
+
+// The words after "* " of a "- * WORDS [code]" pattern, as the word lists
+// they stand for: a synset ("&CURRENCY") becomes one list per member, the
+// actor slots ("$", "+") and skipped words ("^", "%") drop out, and a pattern
+// with another construction (alternatives, words before the verb) yields none.
+// At most kMaxExpansions lists.
+std::vector<std::string> PatternWords(std::string_view words,
+                                      const std::map<std::string, std::vector<std::string>, std::less<>>& synsets) {
+  constexpr size_t kMaxExpansions = 64;
+  std::vector<std::string> lists = {""};
+  for (std::string_view word : Split(words, ' ')) {
+    word = Trim(word);
+    if (word.empty() || word == "$" || word == "+" || word == "^" || word == "%") continue;
+    if (word.find_first_of("*<>|$+^%") != std::string_view::npos) return {};
+    std::vector<std::string> alternatives;
+    if (word.starts_with('&')) {
+      auto members = synsets.find(word.substr(1));
+      if (members == synsets.end()) return {};
+      alternatives = members->second;
+    } else {
+      alternatives = {PetrarchPhrase(word)};
+    }
+    std::vector<std::string> longer;
+    for (const std::string& list : lists) {
+      for (const std::string& a : alternatives) {
+        if (longer.size() < kMaxExpansions) longer.push_back(list.empty() ? a : list + " " + a);
+      }
+    }
+    lists = std::move(longer);
+  }
+  if (lists.size() == 1 && lists[0].empty()) return {};
+  return lists;
+}
+
 }  // namespace
 
 Status KnowledgeBase::Builder::AddPetrarchVerbs(const std::string& path) {
   auto text = ReadWholeFile(path);
   if (!text) return Unexpected(text.error());
+  const auto synsets = ReadSynsets(*text);
   std::string block_code;
   std::vector<std::pair<std::vector<std::string>, std::string>> block_verbs;  // forms, code
   auto code_in = [](std::string_view line) -> std::string {
@@ -85,19 +138,31 @@ Status KnowledgeBase::Builder::AddPetrarchVerbs(const std::string& path) {
       continue;
     }
     if (line.starts_with("- ")) {
-      // "- * WORDS [code]": the verb followed directly by literal words.
+      // "- * WORDS [code]": the verb followed by words; an actor slot before
+      // the verb ("- + * TROOPS $": who acts and on whom) says nothing the
+      // parse does not.
       std::string code = code_in(line);
       std::string_view pattern = Trim(line.substr(2, line.find('[') - 2));
+      while (pattern.starts_with("$ ") || pattern.starts_with("+ ") || pattern.starts_with("% ")) {
+        pattern = Trim(pattern.substr(2));
+      }
       if (code.empty() || !pattern.starts_with("* ")) continue;
       std::string words(Trim(pattern.substr(2)));
-      if (words.find_first_of("&$+^%*<>|") != std::string::npos || words.empty()) continue;
       std::erase_if(words, [](char c) { return c == '(' || c == ')' || c == '{' || c == '}'; });
-      for (const auto& [forms, verb_code] : block_verbs) {
-        for (const std::string& form : forms) add_verb(form + " " + PetrarchPhrase(words), code);
-        // And as a lemma pattern, so that the parse can find its words apart
-        // from the verb ("welcomed a resumption of ties").
-        if (int cameo = CameoFor(code); cameo >= 0)
-          AddLemmaPattern(ContentWords(forms.front() + " " + PetrarchPhrase(words)), cameo, true);
+      const std::vector<std::string> lists = PatternWords(words, synsets);
+      // A synset's members are lemma patterns only: as surface phrases, one
+      // per member and inflection, they would multiply the matcher many times over.
+      const bool literal = lists.size() == 1 && words.find('&') == std::string::npos;
+      for (const std::string& list : lists) {
+        for (const auto& [forms, verb_code] : block_verbs) {
+          if (literal) {
+            for (const std::string& form : forms) add_verb(form + " " + list, code);
+          }
+          // And as a lemma pattern, so that the parse can find its words apart
+          // from the verb ("welcomed a resumption of ties").
+          if (int cameo = CameoFor(code); cameo >= 0)
+            AddLemmaPattern(ContentWords(forms.front() + " " + list), cameo, true);
+        }
       }
       continue;
     }
