@@ -94,7 +94,7 @@ TEST_F(ExtractionEval, PloverEvents) {
   EXPECT_GE(s->triple.f1(), 0.45);
   EXPECT_GE(s->event.f1(), 0.72);
   EXPECT_GE(s->source.f1(), 0.66);
-  EXPECT_GE(s->target.f1(), 0.55);
+  EXPECT_GE(s->target.f1(), 0.58);
 }
 
 // The same with the field's standard dictionaries loaded at run time, as a
@@ -113,7 +113,7 @@ TEST_F(ExtractionEval, PloverEventsWithPetrarchDictionaries) {
   Report("plover+petrarch source", s->source);
   Report("plover+petrarch target", s->target);
   Report("plover+petrarch event", s->event);
-  EXPECT_GE(s->triple.f1(), 0.43);
+  EXPECT_GE(s->triple.f1(), 0.45);
   EXPECT_GE(s->event.f1(), 0.67);
   EXPECT_GE(s->source.f1(), 0.65);
   EXPECT_GE(s->target.f1(), 0.58);
@@ -136,7 +136,7 @@ TEST_F(ExtractionEval, PetrarchValidationEventCodes) {
   // to whom; since events come from the parse, only a verb whose clause holds
   // its actors is coded. PETRARCH's own structures (nominal events, its
   // wildcard patterns, events without a source) are what is missing now.
-  EXPECT_GE(s->recall(), 0.57);
+  EXPECT_GE(s->recall(), 0.67);
 }
 
 }  // namespace

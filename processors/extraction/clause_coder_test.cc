@@ -143,6 +143,10 @@ TEST_F(ClauseCoderTest, AMustUnderAReportingVerbIsADemandWhereverTheParserHangsI
   EXPECT_THAT(Events("Russia said on Tuesday that Sudan must return a helicopter."), ElementsAre("RUS 100 SDN"));
 }
 
+TEST_F(ClauseCoderTest, AnAgentOfAnActorWithoutACountryTakesTheActorsCode) {
+  EXPECT_THAT(Events("UN peacekeepers were attacked by Serbian troops."), ElementsAre("SRBMIL 180 IGOUNOMIL"));
+}
+
 TEST_F(ClauseCoderTest, ProtestIsAimedAtTheGovernmentOfItsCountry) {
   EXPECT_THAT(Events("Thousands of Algerians demonstrated on Friday."), ElementsAre("DZA 141 DZAGOV"));
 }

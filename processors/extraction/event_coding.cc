@@ -286,9 +286,18 @@ void EventCoding::Code(const EventInputs& in, v1::EventRecord* record) const {
     const ActorMention& m = actors[a.mention];
     std::string country(m.country), code = m.code;
     if (s.is_agent[a.mention]) {
-      country = a.country_mention >= 0 ? actors[a.country_mention].country : in.context_country;
-      if (country.empty()) return false;
-      code = country + std::string(m.sector);
+      // The agent's country; a dictionary actor without one ("Calenardhon
+      // government") lends its code instead, as PETRARCH composes CALGOV.
+      std::string_view owner = in.context_country;
+      if (a.country_mention >= 0) {
+        const ActorMention& c = actors[a.country_mention];
+        owner = c.country.empty() ? std::string_view(c.code) : std::string_view(c.country);
+        country = c.country;
+      } else {
+        country = owner;
+      }
+      if (owner.empty()) return false;
+      code = std::string(owner) + std::string(m.sector);
     }
     out->set_code(code);
     out->set_name(std::string(m.name));
