@@ -132,8 +132,15 @@ int KnowledgeBase::Builder::CameoFor(std::string_view code) {
   auto it = kb_->cameo_index_.find(std::string(code));
   if (it != kb_->cameo_index_.end()) return static_cast<int>(it->second);
   int parent = kb_->CameoIndex(code);
-  if (parent < 0) return -1;
-  CameoEvent e = kb_->cameo_events_[parent];
+  CameoEvent e;
+  if (parent >= 0) {
+    e = kb_->cameo_events_[parent];
+  } else if (code.size() < 2 || code.size() > 4 ||
+             !std::all_of(code.begin(), code.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return -1;
+  }
+  // A code of the dictionary's own ontology, beyond CAMEO's twenty roots: kept
+  // as it is, with no PLOVER category, quad class or Goldstein value.
   e.code = std::string(code);
   kb_->cameo_index_[e.code] = static_cast<uint32_t>(kb_->cameo_events_.size());
   kb_->cameo_events_.push_back(std::move(e));

@@ -149,6 +149,22 @@ TEST_F(KnowledgeSourcesTest, AVerbPatternsSynsetStandsForEachOfItsMembers) {
   EXPECT_EQ(code("Russia contributed advice to Georgia."), "030");
 }
 
+TEST_F(KnowledgeSourcesTest, ADictionarysOwnCodeBeyondCameoIsKeptAsItIs) {
+  std::string verbs = Write("verbs.txt",
+                            "####### VERB PATTERNS #######\n"
+                            "---  DETAIN   [212]  ---\n"
+                            "DETAIN\n");
+  auto kb = KnowledgeBase::Load({.petrarch_verbs = verbs, .petrarch_verbs_first = true});
+  ASSERT_TRUE(kb) << kb.error().reason;
+  v1::Article a;
+  a.set_body("Russia detained Georgia's envoy.");
+  v1::EventRecord r = Extractor(*kb).Extract(a);
+  ASSERT_EQ(r.events_size(), 1);
+  EXPECT_EQ(r.events(0).cameo_code(), "212");
+  EXPECT_EQ(r.events(0).plover(), "") << "no CAMEO root, so no PLOVER category";
+  EXPECT_EQ(r.events(0).quad_class(), 0u);
+}
+
 TEST_F(KnowledgeSourcesTest, CameoCodesResolveThroughTheirParents) {
   auto kb = KnowledgeBase::LoadBuiltin();
   ASSERT_TRUE(kb);

@@ -134,7 +134,9 @@ class KnowledgeBase::Builder {
     for (char& c : out) c = FoldCase(c);
     return out;
   }
-  // The CAMEO entry for a code, created from its closest parent when the tables lack it.
+  // The CAMEO entry for a code, created from its closest parent when the tables
+  // lack it, or bare (no PLOVER category, quad class or Goldstein) for a code
+  // under no CAMEO root: a loaded dictionary's own ontology. -1 for a non-code.
   int CameoFor(std::string_view code);
 
   std::shared_ptr<KnowledgeBase> kb_;

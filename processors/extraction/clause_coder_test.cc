@@ -147,6 +147,11 @@ TEST_F(ClauseCoderTest, AnAgentOfAnActorWithoutACountryTakesTheActorsCode) {
   EXPECT_THAT(Events("UN peacekeepers were attacked by Serbian troops."), ElementsAre("SRBMIL 180 IGOUNOMIL"));
 }
 
+TEST_F(ClauseCoderTest, ATargetInsideAnObliqueThatNamesAnAct) {
+  EXPECT_THAT(Events("And Iran has called for a boycott against Israel, the state's fiercest foe."),
+              ElementsAre("IRN 100 ISR"));
+}
+
 TEST_F(ClauseCoderTest, ProtestIsAimedAtTheGovernmentOfItsCountry) {
   EXPECT_THAT(Events("Thousands of Algerians demonstrated on Friday."), ElementsAre("DZA 141 DZAGOV"));
 }

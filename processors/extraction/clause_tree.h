@@ -236,8 +236,10 @@ class ClauseTree {
       if (rank >= 0 && rank < best_rank) best = c, best_rank = rank;
     }
     if (best >= 0) AddConjuncts(best, out);
+    // Inside the object, or an oblique that names an act ("called for a
+    // boycott against X").
     for (int c : Children(v)) {
-      if (rel_[c] == kObject) NominalTargets(c, out);
+      if (rel_[c] == kObject || (rel_[c] == kOblique && c != best)) NominalTargets(c, out);
     }
   }
   // Inside an object that names an event or a relation: "an attack on X",
