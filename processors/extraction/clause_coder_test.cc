@@ -152,6 +152,11 @@ TEST_F(ClauseCoderTest, ATargetInsideAnObliqueThatNamesAnAct) {
               ElementsAre("IRN 100 ISR"));
 }
 
+TEST_F(ClauseCoderTest, APrepositionTheParserHangsOnANumberStillMarksTheTarget) {
+  EXPECT_THAT(Events("Uganda has granted political asylum to 18 Rwandan rebels who entered the country illegally."),
+              ElementsAre("UGA 075 RWAREB"));
+}
+
 TEST_F(ClauseCoderTest, ProtestIsAimedAtTheGovernmentOfItsCountry) {
   EXPECT_THAT(Events("Thousands of Algerians demonstrated on Friday."), ElementsAre("DZA 141 DZAGOV"));
 }

@@ -150,9 +150,15 @@ class ClauseTree {
     }
     return false;
   }
+  // The preposition of a noun phrase: its head's, or one the parser hung on
+  // a modifier before the head ("to 18 Rwandan rebels", "to" on "18").
   std::string_view CaseOf(int w) const {
-    int c = Child(w, kCase);
-    return c < 0 ? std::string_view() : Lemma(c);
+    if (int c = Child(w, kCase); c >= 0) return Lemma(c);
+    for (int m : Children(w)) {
+      if (m > w) break;
+      if (int c = Child(m, kCase); c >= 0 && c < m) return Lemma(c);
+    }
+    return {};
   }
 
   // Whether what v reports is violence with no named doer: a passive without

@@ -313,11 +313,21 @@ void Parser::Parse(std::span<const std::string_view> words, std::span<const Upos
   uint64_t tf[kTransitionFeatures], lf[kLabelFeatures];
   float scores[kMoves];
   while (!st.Terminal()) {
-    TransitionFeatures(x, st, tf);
-    transitions_.Score(tf, scores);
-    int best = -1;
+    // With one valid move (an empty stack can only shift; an empty buffer
+    // with one word on the stack can only attach it to the root) there is
+    // nothing to score: about a sixth of the transitions on EWT dev.
+    int valid = 0, only = -1;
     for (int m = 0; m < kMoves; ++m) {
-      if (st.Valid(static_cast<Move>(m)) && (best < 0 || scores[m] > scores[best])) best = m;
+      if (st.Valid(static_cast<Move>(m))) ++valid, only = m;
+    }
+    int best = only;
+    if (valid > 1) {
+      TransitionFeatures(x, st, tf);
+      transitions_.Score(tf, scores);
+      best = -1;
+      for (int m = 0; m < kMoves; ++m) {
+        if (st.Valid(static_cast<Move>(m)) && (best < 0 || scores[m] > scores[best])) best = m;
+      }
     }
     const Move move = static_cast<Move>(best);
     int relation = -1;
