@@ -157,6 +157,11 @@ TEST_F(ClauseCoderTest, APrepositionTheParserHangsOnANumberStillMarksTheTarget) 
               ElementsAre("UGA 075 RWAREB"));
 }
 
+TEST_F(ClauseCoderTest, TheObliqueThatNamesAnActorIsTheTarget) {
+  EXPECT_THAT(Events("Iraqi President Saddam Hussein arrived in Amman on a previously unannounced visit."),
+              ElementsAre("IRQGOV 042 JORGOV"));
+}
+
 TEST_F(ClauseCoderTest, ProtestIsAimedAtTheGovernmentOfItsCountry) {
   EXPECT_THAT(Events("Thousands of Algerians demonstrated on Friday."), ElementsAre("DZA 141 DZAGOV"));
 }

@@ -235,11 +235,18 @@ class ClauseTree {
     for (int c : Children(v)) {
       if (rel_[c] == kObject || rel_[c] == kIndirectObject) AddConjuncts(c, out);
     }
+    // The oblique whose preposition ranks first, among those that name an
+    // actor if any do ("arrived in Amman on a visit": Amman).
     int best = -1, best_rank = 1000;
+    bool best_names_actor = false;
     for (int c : Children(v)) {
       if (rel_[c] != kOblique) continue;
-      int rank = PrepositionRank(CaseOf(c));
-      if (rank >= 0 && rank < best_rank) best = c, best_rank = rank;
+      const int rank = PrepositionRank(CaseOf(c));
+      if (rank < 0) continue;
+      const bool names_actor = ActorOf(c).present();
+      if ((names_actor && !best_names_actor) || (names_actor == best_names_actor && rank < best_rank)) {
+        best = c, best_rank = rank, best_names_actor = names_actor;
+      }
     }
     if (best >= 0) AddConjuncts(best, out);
     // Inside the object, or an oblique that names an act ("called for a
