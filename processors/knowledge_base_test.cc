@@ -149,6 +149,27 @@ TEST_F(KnowledgeSourcesTest, AVerbPatternsSynsetStandsForEachOfItsMembers) {
   EXPECT_EQ(code("Russia contributed advice to Georgia."), "030");
 }
 
+TEST_F(KnowledgeSourcesTest, ADictionarysBareVerbDoesNotCodeWhatHeraldsPatternsForItDoNotHold) {
+  // herald knows "break" only with words ("break ties", "break off talks").
+  std::string verbs = Write("verbs.txt",
+                            "####### VERB PATTERNS #######\n"
+                            "---  BREAK   [190]  ---\n"
+                            "BREAK {BREAKS BROKE BREAKING}\n");
+  v1::Article a;
+  a.set_body("Russia broke the isolation of Georgia.");
+  for (bool first : {false, true}) {
+    auto kb = KnowledgeBase::Load({.petrarch_verbs = verbs, .petrarch_verbs_first = first});
+    ASSERT_TRUE(kb) << kb.error().reason;
+    EXPECT_EQ(Extractor(*kb).Extract(a).events_size(), first ? 1 : 0) << "petrarch_verbs_first=" << first;
+  }
+  a.set_body("Russia broke ties with Georgia.");
+  auto kb = KnowledgeBase::Load({.petrarch_verbs = verbs});
+  ASSERT_TRUE(kb) << kb.error().reason;
+  v1::EventRecord r = Extractor(*kb).Extract(a);
+  ASSERT_EQ(r.events_size(), 1);
+  EXPECT_EQ(r.events(0).cameo_code(), "161") << "herald's pattern";
+}
+
 TEST_F(KnowledgeSourcesTest, ADictionarysOwnCodeBeyondCameoIsKeptAsItIs) {
   std::string verbs = Write("verbs.txt",
                             "####### VERB PATTERNS #######\n"

@@ -387,8 +387,15 @@ class ClauseTree {
     const KnowledgeBase& kb = kb_;
     int best = -1;
     size_t best_words = 0;
-    for (uint32_t p : kb.VerbsWithLemma(Lemma(v))) {
+    const std::span<const uint32_t> patterns = kb.VerbsWithLemma(Lemma(v));
+    // A verb herald's lexicon knows is coded by it or not at all: a loaded
+    // dictionary's bare verb does not code what none of herald's patterns hold
+    // ("break his country's isolation" is no 190).
+    const bool herald_knows =
+        std::any_of(patterns.begin(), patterns.end(), [&](uint32_t p) { return !kb.verbs()[p].from_dictionary; });
+    for (uint32_t p : patterns) {
       const VerbPattern& pattern = kb.verbs()[p];
+      if (herald_knows && pattern.from_dictionary && pattern.words.empty()) continue;
       // Ties go to the first: herald's own, before a loaded dictionary's
       // (whose patterns win with more words; see petrarch_verbs_first).
       if (best >= 0 && pattern.words.size() <= best_words) continue;
@@ -400,7 +407,8 @@ class ClauseTree {
     // A PETRARCH phrase longer than herald's pattern wins ("rebuked sharply").
     if (int surface = s_.surface_verb_of_word[v]; surface >= 0) {
       const std::string& phrase = kb.verbs()[surface].phrase;
-      if (best < 0 || static_cast<size_t>(std::count(phrase.begin(), phrase.end(), ' ')) > best_words) best = surface;
+      const auto words = static_cast<size_t>(std::count(phrase.begin(), phrase.end(), ' '));
+      if ((best < 0 || words > best_words) && !(herald_knows && words == 0)) best = surface;
     }
     return best;
   }
