@@ -119,6 +119,14 @@ TEST_F(ExtractorTest, CapitalsTheTaggerDoesNotReadAsProperNounsStartNoName) {
   EXPECT_THAT(names, ::testing::ElementsAre("Josh Miller", "Whitmore Smith"));
 }
 
+TEST_F(ExtractorTest, ANameAloneAfterAPrepositionOfPlaceIsAPlace) {
+  v1::EventRecord r = Run("Q\nThe talks took place in Miramar last week. Kessler stayed home.");
+  std::vector<std::string> places;
+  for (const v1::Location& l : r.locations()) places.push_back(l.name());
+  EXPECT_THAT(places, ::testing::ElementsAre("Miramar")) << "a name alone elsewhere is nothing yet";
+  EXPECT_EQ(r.persons_size(), 0);
+}
+
 TEST_F(ExtractorTest, AQuoteIsAttributedToWhoSaidIt) {
   v1::EventRecord r =
       Run("Q\nUS Defense Secretary Lloyd Austin arrived in Manila. \"We stand with our allies in the region,\" Austin "

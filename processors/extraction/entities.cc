@@ -205,6 +205,10 @@ class EntityPass {
           p.set_name(std::string(text));
           SetSpan(p.add_spans(), run.begin, run.end);
           person_ranges_.emplace_back(run.begin, run.end);
+        } else if (!first_known && AfterPlacePreposition(ctx_.text, run.begin)) {
+          AddLocation("U:" + std::string(text), text, "PLACE", "", 0, 0, run.begin, run.end);
+          locations_["U:" + std::string(text)].set_resolved(false);
+          person_ranges_.emplace_back(run.begin, run.end);
         }
         continue;
       }

@@ -183,6 +183,15 @@ NameRun ProperNounPart(std::string_view text, const std::vector<Word>& words, co
   return part;
 }
 
+bool AfterPlacePreposition(std::string_view text, uint32_t pos) {
+  for (std::string_view p : {"in ", "near ", "outside ", "across "}) {
+    if (pos >= p.size() + 1 && text.substr(pos - p.size(), p.size()) == p &&
+        (text[pos - p.size() - 1] == ' ' || text[pos - p.size() - 1] == '\n'))
+      return true;
+  }
+  return false;
+}
+
 // Whether the text right before `pos` is a courtesy title ("Mr. ", "Dr ").
 bool AfterCourtesyTitle(std::string_view text, uint32_t pos) {
   if (pos < 3 || text[pos - 1] != ' ') return false;

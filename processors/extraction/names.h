@@ -52,6 +52,9 @@ bool NonPersonWord(std::string_view text, const Word& w);
 // words (small words such as "of" and "the" aside) without a full stop, not a
 // byline ("What Was Discussed").
 bool InHeading(std::string_view text, uint32_t pos);
+// Whether the text right before `pos` is a preposition of place ("in ",
+// "near "): a name alone after it is a place.
+bool AfterPlacePreposition(std::string_view text, uint32_t pos);
 // Whether the text right before `pos` is a courtesy title ("Mr. ", "Dr ").
 bool AfterCourtesyTitle(std::string_view text, uint32_t pos);
 
