@@ -120,11 +120,14 @@ TEST_F(ExtractorTest, CapitalsTheTaggerDoesNotReadAsProperNounsStartNoName) {
 }
 
 TEST_F(ExtractorTest, ANameAloneAfterAPrepositionOfPlaceIsAPlace) {
-  v1::EventRecord r = Run("Q\nThe talks took place in Miramar last week. Kessler stayed home.");
+  v1::EventRecord r =
+      Run("Q\nThe talks took place in Miramar last week. Kessler stayed home. John Kessler shops at Home Depot.");
   std::vector<std::string> places;
   for (const v1::Location& l : r.locations()) places.push_back(l.name());
-  EXPECT_THAT(places, ::testing::ElementsAre("Miramar")) << "a name alone elsewhere is nothing yet";
-  EXPECT_EQ(r.persons_size(), 0);
+  EXPECT_THAT(places, ::testing::UnorderedElementsAre("Miramar", "Home Depot"))
+      << "a name alone elsewhere is nothing yet";
+  ASSERT_EQ(r.persons_size(), 1);
+  EXPECT_EQ(r.persons(0).name(), "John Kessler");
 }
 
 TEST_F(ExtractorTest, AQuoteIsAttributedToWhoSaidIt) {

@@ -177,10 +177,7 @@ class EntityPass {
       bool organisation = any_word(OrganisationWord);
       bool place = !organisation && any_word(PlaceWord);
       if (place) {
-        // A place no gazetteer entry names: kept for its name, without coordinates.
-        AddLocation("U:" + std::string(text), text, "PLACE", "", 0, 0, run.begin, run.end);
-        locations_["U:" + std::string(text)].set_resolved(false);
-        person_ranges_.emplace_back(run.begin, run.end);
+        AddUnknownPlace(run);
         continue;
       }
       if (organisation) {
@@ -206,13 +203,16 @@ class EntityPass {
           SetSpan(p.add_spans(), run.begin, run.end);
           person_ranges_.emplace_back(run.begin, run.end);
         } else if (!first_known && AfterPlacePreposition(ctx_.text, run.begin)) {
-          AddLocation("U:" + std::string(text), text, "PLACE", "", 0, 0, run.begin, run.end);
-          locations_["U:" + std::string(text)].set_resolved(false);
-          person_ranges_.emplace_back(run.begin, run.end);
+          AddUnknownPlace(run);
         }
         continue;
       }
       if (starts_known) continue;
+      // Where people are not ("at Home Depot", "in Palo Alto"), a name is a place.
+      if (!FindPerson(&persons_, text) && AfterPlacePreposition(ctx_.text, run.begin)) {
+        AddUnknownPlace(run);
+        continue;
+      }
       v1::Person* person = FindPerson(&persons_, text);
       if (!person) {
         person = persons_.Add();
@@ -340,6 +340,13 @@ class EntityPass {
     l.set_longitude(lon);
     l.set_resolved(true);
     SetSpan(l.add_spans(), b, e);
+  }
+  // A place no gazetteer entry names: kept for its name, without coordinates.
+  void AddUnknownPlace(const NameRun& run) {
+    const std::string_view text = ctx_.text.substr(run.begin, run.end - run.begin);
+    AddLocation("U:" + std::string(text), text, "PLACE", "", 0, 0, run.begin, run.end);
+    locations_["U:" + std::string(text)].set_resolved(false);
+    person_ranges_.emplace_back(run.begin, run.end);
   }
   // A later mention of a person with a role ("Austin said") is the same actor.
   void MentionPerson(v1::Person* person, uint32_t begin, uint32_t end) {

@@ -184,7 +184,7 @@ NameRun ProperNounPart(std::string_view text, const std::vector<Word>& words, co
 }
 
 bool AfterPlacePreposition(std::string_view text, uint32_t pos) {
-  for (std::string_view p : {"in ", "near ", "outside ", "across "}) {
+  for (std::string_view p : {"in ", "near ", "outside ", "across ", "at "}) {
     if (pos >= p.size() + 1 && text.substr(pos - p.size(), p.size()) == p &&
         (text[pos - p.size() - 1] == ' ' || text[pos - p.size() - 1] == '\n'))
       return true;
