@@ -8,10 +8,9 @@
 #include "processors/syntax/tokenizer.h"
 
 namespace herald {
-namespace {
 
 // Buffers reused from one sentence and article to the next, per thread.
-struct Scratch {
+struct EventCoding::Scratch {
   std::vector<syntax::WordSpan> spans;
   std::vector<std::string_view> words;
   syntax::SentenceSyntax analysis;
@@ -20,7 +19,10 @@ struct Scratch {
   std::vector<CodedClause> clauses;
   std::vector<std::pair<uint32_t, uint32_t>> names;  // [begin, end) in the sentence
   std::vector<std::string> stems;
+  std::set<std::string> coded;  // source|code|target|sentence, once each per article
 };
+
+namespace {
 
 // Whether a sentence holds "he" or "she", which may name the last person.
 bool HasPersonPronoun(std::string_view sentence) {
@@ -275,176 +277,181 @@ bool EventCoding::MayHoldAPattern(std::span<const std::string_view> words, std::
                      [&](const std::string* lemma) { return AnyPatternHolds(*lemma, in_sentence); });
 }
 
+bool EventCoding::FillActor(const EventInputs& in, const Scratch& s, const ClauseActor& a, v1::Actor* out) const {
+  const ActorMention& m = in.actors[a.mention];
+  std::string country(m.country), code = m.code;
+  if (s.is_agent[a.mention]) {
+    // The agent's country; a dictionary actor without one ("Calenardhon
+    // government") lends its code instead, as PETRARCH composes CALGOV.
+    std::string_view owner = in.context_country;
+    if (a.country_mention >= 0) {
+      const ActorMention& c = in.actors[a.country_mention];
+      owner = c.country.empty() ? std::string_view(c.code) : std::string_view(c.country);
+      country = c.country;
+    } else {
+      country = owner;
+    }
+    if (owner.empty()) return false;
+    code = std::string(owner) + std::string(m.sector);
+  }
+  out->set_code(code);
+  out->set_name(std::string(m.name));
+  out->set_country_code(country);
+  out->mutable_span()->set_begin(m.begin);
+  out->mutable_span()->set_end(m.end);
+  return true;
+}
+
+std::string EventCoding::Analyze(const EventInputs& in, const SentenceWindow& w, const v1::EventRecord& record,
+                                 size_t* next_verb, Scratch* s) const {
+  const std::span<const ActorMention> actors = in.actors;
+  const std::string_view sentence = in.text.substr(w.begin, w.end - w.begin);
+  const bool placed_actor = std::any_of(actors.begin() + w.first_actor, actors.begin() + w.last_actor, PoliticalActor);
+  if (!placed_actor && !(w.last_person >= 0 && HasPersonPronoun(sentence))) {
+    return w.last_actor == w.first_actor
+               ? "no actor"
+               : "no political actor (a country, person, organisation or agent of state or conflict)";
+  }
+  syntax::Tokenize(sentence, &s->spans);
+  SplitFinalPeriod(sentence, &s->spans);
+  if (s->spans.empty() || s->spans.size() > kMaxSentenceWords) {
+    return "longer than " + std::to_string(kMaxSentenceWords) + " words";
+  }
+  s->names.clear();
+  for (size_t a = w.first_actor; a < w.last_actor; ++a)
+    s->names.emplace_back(actors[a].begin - w.begin, actors[a].end - w.begin);
+  for (const v1::Person& p : record.persons()) {
+    for (const v1::Span& span : p.spans()) {
+      if (span.begin() >= w.begin && span.end() <= w.end)
+        s->names.emplace_back(span.begin() - w.begin, span.end() - w.begin);
+    }
+  }
+  MergeNames(sentence, &s->names, &s->spans, &s->words);
+  bool may_trigger = MayHoldAPattern(s->words, &s->stems);
+  // PETRARCH phrases, by the word they start at.
+  s->surface_verb_of_word.assign(s->words.size(), -1);
+  while (*next_verb < in.verb_matches.size() && in.verb_matches[*next_verb].begin < w.begin) ++*next_verb;
+  for (size_t v = *next_verb, k = 0; v < in.verb_matches.size() && in.verb_matches[v].begin < w.end; ++v) {
+    const uint32_t at = in.verb_matches[v].begin - w.begin;
+    while (k < s->spans.size() && s->spans[k].begin < at) ++k;
+    if (k < s->spans.size() && s->spans[k].begin == at) {
+      s->surface_verb_of_word[k] = static_cast<int>(kb_.term(in.verb_matches[v].id).index);
+      may_trigger = true;
+    }
+  }
+  if (!may_trigger) return "no form of a lexicon verb";
+  kb_.syntax().TagAndLemmatize(s->words, &s->analysis);
+  LexiconLemmas(s->words, &s->analysis);
+  s->mention_of_word.assign(s->words.size(), -1);
+  for (size_t k = 0, a = w.first_actor; k < s->spans.size(); ++k) {
+    const uint32_t at = w.begin + s->spans[k].begin;
+    while (a < w.last_actor && actors[a].end <= at) ++a;
+    if (a < w.last_actor && actors[a].begin <= at) s->mention_of_word[k] = static_cast<int>(a);
+  }
+  // A word of a known name is a proper noun, whatever the tagger made of
+  // it ("Pyongyang" opening a sentence, read as a verb); a demonym stays an
+  // adjective ("Serbian police").
+  for (size_t k = 0; k < s->words.size(); ++k) {
+    const int m = s->mention_of_word[k];
+    if (m >= 0 && actors[m].kind != ActorMention::kAgent && !s->words[k].empty() && s->words[k][0] >= 'A' &&
+        s->words[k][0] <= 'Z' && s->analysis.tags[k] != syntax::Upos::kAdj) {
+      s->analysis.tags[k] = syntax::Upos::kPropn;
+      s->analysis.lemmas[k] = s->words[k];
+    }
+  }
+  if (!HoldsAPattern(s->analysis, s->surface_verb_of_word, s->mention_of_word)) {
+    return "no verb whose pattern's words the sentence holds, with an actor before it or a \"by\" after";
+  }
+  kb_.syntax().Parse(s->words, &s->analysis);
+  return {};
+}
+
+void EventCoding::AddEvents(const EventInputs& in, const SentenceWindow& w, Scratch* s, v1::EventRecord* record) const {
+  const std::string_view sentence = in.text.substr(w.begin, w.end - w.begin);
+  for (const CodedClause& c : s->clauses) {
+    v1::CodedEvent event;
+    // No source: violence the text reports without its doer.
+    if (c.source.present() ? !FillActor(in, *s, c.source, event.mutable_source()) : !c.target.present()) continue;
+    if (!c.source.present()) event.clear_source();
+    if (c.target.present() && !FillActor(in, *s, c.target, event.mutable_target())) event.clear_target();
+    const CameoEvent& cameo = kb_.cameo_events()[c.cameo_index];
+    // Protest, and conflict acted on someone the text does not place ("arrested
+    // opponents"), is aimed within the country of the story.
+    const bool conflict = cameo.code.compare(0, 2, "09") >= 0;
+    if (!event.has_source() && !event.has_target()) continue;
+    if (event.has_source() && !event.has_target() && (cameo.code.starts_with("14") || (conflict && c.unnamed_target))) {
+      // The country the story is about ("Russian forces shelled Kharkiv" in
+      // a story on Ukraine), else the source's own.
+      const std::string country =
+          in.context_country.empty() ? event.source().country_code() : std::string(in.context_country);
+      // Protest is aimed at the government (CAMEO's usual target), so
+      // protesters of the country itself still make an event.
+      event.mutable_target()->set_code(cameo.code.starts_with("14") ? country + "GOV" : country);
+      event.mutable_target()->set_country_code(country);
+    }
+    if (event.has_target() && event.target().code() == event.source().code()) event.clear_target();
+    std::string key =
+        event.source().code() + "|" + cameo.code + "|" + event.target().code() + "|" + std::to_string(w.begin);
+    if (!s->coded.insert(key).second) continue;
+    event.set_cameo_code(cameo.code);
+    event.set_root_code(cameo.code.substr(0, 2));
+    event.set_quad_class(cameo.quad_class);
+    event.set_goldstein(cameo.goldstein);
+    event.set_plover(cameo.plover);
+    event.mutable_sentence()->set_begin(w.begin);
+    event.mutable_sentence()->set_end(w.end);
+    const syntax::WordSpan& trigger = s->spans[c.trigger_word];
+    event.set_trigger(std::string(trigger.Of(sentence)));
+    event.mutable_trigger_span()->set_begin(w.begin + trigger.begin);
+    event.mutable_trigger_span()->set_end(w.begin + trigger.end);
+    if (c.verb != kNoPattern) event.set_pattern(kb_.verbs()[c.verb].phrase);
+    event.set_rule(std::string(c.rule));
+    event.set_confidence(c.confidence);
+    if (in.explanation) {
+      *in.explanation += "  event " + event.source().code() + " " + cameo.code + " " + event.target().code() + " (" +
+                         cameo.plover + ") trigger \"" + event.trigger() + "\" pattern \"" + event.pattern() +
+                         "\" rule " + event.rule() + "\n";
+    }
+    *record->add_events() = std::move(event);
+  }
+}
+
 void EventCoding::Code(const EventInputs& in, v1::EventRecord* record) const {
   thread_local Scratch s;
   const std::span<const ActorMention> actors = in.actors;
   s.is_agent.resize(actors.size());
   for (size_t i = 0; i < actors.size(); ++i) s.is_agent[i] = NeedsCountry(actors[i]);
-
-  // The actor a clause side names, as the record writes it; false for an agent of no known country.
-  auto fill_actor = [&](const ClauseActor& a, v1::Actor* out) {
-    const ActorMention& m = actors[a.mention];
-    std::string country(m.country), code = m.code;
-    if (s.is_agent[a.mention]) {
-      // The agent's country; a dictionary actor without one ("Calenardhon
-      // government") lends its code instead, as PETRARCH composes CALGOV.
-      std::string_view owner = in.context_country;
-      if (a.country_mention >= 0) {
-        const ActorMention& c = actors[a.country_mention];
-        owner = c.country.empty() ? std::string_view(c.code) : std::string_view(c.country);
-        country = c.country;
-      } else {
-        country = owner;
-      }
-      if (owner.empty()) return false;
-      code = std::string(owner) + std::string(m.sector);
-    }
-    out->set_code(code);
-    out->set_name(std::string(m.name));
-    out->set_country_code(country);
-    out->mutable_span()->set_begin(m.begin);
-    out->mutable_span()->set_end(m.end);
-    return true;
-  };
-
-  std::set<std::string> coded;  // source|code|target|sentence, once each
-  size_t next_actor = 0, next_verb = 0;
-  int last_person = -1;
+  s.coded.clear();
+  SentenceWindow w;
+  size_t next_verb = 0;
   for (const auto& [begin, end] : in.sentences) {
-    while (next_actor < actors.size() && actors[next_actor].begin < begin) {
-      if (actors[next_actor].kind == ActorMention::kPerson) last_person = static_cast<int>(next_actor);
-      ++next_actor;
+    w.begin = begin;
+    w.end = end;
+    while (w.first_actor < actors.size() && actors[w.first_actor].begin < begin) {
+      if (actors[w.first_actor].kind == ActorMention::kPerson) w.last_person = static_cast<int>(w.first_actor);
+      ++w.first_actor;
     }
-    size_t last_actor = next_actor;
-    while (last_actor < actors.size() && actors[last_actor].begin < end) ++last_actor;
+    w.last_actor = w.first_actor;
+    while (w.last_actor < actors.size() && actors[w.last_actor].begin < end) ++w.last_actor;
     const std::string_view sentence = in.text.substr(begin, end - begin);
-    auto skip = [&](std::string_view why) {
+    if (std::string why = Analyze(in, w, *record, &next_verb, &s); !why.empty()) {
       if (in.explanation)
         *in.explanation +=
-            "\n[" + std::to_string(begin) + "] " + std::string(sentence) + "\n  not parsed: " + std::string(why) + "\n";
-    };
-    const bool placed_actor = std::any_of(actors.begin() + next_actor, actors.begin() + last_actor, PoliticalActor);
-    if (!placed_actor && !(last_person >= 0 && HasPersonPronoun(sentence))) {
-      skip(last_actor == next_actor
-               ? "no actor"
-               : "no political actor (a country, person, organisation or agent of state or conflict)");
+            "\n[" + std::to_string(begin) + "] " + std::string(sentence) + "\n  not parsed: " + why + "\n";
       continue;
     }
-
-    syntax::Tokenize(sentence, &s.spans);
-    SplitFinalPeriod(sentence, &s.spans);
-    if (s.spans.empty() || s.spans.size() > kMaxSentenceWords) {
-      skip("longer than " + std::to_string(kMaxSentenceWords) + " words");
-      continue;
-    }
-    s.names.clear();
-    for (size_t a = next_actor; a < last_actor; ++a)
-      s.names.emplace_back(actors[a].begin - begin, actors[a].end - begin);
-    for (const v1::Person& p : record->persons()) {
-      for (const v1::Span& span : p.spans()) {
-        if (span.begin() >= begin && span.end() <= end) s.names.emplace_back(span.begin() - begin, span.end() - begin);
-      }
-    }
-    MergeNames(sentence, &s.names, &s.spans, &s.words);
-    bool may_trigger = MayHoldAPattern(s.words, &s.stems);
-    // PETRARCH phrases, by the word they start at.
-    s.surface_verb_of_word.assign(s.words.size(), -1);
-    while (next_verb < in.verb_matches.size() && in.verb_matches[next_verb].begin < begin) ++next_verb;
-    for (size_t v = next_verb, w = 0; v < in.verb_matches.size() && in.verb_matches[v].begin < end; ++v) {
-      const uint32_t at = in.verb_matches[v].begin - begin;
-      while (w < s.spans.size() && s.spans[w].begin < at) ++w;
-      if (w < s.spans.size() && s.spans[w].begin == at) {
-        s.surface_verb_of_word[w] = static_cast<int>(kb_.term(in.verb_matches[v].id).index);
-        may_trigger = true;
-      }
-    }
-    if (!may_trigger) {
-      skip("no form of a lexicon verb");
-      continue;
-    }
-    const syntax::Syntax& model = kb_.syntax();
-    model.TagAndLemmatize(s.words, &s.analysis);
-    LexiconLemmas(s.words, &s.analysis);
-    s.mention_of_word.assign(s.words.size(), -1);
-    for (size_t w = 0, a = next_actor; w < s.spans.size(); ++w) {
-      const uint32_t at = begin + s.spans[w].begin;
-      while (a < last_actor && actors[a].end <= at) ++a;
-      if (a < last_actor && actors[a].begin <= at) s.mention_of_word[w] = static_cast<int>(a);
-    }
-    // A word of a known name is a proper noun, whatever the tagger made of
-    // it ("Pyongyang" opening a sentence, read as a verb); a demonym stays an
-    // adjective ("Serbian police").
-    for (size_t w = 0; w < s.words.size(); ++w) {
-      const int m = s.mention_of_word[w];
-      if (m >= 0 && actors[m].kind != ActorMention::kAgent && !s.words[w].empty() && s.words[w][0] >= 'A' &&
-          s.words[w][0] <= 'Z' && s.analysis.tags[w] != syntax::Upos::kAdj) {
-        s.analysis.tags[w] = syntax::Upos::kPropn;
-        s.analysis.lemmas[w] = s.words[w];
-      }
-    }
-    if (!HoldsAPattern(s.analysis, s.surface_verb_of_word, s.mention_of_word)) {
-      skip("no verb whose pattern's words the sentence holds, with an actor before it or a \"by\" after");
-      continue;
-    }
-    model.Parse(s.words, &s.analysis);
-
     s.clauses.clear();
     coder_.Code({.words = s.words,
                  .syntax = s.analysis,
                  .mention_of_word = s.mention_of_word,
                  .mention_is_agent = s.is_agent,
                  .surface_verb_of_word = s.surface_verb_of_word,
-                 .last_person = last_person},
+                 .last_person = w.last_person},
                 &s.clauses);
-    if (in.explanation) Explain(model, sentence, begin, s.words, s.analysis, s.mention_of_word, actors, in.explanation);
-
-    for (const CodedClause& c : s.clauses) {
-      v1::CodedEvent event;
-      // No source: violence the text reports without its doer.
-      if (c.source.present() ? !fill_actor(c.source, event.mutable_source()) : !c.target.present()) continue;
-      if (!c.source.present()) event.clear_source();
-      if (c.target.present() && !fill_actor(c.target, event.mutable_target())) event.clear_target();
-      const CameoEvent& cameo = kb_.cameo_events()[c.cameo_index];
-      // Protest, and conflict acted on someone the text does not place ("arrested
-      // opponents"), is aimed within the country of the story.
-      const bool conflict = cameo.code.compare(0, 2, "09") >= 0;
-      if (!event.has_source() && !event.has_target()) continue;
-      if (event.has_source() && !event.has_target() &&
-          (cameo.code.starts_with("14") || (conflict && c.unnamed_target))) {
-        // The country the story is about ("Russian forces shelled Kharkiv" in
-        // a story on Ukraine), else the source's own.
-        const std::string country =
-            in.context_country.empty() ? event.source().country_code() : std::string(in.context_country);
-        // Protest is aimed at the government (CAMEO's usual target), so
-        // protesters of the country itself still make an event.
-        event.mutable_target()->set_code(cameo.code.starts_with("14") ? country + "GOV" : country);
-        event.mutable_target()->set_country_code(country);
-      }
-      if (event.has_target() && event.target().code() == event.source().code()) event.clear_target();
-      std::string key =
-          event.source().code() + "|" + cameo.code + "|" + event.target().code() + "|" + std::to_string(begin);
-      if (!coded.insert(key).second) continue;
-      event.set_cameo_code(cameo.code);
-      event.set_root_code(cameo.code.substr(0, 2));
-      event.set_quad_class(cameo.quad_class);
-      event.set_goldstein(cameo.goldstein);
-      event.set_plover(cameo.plover);
-      event.mutable_sentence()->set_begin(begin);
-      event.mutable_sentence()->set_end(end);
-      const syntax::WordSpan& trigger = s.spans[c.trigger_word];
-      event.set_trigger(std::string(trigger.Of(sentence)));
-      event.mutable_trigger_span()->set_begin(begin + trigger.begin);
-      event.mutable_trigger_span()->set_end(begin + trigger.end);
-      if (c.verb != kNoPattern) event.set_pattern(kb_.verbs()[c.verb].phrase);
-      event.set_rule(std::string(c.rule));
-      event.set_confidence(c.confidence);
-      if (in.explanation) {
-        *in.explanation += "  event " + event.source().code() + " " + cameo.code + " " + event.target().code() + " (" +
-                           cameo.plover + ") trigger \"" + event.trigger() + "\" pattern \"" + event.pattern() +
-                           "\" rule " + event.rule() + "\n";
-      }
-      *record->add_events() = std::move(event);
+    if (in.explanation) {
+      Explain(kb_.syntax(), sentence, begin, s.words, s.analysis, s.mention_of_word, actors, in.explanation);
     }
+    AddEvents(in, w, &s, record);
   }
 }
 

@@ -61,6 +61,20 @@ class EventCoding {
   static constexpr size_t kMaxSentenceWords = 120;
 
  private:
+  struct Scratch;  // per-thread buffers (event_coding.cc)
+  // One sentence of the text, and the actor mentions in it.
+  struct SentenceWindow {
+    uint32_t begin = 0, end = 0;
+    size_t first_actor = 0, last_actor = 0;  // [first, last) in EventInputs::actors
+    int last_person = -1;                    // the last person named before it, or -1
+  };
+  // Tags the sentence and, when the gates pass, parses it into s; else says why not.
+  std::string Analyze(const EventInputs& in, const SentenceWindow& w, const v1::EventRecord& record, size_t* next_verb,
+                      Scratch* s) const;
+  // The parsed sentence's clauses as the record's events.
+  void AddEvents(const EventInputs& in, const SentenceWindow& w, Scratch* s, v1::EventRecord* record) const;
+  // The actor a clause side names, as the record writes it; false for an agent of no known country.
+  bool FillActor(const EventInputs& in, const Scratch& s, const ClauseActor& a, v1::Actor* out) const;
   void LexiconLemmas(std::span<const std::string_view> words, syntax::SentenceSyntax* tagged) const;
   // After tagging: whether some verb, with a possible actor before it or a
   // "by" after it, has a pattern whose words are among the sentence's lemmas
