@@ -302,8 +302,8 @@ bool EventCoding::FillActor(const EventInputs& in, const Scratch& s, const Claus
   return true;
 }
 
-std::string EventCoding::Analyze(const EventInputs& in, const SentenceWindow& w, const v1::EventRecord& record,
-                                 size_t* next_verb, Scratch* s) const {
+std::string_view EventCoding::Analyze(const EventInputs& in, const SentenceWindow& w, const v1::EventRecord& record,
+                                      size_t* next_verb, Scratch* s) const {
   const std::span<const ActorMention> actors = in.actors;
   const std::string_view sentence = in.text.substr(w.begin, w.end - w.begin);
   const bool placed_actor = std::any_of(actors.begin() + w.first_actor, actors.begin() + w.last_actor, PoliticalActor);
@@ -315,7 +315,8 @@ std::string EventCoding::Analyze(const EventInputs& in, const SentenceWindow& w,
   syntax::Tokenize(sentence, &s->spans);
   SplitFinalPeriod(sentence, &s->spans);
   if (s->spans.empty() || s->spans.size() > kMaxSentenceWords) {
-    return "longer than " + std::to_string(kMaxSentenceWords) + " words";
+    static const std::string kTooLong = "longer than " + std::to_string(kMaxSentenceWords) + " words";
+    return kTooLong;
   }
   s->names.clear();
   for (size_t a = w.first_actor; a < w.last_actor; ++a)
@@ -434,10 +435,11 @@ void EventCoding::Code(const EventInputs& in, v1::EventRecord* record) const {
     w.last_actor = w.first_actor;
     while (w.last_actor < actors.size() && actors[w.last_actor].begin < end) ++w.last_actor;
     const std::string_view sentence = in.text.substr(begin, end - begin);
-    if (std::string why = Analyze(in, w, *record, &next_verb, &s); !why.empty()) {
-      if (in.explanation)
+    if (std::string_view why = Analyze(in, w, *record, &next_verb, &s); !why.empty()) {
+      if (in.explanation) {
         *in.explanation +=
-            "\n[" + std::to_string(begin) + "] " + std::string(sentence) + "\n  not parsed: " + why + "\n";
+            "\n[" + std::to_string(begin) + "] " + std::string(sentence) + "\n  not parsed: " + std::string(why) + "\n";
+      }
       continue;
     }
     s.clauses.clear();

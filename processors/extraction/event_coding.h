@@ -69,8 +69,8 @@ class EventCoding {
     int last_person = -1;                    // the last person named before it, or -1
   };
   // Tags the sentence and, when the gates pass, parses it into s; else says why not.
-  std::string Analyze(const EventInputs& in, const SentenceWindow& w, const v1::EventRecord& record, size_t* next_verb,
-                      Scratch* s) const;
+  std::string_view Analyze(const EventInputs& in, const SentenceWindow& w, const v1::EventRecord& record,
+                           size_t* next_verb, Scratch* s) const;
   // The parsed sentence's clauses as the record's events.
   void AddEvents(const EventInputs& in, const SentenceWindow& w, Scratch* s, v1::EventRecord* record) const;
   // The actor a clause side names, as the record writes it; false for an agent of no known country.
