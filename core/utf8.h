@@ -31,5 +31,13 @@ std::string EscapeControl(std::string_view bytes);
 std::string AsciiLower(std::string_view bytes);
 // The same for one byte, where a copy of the whole would cost too much.
 inline constexpr char FoldCase(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+// Whether `text` is `lower` (already lower case) in any case, without a copy.
+inline constexpr bool EqualsFolded(std::string_view text, std::string_view lower) {
+  if (text.size() != lower.size()) return false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (FoldCase(text[i]) != lower[i]) return false;
+  }
+  return true;
+}
 
 }  // namespace herald

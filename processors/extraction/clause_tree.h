@@ -437,12 +437,7 @@ class ClauseTree {
     return false;
   }
   // Whether word w is `word`, as its lemma or its form in any case ("talks", "TALKS").
-  bool Is(int w, std::string_view word) const {
-    if (Lemma(w) == word) return true;
-    std::string_view form = s_.words[w];
-    return form.size() == word.size() &&
-           std::equal(form.begin(), form.end(), word.begin(), [](char a, char b) { return FoldCase(a) == b; });
-  }
+  bool Is(int w, std::string_view word) const { return Lemma(w) == word || EqualsFolded(s_.words[w], word); }
   // Whether a noun phrase holds `word`: its head, a modifier ("hunger
   // strike", "diplomatic ties"), a preposition or noun in its "of"/"with"
   // phrases ("resumption of ties", "talks with").

@@ -203,11 +203,6 @@ class Splitter {
     }
     Emit(b, e);
   }
-  // Whether `text` is `lower` (lower case) in any case.
-  static bool EqualsFolded(std::string_view text, std::string_view lower) {
-    return text.size() == lower.size() &&
-           std::equal(text.begin(), text.end(), lower.begin(), [](char a, char b) { return FoldCase(a) == b; });
-  }
 
   std::string_view text_;
   std::vector<WordSpan>* out_;
