@@ -16,10 +16,6 @@ bool IntentWord(std::string_view lemma) {
                        "eager", "determined", "committed", "poised", "set"});
 }
 
-// Events whose "that" clause names who is asked or told to act: appeals (02),
-// demands (10), disapproval (11), rejection (12), threats (13).
-bool AddressesSomeone(int root) { return root == 2 || (root >= 10 && root <= 13); }
-
 // Events that happen with one actor: statements, intentions, yielding,
 // investigating, demands, rejections, threats, protest, force and violence.
 // Others (meeting, praising, aiding) need a partner, unless the subject is
@@ -102,6 +98,7 @@ void ClauseCoder::Emit(const clause::ClauseTree& clauses, const ClauseEvent& e, 
   const int cameo = kb_.CameoIndex(e.code);
   if (cameo < 0) return;
   const auto index = static_cast<uint32_t>(cameo);
+  const int root = Root(kb_, index);
   std::vector<ClauseActor> from, to;
   for (int w : sources) {
     if (ClauseActor a = clauses.ActorOf(w); a.present()) from.push_back(a);
@@ -118,7 +115,7 @@ void ClauseCoder::Emit(const clause::ClauseTree& clauses, const ClauseEvent& e, 
       out->push_back({a, b, e.verb, index, e.trigger, e.rule, e.confidence});
       any_target = true;
     }
-    const bool alone_ok = HappensAlone(Root(kb_, index)) || from.size() > 1;
+    const bool alone_ok = HappensAlone(root) || from.size() > 1;
     if (!any_target && alone_ok) {
       out->push_back({a, {}, e.verb, index, e.trigger, e.rule, e.confidence - 0.1f, !targets.empty()});
     }
@@ -126,7 +123,7 @@ void ClauseCoder::Emit(const clause::ClauseTree& clauses, const ClauseEvent& e, 
   // Force and violence whose doer the text does not name ("three soldiers
   // were killed", "a roadside bomb killed two soldiers") still hit someone;
   // an earthquake that injures people does not make an assault.
-  if (from.empty() && Root(kb_, index) >= 17 && clauses.ViolentWithoutDoer(e.trigger)) {
+  if (from.empty() && root >= 17 && clauses.ViolentWithoutDoer(e.trigger)) {
     for (const ClauseActor& b : to) out->push_back({{}, b, e.verb, index, e.trigger, e.rule, e.confidence - 0.3f});
   }
 }
@@ -167,7 +164,7 @@ void ClauseCoder::Code(const ClauseSentence& s, std::vector<CodedClause>* out) c
 
     const VerbPattern& verb = kb_.verbs()[pattern[v]];
     std::string_view code = kb_.cameo_events()[verb.cameo_index].code;
-    const int root = Root(kb_, verb.cameo_index);
+    const int root = root_of[v];
     std::string_view rule = "active";
     float confidence = 0.9f;
     if (clauses.Negated(v)) {

@@ -90,7 +90,7 @@ constexpr std::pair<std::string_view, Rel> kRelationKinds[] = {
     {"mark", kMark},
 };
 
-bool OneOf(std::string_view word, std::initializer_list<std::string_view> set) {
+inline bool OneOf(std::string_view word, std::initializer_list<std::string_view> set) {
   return std::find(set.begin(), set.end(), word) != set.end();
 }
 
@@ -100,10 +100,14 @@ bool OneOf(std::string_view word, std::initializer_list<std::string_view> set) {
 constexpr std::array<std::string_view, 12> kTargetPrepositions = {"against", "with",    "to",   "on",   "at",   "into",
                                                                   "toward",  "towards", "from", "over", "upon", "in"};
 
-int PrepositionRank(std::string_view p) {
+inline int PrepositionRank(std::string_view p) {
   auto it = std::find(kTargetPrepositions.begin(), kTargetPrepositions.end(), p);
   return it == kTargetPrepositions.end() ? -1 : static_cast<int>(it - kTargetPrepositions.begin());
 }
+
+// Events whose "that" clause names who is asked or told to act: appeals (02),
+// demands (10), disapproval (11), rejection (12), threats (13).
+inline bool AddressesSomeone(int root) { return root == 2 || (root >= 10 && root <= 13); }
 
 // One sentence's tree, with children lists, and the clause-level questions the
 // coder asks of it: who acts (Subjects, Agents), on whom (Targets), which
@@ -289,7 +293,7 @@ class ClauseTree {
   // appeal to lay down arms", "its demand that Israel ease"), or on the object
   // of such a verb ("accused the rebels of violating").
   bool ContentOfSpeechAct(int v, std::span<const int> root_of) const {
-    auto speech = [&](int w) { return root_of[w] == 2 || (root_of[w] >= 10 && root_of[w] <= 13); };
+    auto speech = [&](int w) { return AddressesSomeone(root_of[w]); };
     const Rel r = rel_[v];
     const int h = head_[v];
     if (h < 0 || (r != kCcomp && r != kXcomp && r != kAdvcl && r != kAcl && r != kRelcl)) return false;
