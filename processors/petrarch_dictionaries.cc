@@ -149,19 +149,18 @@ Status KnowledgeBase::Builder::AddPetrarchVerbs(const std::string& path) {
       if (code.empty() || !pattern.starts_with("* ")) continue;
       std::string words(Trim(pattern.substr(2)));
       std::erase_if(words, [](char c) { return c == '(' || c == ')' || c == '{' || c == '}'; });
-      const std::vector<std::string> lists = PatternWords(words, synsets);
+      const int cameo = CameoFor(code);
       // A synset's members are lemma patterns only: as surface phrases, one
       // per member and inflection, they would multiply the matcher many times over.
-      const bool literal = lists.size() == 1 && words.find('&') == std::string::npos;
-      for (const std::string& list : lists) {
+      const bool literal = words.find('&') == std::string::npos;
+      for (const std::string& list : PatternWords(words, synsets)) {
         for (const auto& [forms, verb_code] : block_verbs) {
           if (literal) {
             for (const std::string& form : forms) add_verb(form + " " + list, code);
           }
           // And as a lemma pattern, so that the parse can find its words apart
           // from the verb ("welcomed a resumption of ties").
-          if (int cameo = CameoFor(code); cameo >= 0)
-            AddLemmaPattern(ContentWords(forms.front() + " " + list), cameo, true);
+          if (cameo >= 0) AddLemmaPattern(ContentWords(forms.front() + " " + list), cameo, true);
         }
       }
       continue;
