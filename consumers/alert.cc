@@ -1,6 +1,6 @@
 #include "consumers/alert.h"
 
-#include <google/protobuf/util/json_util.h>
+#include "herald/v1/json.h"
 
 #include <CLI/CLI.hpp>
 #include <iostream>
@@ -37,9 +37,7 @@ v1::Alert MakeAlert(std::string id, RuleMatch& m, const v1::EventRecord& record)
 class BatchAlerts {
  public:
   BatchAlerts(const AlertOptions& options, kafka::Producer& producer, AlertState& state)
-      : options_(options), producer_(producer), state_(state) {
-    json_options_.preserve_proto_field_names = true;
-  }
+      : options_(options), producer_(producer), state_(state) {}
 
   void Clear() {
     fired_.clear();
@@ -68,7 +66,7 @@ class BatchAlerts {
     if (before == AlertState::kNotFired) {
       PendingAlert pending{
           .id = id, .bytes = std::move(*bytes), .url = !m.rule->webhook.empty() ? m.rule->webhook : options_.webhook};
-      if (!pending.url.empty()) (void)google::protobuf::util::MessageToJsonString(a, &pending.json, json_options_);
+      if (!pending.url.empty()) pending.json = v1::ToJson(a);
       pending_.push_back(std::move(pending));
     }
     fired_.push_back(std::move(a));
@@ -83,7 +81,6 @@ class BatchAlerts {
   const AlertOptions& options_;
   kafka::Producer& producer_;
   AlertState& state_;
-  google::protobuf::util::JsonPrintOptions json_options_;
   std::vector<v1::Alert> fired_;
   std::vector<PendingAlert> pending_;
   std::unordered_set<std::string> in_batch_;  // the same article twice in one batch fires once

@@ -8,6 +8,7 @@
 #include "core/kafka.h"
 #include "core/record_format.h"
 #include "core/utf8.h"
+#include "proto/json_text.h"
 
 namespace herald {
 namespace {
@@ -34,24 +35,11 @@ bool Matches(const DeadLetterOptions& o, const kafka::Record& r) {
          (o.filter_key.empty() || r.key() == o.filter_key);
 }
 
-// A JSON string of bytes: invalid UTF-8 repaired, every control character escaped.
+// A JSON string of bytes: invalid UTF-8 repaired, control characters escaped.
 std::string JsonString(std::string_view bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out = "\"";
-  for (char c : RepairUtf8(bytes)) {
-    const unsigned char u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out.push_back('\\');
-      out.push_back(c);
-    } else if (u < 0x20 || u == 0x7F) {
-      out += "\\u00";
-      out.push_back(kHex[u >> 4]);
-      out.push_back(kHex[u & 15]);
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out + "\"";
+  std::string out;
+  json::AppendString(bytes, &out);
+  return out;
 }
 
 }  // namespace

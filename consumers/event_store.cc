@@ -1,6 +1,6 @@
 #include "consumers/event_store.h"
 
-#include <google/protobuf/util/json_util.h>
+#include "herald/v1/json.h"
 
 #include "consumers/postgres_store.h"
 #include "consumers/sqlite_store.h"
@@ -86,9 +86,7 @@ EventColumns ColumnsOf(const v1::EventRecord& r) {
       Join(r.events(), [](const auto& x) { return x.cameo_code(); }),
   };
   r.SerializeToString(&c.record);
-  google::protobuf::util::JsonPrintOptions json_options;
-  json_options.preserve_proto_field_names = true;
-  (void)google::protobuf::util::MessageToJsonString(r, &c.record_json, json_options);
+  v1::AppendJson(r, &c.record_json);
   return c;
 }
 

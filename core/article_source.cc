@@ -4,11 +4,13 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
-#include <iostream>
-#include <iterator>
 #include <map>
-#include <sstream>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "core/files.h"
 #include "core/record_format.h"
@@ -31,9 +33,10 @@ std::string_view TrimView(std::string_view s) {
 
 bool EveryLineIsAnObject(std::string_view text) {
   size_t lines = 0;
-  std::istringstream in{std::string(text)};
-  for (std::string line; std::getline(in, line);) {
-    std::string_view t = TrimView(line);
+  for (size_t start = 0; start < text.size();) {
+    size_t newline = std::min(text.find('\n', start), text.size());
+    std::string_view t = TrimView(text.substr(start, newline - start));
+    start = newline + 1;
     if (t.empty()) continue;
     if (!t.starts_with('{') || !t.ends_with('}')) return false;
     ++lines;
@@ -58,19 +61,77 @@ ArticleFormat SniffFormat(std::string_view text) {
   return ArticleFormat::kText;
 }
 
-void Split(std::string text, ArticleFormat format, const std::string& origin, std::vector<SourceArticle>* out) {
-  if (format == ArticleFormat::kNdjson) {
-    std::istringstream in(text);
-    size_t line_number = 0;
-    for (std::string line; std::getline(in, line);) {
-      ++line_number;
-      if (TrimView(line).empty()) continue;
-      out->push_back({std::move(line), std::string(kJson), origin + ":" + std::to_string(line_number)});
-    }
-    return;
-  }
+// One article: the whole of a json, text or html input.
+SourceArticle WholeArticle(std::string text, ArticleFormat format, const std::string& origin) {
   std::string_view ct = format == ArticleFormat::kJson ? kJson : format == ArticleFormat::kHtml ? kHtml : kText;
-  out->push_back({std::move(text), std::string(ct), origin});
+  return {std::move(text), std::string(ct), origin};
+}
+
+// The complete lines of `buffer` from `*start` as NDJSON articles; *start ends
+// at the first byte of the incomplete last line (all of it when `at_end`).
+Status EachLine(const std::string& buffer, bool at_end, const std::string& origin, size_t* start, size_t* line_number,
+                const ArticleCallback& each) {
+  while (*start < buffer.size()) {
+    size_t newline = buffer.find('\n', *start);
+    if (newline == std::string::npos) {
+      if (!at_end) break;
+      newline = buffer.size();
+    }
+    ++*line_number;
+    std::string_view line(buffer.data() + *start, newline - *start);
+    *start = std::min(newline + 1, buffer.size());
+    if (TrimView(line).empty()) continue;
+    if (Status s = each({std::string(line), std::string(kJson), origin + ":" + std::to_string(*line_number)}); !s) {
+      return s;
+    }
+  }
+  return {};
+}
+
+size_t CompleteNonBlankLines(std::string_view text, size_t enough) {
+  size_t lines = 0;
+  for (size_t start = 0, newline; lines < enough && (newline = text.find('\n', start)) != std::string_view::npos;
+       start = newline + 1) {
+    lines += !TrimView(text.substr(start, newline - start)).empty();
+  }
+  return lines;
+}
+
+// The articles of one open descriptor, read in blocks: an NDJSON input is
+// never held whole, only a block and the line it is in.
+Status EachArticleOf(int fd, ArticleFormat format, const std::string& origin, const ArticleCallback& each) {
+  BlockReader reader(fd, origin);
+  std::string buffer;
+  bool more = true;
+  auto read = [&]() -> Status {
+    auto got = reader.AppendTo(&buffer);
+    if (!got) return Unexpected(got.error());
+    more = *got;
+    return {};
+  };
+  if (format == ArticleFormat::kAuto) {
+    // Enough of the start to tell: two complete lines, or all of it.
+    while (more && CompleteNonBlankLines(buffer, 2) < 2) {
+      if (Status s = read(); !s) return s;
+    }
+    std::string_view known = buffer;
+    if (more) known = known.substr(0, known.rfind('\n') + 1);
+    format = SniffFormat(known);
+  }
+  if (format != ArticleFormat::kNdjson) {
+    while (more) {
+      if (Status s = read(); !s) return s;
+    }
+    return each(WholeArticle(std::move(buffer), format, origin));
+  }
+  size_t start = 0, line_number = 0;
+  while (true) {
+    if (Status s = EachLine(buffer, !more, origin, &start, &line_number, each); !s) return s;
+    if (!more) return {};
+    buffer.erase(0, start);
+    start = 0;
+    if (Status s = read(); !s) return s;
+  }
 }
 
 }  // namespace
@@ -83,47 +144,54 @@ void AddArticleFormatOption(CLI::App* app, ArticleFormat* format) {
       ->default_str(std::string(NameOf(*format, kArticleFormatNames)));
 }
 
-Result<std::vector<SourceArticle>> ReadArticles(const std::vector<std::string>& inputs, ArticleFormat format) {
-  std::vector<SourceArticle> out;
-  auto add_file = [&](const fs::path& path, bool from_directory) -> Status {
-    ArticleFormat f = format == ArticleFormat::kAuto ? FormatFromExtension(path) : format;
+Status ForEachArticle(const std::vector<std::string>& inputs, ArticleFormat format, const ArticleCallback& each) {
+  auto each_of_file = [&](const fs::path& path, bool from_directory) -> Status {
+    const ArticleFormat f = format == ArticleFormat::kAuto ? FormatFromExtension(path) : format;
     if (f == ArticleFormat::kAuto && from_directory) return {};
-    auto text = ReadWholeFile(path.string());
-    if (!text) return Unexpected(text.error());
-    if (f == ArticleFormat::kAuto) f = SniffFormat(*text);
-    Split(std::move(*text), f, path.string(), &out);
-    return {};
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return Fail(v1::INTERNAL, "cannot read " + path.string() + ": " + std::strerror(errno));
+    Status s = EachArticleOf(fd, f, path.string(), each);
+    ::close(fd);
+    return s;
   };
   for (const std::string& input : inputs) {
     if (input == "-") {
-      std::string text(std::istreambuf_iterator<char>(std::cin), {});
-      const ArticleFormat f = format == ArticleFormat::kAuto ? SniffFormat(text) : format;
-      Split(std::move(text), f, "stdin", &out);
+      if (Status s = EachArticleOf(STDIN_FILENO, format, "stdin", each); !s) return s;
       continue;
     }
     std::error_code ec;
     fs::file_status st = fs::status(input, ec);
     if (ec || !fs::exists(st)) return Fail(v1::INTERNAL, "no such file or directory: " + input);
-    if (fs::is_directory(st)) {
-      std::vector<fs::path> files;
-      for (auto it = fs::recursive_directory_iterator(input, ec); !ec && it != fs::recursive_directory_iterator();
-           it.increment(ec)) {
-        std::string name = it->path().filename().string();
-        if (name.starts_with('.')) {
-          if (it->is_directory()) it.disable_recursion_pending();
-          continue;
-        }
-        if (it->is_regular_file()) files.push_back(it->path());
+    if (!fs::is_directory(st)) {
+      if (Status s = each_of_file(input, false); !s) return s;
+      continue;
+    }
+    std::vector<fs::path> files;
+    for (auto it = fs::recursive_directory_iterator(input, ec); !ec && it != fs::recursive_directory_iterator();
+         it.increment(ec)) {
+      std::string name = it->path().filename().string();
+      if (name.starts_with('.')) {
+        if (it->is_directory()) it.disable_recursion_pending();
+        continue;
       }
-      if (ec) return Fail(v1::INTERNAL, "cannot walk " + input + ": " + ec.message());
-      std::sort(files.begin(), files.end());
-      for (const fs::path& p : files) {
-        if (Status s = add_file(p, true); !s) return Unexpected(s.error());
-      }
-    } else if (Status s = add_file(input, false); !s) {
-      return Unexpected(s.error());
+      if (it->is_regular_file()) files.push_back(it->path());
+    }
+    if (ec) return Fail(v1::INTERNAL, "cannot walk " + input + ": " + ec.message());
+    std::sort(files.begin(), files.end());
+    for (const fs::path& p : files) {
+      if (Status s = each_of_file(p, true); !s) return s;
     }
   }
+  return {};
+}
+
+Result<std::vector<SourceArticle>> ReadArticles(const std::vector<std::string>& inputs, ArticleFormat format) {
+  std::vector<SourceArticle> out;
+  Status s = ForEachArticle(inputs, format, [&](SourceArticle&& a) -> Status {
+    out.push_back(std::move(a));
+    return {};
+  });
+  if (!s) return Unexpected(s.error());
   return out;
 }
 
@@ -132,7 +200,7 @@ std::string ArticleKey(const SourceArticle& article) {
     // The DOM, not On-Demand: after a failed lookup in a broken document
     // On-Demand's iterator must not be used again (UBSan caught a second
     // lookup reaching simdjson's "unreachable" assumption).
-    simdjson::dom::parser parser;
+    thread_local simdjson::dom::parser parser;
     simdjson::dom::element doc;
     if (parser.parse(article.bytes.data(), article.bytes.size()).get(doc) == simdjson::SUCCESS) {
       for (const char* field : {"id", "url"}) {

@@ -2,7 +2,11 @@
 // way `herald produce` and `herald extract` both take them.
 //
 //   Result<std::vector<SourceArticle>> articles = ReadArticles({"samples/", "-"}, ArticleFormat::kAuto);
+//   Status s = ForEachArticle({"-"}, ArticleFormat::kAuto, [](SourceArticle&& a) { ...; return Status{}; });
 //
+// Inputs are read a megabyte at a time (core/files.h): ForEachArticle holds one
+// block and one article of an NDJSON stream, never the whole of it; a json,
+// text or html input is one article and is read whole.
 // Formats (kArticleFormatNames), by --format or, with "auto", by file extension then content:
 //   json    one JSON envelope per file (pretty-printed is fine)
 //   ndjson  one JSON envelope per line (.ndjson, .jsonl; a .json file whose
@@ -18,6 +22,7 @@
 // Thread-safety: pure functions.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,6 +52,12 @@ struct SourceArticle {
   std::string origin;
 };
 
+// Calls `each` with every article of `inputs`, in order; stops at the first
+// Error, from reading or from `each`.
+using ArticleCallback = std::function<Status(SourceArticle&&)>;
+Status ForEachArticle(const std::vector<std::string>& inputs, ArticleFormat format, const ArticleCallback& each);
+
+// Every article of `inputs`, in memory at once.
 Result<std::vector<SourceArticle>> ReadArticles(const std::vector<std::string>& inputs, ArticleFormat format);
 
 // The record key for an article: a JSON envelope's "id", else its "url", else ContentHashId.

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "core/files.h"
 #include "core/record_format.h"
 #include "core/scoped_temp_dir.h"
 
@@ -62,6 +63,52 @@ TEST_F(ArticleSourceTest, NamedFileWithUnknownExtensionIsSniffed) {
   auto articles = ReadArticles({(dir_ / "article.dat").string()}, ArticleFormat::kAuto);
   ASSERT_TRUE(articles);
   EXPECT_THAT(*articles, ElementsAre(Field(&SourceArticle::content_type, "text/html")));
+}
+
+TEST_F(ArticleSourceTest, NdjsonIsStreamedAcrossBlocksLineByLine) {
+  // Lines of varied length, so that several straddle the 1 MiB blocks.
+  std::string text;
+  std::vector<std::string> lines;
+  for (int i = 0; i < 3000; ++i) {
+    lines.push_back("{\"id\":\"" + std::to_string(i) + "\",\"body\":\"" + std::string(100 + i * 7 % 2000, 'x') + "\"}");
+    text += lines.back() + (i % 100 == 0 ? "\r\n\n" : "\n");
+  }
+  text.pop_back();           // the last line has no newline
+  Write("many.data", text);  // no extension: sniffed from the first lines
+  std::vector<SourceArticle> seen;
+  Status s = ForEachArticle({(dir_ / "many.data").string()}, ArticleFormat::kAuto, [&](SourceArticle&& a) -> Status {
+    seen.push_back(std::move(a));
+    return {};
+  });
+  ASSERT_TRUE(s) << s.error().reason;
+  ASSERT_EQ(seen.size(), lines.size());
+  ASSERT_GT(text.size(), 2 * BlockReader::kBlockBytes);
+  for (size_t i = 0; i < lines.size(); ++i) {
+    ASSERT_EQ(seen[i].bytes.substr(0, lines[i].size()), lines[i]) << i;
+  }
+  EXPECT_EQ(seen.back().origin, (dir_ / "many.data").string() + ":" + std::to_string(3000 + 30));
+}
+
+TEST_F(ArticleSourceTest, AnErrorFromTheCallbackStopsTheReading) {
+  Write("three.ndjson", "{\"id\":\"1\"}\n{\"id\":\"2\"}\n{\"id\":\"3\"}\n");
+  int calls = 0;
+  Status s = ForEachArticle({(dir_ / "three.ndjson").string()}, ArticleFormat::kAuto, [&](SourceArticle&&) -> Status {
+    return ++calls == 2 ? Fail(v1::INTERNAL, "enough") : Status{};
+  });
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().reason, "enough");
+  EXPECT_EQ(calls, 2);
+}
+
+TEST_F(ArticleSourceTest, AJsonDocumentLargerThanABlockIsOneArticle) {
+  const std::string body(3 * BlockReader::kBlockBytes, 'y');
+  const std::string document = "{\n  \"id\": \"big\",\n  \"body\": \"" + body + "\"\n}\n";
+  Write("big", document);
+  auto articles = ReadArticles({(dir_ / "big").string()}, ArticleFormat::kAuto);
+  ASSERT_TRUE(articles) << articles.error().reason;
+  ASSERT_EQ(articles->size(), 1u);
+  EXPECT_EQ((*articles)[0].content_type, "application/json");
+  EXPECT_EQ((*articles)[0].bytes, document);
 }
 
 TEST_F(ArticleSourceTest, MissingPathIsAnError) {

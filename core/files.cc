@@ -1,17 +1,39 @@
 #include "core/files.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <iterator>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 namespace herald {
 
+Result<bool> BlockReader::AppendTo(std::string* buffer) {
+  const size_t size = buffer->size();
+  buffer->resize(size + kBlockBytes);
+  ssize_t got;
+  do {
+    got = ::read(fd_, buffer->data() + size, kBlockBytes);
+  } while (got < 0 && errno == EINTR);
+  buffer->resize(size + std::max<ssize_t>(got, 0));
+  if (got < 0) return Fail(v1::INTERNAL, "cannot read " + name_ + ": " + std::strerror(errno), ErrorKind::kFatal);
+  return got > 0;
+}
+
 Result<std::string> ReadWholeFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Fail(v1::INTERNAL, "cannot read " + path + ": " + std::strerror(errno), ErrorKind::kFatal);
-  return std::string(std::istreambuf_iterator<char>(in), {});
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Fail(v1::INTERNAL, "cannot read " + path + ": " + std::strerror(errno), ErrorKind::kFatal);
+  BlockReader reader(fd, path);
+  std::string text;
+  Result<bool> more = true;
+  while (more && *more) more = reader.AppendTo(&text);
+  ::close(fd);
+  if (!more) return Unexpected(more.error());
+  return text;
 }
 
 Status WriteWholeFile(const std::string& path, std::string_view bytes) {

@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "core/clock.h"
+#include "proto/json_text.h"
 
 namespace herald::log {
 namespace {
@@ -15,35 +16,13 @@ std::mutex g_mutex;
 
 std::string_view Name(Level level) { return NameOf(level, kLevelNames); }
 
-void AppendJsonString(std::string* out, std::string_view s) {
-  out->push_back('"');
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out->append(buf);
-        } else {
-          out->push_back(static_cast<char>(c));
-        }
-    }
-  }
-  out->push_back('"');
-}
-
 // Text mode quotes a value only when it would otherwise be ambiguous.
 void AppendTextValue(std::string* out, std::string_view s) {
   bool plain = !s.empty() && s.find_first_of(" \"=\n\t") == std::string_view::npos;
   if (plain) {
     out->append(s);
   } else {
-    AppendJsonString(out, s);
+    json::AppendString(s, out);
   }
 }
 
@@ -60,12 +39,12 @@ void Write(Level level, std::string_view message, std::initializer_list<Field> f
   std::string ts = NowRfc3339();
   if (g_json) {
     line.append("{\"ts\":\"").append(ts).append("\",\"level\":\"").append(Name(level)).append("\",\"msg\":");
-    AppendJsonString(&line, message);
+    json::AppendString(message, &line);
     for (const auto& [key, value] : fields) {
       line.push_back(',');
-      AppendJsonString(&line, key);
+      json::AppendString(key, &line);
       line.push_back(':');
-      AppendJsonString(&line, value);
+      json::AppendString(value, &line);
     }
     line.append("}\n");
   } else {

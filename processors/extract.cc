@@ -1,11 +1,12 @@
 #include "processors/extract.h"
 
-#include <google/protobuf/util/json_util.h>
-
 #include <CLI/CLI.hpp>
+#include <cstdio>
 #include <iostream>
 #include <optional>
 
+#include "core/files.h"
+#include "herald/v1/json.h"
 #include "processors/article_parser.h"
 #include "processors/extractor.h"
 
@@ -21,60 +22,61 @@ void AddExtractArguments(CLI::App* app, ExtractOptions* o) {
 
 namespace {
 
-// The knowledge and the articles both commands start from; false after
-// reporting why on stderr.
-struct Loaded {
-  std::optional<Extractor> extractor;
-  std::vector<SourceArticle> articles;
-};
-bool Load(const ExtractOptions& options, std::string_view command, Loaded* out) {
+// The extractor both commands use; nullopt after reporting why on stderr.
+std::optional<Extractor> LoadExtractor(const ExtractOptions& options, std::string_view command) {
   auto kb = KnowledgeBase::Load(options.knowledge);
   if (!kb) {
     std::cerr << "herald " << command << ": " << kb.error().reason << "\n";
-    return false;
+    return std::nullopt;
   }
-  auto articles = ReadArticles(options.inputs, options.format);
-  if (!articles) {
-    std::cerr << "herald " << command << ": " << articles.error().reason << "\n";
-    return false;
-  }
-  out->extractor.emplace(*kb);
-  out->articles = std::move(*articles);
-  return true;
+  return Extractor(*kb);
+}
+
+// Reading errors end the command (exit 2) after what was read is written.
+int ReadingFailed(std::string_view command, const Status& read) {
+  std::cerr << "herald " << command << ": " << read.error().reason << "\n";
+  return 2;
 }
 
 }  // namespace
 
 int RunExtract(const ExtractOptions& options) {
-  Loaded loaded;
-  if (!Load(options, "extract", &loaded)) return 2;
-  google::protobuf::util::JsonPrintOptions json;
-  json.preserve_proto_field_names = true;
+  const std::optional<Extractor> extractor = LoadExtractor(options, "extract");
+  if (!extractor) return 2;
   int rejected = 0;
-  std::string line;
-  for (const SourceArticle& a : loaded.articles) {
-    std::string key = ArticleKey(a);
-    auto record = loaded.extractor->Process(
+  // Records go out a megabyte at a time: one write per thousand lines or so,
+  // not one per line.
+  std::string out;
+  auto write_out = [&] {
+    std::fwrite(out.data(), 1, out.size(), stdout);
+    out.clear();
+  };
+  Status read = ForEachArticle(options.inputs, options.format, [&](SourceArticle&& a) -> Status {
+    const std::string key = ArticleKey(a);
+    auto record = extractor->Process(
         a.bytes, {.content_type = a.content_type, .key = key, .max_bytes = options.max_article_bytes});
     if (!record) {
       std::cerr << "herald extract: " << a.origin << ": rejected (" << record.error().code_name()
                 << "): " << record.error().reason << "\n";
       ++rejected;
-      continue;
+      return {};
     }
-    line.clear();
-    (void)google::protobuf::util::MessageToJsonString(*record, &line, json);
-    std::cout << line << "\n";
-  }
-  std::cout.flush();
+    v1::AppendJson(*record, &out);
+    out.push_back('\n');
+    if (out.size() >= BlockReader::kBlockBytes) write_out();
+    return {};
+  });
+  write_out();
+  std::fflush(stdout);
+  if (!read) return ReadingFailed("extract", read);
   return rejected ? 1 : 0;
 }
 
 int RunExplain(const ExtractOptions& options) {
-  Loaded loaded;
-  if (!Load(options, "explain", &loaded)) return 2;
+  const std::optional<Extractor> extractor = LoadExtractor(options, "explain");
+  if (!extractor) return 2;
   int rejected = 0;
-  for (const SourceArticle& a : loaded.articles) {
+  Status read = ForEachArticle(options.inputs, options.format, [&](SourceArticle&& a) -> Status {
     v1::EventRecord record;
     const std::string key = ArticleKey(a);
     Status parsed =
@@ -84,10 +86,10 @@ int RunExplain(const ExtractOptions& options) {
       std::cout << "== " << a.origin << ": rejected (" << parsed.error().code_name() << "): " << parsed.error().reason
                 << "\n";
       ++rejected;
-      continue;
+      return {};
     }
     std::string explanation;
-    loaded.extractor->Extract(&record, &explanation);
+    extractor->Extract(&record, &explanation);
     std::cout << "== " << a.origin << ": " << record.article().title() << "\n";
     std::cout << "countries:";
     for (const v1::CountryMention& c : record.countries()) std::cout << " " << c.code() << "(" << c.mentions() << ")";
@@ -101,7 +103,9 @@ int RunExplain(const ExtractOptions& options) {
       std::cout << "  " << e.source().code() << " " << e.cameo_code() << " " << e.target().code() << " " << e.plover()
                 << " [" << e.trigger() << "; " << e.pattern() << "; " << e.rule() << "; " << e.confidence() << "]\n";
     }
-  }
+    return {};
+  });
+  if (!read) return ReadingFailed("explain", read);
   return rejected ? 1 : 0;
 }
 

@@ -9,6 +9,7 @@
 // knowledge base first, by name only and with their Latin alternate names, to
 // show what a large dictionary costs per article.
 #include <benchmark/benchmark.h>
+#include <google/protobuf/util/json_util.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -16,6 +17,7 @@
 
 #include "core/article_source.h"
 #include "core/corpus.h"
+#include "herald/v1/json.h"
 #include "processors/extractor.h"
 
 namespace herald {
@@ -142,11 +144,19 @@ BENCHMARK_CAPTURE(BM_Extract, Builtin, Gazetteer::kBuiltin);
 BENCHMARK_CAPTURE(BM_Extract, GeoNames, Gazetteer::kGeoNames);
 BENCHMARK_CAPTURE(BM_Extract, GeoNamesWithAlternates, Gazetteer::kGeoNamesWithAlternates);
 
+// The corpus's records, extracted once.
+const std::vector<v1::EventRecord>& Records() {
+  static const std::vector<v1::EventRecord> records = [] {
+    Extractor extractor(Knowledge(Gazetteer::kBuiltin));
+    std::vector<v1::EventRecord> out;
+    for (const std::string& e : Envelopes()) out.push_back(*extractor.Process(e, {.content_type = "application/json"}));
+    return out;
+  }();
+  return records;
+}
+
 void BM_Serialize(benchmark::State& state) {
-  Extractor extractor(Knowledge(Gazetteer::kBuiltin));
-  std::vector<v1::EventRecord> records;
-  for (const std::string& e : Envelopes())
-    records.push_back(*extractor.Process(e, {.content_type = "application/json"}));
+  const auto& records = Records();
   size_t i = 0;
   int64_t bytes = 0;
   std::string out;
@@ -157,6 +167,31 @@ void BM_Serialize(benchmark::State& state) {
   SetCounters(state, bytes);
 }
 BENCHMARK(BM_Serialize);
+
+// A record as JSON: herald's writer (herald/v1/json.h), and Protobuf's
+// reflection-driven converter that it replaced, for comparison.
+enum class JsonWriter { kHerald, kProtobuf };
+void BM_RecordJson(benchmark::State& state, JsonWriter writer) {
+  const auto& records = Records();
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  size_t i = 0;
+  int64_t bytes = 0;
+  std::string out;
+  for (auto _ : state) {
+    out.clear();
+    const v1::EventRecord& r = records[i++ % records.size()];
+    if (writer == JsonWriter::kHerald) {
+      v1::AppendJson(r, &out);
+    } else {
+      (void)google::protobuf::util::MessageToJsonString(r, &out, options);
+    }
+    bytes += static_cast<int64_t>(out.size());
+  }
+  SetCounters(state, bytes);
+}
+BENCHMARK_CAPTURE(BM_RecordJson, Herald, JsonWriter::kHerald);
+BENCHMARK_CAPTURE(BM_RecordJson, Protobuf, JsonWriter::kProtobuf);
 
 // What the processor does per record: bytes in, serialised EventRecord out,
 // the record on an arena reset between records, as the processor keeps one.
