@@ -12,8 +12,8 @@
 #include "apps/command.h"
 
 #include "consumers/alert.h"
-#include "consumers/sqlite_store.h"
-#include "consumers/store.h"
+#include "consumers/store/sqlite_store.h"
+#include "consumers/store/store.h"
 #include "core/kafka.h"
 #include "core/kafka_admin.h"
 #include "core/log.h"
@@ -240,8 +240,10 @@ int RunDemo(const DemoOptions& options) {
   PrintDeadLetters(brokers, topics.dlq, processed.dead_lettered.value());
   std::printf("\nStored %zu event records in %s\n", records->size(),
               fs::absolute(options.sqlite_path).string().c_str());
-  std::printf("  try: sqlite3 %s \"SELECT title, countries, persons, themes FROM events\"\n",
-              options.sqlite_path.c_str());
+  std::printf(
+      "  try: sqlite3 %s \"SELECT e.source_code, e.cameo_code, e.target_code, a.title FROM events e "
+      "JOIN articles a ON a.seq = e.article_seq\"\n",
+      options.sqlite_path.c_str());
   return failed ? 1 : 0;
 }
 

@@ -1,6 +1,6 @@
 // `herald store`: the store daemon, event records to SQLite or PostgreSQL (consumers/).
 #include "apps/command.h"
-#include "consumers/store.h"
+#include "consumers/store/store.h"
 
 namespace herald {
 

@@ -224,7 +224,7 @@ check_compose() {
   local produced stored=0 alerted=0
   for _ in $(seq 1 240); do
     produced=$(in_service process curl -fsS http://127.0.0.1:9641/metrics | metric herald_records_out_total processor)
-    stored=$(in_service postgres psql -U herald -d herald -tAc "SELECT count(*) FROM events" 2>/dev/null || echo 0)
+    stored=$(in_service postgres psql -U herald -d herald -tAc "SELECT count(*) FROM articles" 2>/dev/null || echo 0)
     alerted=$(in_service alert curl -fsS http://127.0.0.1:9643/metrics | metric herald_records_in_total alert)
     [ "${produced:-0}" != 0 ] && [ "$stored" = "$produced" ] && [ "${alerted:-0}" = "$produced" ] && break
     sleep 0.5

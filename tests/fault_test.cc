@@ -9,7 +9,7 @@
 #include <map>
 #include <set>
 
-#include "consumers/sqlite_store.h"
+#include "consumers/store/sqlite_store.h"
 #include "core/admin_server.h"
 #include "core/kafka.h"
 #include "core/kafka_admin.h"

@@ -9,8 +9,8 @@
 #include <set>
 #include <thread>
 
-#include "consumers/postgres_store.h"
-#include "consumers/store.h"
+#include "consumers/store/postgres_store.h"
+#include "consumers/store/store.h"
 #include "processors/processor.h"
 #include "producers/produce.h"
 #include "tests/kafka_test_support.h"
@@ -58,10 +58,31 @@ class PostgresTest : public ::testing::Test {
     r.add_countries()->set_code("USA");
     r.add_countries()->set_code("CHN");
     r.add_themes("MILITARY");
+    r.mutable_article()->set_body("The ceasefire held.");
     return r;
   }
 
+  // A connection of the test's own, to look at what the store wrote.
+  PGconn* Reader() {
+    if (!reader_) reader_ = PQconnectdb(uri_.c_str());
+    return reader_;
+  }
+  // The first column of each row of `sql`, rows joined by '|'.
+  std::string Query(const std::string& sql) {
+    PGresult* r = PQexec(Reader(), sql.c_str());
+    EXPECT_TRUE(PQresultStatus(r) == PGRES_TUPLES_OK || PQresultStatus(r) == PGRES_COMMAND_OK)
+        << PQresultErrorMessage(r) << sql;
+    std::string out;
+    for (int i = 0; i < PQntuples(r); ++i) out += (i ? "|" : "") + std::string(PQgetvalue(r, i, 0));
+    PQclear(r);
+    return out;
+  }
+  void TearDown() override {
+    if (reader_) PQfinish(reader_);
+  }
+
   std::string server_, uri_;
+  PGconn* reader_ = nullptr;
 };
 
 TEST_F(PostgresTest, UpsertsByIdInOneTransaction) {
@@ -78,17 +99,100 @@ TEST_F(PostgresTest, UpsertsByIdInOneTransaction) {
   for (const auto& r : *all) titles.insert(r.article().title());
   EXPECT_EQ(titles, (std::set<std::string>{"first, revised", "second"}));
 
-  // The columns are queryable, the JSON as jsonb.
-  PGconn* reader = PQconnectdb(uri_.c_str());
-  PGresult* r = PQexec(reader,
-                       "SELECT countries, record_json->'article'->>'title' FROM events "
-                       "WHERE record_json @> '{\"themes\": [\"MILITARY\"]}' AND id = 'b'");
-  ASSERT_EQ(PQresultStatus(r), PGRES_TUPLES_OK) << PQresultErrorMessage(r);
-  ASSERT_EQ(PQntuples(r), 1);
-  EXPECT_STREQ(PQgetvalue(r, 0, 0), "USA,CHN");
-  EXPECT_STREQ(PQgetvalue(r, 0, 1), "second");
-  PQclear(r);
-  PQfinish(reader);
+  // The tables are queryable, the text searchable.
+  EXPECT_EQ(Query("SELECT name FROM countries WHERE article_seq = (SELECT seq FROM articles WHERE id = 'b') "
+                  "ORDER BY name"),
+            "CHN|USA");
+  EXPECT_EQ(Query("SELECT a.title FROM themes t JOIN articles a ON a.seq = t.article_seq WHERE t.name = 'MILITARY' "
+                  "ORDER BY a.title"),
+            "first, revised|second");
+  EXPECT_EQ(Query("SELECT id FROM articles WHERE search @@ websearch_to_tsquery('english', 'ceasefires') "
+                  "ORDER BY id"),
+            "a|b");
+}
+
+TEST_F(PostgresTest, ANewVersionOfARecordReplacesEveryRowOfTheOld) {
+  auto store = PostgresEventStore::Open(uri_);
+  ASSERT_TRUE(store) << store.error().reason;
+  v1::EventRecord a = Record("a", "first");
+  a.add_persons()->set_name("Lloyd Austin");
+  a.add_persons()->set_name("Lloyd Austin");  // named twice: one row
+  v1::CodedEvent* e = a.add_events();
+  e->mutable_source()->set_code("USAGOV");
+  e->mutable_source()->set_country_code("USA");
+  e->set_cameo_code("0431");
+  ASSERT_TRUE((*store)->Upsert({{&a, "events", 0, 1}, {&a, "events", 0, 1}}));
+  EXPECT_EQ(Query("SELECT source_country || source_sector || ' ' || cameo_code FROM events"), "USAGOV 0431");
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM persons"), "1");
+  ASSERT_TRUE((*store)->Upsert({{&a, "events", 0, 5}})) << "unchanged: nothing written";
+  EXPECT_EQ(Query("SELECT kafka_offset FROM articles"), "1");
+  a.clear_events();
+  a.set_themes(0, "PROTEST");
+  a.mutable_article()->set_body("Markets rallied.");
+  ASSERT_TRUE((*store)->Upsert({{&a, "events", 0, 6}}));
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM events"), "0");
+  EXPECT_EQ(Query("SELECT name FROM themes"), "PROTEST");
+  EXPECT_EQ(Query("SELECT kafka_offset || ' ' || (search @@ to_tsquery('english', 'rally')) FROM articles"), "6 true");
+}
+
+TEST_F(PostgresTest, TwoStoresWritingOneDatabaseAtOnceLoseNothing) {
+  // Two instances of one group, as after a rebalance: overlapping records,
+  // written concurrently, many times.
+  std::vector<v1::EventRecord> records;
+  for (int i = 0; i < 200; ++i) records.push_back(Record("r" + std::to_string(i), "t" + std::to_string(i)));
+  auto writer = [&](int first) {
+    auto store = PostgresEventStore::Open(uri_);
+    ASSERT_TRUE(store) << store.error().reason;
+    for (int round = 0; round < 5; ++round) {
+      std::vector<StoredEvent> batch;
+      for (int i = first; i < first + 150; ++i) batch.push_back({&records[i % 200], "events", 0, i});
+      Status s;
+      for (int attempt = 0; attempt < 10 && !(s = (*store)->Upsert(batch)); ++attempt) {
+        ASSERT_EQ(s.error().kind, ErrorKind::kRetriable) << s.error().reason;  // a deadlock is retried
+      }
+      ASSERT_TRUE(s) << s.error().reason;
+    }
+  };
+  std::jthread one(writer, 0), two(writer, 100);
+  one.join();
+  two.join();
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM articles"), "200");
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM countries"), "400");
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM (SELECT id FROM articles GROUP BY id HAVING COUNT(*) > 1) d"), "0");
+}
+
+TEST_F(PostgresTest, TheLegacyTableIsMigratedWithEveryRecordKept) {
+  // herald 0.1's table, as it created it.
+  for (const char* sql :
+       {"CREATE TABLE events (id TEXT PRIMARY KEY, title TEXT NOT NULL, source TEXT NOT NULL, url TEXT NOT NULL, "
+        "published_at TEXT NOT NULL, countries TEXT NOT NULL, persons TEXT NOT NULL, organizations TEXT NOT NULL, "
+        "themes TEXT NOT NULL, event_codes TEXT NOT NULL, record BYTEA NOT NULL, record_json JSONB NOT NULL, "
+        "kafka_topic TEXT NOT NULL, kafka_partition INTEGER NOT NULL, kafka_offset BIGINT NOT NULL, "
+        "stored_at TIMESTAMPTZ NOT NULL)",
+        "CREATE INDEX events_published_at ON events (published_at)",
+        "CREATE INDEX events_record_json ON events USING GIN (record_json jsonb_path_ops)"}) {
+    Query(sql);
+  }
+  for (const v1::EventRecord& r : {Record("old-a", "A"), Record("old-b", "B")}) {
+    const std::string bytes = r.SerializeAsString();
+    const char* values[] = {r.id().c_str(), bytes.data()};
+    const int lengths[] = {0, static_cast<int>(bytes.size())}, formats[] = {0, 1};
+    PGresult* insert = PQexecParams(Reader(),
+                                    "INSERT INTO events VALUES ($1, '', '', '', '', '', '', '', '', '', $2, '{}', "
+                                    "'events', 1, 9, now())",
+                                    2, nullptr, values, lengths, formats, 0);
+    ASSERT_EQ(PQresultStatus(insert), PGRES_COMMAND_OK) << PQresultErrorMessage(insert);
+    PQclear(insert);
+  }
+  auto store = PostgresEventStore::Open(uri_);
+  ASSERT_TRUE(store) << store.error().reason;
+  EXPECT_EQ(*(*store)->Count(), 2);
+  EXPECT_EQ(Query("SELECT id || ' ' || kafka_offset FROM articles ORDER BY id"), "old-a 9|old-b 9");
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM countries"), "4");
+  EXPECT_EQ(Query("SELECT to_regclass('legacy_events') IS NULL"), "t");
+  auto again = PostgresEventStore::Open(uri_);
+  ASSERT_TRUE(again) << again.error().reason;
+  EXPECT_EQ(*(*again)->Count(), 2);
 }
 
 TEST_F(PostgresTest, ALostConnectionIsRetriableAndReestablished) {

@@ -1,9 +1,9 @@
-#include "consumers/store.h"
+#include "consumers/store/store.h"
 
 #include <CLI/CLI.hpp>
 
 #include "consumers/event_input.h"
-#include "consumers/event_store.h"
+#include "consumers/store/event_store.h"
 #include "core/log.h"
 #include "core/record_format.h"
 #include "core/stage_loop.h"

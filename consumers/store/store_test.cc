@@ -2,11 +2,11 @@
 // records in, rows in SQLite, a record that is not an EventRecord dead-lettered,
 // offsets committed after the database commit. The delivery guarantees
 // themselves are proven against the real broker (tests/).
-#include "consumers/store.h"
+#include "consumers/store/store.h"
 
 #include <gtest/gtest.h>
 
-#include "consumers/sqlite_store.h"
+#include "consumers/store/sqlite_store.h"
 #include "core/fake_kafka.h"
 #include "core/record_format.h"
 #include "core/scoped_temp_dir.h"
