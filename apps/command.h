@@ -57,6 +57,7 @@ std::vector<Command> AllCommands();
 Command ProduceCommand();
 Command ProcessCommand();
 Command StoreCommand();
+Command QueryCommand();
 Command AlertCommand();
 Command ExtractCommand();
 Command ExplainCommand();

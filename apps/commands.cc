@@ -4,7 +4,7 @@
 namespace herald {
 
 std::vector<Command> AllCommands() {
-  std::vector<Command> all = {ProduceCommand(), ProcessCommand(), StoreCommand(),
+  std::vector<Command> all = {ProduceCommand(), ProcessCommand(), StoreCommand(),  QueryCommand(),
                               AlertCommand(),   ExtractCommand(), ExplainCommand()};
   for (Command& c : DeadLetterCommands()) all.push_back(std::move(c));
   all.push_back(EvalCommand());

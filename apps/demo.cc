@@ -178,7 +178,7 @@ int RunDemo(const DemoOptions& options) {
   StoreOptions st;
   st.kafka.brokers = brokers;
   st.group = "herald-demo-store-" + run;
-  st.sqlite_path = options.sqlite_path;
+  st.database.sqlite_path = options.sqlite_path;
   AlertOptions al;
   al.kafka.brokers = brokers;
   al.group = "herald-demo-alert-" + run;

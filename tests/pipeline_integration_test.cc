@@ -72,7 +72,7 @@ class PipelineTest : public ::testing::Test {
     s.kafka.brokers = brokers_;
     s.topics = topics_;
     s.group = "store-" + topics_.raw;
-    s.sqlite_path = sqlite_;
+    s.database.sqlite_path = sqlite_;
     AlertOptions a;
     a.kafka.brokers = brokers_;
     a.topics = topics_;

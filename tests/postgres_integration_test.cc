@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "consumers/store/postgres_store.h"
+#include "consumers/store/query_testing.h"
 #include "consumers/store/store.h"
 #include "processors/processor.h"
 #include "producers/produce.h"
@@ -195,6 +196,32 @@ TEST_F(PostgresTest, TheLegacyTableIsMigratedWithEveryRecordKept) {
   EXPECT_EQ(*(*again)->Count(), 2);
 }
 
+TEST_F(PostgresTest, EveryQueryModeAndFilterGivesTheAnswerSqliteGives) {
+  auto store = PostgresEventStore::Open(uri_);
+  ASSERT_TRUE(store) << store.error().reason;
+  const std::vector<v1::EventRecord> records = store::testing::FixedRecords();
+  std::vector<StoredEvent> batch;
+  for (const v1::EventRecord& r : records) batch.push_back({&r, "events", 0, 1});
+  ASSERT_TRUE((*store)->Upsert(batch));
+  auto reader = store::OpenQueryReader({.postgres_uri = uri_}, std::chrono::seconds(5));
+  ASSERT_TRUE(reader) << reader.error().reason;
+  for (const auto& [parameters, expected] : store::testing::Cases()) {
+    std::string asked;
+    for (const auto& [k, v] : parameters) asked += k + "=" + v + " ";
+    auto q = store::ParseQuery(parameters);
+    ASSERT_TRUE(q) << asked << q.error().reason;
+    auto rows = (*reader)->Run(store::BuildQuerySql(*q, (*reader)->dialect()));
+    ASSERT_TRUE(rows) << asked << rows.error().reason;
+    EXPECT_EQ(store::testing::Brief(*rows), expected) << asked;
+  }
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM articles"), "4") << "hostile values were bound, not run";
+  auto endless = store::OpenQueryReader({.postgres_uri = uri_}, std::chrono::milliseconds(50));
+  ASSERT_TRUE(endless);
+  auto stopped = (*endless)->Run({.sql = "SELECT pg_sleep(5)"});
+  ASSERT_FALSE(stopped);
+  EXPECT_THAT(stopped.error().reason, HasSubstr("statement timeout"));
+}
+
 TEST_F(PostgresTest, ALostConnectionIsRetriableAndReestablished) {
   auto store = PostgresEventStore::Open(uri_);
   ASSERT_TRUE(store);
@@ -242,7 +269,7 @@ TEST_F(PostgresTest, TheStoreDaemonWritesTheProcessorsRecords) {
   s.kafka.brokers = brokers;
   s.topics = topics;
   s.group = "pg-store-" + suffix;
-  s.postgres_uri = uri_;
+  s.database.postgres_uri = uri_;
   StageMetrics processed("processor"), stored("store");
   std::stop_source stop;
   std::jthread processor([&] { EXPECT_TRUE(RunProcessor(p, {.stop = stop.get_token(), .metrics = &processed})); });

@@ -95,6 +95,16 @@ Status PostgresCopy::Send(pg_conn* conn, const std::string& copy_sql) {
   return outcome;
 }
 
+std::string PostgresParameterText(const store::SqlValue& v) {
+  char number[32];
+  switch (v.type) {
+    case store::SqlType::kInteger:
+      return std::string(number, std::to_chars(number, number + sizeof number, v.integer).ptr);
+    case store::SqlType::kReal: return std::string(number, std::to_chars(number, number + sizeof number, v.real).ptr);
+    default: return std::string(v.bytes);
+  }
+}
+
 std::string PostgresTextArray(std::span<const std::string> values) {
   std::string out = "{";
   for (const std::string& v : values) {

@@ -39,6 +39,9 @@ class PostgresCopy {
   std::string data_;
 };
 
+// A value as a libpq text parameter (reals exact, in their shortest form).
+std::string PostgresParameterText(const store::SqlValue& v);
+
 // A text[] parameter's literal: {"a","b\"c"}.
 std::string PostgresTextArray(std::span<const std::string> values);
 

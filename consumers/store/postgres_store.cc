@@ -35,18 +35,6 @@ std::string CopySql(const store::Table& t, bool with_seq) {
   return sql + ") FROM STDIN";
 }
 
-// The text of a value as a libpq text parameter (reals exactly).
-std::string ParameterText(const SqlValue& v) {
-  switch (v.type) {
-    case store::SqlType::kInteger: return std::to_string(v.integer);
-    case store::SqlType::kReal: {
-      char number[32];
-      return std::string(number, std::to_chars(number, number + sizeof number, v.real).ptr);
-    }
-    default: return std::string(v.bytes);
-  }
-}
-
 // Runs `sql` with `values` as its parameters (blobs in binary).
 Status ExecWith(PGconn* conn, const std::string& sql, std::span<const SqlValue> values, const std::string& what) {
   std::vector<std::string> texts(values.size());
@@ -54,7 +42,7 @@ Status ExecWith(PGconn* conn, const std::string& sql, std::span<const SqlValue> 
   std::vector<int> lengths(values.size()), formats(values.size());
   for (size_t i = 0; i < values.size(); ++i) {
     if (values[i].type == store::SqlType::kNull) continue;  // pointers[i] stays null: SQL NULL
-    texts[i] = ParameterText(values[i]);
+    texts[i] = PostgresParameterText(values[i]);
     pointers[i] = texts[i].c_str();
     lengths[i] = static_cast<int>(texts[i].size());
     formats[i] = values[i].type == store::SqlType::kBlob;
@@ -252,7 +240,7 @@ Status PostgresEventStore::CopyRows(const std::vector<Pending>& batch, const std
       std::set<std::vector<std::string>> keys;
       for (size_t r = 0; r < rows.size(); ++r) {
         std::vector<std::string> key;
-        for (size_t k : key_columns) key.push_back(ParameterText(rows.row(r)[k]));
+        for (size_t k : key_columns) key.push_back(PostgresParameterText(rows.row(r)[k]));
         if (keys.insert(std::move(key)).second) copy.Add(rows.row(r));
       }
     }

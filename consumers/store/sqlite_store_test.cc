@@ -5,24 +5,15 @@
 #include <filesystem>
 
 #include "consumers/store/store_schema.h"
+#include "core/scoped_temp_dir.h"
 
 namespace herald {
 namespace {
 
-namespace fs = std::filesystem;
-
 class SqliteEventStoreTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    path_ = (fs::temp_directory_path() / ("herald-store-test-" + std::to_string(::getpid()) + ".db")).string();
-    Remove();
-  }
   void TearDown() override {
     if (db_) sqlite3_close(db_);
-    Remove();
-  }
-  void Remove() {
-    for (const char* s : {"", "-wal", "-shm"}) fs::remove(path_ + s);
   }
   // The first column of each row of `sql`, as text, rows joined by '|'.
   std::string Query(const std::string& sql) {
@@ -40,7 +31,8 @@ class SqliteEventStoreTest : public ::testing::Test {
     sqlite3_finalize(stmt);
     return out;
   }
-  std::string path_;
+  ScopedTempDir dir_{"herald-store-test"};
+  std::string path_ = (dir_.path() / "store.db").string();
   sqlite3* db_ = nullptr;
 };
 

@@ -14,12 +14,7 @@ void DeclareStoreSettings(SettingsTable& t, StoreOptions* o) {
   DeclareKafkaSettings(t, &o->kafka);
   DeclareTopicSettings(t, &o->topics);
   t.Add("store.group", &o->group, "Consumer group of the stores.").Flag("--group");
-  t.Add("store.sqlite", &o->sqlite_path, "SQLite database file (created if missing), unless store.postgres is set.")
-      .Flag("--sqlite");
-  t.Add("store.postgres", &o->postgres_uri,
-        "PostgreSQL connection URI (postgresql://user:password@host:5432/db) or key=value string; when set, "
-        "events go to PostgreSQL instead of SQLite.")
-      .Flag("--postgres");
+  DeclareStoreDatabaseSettings(t, &o->database);
   t.Add("store.batch_size", &o->batch_size,
         "Records per database transaction; their offsets are committed within a second after it.")
       .Flag("--batch-size")
@@ -30,9 +25,19 @@ void DeclareStoreSettings(SettingsTable& t, StoreOptions* o) {
       .Flag("--instance-id");
 }
 
+void DeclareStoreDatabaseSettings(SettingsTable& t, EventStoreOptions* o) {
+  t.Add("store.sqlite", &o->sqlite_path,
+        "SQLite database file of the store (which creates it when missing), unless store.postgres is set.")
+      .Flag("--sqlite");
+  t.Add("store.postgres", &o->postgres_uri,
+        "PostgreSQL connection URI (postgresql://user:password@host:5432/db) or key=value string; when set, "
+        "the store is in PostgreSQL instead of SQLite.")
+      .Flag("--postgres");
+}
+
 Status RunStore(const StoreOptions& options, const StageContext& context) {
   StageMetrics& metrics = *context.metrics;
-  auto store = OpenEventStore({.sqlite_path = options.sqlite_path, .postgres_uri = options.postgres_uri});
+  auto store = OpenEventStore(options.database);
   if (!store) return Unexpected(store.error());
   // No transactions: the database commit, then the offsets, make a batch durable.
   auto clients = OpenStageClients(kStoreStage.name, options.kafka, options.group, options.instance_id,

@@ -12,6 +12,7 @@
 #include <stop_token>
 #include <string>
 
+#include "consumers/store/event_store.h"
 #include "core/options.h"
 #include "core/settings.h"
 #include "core/stage_metrics.h"
@@ -23,14 +24,16 @@ struct StoreOptions {
   KafkaOptions kafka;
   Topics topics;
   std::string group = "herald-store";
-  std::string sqlite_path = "herald.db";
-  std::string postgres_uri;  // when set, PostgreSQL instead of SQLite
+  EventStoreOptions database{.sqlite_path = "herald.db"};
   size_t batch_size = 1000;
   // Names this instance: its static group membership. Default: the host name.
   std::string instance_id;
 };
 
 void DeclareStoreSettings(SettingsTable& table, StoreOptions* options);
+// store.sqlite and store.postgres: where the records are, for the store and for
+// the commands that read them (herald query, herald serve).
+void DeclareStoreDatabaseSettings(SettingsTable& table, EventStoreOptions* database);
 Status RunStore(const StoreOptions& options, const StageContext& context);
 
 }  // namespace herald

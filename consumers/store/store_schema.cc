@@ -99,6 +99,12 @@ Result<std::vector<std::string>> SchemaSteps(int version, SqlDialect d) {
         "tokenize='unicode61 remove_diacritics 2')");
   } else {
     steps.push_back("CREATE INDEX articles_by_search ON articles USING GIN (search)");
+    // The queries' distance (query.h's near=); SQLite's reader registers the same function.
+    steps.push_back(
+        "CREATE OR REPLACE FUNCTION herald_distance_km(lat1 DOUBLE PRECISION, lon1 DOUBLE PRECISION, "
+        "lat2 DOUBLE PRECISION, lon2 DOUBLE PRECISION) RETURNS DOUBLE PRECISION LANGUAGE sql IMMUTABLE AS "
+        "'SELECT 2 * 6371.0088 * asin(sqrt(least(1, power(sin(radians(lat2 - lat1) / 2), 2) + "
+        "cos(radians(lat1)) * cos(radians(lat2)) * power(sin(radians(lon2 - lon1) / 2), 2))))'");
   }
   steps.push_back("INSERT INTO herald_schema (version, migrated_at) VALUES (" + std::to_string(kSchemaVersion) + ", " +
                   (d == SqlDialect::kSqlite ? "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')" : "now()::text") + ")");

@@ -1,5 +1,6 @@
 #include "consumers/store/store_tables.h"
 
+#include <charconv>
 #include <string>
 
 #include "core/check.h"
@@ -13,6 +14,16 @@ using enum SqlType;
 // The part of an actor code after its country or organisation prefix:
 // "USAGOV" -> "GOV", "IGOUNOMIL" -> "UNOMIL" (CAMEO's three-letter prefixes).
 std::string_view Sector(std::string_view code) { return code.size() > 3 ? code.substr(3) : std::string_view(); }
+
+// A float field as the double its shortest decimal form names: 0.9f is
+// stored as 0.9, not 0.8999999761581421.
+double FloatAsWritten(float v) {
+  char text[32];
+  const auto end = std::to_chars(text, text + sizeof text, v).ptr;
+  double out = v;
+  std::from_chars(text, end, out);
+  return out;
+}
 
 constexpr Column kArticleColumns[] = {
     {"id", kText, "the record's id (unique)"},
@@ -88,6 +99,7 @@ constexpr Column kEventColumns[] = {
     {"goldstein", kReal, "-10 to 10"},
     {"plover", kText, "PLOVER category"},
     {"location_name", kText, "where it happened (CodedEvent.location)"},
+    {"location_type", kText, ""},
     {"location_country", kText, ""},
     {"latitude", kReal, "NULL without coordinates"},
     {"longitude", kReal, ""},
@@ -127,13 +139,18 @@ void EventRows(const RecordContext& c, RowWriter& w) {
         .Real(e.goldstein())
         .Text(e.plover())
         .Text(e.location().name())
+        .Text(e.location().type())
         .Text(e.location().country_code());
     if (e.location().resolved()) {
       w.Real(e.location().latitude()).Real(e.location().longitude());
     } else {
       w.Null().Null();
     }
-    w.Integer(e.sentence().begin()).Integer(e.sentence().end()).Text(e.trigger()).Text(e.rule()).Real(e.confidence());
+    w.Integer(e.sentence().begin())
+        .Integer(e.sentence().end())
+        .Text(e.trigger())
+        .Text(e.rule())
+        .Real(FloatAsWritten(e.confidence()));
   }
 }
 

@@ -21,7 +21,7 @@ TEST(StoreWiringTest, RecordsBecomeRowsAndUndecodableOnesDeadLetters) {
   ScopedTempDir dir("herald-store-wiring");
   StoreOptions options;
   options.topics = {"wiring.raw", "wiring.events", "wiring.alerts", "wiring.dlq"};
-  options.sqlite_path = (dir.path() / "events.db").string();
+  options.database.sqlite_path = (dir.path() / "events.db").string();
   cluster.CreateTopic(options.topics.events, 1);
   cluster.CreateTopic(options.topics.dlq, 1);
   for (const char* id : {"a1", "a2"}) {
@@ -38,7 +38,7 @@ TEST(StoreWiringTest, RecordsBecomeRowsAndUndecodableOnesDeadLetters) {
   EXPECT_TRUE(run.committed);
   EXPECT_TRUE(run.result) << run.result.error().reason;
 
-  auto db = SqliteEventStore::Open(options.sqlite_path);
+  auto db = SqliteEventStore::Open(options.database.sqlite_path);
   ASSERT_TRUE(db);
   Result<int64_t> rows = (*db)->Count();
   ASSERT_TRUE(rows);
