@@ -1,5 +1,9 @@
 #include "consumers/store/sqlite_store.h"
 
+#include <algorithm>
+#include <numeric>
+#include <unordered_map>
+
 #include "consumers/store/store_schema.h"
 #include "core/clock.h"
 
@@ -51,7 +55,13 @@ Result<std::unique_ptr<SqliteEventStore>> SqliteEventStore::Open(const std::stri
     return Fatal("cannot open sqlite database " + path + ": " + (s->db_ ? sqlite3_errmsg(s->db_) : "out of memory"));
   }
   sqlite3_busy_timeout(s->db_, 5000);
-  for (const char* sql : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL"}) {
+  // 16 KiB pages hold an article row (its text and record) without overflow
+  // pages (on a new file; an existing one keeps its size); 32 MiB of cache; a
+  // checkpoint every 8,000 pages (128 MiB of WAL), since a page rewritten by
+  // several batches between two checkpoints is copied to the file once.
+  // Measured with herald_store_benchmark: docs/PERFORMANCE.md.
+  for (const char* sql : {"PRAGMA page_size=16384", "PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL",
+                          "PRAGMA cache_size=-32768", "PRAGMA wal_autocheckpoint=8000"}) {
     if (Status st = s->Exec(sql); !st) {
       Error e = st.error();
       e.kind = ErrorKind::kFatal;
@@ -151,7 +161,11 @@ Status SqliteEventStore::PrepareStatements() {
   }
   insert_rows_.resize(RecordTables().size());
   delete_rows_.resize(RecordTables().size());
+  staged_.clear();
+  key_columns_.clear();
   for (size_t t = 0; t < RecordTables().size(); ++t) {
+    staged_.emplace_back(RecordTables()[t]);
+    key_columns_.push_back(store::KeyColumns(RecordTables()[t]));
     if (Status s = prepare(&insert_rows_[t], store::InsertSql(RecordTables()[t], kDialect)); !s) return s;
     if (Status s = prepare(&delete_rows_[t], store::DeleteByKeySql(RecordTables()[t], kDialect)); !s) return s;
   }
@@ -187,35 +201,32 @@ Status SqliteEventStore::Run(sqlite3_stmt* statement, std::span<const SqlValue> 
   return {};
 }
 
-Status SqliteEventStore::WriteRows(const RecordContext& c, bool remove) {
+Status SqliteEventStore::RemoveRows(const RecordContext& old) {
   std::vector<SqlValue> key;
   for (size_t t = 0; t < RecordTables().size(); ++t) {
     const store::Table& table = RecordTables()[t];
     RowWriter rows(table);
-    table.rows(c, rows);
-    const std::vector<size_t> key_columns = remove ? store::KeyColumns(table) : std::vector<size_t>();
+    table.rows(old, rows);
     for (size_t r = 0; r < rows.size(); ++r) {
-      if (!remove) {
-        if (Status s = Run(insert_rows_[t].get(), rows.row(r), "insert"); !s) return s;
-        continue;
-      }
       key.clear();
-      for (size_t k : key_columns) key.push_back(rows.row(r)[k]);
+      for (size_t k : key_columns_[t]) key.push_back(rows.row(r)[k]);
       if (Status s = Run(delete_rows_[t].get(), key, "delete"); !s) return s;
     }
   }
-  const v1::Article& a = c.record->article();
-  const SqlValue text[] = {{.type = SqlType::kInteger, .integer = c.article_seq},
-                           {.type = SqlType::kText, .bytes = a.title()},
-                           {.type = SqlType::kText, .bytes = a.body()}};
-  return Run(remove ? delete_text_.get() : insert_text_.get(), text, "full-text index");
+  return Run(delete_text_.get(), FullText(old), "full-text index");
 }
 
-Status SqliteEventStore::Write(const v1::EventRecord& record, const RecordContext& where) {
-  record.SerializeToString(&bytes_);
+std::array<SqlValue, 3> SqliteEventStore::FullText(const RecordContext& c) {
+  const v1::Article& a = c.record->article();
+  return {SqlValue{.type = SqlType::kInteger, .integer = c.article_seq},
+          SqlValue{.type = SqlType::kText, .bytes = a.title()}, SqlValue{.type = SqlType::kText, .bytes = a.body()}};
+}
+
+Status SqliteEventStore::Stage(const v1::EventRecord& record, const RecordContext& where) {
+  const std::string& bytes = batch_bytes_.emplace_back(record.SerializeAsString());
   RecordContext c = where;
   c.record = &record;
-  c.record_bytes = bytes_;
+  c.record_bytes = bytes;
   c.time = store::RecordTime(record, where.stored_at);
   RowWriter article(store::ArticlesTable());
   store::ArticlesTable().rows(c, article);
@@ -227,7 +238,7 @@ Status SqliteEventStore::Write(const v1::EventRecord& record, const RecordContex
   if (found == SQLITE_ROW) {
     // A redelivery writes nothing; a new version replaces every row of the old.
     const std::string_view old_bytes = ColumnBytes(find, 2);
-    if (old_bytes == bytes_) {
+    if (old_bytes == bytes) {
       sqlite3_reset(find);
       return {};
     }
@@ -237,7 +248,7 @@ Status SqliteEventStore::Write(const v1::EventRecord& record, const RecordContex
     const bool parsed = old_record_.ParseFromArray(old_bytes.data(), static_cast<int>(old_bytes.size()));
     sqlite3_reset(find);
     if (parsed) {
-      if (Status s = WriteRows(old, /*remove=*/true); !s) return s;
+      if (Status s = RemoveRows(old); !s) return s;
     }
     std::vector<SqlValue> values(article.row(0).begin(), article.row(0).end());
     values.push_back({.type = SqlType::kInteger, .integer = c.article_seq});
@@ -248,27 +259,68 @@ Status SqliteEventStore::Write(const v1::EventRecord& record, const RecordContex
   } else {
     return Unexpected(SqlError("find article " + record.id()));
   }
-  return WriteRows(c, /*remove=*/false);
+  for (size_t t = 0; t < RecordTables().size(); ++t) RecordTables()[t].rows(c, staged_[t]);
+  return Run(insert_text_.get(), FullText(c), "full-text index");
+}
+
+Status SqliteEventStore::InsertStaged() {
+  // In key order: each b-tree page is visited once per batch, not once per
+  // row, which is most of what a batch costs (random keys otherwise touch a
+  // page per row, each written to the WAL).
+  std::vector<size_t> order;
+  for (size_t t = 0; t < RecordTables().size(); ++t) {
+    RowWriter& rows = staged_[t];
+    order.resize(rows.size());
+    std::iota(order.begin(), order.end(), 0);
+    const std::vector<size_t>& key = key_columns_[t];
+    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+      for (size_t k : key) {
+        const SqlValue &x = rows.row(a)[k], &y = rows.row(b)[k];
+        if (x.type == SqlType::kInteger && x.integer != y.integer) return x.integer < y.integer;
+        if (x.type != SqlType::kInteger && x.bytes != y.bytes) return x.bytes < y.bytes;
+      }
+      return false;
+    });
+    for (size_t r : order) {
+      if (Status s = Run(insert_rows_[t].get(), rows.row(r), "insert"); !s) return s;
+    }
+    rows.Clear();
+  }
+  batch_bytes_.clear();
+  return {};
+}
+
+Status SqliteEventStore::Write(const v1::EventRecord& record, const RecordContext& where) {
+  if (Status s = Stage(record, where); !s) return s;
+  return InsertStaged();
 }
 
 Status SqliteEventStore::Upsert(const std::vector<StoredEvent>& events) {
+  // The last of a record's deliveries in a batch is the one written.
+  std::unordered_map<std::string_view, size_t> last;
+  for (size_t i = 0; i < events.size(); ++i) last[events[i].record->id()] = i;
   if (Status s = Exec("BEGIN IMMEDIATE"); !s) return s;
   const int64_t stored_at = NowMicros() / 1000000;
-  for (const StoredEvent& e : events) {
+  Status written;
+  for (size_t i = 0; i < events.size() && written; ++i) {
+    const StoredEvent& e = events[i];
+    if (last[e.record->id()] != i) continue;
     const RecordContext where{
         .kafka_topic = e.topic, .kafka_partition = e.partition, .kafka_offset = e.offset, .stored_at = stored_at};
-    if (Status s = Write(*e.record, where); !s) {
-      Error err = s.error();
-      err.reason += " (record " + e.record->id() + ")";
-      (void)Exec("ROLLBACK");
-      return Unexpected(err);
+    if (Status s = Stage(*e.record, where); !s) {
+      Error error = s.error();
+      error.reason += " (record " + e.record->id() + ")";
+      written = Unexpected(error);
     }
   }
-  if (Status s = Exec("COMMIT"); !s) {
+  if (written) written = InsertStaged();
+  if (written) written = Exec("COMMIT");
+  if (!written) {
+    for (RowWriter& rows : staged_) rows.Clear();
+    batch_bytes_.clear();
     (void)Exec("ROLLBACK");
-    return s;
   }
-  return {};
+  return written;
 }
 
 Result<int64_t> SqliteEventStore::Count() {

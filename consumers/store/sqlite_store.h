@@ -18,6 +18,8 @@
 
 #include <sqlite3.h>
 
+#include <array>
+#include <deque>
 #include <memory>
 #include <string>
 #include <vector>
@@ -52,16 +54,23 @@ class SqliteEventStore : public EventStore {
   Result<int> SchemaVersion();
   Status Migrate();
   Status CopyLegacyRecords();
-  // Writes one record, replacing what an earlier version of it wrote.
-  Status Write(const v1::EventRecord& record, const store::RecordContext& where);
-  Status WriteRows(const store::RecordContext& c, bool remove);
+  // Writes one record's article row, replacing what an earlier version of it
+  // wrote, and stages its other rows; InsertStaged writes those, in key order.
+  Status Stage(const v1::EventRecord& record, const store::RecordContext& where);
+  Status InsertStaged();
+  Status Write(const v1::EventRecord& record, const store::RecordContext& where);  // both
+  Status RemoveRows(const store::RecordContext& old);
+  static std::array<store::SqlValue, 3> FullText(const store::RecordContext& c);
   // Binds `values` from parameter 1 and runs the statement to completion.
   Status Run(sqlite3_stmt* statement, std::span<const store::SqlValue> values, const char* what);
 
   sqlite3* db_ = nullptr;
   Statement find_article_, insert_article_, update_article_, insert_text_, delete_text_;
-  std::vector<Statement> insert_rows_, delete_rows_;  // one per store::RecordTables()
-  std::string bytes_;
+  // One per store::RecordTables():
+  std::vector<Statement> insert_rows_, delete_rows_;
+  std::vector<store::RowWriter> staged_;
+  std::vector<std::vector<size_t>> key_columns_;
+  std::deque<std::string> batch_bytes_;  // the staged records' serialised forms
   v1::EventRecord old_record_;
 };
 

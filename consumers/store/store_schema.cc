@@ -97,6 +97,7 @@ Result<std::vector<std::string>> SchemaSteps(int version, SqlDialect d) {
     steps.push_back(
         "CREATE VIRTUAL TABLE articles_text USING fts5(title, body, content='articles', content_rowid='seq', "
         "tokenize='unicode61 remove_diacritics 2')");
+    steps.push_back("INSERT INTO articles_text (articles_text, rank) VALUES ('automerge', 16)");
   } else {
     steps.push_back("CREATE INDEX articles_by_search ON articles USING GIN (search)");
     // The queries' distance (query.h's near=); SQLite's reader registers the same function.

@@ -50,7 +50,7 @@ constexpr Column kArticleColumns[] = {
     {"kafka_offset", kInteger, ""},
     {"stored_at", kInteger, "unix seconds"},
 };
-constexpr std::string_view kArticleIndexes[] = {"time", "source, time"};
+constexpr std::string_view kArticleIndexes[] = {"time"};
 
 void ArticleRows(const RecordContext& c, RowWriter& w) {
   const v1::EventRecord& r = *c.record;
