@@ -58,6 +58,7 @@ Command ProduceCommand();
 Command ProcessCommand();
 Command StoreCommand();
 Command QueryCommand();
+Command ServeCommand();
 Command AlertCommand();
 Command ExtractCommand();
 Command ExplainCommand();

@@ -7,8 +7,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <condition_variable>
+#include <deque>
 #include <list>
+#include <mutex>
 #include <string_view>
 
 #include "core/log.h"
@@ -18,14 +22,18 @@
 // a byte every few seconds held one of its workers for ever (two such clients
 // silenced /healthz). Here every connection has one deadline for its whole
 // request and response, the connections are capped, and one thread serves
-// them all; requests are three small GETs, answered from memory.
+// them all; the probes and metrics are small GETs answered from memory, and
+// the API's answers (herald serve) are computed on worker threads of their own
+// and handed back to the loop, which alone touches the sockets.
 namespace herald {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
 struct Connection {
+  uint64_t id = 0;
   int fd = -1;
+  bool pending = false;  // with the API's workers
   Clock::time_point deadline;
   std::string in;   // the request so far
   std::string out;  // the response, once the request is complete
@@ -39,6 +47,7 @@ std::string_view ReasonPhrase(int status) {
     case 400: return "Bad Request";
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
+    case 500: return "Internal Server Error";
     case 431: return "Request Header Fields Too Large";
     default: return "Service Unavailable";
   }
@@ -51,6 +60,16 @@ std::string Response(int status, std::string_view content_type, std::string_view
   if (status == 405) out += "Allow: GET, HEAD\r\n";
   out += "\r\n";
   if (!head) out += body;
+  return out;
+}
+
+std::string AnswerResponse(const HttpAnswer& answer, bool head) {
+  std::string out = "HTTP/1.1 " + std::to_string(answer.status) + " " + std::string(ReasonPhrase(answer.status)) +
+                    "\r\nContent-Type: " + answer.content_type +
+                    "\r\nContent-Length: " + std::to_string(answer.body.size()) + "\r\nConnection: close\r\n";
+  for (const auto& [name, value] : answer.headers) out += name + ": " + value + "\r\n";
+  out += "\r\n";
+  if (!head) out += answer.body;
   return out;
 }
 
@@ -73,10 +92,90 @@ int FreeLoopbackPort() {
   return port;
 }
 
+// The API's worker threads: requests in, finished responses out, and a byte
+// on `notify` each time one is done so that the loop wakes for it.
+class AdminServer::Workers {
+ public:
+  Workers(Api api, int notify) : api_(std::move(api)), notify_(notify) {
+    for (int i = 0; i < std::max(1, api_.threads); ++i) threads_.emplace_back([this, i] { Work(i); });
+  }
+  ~Workers() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    ready_.notify_all();
+    for (std::thread& t : threads_) t.join();
+  }
+  const Api& api() const { return api_; }
+  void Submit(uint64_t id, std::string request_line, bool head) {
+    {
+      std::lock_guard lock(mutex_);
+      queue_.push_back({id, std::move(request_line), head});
+    }
+    ready_.notify_one();
+  }
+  std::vector<std::pair<uint64_t, std::string>> TakeDone() {
+    std::lock_guard lock(mutex_);
+    return std::exchange(done_, {});
+  }
+
+ private:
+  struct Job {
+    uint64_t id;
+    std::string target;  // path and query
+    bool head;
+  };
+  void Work(int worker) {
+    for (;;) {
+      Job job;
+      {
+        std::unique_lock lock(mutex_);
+        ready_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+        if (stopping_) return;
+        job = std::move(queue_.front());
+        queue_.pop_front();
+      }
+      const std::string_view target(job.target);
+      const size_t question = target.find('?');
+      const HttpRequest request{.method = job.head ? "HEAD" : "GET",
+                                .path = target.substr(0, question),
+                                .query = question == std::string_view::npos ? "" : target.substr(question + 1)};
+      HttpAnswer answer;
+      try {
+        answer = api_.handler(request, worker);
+      } catch (const std::exception& e) {  // a handler's bug must not take the server down
+        answer = {.status = 500, .content_type = "text/plain; charset=utf-8", .body = "internal error\n"};
+        log::Error("api handler failed", {{"path", std::string(request.path)}, {"reason", e.what()}});
+      }
+      {
+        std::lock_guard lock(mutex_);
+        done_.emplace_back(job.id, AnswerResponse(answer, job.head));
+      }
+      (void)::write(notify_, "x", 1);
+    }
+  }
+
+  Api api_;
+  int notify_;
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::deque<Job> queue_;
+  std::vector<std::pair<uint64_t, std::string>> done_;
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
+};
+
 class AdminServer::Loop {
  public:
-  Loop(int listener, const metrics::Registry& registry, Checks checks, const Limits& limits)
-      : listener_(listener), registry_(registry), checks_(std::move(checks)), limits_(limits) {}
+  Loop(int listener, const metrics::Registry& registry, Checks checks, const Limits& limits, Workers* workers,
+       int notify)
+      : listener_(listener),
+        registry_(registry),
+        checks_(std::move(checks)),
+        limits_(limits),
+        workers_(workers),
+        notify_(notify) {}
   ~Loop() {
     for (Connection& c : connections_) ::close(c.fd);
     ::close(listener_);
@@ -86,14 +185,16 @@ class AdminServer::Loop {
   void Run(int wake) {
     std::vector<pollfd> fds;
     for (;;) {
-      fds.assign({{wake, POLLIN, 0}, {listener_, POLLIN, 0}});
+      fds.assign({{wake, POLLIN, 0}, {listener_, POLLIN, 0}, {notify_, POLLIN, 0}});
       for (const Connection& c : connections_) {
-        fds.push_back({c.fd, static_cast<short>(c.responding ? POLLOUT : POLLIN), 0});
+        const short events = c.pending ? 0 : c.responding ? POLLOUT : POLLIN;
+        fds.push_back({c.fd, events, 0});
       }
       ::poll(fds.data(), fds.size(), 100);
       if (fds[0].revents) return;
       if (fds[1].revents & POLLIN) Accept();
-      size_t i = 2;
+      if (fds[2].revents & POLLIN) Collect();
+      size_t i = 3;
       const Clock::time_point now = Clock::now();
       for (auto it = connections_.begin(); it != connections_.end(); ++i) {
         const bool open = i < fds.size() && fds[i].fd == it->fd ? Serve(*it, fds[i].revents) : true;
@@ -121,13 +222,29 @@ class AdminServer::Loop {
         continue;
       }
       SetNonBlocking(fd);
-      connections_.push_back({.fd = fd, .deadline = Clock::now() + limits_.request_timeout});
+      connections_.push_back({.id = ++last_id_, .fd = fd, .deadline = Clock::now() + limits_.request_timeout});
+    }
+  }
+
+  // The workers' finished answers, to their connections (if still open).
+  void Collect() {
+    char drain[256];
+    while (::read(notify_, drain, sizeof drain) > 0) {
+    }
+    for (auto& [id, response] : workers_->TakeDone()) {
+      for (Connection& c : connections_) {
+        if (c.id != id || !c.pending) continue;
+        c.pending = false;
+        c.responding = true;
+        c.out = std::move(response);
+      }
     }
   }
 
   // Reads or writes what the socket allows; false once the connection is done.
   bool Serve(Connection& c, short revents) {
     if (revents & (POLLERR | POLLNVAL)) return false;
+    if (c.pending) return !(revents & POLLHUP);
     if (!c.responding) {
       if (!(revents & (POLLIN | POLLHUP))) return true;
       char buffer[4096];
@@ -161,8 +278,14 @@ class AdminServer::Loop {
     std::string_view path = request.substr(method_end + 1, target_end - method_end - 1);
     path = path.substr(0, path.find('?'));
     const bool head = method == "HEAD";
+    const std::string_view target = request.substr(method_end + 1, target_end - method_end - 1);
     if (method != "GET" && !head) {
       c.out = Response(405, "text/plain; charset=utf-8", "only GET and HEAD\n", false);
+    } else if (workers_ && path.starts_with(workers_->api().prefix)) {
+      c.responding = false;
+      c.pending = true;
+      c.deadline = Clock::now() + workers_->api().timeout + limits_.request_timeout;
+      workers_->Submit(c.id, std::string(target), head);
     } else if (path == kLivenessPath || path == kReadinessPath) {
       const std::function<Status()>& check = path == kLivenessPath ? checks_.live : checks_.ready;
       Status s = check ? check() : Status{};
@@ -178,6 +301,9 @@ class AdminServer::Loop {
   const metrics::Registry& registry_;
   Checks checks_;
   Limits limits_;
+  Workers* workers_;  // null without an API
+  int notify_;
+  uint64_t last_id_ = 0;
   std::list<Connection> connections_;
 };
 
@@ -217,7 +343,7 @@ int Listen(const std::string& host, int port, int* bound_port) {
 }  // namespace
 
 Result<std::unique_ptr<AdminServer>> AdminServer::Start(const Address& address, const metrics::Registry& registry,
-                                                        Checks checks, const Limits& limits) {
+                                                        Checks checks, const Limits& limits, Api api) {
   int port = 0;
   int listener = Listen(address.host, address.port, &port);
   if (listener < 0) {
@@ -225,22 +351,26 @@ Result<std::unique_ptr<AdminServer>> AdminServer::Start(const Address& address, 
                  " (in use, or not a local address)");
   }
   std::unique_ptr<AdminServer> admin(new AdminServer());
-  if (::pipe2(admin->wake_, O_CLOEXEC) != 0) {
+  if (::pipe2(admin->wake_, O_CLOEXEC) != 0 || ::pipe2(admin->notify_, O_CLOEXEC | O_NONBLOCK) != 0) {
     ::close(listener);
-    return Fatal("admin endpoint: cannot make its wake-up pipe");
+    return Fatal("admin endpoint: cannot make its wake-up pipes");
   }
   admin->port_ = port;
-  admin->loop_ = std::make_unique<Loop>(listener, registry, std::move(checks), limits);
+  const std::string paths = "/healthz /readyz /metrics" + (api.handler ? " " + api.prefix + "*" : std::string());
+  if (api.handler) admin->workers_ = std::make_unique<Workers>(std::move(api), admin->notify_[1]);
+  admin->loop_ =
+      std::make_unique<Loop>(listener, registry, std::move(checks), limits, admin->workers_.get(), admin->notify_[0]);
   admin->thread_ = std::thread([loop = admin->loop_.get(), wake = admin->wake_[0]] { loop->Run(wake); });
-  log::Info("admin endpoint listening",
-            {{"address", address.host + ":" + std::to_string(port)}, {"paths", "/healthz /readyz /metrics"}});
+  log::Info("admin endpoint listening", {{"address", address.host + ":" + std::to_string(port)}, {"paths", paths}});
   return admin;
 }
 
 AdminServer::~AdminServer() {
   if (wake_[1] >= 0) (void)::write(wake_[1], "x", 1);
   if (thread_.joinable()) thread_.join();
-  for (int fd : wake_) {
+  loop_.reset();
+  workers_.reset();
+  for (int fd : {wake_[0], wake_[1], notify_[0], notify_[1]}) {
     if (fd >= 0) ::close(fd);
   }
 }

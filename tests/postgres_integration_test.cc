@@ -199,10 +199,7 @@ TEST_F(PostgresTest, TheLegacyTableIsMigratedWithEveryRecordKept) {
 TEST_F(PostgresTest, EveryQueryModeAndFilterGivesTheAnswerSqliteGives) {
   auto store = PostgresEventStore::Open(uri_);
   ASSERT_TRUE(store) << store.error().reason;
-  const std::vector<v1::EventRecord> records = store::testing::FixedRecords();
-  std::vector<StoredEvent> batch;
-  for (const v1::EventRecord& r : records) batch.push_back({&r, "events", 0, 1});
-  ASSERT_TRUE((*store)->Upsert(batch));
+  ASSERT_TRUE(store::testing::WriteFixedRecords(**store));
   auto reader = store::OpenQueryReader({.postgres_uri = uri_}, std::chrono::seconds(5));
   ASSERT_TRUE(reader) << reader.error().reason;
   for (const auto& [parameters, expected] : store::testing::Cases()) {

@@ -20,10 +20,7 @@ class QueryTest : public ::testing::Test {
   void SetUp() override {
     auto store = SqliteEventStore::Open(path_);
     ASSERT_TRUE(store) << store.error().reason;
-    records_ = testing::FixedRecords();
-    std::vector<StoredEvent> batch;
-    for (const v1::EventRecord& r : records_) batch.push_back({&r, "events", 0, 1});
-    ASSERT_TRUE((*store)->Upsert(batch));
+    ASSERT_TRUE(testing::WriteFixedRecords(**store));
     auto reader = OpenQueryReader({.sqlite_path = path_}, std::chrono::seconds(5));
     ASSERT_TRUE(reader) << reader.error().reason;
     reader_ = std::move(*reader);
@@ -39,7 +36,6 @@ class QueryTest : public ::testing::Test {
 
   ScopedTempDir dir_{"herald-query-test"};
   std::string path_ = (dir_.path() / "store.db").string();
-  std::vector<v1::EventRecord> records_;
   std::unique_ptr<QueryReader> reader_;
 };
 

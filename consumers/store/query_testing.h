@@ -4,6 +4,7 @@
 // held to the same results.
 #pragma once
 
+#include <cstdio>
 #include <string>
 #include <utility>
 #include <vector>
@@ -76,6 +77,16 @@ inline std::vector<v1::EventRecord> FixedRecords() {
   a4.add_countries()->set_code("FRA");
   out.push_back(a4);
   return out;
+}
+
+// FixedRecords() written by `store`; false after reporting why.
+inline bool WriteFixedRecords(EventStore& store) {
+  static const std::vector<v1::EventRecord> records = FixedRecords();
+  std::vector<StoredEvent> batch;
+  for (const v1::EventRecord& r : records) batch.push_back({&r, "events", 0, 1});
+  Status s = store.Upsert(batch);
+  if (!s) std::fprintf(stderr, "cannot write the fixed records: %s\n", s.error().reason.c_str());
+  return static_cast<bool>(s);
 }
 
 // A query's rows in brief: articles "a4,a3"; events "a1:190"; timeline
