@@ -219,6 +219,24 @@ TEST_F(PostgresTest, EveryQueryModeAndFilterGivesTheAnswerSqliteGives) {
   EXPECT_THAT(stopped.error().reason, HasSubstr("statement timeout"));
 }
 
+TEST_F(PostgresTest, RetentionPurgesTheOldestRecordsWithEveryRowTheyHad) {
+  auto store = PostgresEventStore::Open(uri_);
+  ASSERT_TRUE(store) << store.error().reason;
+  ASSERT_TRUE(store::testing::WriteFixedRecords(**store));  // a1..a4, 2026-11-01 to 11-03
+  const int64_t now = 1793491200 + 3 * 86400;               // 2026-11-04T00:00Z
+  auto removed = (*store)->Purge({.max_age_seconds = 2 * 86400}, now, 500);
+  ASSERT_TRUE(removed) << removed.error().reason;
+  EXPECT_EQ(*removed, 1);
+  EXPECT_EQ(Query("SELECT id FROM articles ORDER BY time"), "a2|a3|a4");
+  removed = (*store)->Purge({.max_articles = 1}, now, 500);
+  ASSERT_TRUE(removed) << removed.error().reason;
+  EXPECT_EQ(*removed, 2);
+  EXPECT_EQ(Query("SELECT id FROM articles"), "a4");
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM events") + Query("SELECT COUNT(*) FROM persons") +
+                Query("SELECT COUNT(*) FROM countries"),
+            "001");
+}
+
 TEST_F(PostgresTest, ALostConnectionIsRetriableAndReestablished) {
   auto store = PostgresEventStore::Open(uri_);
   ASSERT_TRUE(store);

@@ -32,10 +32,22 @@ struct StoredEvent {
   int64_t offset = 0;
 };
 
+// How long records stay: older than max_age_seconds (by their time), or past
+// the newest max_articles, they are purged. 0 turns a limit off.
+struct RetentionPolicy {
+  int64_t max_age_seconds = 0;
+  int64_t max_articles = 0;
+  bool any() const { return max_age_seconds > 0 || max_articles > 0; }
+};
+
 class EventStore {
  public:
   virtual ~EventStore() = default;
   virtual Status Upsert(const std::vector<StoredEvent>& events) = 0;
+  // Removes up to `at_most` of the oldest records the policy no longer keeps,
+  // with all their rows, in one short transaction (so that writes wait for
+  // no more than one small batch); how many it removed.
+  virtual Result<int64_t> Purge(const RetentionPolicy& policy, int64_t now, int64_t at_most) = 0;
   // Articles stored.
   virtual Result<int64_t> Count() = 0;
   // Every stored record, oldest first.

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <climits>
 #include <map>
 #include <set>
 
@@ -33,6 +34,13 @@ std::string CopySql(const store::Table& t, bool with_seq) {
   std::string sql = "COPY " + std::string(t.name) + " (" + (with_seq ? "seq" : "");
   for (const store::Column& c : t.columns) sql += (sql.back() == '(' ? "" : ", ") + std::string(c.name);
   return sql + ") FROM STDIN";
+}
+
+// A BIGINT of a binary result.
+int64_t BinaryInt64(PGresult* r, int row, int column) {
+  uint64_t v = 0;
+  for (int b = 0; b < 8; ++b) v = (v << 8) | static_cast<unsigned char>(PQgetvalue(r, row, column)[b]);
+  return static_cast<int64_t>(v);
 }
 
 // Runs `sql` with `values` as its parameters (blobs in binary).
@@ -174,14 +182,9 @@ Result<std::vector<PostgresEventStore::Stored>> PostgresEventStore::LockAndRead(
   if (PQresultStatus(r.r) != PGRES_TUPLES_OK) return Unexpected(PostgresError(conn_, r.r, "read stored records"));
   std::vector<Stored> stored(PQntuples(r.r));
   for (int i = 0; i < PQntuples(r.r); ++i) {
-    auto big_endian = [&](int column) {
-      uint64_t v = 0;
-      for (int b = 0; b < 8; ++b) v = (v << 8) | static_cast<unsigned char>(PQgetvalue(r.r, i, column)[b]);
-      return static_cast<int64_t>(v);
-    };
     found_ids->emplace_back(PQgetvalue(r.r, i, 0), PQgetlength(r.r, i, 0));
-    stored[i] = {.seq = big_endian(1),
-                 .time = big_endian(2),
+    stored[i] = {.seq = BinaryInt64(r.r, i, 1),
+                 .time = BinaryInt64(r.r, i, 2),
                  .record = std::string(PQgetvalue(r.r, i, 3), PQgetlength(r.r, i, 3))};
   }
   return stored;
@@ -200,9 +203,7 @@ Result<std::vector<int64_t>> PostgresEventStore::NewSeqs(size_t count) {
   return seqs;
 }
 
-Status PostgresEventStore::RemoveRows(const Pending& p) {
-  if (!old_record_.ParseFromString(p.stored->record)) return {};
-  const store::RecordContext old{.record = &old_record_, .article_seq = p.stored->seq, .time = p.stored->time};
+Status PostgresEventStore::RemoveRows(const store::RecordContext& old) {
   for (const store::Table& table : RecordTables()) {
     RowWriter rows(table);
     table.rows(old, rows);
@@ -279,7 +280,11 @@ Status PostgresEventStore::WriteBatch(std::vector<Pending>& batch) {
     if (known->second->record == p.bytes) continue;  // a redelivery: nothing to write
     p.stored = known->second;
     p.context.article_seq = p.stored->seq;
-    if (Status s = RemoveRows(p); !s) return s;
+    if (old_record_.ParseFromString(p.stored->record)) {
+      if (Status s = RemoveRows({.record = &old_record_, .article_seq = p.stored->seq, .time = p.stored->time}); !s) {
+        return s;
+      }
+    }
     RowWriter article(store::ArticlesTable());
     store::ArticlesTable().rows(p.context, article);
     std::vector<SqlValue> values(article.row(0).begin(), article.row(0).end());
@@ -314,6 +319,44 @@ Status PostgresEventStore::Upsert(const std::vector<StoredEvent>& events) {
     return s;
   }
   return {};
+}
+
+Result<int64_t> PostgresEventStore::Purge(const RetentionPolicy& policy, int64_t now, int64_t at_most) {
+  if (!policy.any() || at_most <= 0) return 0;
+  if (Status c = Connect(); !c) return Unexpected(c.error());
+  int64_t excess = 0;
+  if (policy.max_articles > 0) {
+    auto count = Count();
+    if (!count) return Unexpected(count.error());
+    excess = std::max<int64_t>(0, *count - policy.max_articles);
+  }
+  const int64_t cutoff = policy.max_age_seconds > 0 ? now - policy.max_age_seconds : INT64_MIN;
+  if (Status s = Exec("BEGIN"); !s) return Unexpected(s.error());
+  // SKIP LOCKED: instances purging at once take different rows.
+  const std::string cutoff_text = std::to_string(cutoff), excess_text = std::to_string(std::min(excess, at_most)),
+                    limit_text = std::to_string(at_most);
+  const char* values[] = {cutoff_text.c_str(), excess_text.c_str(), limit_text.c_str()};
+  PgResult r{PQexecParams(conn_,
+                          "SELECT seq, time, record FROM articles WHERE time < $1::bigint OR seq IN "
+                          "(SELECT seq FROM articles ORDER BY time, seq LIMIT $2::bigint) "
+                          "ORDER BY time, seq LIMIT $3::bigint FOR UPDATE SKIP LOCKED",
+                          3, nullptr, values, nullptr, nullptr, /*binary=*/1)};
+  Status done = PQresultStatus(r.r) == PGRES_TUPLES_OK ? Status{} : Unexpected(PostgresError(conn_, r.r, "purge"));
+  int64_t removed = 0;
+  for (int i = 0; done && i < PQntuples(r.r); ++i) {
+    const store::RecordContext old{
+        .record = &old_record_, .article_seq = BinaryInt64(r.r, i, 0), .time = BinaryInt64(r.r, i, 1)};
+    if (old_record_.ParseFromArray(PQgetvalue(r.r, i, 2), PQgetlength(r.r, i, 2))) done = RemoveRows(old);
+    const SqlValue key[] = {{.type = store::SqlType::kInteger, .integer = old.article_seq}};
+    if (done) done = ExecWith(conn_, "DELETE FROM articles WHERE seq = $1", key, "purge");
+    if (done) ++removed;
+  }
+  if (done) done = Exec("COMMIT");
+  if (!done) {
+    (void)Exec("ROLLBACK");
+    return Unexpected(done.error());
+  }
+  return removed;
 }
 
 Result<int64_t> PostgresEventStore::Count() {

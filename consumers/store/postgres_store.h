@@ -39,6 +39,7 @@ class PostgresEventStore : public EventStore {
   ~PostgresEventStore() override;
 
   Status Upsert(const std::vector<StoredEvent>& events) override;
+  Result<int64_t> Purge(const RetentionPolicy& policy, int64_t now, int64_t at_most) override;
   Result<int64_t> Count() override;
   Result<std::vector<v1::EventRecord>> ReadAll() override;
   std::string_view kind() const override { return "postgres"; }
@@ -68,7 +69,7 @@ class PostgresEventStore : public EventStore {
   Status WriteBatch(std::vector<Pending>& batch);
   Result<std::vector<Stored>> LockAndRead(const std::vector<std::string>& ids, std::vector<std::string>* found_ids);
   Result<std::vector<int64_t>> NewSeqs(size_t count);
-  Status RemoveRows(const Pending& p);
+  Status RemoveRows(const store::RecordContext& old);
   Status CopyRows(const std::vector<Pending>& batch, const std::vector<Pending*>& added);
 
   std::string uri_;

@@ -1,6 +1,7 @@
 #include "consumers/store/sqlite_store.h"
 
 #include <algorithm>
+#include <climits>
 #include <numeric>
 #include <unordered_map>
 
@@ -321,6 +322,57 @@ Status SqliteEventStore::Upsert(const std::vector<StoredEvent>& events) {
     (void)Exec("ROLLBACK");
   }
   return written;
+}
+
+Result<int64_t> SqliteEventStore::Purge(const RetentionPolicy& policy, int64_t now, int64_t at_most) {
+  if (!policy.any() || at_most <= 0) return 0;
+  int64_t excess = 0;
+  if (policy.max_articles > 0) {
+    auto count = Count();
+    if (!count) return Unexpected(count.error());
+    excess = std::max<int64_t>(0, *count - policy.max_articles);
+  }
+  const int64_t cutoff = policy.max_age_seconds > 0 ? now - policy.max_age_seconds : INT64_MIN;
+  if (Status s = Exec("BEGIN IMMEDIATE"); !s) return Unexpected(s.error());
+  auto victims = Prepare(
+      "SELECT seq, time, record FROM articles WHERE time < ?1 OR seq IN "
+      "(SELECT seq FROM articles ORDER BY time, seq LIMIT ?2) ORDER BY time, seq LIMIT ?3");
+  auto remove = Prepare("DELETE FROM articles WHERE seq = ?1");
+  if (!victims || !remove) {
+    (void)Exec("ROLLBACK");
+    return Unexpected((victims ? remove.error() : victims.error()));
+  }
+  sqlite3_bind_int64(victims->get(), 1, cutoff);
+  sqlite3_bind_int64(victims->get(), 2, std::min(excess, at_most));
+  sqlite3_bind_int64(victims->get(), 3, at_most);
+  // Read first, then delete: the rows are not changed under the cursor reading them.
+  struct Victim {
+    int64_t seq, time;
+    std::string record;
+  };
+  std::vector<Victim> found;
+  while (sqlite3_step(victims->get()) == SQLITE_ROW) {
+    found.push_back({sqlite3_column_int64(victims->get(), 0), sqlite3_column_int64(victims->get(), 1),
+                     std::string(ColumnBytes(victims->get(), 2))});
+  }
+  victims->reset();
+  int64_t removed = 0;
+  Status done;
+  for (const Victim& v : found) {
+    if (old_record_.ParseFromString(v.record)) {
+      done = RemoveRows({.record = &old_record_, .article_seq = v.seq, .time = v.time});
+    }
+    const SqlValue key[] = {{.type = SqlType::kInteger, .integer = v.seq}};
+    if (done) done = Run(remove->get(), key, "purge");
+    if (!done) break;
+    ++removed;
+  }
+  if (done) done = Exec("COMMIT");
+  if (!done) {
+    (void)Exec("ROLLBACK");
+    return Unexpected(done.error());
+  }
+  return removed;
 }
 
 Result<int64_t> SqliteEventStore::Count() {

@@ -36,6 +36,7 @@ class SqliteEventStore : public EventStore {
   ~SqliteEventStore() override;
 
   Status Upsert(const std::vector<StoredEvent>& events) override;
+  Result<int64_t> Purge(const RetentionPolicy& policy, int64_t now, int64_t at_most) override;
   Result<int64_t> Count() override;
   Result<std::vector<v1::EventRecord>> ReadAll() override;
   std::string_view kind() const override { return "sqlite"; }

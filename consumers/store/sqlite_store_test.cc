@@ -196,6 +196,43 @@ TEST_F(SqliteEventStoreTest, ASchemaNewerThanThisHeraldIsRefused) {
   EXPECT_NE(store.error().reason.find("version 99"), std::string::npos) << store.error().reason;
 }
 
+TEST_F(SqliteEventStoreTest, RetentionPurgesTheOldestRecordsWithEveryRowTheyHad) {
+  auto store = SqliteEventStore::Open(path_);
+  ASSERT_TRUE(store) << store.error().reason;
+  std::vector<v1::EventRecord> records;
+  for (int day = 1; day <= 9; ++day) {
+    records.push_back(RichRecord());
+    records.back().set_id("day" + std::to_string(day));
+    records.back().mutable_article()->set_published_at("2026-11-0" + std::to_string(day) + "T12:00:00Z");
+  }
+  std::vector<StoredEvent> batch;
+  for (const v1::EventRecord& r : records) batch.push_back({&r, "t", 0, 1});
+  ASSERT_TRUE((*store)->Upsert(batch));
+  // 2026-11-06T00:00Z as now: older than three days is before 11-03.
+  const int64_t now = 1793491200 + 5 * 86400;
+  auto removed = (*store)->Purge({.max_age_seconds = 3 * 86400}, now, 1);
+  ASSERT_TRUE(removed) << removed.error().reason;
+  EXPECT_EQ(*removed, 1) << "at most one at a time";
+  ASSERT_TRUE((*store)->Purge({.max_age_seconds = 3 * 86400}, now, 500));
+  EXPECT_EQ(Query("SELECT id FROM articles ORDER BY time"), "day3|day4|day5|day6|day7|day8|day9");
+  // Writing goes on between purges.
+  v1::EventRecord late = Record("day10", "late");
+  late.mutable_article()->set_published_at("2026-11-10T12:00:00Z");
+  ASSERT_TRUE((*store)->Upsert({{&late, "t", 0, 2}}));
+  removed = (*store)->Purge({.max_articles = 5}, now, 500);
+  ASSERT_TRUE(removed);
+  EXPECT_EQ(*removed, 3);
+  EXPECT_EQ(Query("SELECT id FROM articles ORDER BY time"), "day6|day7|day8|day9|day10");
+  for (const char* table : {"events", "persons", "organizations", "locations", "themes", "quotes"}) {
+    EXPECT_EQ(
+        Query(std::string("SELECT COUNT(*) FROM ") + table + " WHERE article_seq NOT IN (SELECT seq FROM articles)"),
+        "0")
+        << table << " keeps rows of purged records";
+  }
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM articles_text WHERE articles_text MATCH 'ceasefire'"), "5");
+  EXPECT_EQ(*(*store)->Purge({}, now, 500), 0) << "no policy, nothing purged";
+}
+
 TEST_F(SqliteEventStoreTest, UnwritablePathIsAFatalError) {
   auto store = SqliteEventStore::Open("/nonexistent-dir/x/herald.db");
   ASSERT_FALSE(store);

@@ -4,6 +4,7 @@
 
 #include "consumers/event_input.h"
 #include "consumers/store/event_store.h"
+#include "core/clock.h"
 #include "core/log.h"
 #include "core/record_format.h"
 #include "core/stage_loop.h"
@@ -19,6 +20,13 @@ void DeclareStoreSettings(SettingsTable& t, StoreOptions* o) {
         "Records per database transaction; their offsets are committed within a second after it.")
       .Flag("--batch-size")
       .Range(1, 100000);
+  t.Add("store.retention_days", &o->retention_days,
+        "Purge records whose time (published, else processed) is older than this many days; 0 keeps them.")
+      .Flag("--retention-days")
+      .Range(0, 36500);
+  t.Add("store.max_articles", &o->max_articles, "Purge the oldest records past this many; 0 keeps them all.")
+      .Flag("--max-articles")
+      .Range(0, int64_t{1} << 40);
   t.Add("store.instance_id", &o->instance_id,
         "This instance's name: its static group membership, so that a restarted store takes its partitions "
         "back at once. Empty: the host name.")
@@ -75,9 +83,30 @@ Status RunStore(const StoreOptions& options, const StageContext& context) {
   // A record the database keeps refusing is dead-lettered rather than blocking its partition.
   QuarantineHandler quarantine =
       DeadLetterQuarantine(*producer, *consumer, clients->dead_letters, kStoreStage.name, /*transactional=*/false);
-  Status s = RunStageLoop(
-      *consumer, {.stage = std::string(kStoreStage.name), .batch_size = options.batch_size, .metrics = &metrics},
-      handle, context.stop, quarantine);
+  // Retention: a small batch at a time between the batches of records, at
+  // most once a second unless the last pass found more to remove, so that
+  // the purge never holds the writes up for long.
+  const RetentionPolicy retention{.max_age_seconds = int64_t{options.retention_days} * 86400,
+                                  .max_articles = options.max_articles};
+  metrics::Counter& purged = metrics.registry().AddCounter(
+      "herald_store_purged_total",
+      "Records removed by the retention policy (store.retention_days, store.max_articles)");
+  auto next_purge = std::chrono::steady_clock::now();
+  auto purge = [&] {
+    if (!retention.any() || std::chrono::steady_clock::now() < next_purge) return;
+    constexpr int64_t kPurgeBatch = 500;
+    auto removed = (*store)->Purge(retention, NowMicros() / 1000000, kPurgeBatch);
+    if (!removed) log::Warn("purge failed; retrying later", {{"reason", removed.error().reason}});
+    if (removed) purged.Add(*removed);
+    const bool more = removed && *removed == kPurgeBatch;
+    next_purge = std::chrono::steady_clock::now() + (more ? std::chrono::seconds(0) : std::chrono::seconds(1));
+  };
+  Status s = RunStageLoop(*consumer,
+                          {.stage = std::string(kStoreStage.name),
+                           .batch_size = options.batch_size,
+                           .metrics = &metrics,
+                           .between_batches = purge},
+                          handle, context.stop, quarantine);
   log::Info("store stopped");
   return s;
 }

@@ -26,6 +26,10 @@ struct StoreOptions {
   std::string group = "herald-store";
   EventStoreOptions database{.sqlite_path = "herald.db"};
   size_t batch_size = 1000;
+  // Retention: records older than this many days, or past the newest
+  // max_articles, are purged in the background (0: kept for ever).
+  int retention_days = 0;
+  int64_t max_articles = 0;
   // Names this instance: its static group membership. Default: the host name.
   std::string instance_id;
 };
