@@ -56,6 +56,12 @@ class EventStore {
   virtual std::string_view kind() const = 0;
 };
 
+// The stores' reading of a policy: records filed before the cutoff go (the
+// earliest time when there is no age limit), and so do the oldest
+// ArticlesOverLimit (0 without a count limit).
+int64_t RetentionCutoff(const RetentionPolicy& policy, int64_t now);
+Result<int64_t> ArticlesOverLimit(EventStore& store, const RetentionPolicy& policy);
+
 struct EventStoreOptions {
   std::string sqlite_path;
   std::string postgres_uri;  // when set, PostgreSQL instead of SQLite

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <charconv>
-#include <climits>
 #include <map>
 #include <set>
 
@@ -324,16 +323,12 @@ Status PostgresEventStore::Upsert(const std::vector<StoredEvent>& events) {
 Result<int64_t> PostgresEventStore::Purge(const RetentionPolicy& policy, int64_t now, int64_t at_most) {
   if (!policy.any() || at_most <= 0) return 0;
   if (Status c = Connect(); !c) return Unexpected(c.error());
-  int64_t excess = 0;
-  if (policy.max_articles > 0) {
-    auto count = Count();
-    if (!count) return Unexpected(count.error());
-    excess = std::max<int64_t>(0, *count - policy.max_articles);
-  }
-  const int64_t cutoff = policy.max_age_seconds > 0 ? now - policy.max_age_seconds : INT64_MIN;
+  auto excess = ArticlesOverLimit(*this, policy);
+  if (!excess) return Unexpected(excess.error());
+  const int64_t cutoff = RetentionCutoff(policy, now);
   if (Status s = Exec("BEGIN"); !s) return Unexpected(s.error());
   // SKIP LOCKED: instances purging at once take different rows.
-  const std::string cutoff_text = std::to_string(cutoff), excess_text = std::to_string(std::min(excess, at_most)),
+  const std::string cutoff_text = std::to_string(cutoff), excess_text = std::to_string(std::min(*excess, at_most)),
                     limit_text = std::to_string(at_most);
   const char* values[] = {cutoff_text.c_str(), excess_text.c_str(), limit_text.c_str()};
   PgResult r{PQexecParams(conn_,

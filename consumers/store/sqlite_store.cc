@@ -1,7 +1,6 @@
 #include "consumers/store/sqlite_store.h"
 
 #include <algorithm>
-#include <climits>
 #include <numeric>
 #include <unordered_map>
 
@@ -326,13 +325,9 @@ Status SqliteEventStore::Upsert(const std::vector<StoredEvent>& events) {
 
 Result<int64_t> SqliteEventStore::Purge(const RetentionPolicy& policy, int64_t now, int64_t at_most) {
   if (!policy.any() || at_most <= 0) return 0;
-  int64_t excess = 0;
-  if (policy.max_articles > 0) {
-    auto count = Count();
-    if (!count) return Unexpected(count.error());
-    excess = std::max<int64_t>(0, *count - policy.max_articles);
-  }
-  const int64_t cutoff = policy.max_age_seconds > 0 ? now - policy.max_age_seconds : INT64_MIN;
+  auto excess = ArticlesOverLimit(*this, policy);
+  if (!excess) return Unexpected(excess.error());
+  const int64_t cutoff = RetentionCutoff(policy, now);
   if (Status s = Exec("BEGIN IMMEDIATE"); !s) return Unexpected(s.error());
   auto victims = Prepare(
       "SELECT seq, time, record FROM articles WHERE time < ?1 OR seq IN "
@@ -343,7 +338,7 @@ Result<int64_t> SqliteEventStore::Purge(const RetentionPolicy& policy, int64_t n
     return Unexpected((victims ? remove.error() : victims.error()));
   }
   sqlite3_bind_int64(victims->get(), 1, cutoff);
-  sqlite3_bind_int64(victims->get(), 2, std::min(excess, at_most));
+  sqlite3_bind_int64(victims->get(), 2, std::min(*excess, at_most));
   sqlite3_bind_int64(victims->get(), 3, at_most);
   // Read first, then delete: the rows are not changed under the cursor reading them.
   struct Victim {
