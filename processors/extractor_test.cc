@@ -88,6 +88,21 @@ TEST_F(ExtractorTest, CodesSourceEventTargetWithGoldsteinAndPlover) {
   EXPECT_EQ(e.plover(), "CONSULT");
 }
 
+TEST_F(ExtractorTest, AnEventTakesThePlaceItsSentenceNamesNearestItsTrigger) {
+  v1::EventRecord r = Run("Strikes\nIn Manila, officials said Russian forces shelled Kharkiv. Talks continued.");
+  ASSERT_GE(r.events_size(), 1);
+  const v1::CodedEvent& e = r.events(0);
+  EXPECT_EQ(e.trigger(), "shelled");
+  EXPECT_EQ(e.location().name(), "Kharkiv") << "nearer the trigger than Manila";
+  EXPECT_EQ(e.location().country_code(), "UKR");
+  EXPECT_TRUE(e.location().resolved());
+  EXPECT_EQ(e.location().spans_size(), 0);
+  v1::EventRecord unplaced =
+      Run("Call\nUS Defense Secretary Lloyd Austin has spoken directly with Chinese Defence Minister Dong Jun.");
+  ASSERT_GE(unplaced.events_size(), 1);
+  EXPECT_FALSE(unplaced.events(0).has_location()) << "no place in the sentence: none invented";
+}
+
 TEST_F(ExtractorTest, ThemesNeedMoreThanOneKeyword) {
   v1::EventRecord r = Run("Drills\nThe navy and the army held military drills. Exports rose.");
   EXPECT_THAT(r.themes(), Contains("MILITARY"));

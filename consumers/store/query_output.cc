@@ -1,5 +1,6 @@
 // FormatQueryRows (query_reader.h): a query's rows as JSON, NDJSON, CSV,
 // GeoJSON or GDELT 2.0 event rows.
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <ctime>
@@ -137,13 +138,16 @@ std::string Date(int64_t seconds, const char* format) {
   return std::string(buffer, std::strftime(buffer, sizeof buffer, format, &utc));
 }
 
-// GDELT's geographic resolution of a place: 1 country, 2 US state, 3 US city, 4 world city, 5 world state.
-std::string GeoType(const std::string& type, const std::string& country) {
-  if (type.empty()) return "";
-  if (type == "country") return "1";
+// GDELT's geographic resolution of a place (1 country, 2 US state, 3 US
+// city, 4 world city, 5 world state) from herald's place types (COUNTRY,
+// ADMIN1, CAPITAL, CITY, PLACE; WATER and REGION have none in GDELT).
+std::string GeoType(std::string type, const std::string& country) {
+  for (char& c : type) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   const bool us = country == "USA";
-  if (type == "admin1" || type == "state" || type == "region") return us ? "2" : "5";
-  return us ? "3" : "4";
+  if (type == "COUNTRY") return "1";
+  if (type == "ADMIN1") return us ? "2" : "5";
+  if (type == "CITY" || type == "CAPITAL" || type == "PLACE") return us ? "3" : "4";
+  return "";
 }
 
 // One event row as GDELT 2.0's 61 tab-separated columns; where herald has no

@@ -42,7 +42,7 @@ inline std::vector<v1::EventRecord> FixedRecords() {
   };
   auto place = [](v1::Location* l, const char* name, const char* country, double lat, double lon) {
     l->set_name(name);
-    l->set_type("city");
+    l->set_type("CITY");
     l->set_country_code(country);
     l->set_latitude(lat);
     l->set_longitude(lon);
