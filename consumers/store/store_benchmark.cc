@@ -13,12 +13,15 @@
 #include <benchmark/benchmark.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <random>
 
 #include "consumers/store/postgres_store.h"
+#include "consumers/store/query.h"
+#include "consumers/store/query_reader.h"
 #include "consumers/store/sqlite_store.h"
 #include "core/clock.h"
 
@@ -30,6 +33,8 @@ struct Profile {
 };
 constexpr Profile kReuters{820, 1, 2, 2, 0, 1, 0, 1};
 constexpr Profile kDense{2500, 4, 3, 4, 6, 3, 2, 2};
+// The query benchmark's records: Reuters-sized, each with an event.
+constexpr Profile kQueried{820, 1, 2, 2, 1, 2, 1, 1};
 
 const char* const kNames[] = {"Lloyd Austin",    "Dong Jun",    "Antony Blinken", "Wang Yi",       "Olaf Scholz",
                               "Emmanuel Macron", "Rishi Sunak", "Narendra Modi",  "Lula da Silva", "Cyril Ramaphosa"};
@@ -38,7 +43,8 @@ const char* const kThemes[] = {"MILITARY", "PROTEST", "ECON_TRADE", "ELECTION", 
 const char* const kCameo[] = {"010", "020", "036", "042", "043", "051", "057",
                               "111", "112", "120", "141", "173", "190"};
 
-v1::EventRecord MakeRecord(const Profile& p, int64_t n, std::mt19937& random) {
+// Record n, published `spacing_ms` after record n-1 (from 2026-11-01).
+v1::EventRecord MakeRecord(const Profile& p, int64_t n, std::mt19937& random, int64_t spacing_ms = 100) {
   auto pick = [&](const auto& pool) { return std::string(pool[random() % std::size(pool)]); };
   v1::EventRecord r;
   r.set_id("bench-" + std::to_string(n));
@@ -50,8 +56,8 @@ v1::EventRecord MakeRecord(const Profile& p, int64_t n, std::mt19937& random) {
   while (static_cast<int>(body.size()) < p.body_bytes)
     body += pick(kNames) + " said talks on " + pick(kThemes) + " went on. ";
   a->set_body(body);
-  // News arrives in time order: one story every 100 ms from 2026-11-01.
-  a->set_published_at(FormatRfc3339((1793491200 + n / 10) * int64_t{1000000}));
+  // News arrives in time order.
+  a->set_published_at(FormatRfc3339(1793491200 * int64_t{1000000} + n * spacing_ms * 1000));
   r.mutable_tone()->set_tone(-1.5);
   r.mutable_stats()->set_word_count(static_cast<uint32_t>(body.size() / 6));
   for (int i = 0; i < p.persons; ++i) r.add_persons()->set_name(pick(kNames));
@@ -74,6 +80,7 @@ v1::EventRecord MakeRecord(const Profile& p, int64_t n, std::mt19937& random) {
     e->set_cameo_code(pick(kCameo));
     e->set_root_code(e->cameo_code().substr(0, 2));
     e->set_quad_class(1 + random() % 4);
+    e->mutable_location()->CopyFrom(r.locations_size() > 0 ? r.locations(0) : v1::Location());
   }
   for (int i = 0; i < p.quotes; ++i) {
     r.add_quotes()->set_text("We will not stand for this.");
@@ -143,6 +150,101 @@ BENCHMARK_CAPTURE(BM_PostgresUpsert, Reuters, kReuters)
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_PostgresUpsert, Dense, kDense)->Arg(1000)->Arg(5000)->UseRealTime()->Unit(benchmark::kMillisecond);
+
+// Query latency on a store of HERALD_BENCH_QUERY_RECORDS records (default
+// 20,000; docs/PERFORMANCE.md's figures use 1,000,000) spread over a year,
+// built once in a temporary SQLite file. Each iteration asks one question over
+// a randomly placed time window; p50_ms and p99_ms are the latencies' percentiles.
+store::QueryReader* QueryStore() {
+  static std::unique_ptr<store::QueryReader> reader = []() -> std::unique_ptr<store::QueryReader> {
+    const char* wanted = std::getenv("HERALD_BENCH_QUERY_RECORDS");
+    const int64_t records = wanted ? std::atoll(wanted) : 20000;
+    static const std::string path =
+        (std::filesystem::temp_directory_path() / ("herald-query-bench-" + std::to_string(::getpid()) + ".db")).string();
+    for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(path + s);
+    auto store = SqliteEventStore::Open(path);
+    if (!store) return nullptr;
+    std::mt19937 random(11);
+    const int64_t spacing_ms = 365LL * 86400 * 1000 / records;
+    std::vector<v1::EventRecord> batch_records(5000);
+    for (int64_t n = 0; n < records;) {
+      std::vector<StoredEvent> batch;
+      for (v1::EventRecord& r : batch_records) {
+        if (n >= records) break;
+        r = MakeRecord(kQueried, n, random, spacing_ms);
+        batch.push_back({&r, "events", 0, n++});
+      }
+      if (!(*store)->Upsert(batch)) return nullptr;
+    }
+    std::atexit([] {
+      for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(path + s);
+    });
+    auto reader = store::OpenQueryReader({.sqlite_path = path}, std::chrono::seconds(30));
+    return reader ? std::move(*reader) : nullptr;
+  }();
+  return reader.get();
+}
+
+struct NamedQuery {
+  const char* name;
+  int64_t window_days;  // the time range asked about
+  std::vector<std::pair<std::string, std::string>> parameters;
+};
+const NamedQuery kQueries[] = {
+    {"articles/country", 30, {{"mode", "articles"}, {"country", "UKR"}}},
+    {"articles/person", 30, {{"mode", "articles"}, {"person", "Wang Yi"}}},
+    {"articles/text", 30, {{"mode", "articles"}, {"text", "Blinken talks"}}},
+    {"articles/tone", 30, {{"mode", "articles"}, {"tone_max", "-1"}}},
+    {"events/country+root", 30, {{"mode", "events"}, {"country", "RUS"}, {"cameo", "04"}}},
+    {"events/actor", 30, {{"mode", "events"}, {"actor", "USAGOV"}}},
+    {"events/near", 30, {{"mode", "events"}, {"near", "10,20,500"}}},
+    {"events/geojson", 7, {{"mode", "events"}, {"format", "geojson"}, {"quad_class", "4"}}},
+    {"timeline/day", 90, {{"mode", "timeline"}, {"theme", "PROTEST"}}},
+    {"timeline/hour", 3, {{"mode", "timeline"}, {"bucket", "hour"}}},
+    {"top-countries", 30, {{"mode", "top-countries"}, {"limit", "20"}}},
+    {"top-actors", 30, {{"mode", "top-actors"}, {"limit", "20"}}},
+    {"top-themes", 30, {{"mode", "top-themes"}}},
+};
+
+void BM_QueryLatency(benchmark::State& state, const NamedQuery& q) {
+  store::QueryReader* reader = QueryStore();
+  if (reader == nullptr) {
+    state.SkipWithError("could not build the query store");
+    return;
+  }
+  std::mt19937 random(5);
+  std::vector<double> milliseconds;
+  for (auto _ : state) {
+    const int64_t from = 1793491200 + static_cast<int64_t>(random() % (365 - q.window_days)) * 86400;
+    auto parameters = q.parameters;
+    parameters.emplace_back("from", std::to_string(from));
+    parameters.emplace_back("to", std::to_string(from + q.window_days * 86400));
+    auto query = store::ParseQuery(parameters);
+    const auto start = std::chrono::steady_clock::now();
+    auto rows = reader->Run(store::BuildQuerySql(*query, reader->dialect()));
+    if (!rows) {
+      state.SkipWithError(rows.error().reason.c_str());
+      return;
+    }
+    const store::QueryOutput out = store::FormatQueryRows(*query, *rows);
+    benchmark::DoNotOptimize(out.body.data());
+    milliseconds.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+  }
+  std::sort(milliseconds.begin(), milliseconds.end());
+  auto percentile = [&](double p) { return milliseconds[static_cast<size_t>(p * (milliseconds.size() - 1))]; };
+  state.counters["p50_ms"] = percentile(0.5);
+  state.counters["p99_ms"] = percentile(0.99);
+}
+
+const int kRegistered = [] {
+  for (const NamedQuery& q : kQueries) {
+    benchmark::RegisterBenchmark((std::string("BM_QueryLatency/") + q.name).c_str(),
+                                 [&q](benchmark::State& state) { BM_QueryLatency(state, q); })
+        ->Iterations(200)
+        ->Unit(benchmark::kMillisecond);
+  }
+  return 0;
+}();
 
 }  // namespace
 }  // namespace herald
