@@ -160,7 +160,8 @@ store::QueryReader* QueryStore() {
     const char* wanted = std::getenv("HERALD_BENCH_QUERY_RECORDS");
     const int64_t records = wanted ? std::atoll(wanted) : 20000;
     static const std::string path =
-        (std::filesystem::temp_directory_path() / ("herald-query-bench-" + std::to_string(::getpid()) + ".db")).string();
+        (std::filesystem::temp_directory_path() / ("herald-query-bench-" + std::to_string(::getpid()) + ".db"))
+            .string();
     for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(path + s);
     auto store = SqliteEventStore::Open(path);
     if (!store) return nullptr;
