@@ -1,7 +1,6 @@
 #include "consumers/store/query_api.h"
 
 #include <memory>
-#include <mutex>
 
 #include "core/log.h"
 #include "core/stop.h"
@@ -152,12 +151,11 @@ Status RunServe(const ServeOptions& options, std::stop_token stop, metrics::Regi
   }
   metrics::Histogram& seconds =
       registry->AddHistogram("herald_query_seconds", "Time to answer a query API request, in seconds");
-  std::mutex counters_mutex;
   auto handler = [&](const HttpRequest& request, int worker) {
     const auto start = std::chrono::steady_clock::now();
     HttpAnswer answer = AnswerQuery(request, *readers[worker]);
     seconds.Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-    std::lock_guard lock(counters_mutex);  // AddCounter finds or makes the labelled counter
+    // The registry guards itself: AddCounter finds or makes the labelled counter.
     registry
         ->AddCounter("herald_query_requests_total", "Query API requests, by status",
                      {{"status", std::to_string(answer.status)}})
