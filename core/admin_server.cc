@@ -15,6 +15,7 @@
 #include <mutex>
 #include <string_view>
 
+#include "core/bearer_auth.h"
 #include "core/log.h"
 
 // Written by hand on poll(): the admin endpoint must answer probes whatever its
@@ -53,16 +54,6 @@ std::string_view ReasonPhrase(int status) {
   }
 }
 
-std::string Response(int status, std::string_view content_type, std::string_view body, bool head) {
-  std::string out = "HTTP/1.1 " + std::to_string(status) + " " + std::string(ReasonPhrase(status)) +
-                    "\r\nContent-Type: " + std::string(content_type) +
-                    "\r\nContent-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n";
-  if (status == 405) out += "Allow: GET, HEAD\r\n";
-  out += "\r\n";
-  if (!head) out += body;
-  return out;
-}
-
 std::string AnswerResponse(const HttpAnswer& answer, bool head) {
   std::string out = "HTTP/1.1 " + std::to_string(answer.status) + " " + std::string(ReasonPhrase(answer.status)) +
                     "\r\nContent-Type: " + answer.content_type +
@@ -71,6 +62,12 @@ std::string AnswerResponse(const HttpAnswer& answer, bool head) {
   out += "\r\n";
   if (!head) out += answer.body;
   return out;
+}
+
+std::string Response(int status, std::string_view content_type, std::string_view body, bool head) {
+  HttpAnswer answer{.status = status, .content_type = std::string(content_type), .body = std::string(body)};
+  if (status == 405) answer.headers.emplace_back("Allow", "GET, HEAD");
+  return AnswerResponse(answer, head);
 }
 
 void SetNonBlocking(int fd) { ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK); }
@@ -96,7 +93,7 @@ int FreeLoopbackPort() {
 // on `notify` each time one is done so that the loop wakes for it.
 class AdminServer::Workers {
  public:
-  Workers(Api api, int notify) : api_(std::move(api)), notify_(notify) {
+  Workers(Api api, int notify) : api_(std::move(api)), tokens_(api_.bearer_tokens), notify_(notify) {
     for (int i = 0; i < std::max(1, api_.threads); ++i) threads_.emplace_back([this, i] { Work(i); });
   }
   ~Workers() {
@@ -108,6 +105,7 @@ class AdminServer::Workers {
     for (std::thread& t : threads_) t.join();
   }
   const Api& api() const { return api_; }
+  const BearerTokens& tokens() const { return tokens_; }
   void Submit(uint64_t id, std::string request_line, bool head) {
     {
       std::lock_guard lock(mutex_);
@@ -157,6 +155,7 @@ class AdminServer::Workers {
   }
 
   Api api_;
+  BearerTokens tokens_;
   int notify_;
   std::mutex mutex_;
   std::condition_variable ready_;
@@ -281,6 +280,11 @@ class AdminServer::Loop {
     const std::string_view target = request.substr(method_end + 1, target_end - method_end - 1);
     if (method != "GET" && !head) {
       c.out = Response(405, "text/plain; charset=utf-8", "only GET and HEAD\n", false);
+    } else if (workers_ && path.starts_with(workers_->api().prefix) && !workers_->tokens().Accepts(request)) {
+      HttpAnswer refusal{.status = 401,
+                         .body = "{\"error\":\"a bearer token is required (Authorization: Bearer ...)\"}\n"};
+      refusal.headers.emplace_back("WWW-Authenticate", std::string(BearerTokens::kChallenge));
+      c.out = AnswerResponse(refusal, head);
     } else if (workers_ && path.starts_with(workers_->api().prefix)) {
       c.responding = false;
       c.pending = true;

@@ -73,6 +73,10 @@ struct AdminApi {
   int threads = 2;
   std::chrono::milliseconds timeout{5000};
   std::function<HttpAnswer(const HttpRequest& request, int worker)> handler;
+  // When any: a request under `prefix` without `Authorization: Bearer <one of
+  // them>` is answered 401 before it reaches a worker (core/bearer_auth.h).
+  // The probes and /metrics stay open to the orchestrator and the scraper.
+  std::vector<std::string> bearer_tokens;
 };
 
 class AdminServer {

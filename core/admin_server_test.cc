@@ -49,6 +49,35 @@ TEST(AdminServerTest, ServesProbesAndMetrics) {
   EXPECT_EQ(client.Get("/nothing")->status, 404);
 }
 
+TEST(AdminServerTest, WithTokensTheApiWantsOneAndTheProbesDoNot) {
+  metrics::Registry registry;
+  std::atomic<int> answered = 0;
+  auto admin = AdminServer::Start({.host = "127.0.0.1", .port = 0}, registry, {}, {},
+                                  {.prefix = "/v1/",
+                                   .threads = 1,
+                                   .handler =
+                                       [&](const HttpRequest&, int) {
+                                         ++answered;
+                                         return HttpAnswer{.body = "{}"};
+                                       },
+                                   .bearer_tokens = {"s3cret-token"}});
+  ASSERT_TRUE(admin) << admin.error().reason;
+  httplib::Client client("127.0.0.1", (*admin)->port());
+  auto refused = client.Get("/v1/events");
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 401);
+  EXPECT_EQ(refused->get_header_value("WWW-Authenticate"), "Bearer realm=\"herald\"");
+  EXPECT_THAT(refused->body, HasSubstr("bearer token is required"));
+  EXPECT_EQ(client.Get("/v1/events", {{"Authorization", "Bearer wrong"}})->status, 401);
+  EXPECT_EQ(answered, 0) << "a refused request never reaches the handler";
+  auto allowed = client.Get("/v1/events", {{"Authorization", "Bearer s3cret-token"}});
+  ASSERT_TRUE(allowed);
+  EXPECT_EQ(allowed->status, 200);
+  EXPECT_EQ(answered, 1);
+  EXPECT_EQ(client.Get("/healthz")->status, 200);
+  EXPECT_EQ(client.Get("/metrics")->status, 200);
+}
+
 TEST(AdminServerTest, APortInUseIsAnError) {
   metrics::Registry registry;
   auto first = AdminServer::Start({.host = "127.0.0.1", .port = 0}, registry, {});

@@ -142,6 +142,7 @@ int KnowledgeBase::Builder::CameoFor(std::string_view code) {
   // A code of the dictionary's own ontology, beyond CAMEO's twenty roots: kept
   // as it is, with no PLOVER category, quad class or Goldstein value.
   e.code = std::string(code);
+  e.plover_mode = PloverModeFor(code);
   kb_->cameo_index_[e.code] = static_cast<uint32_t>(kb_->cameo_events_.size());
   kb_->cameo_events_.push_back(std::move(e));
   return static_cast<int>(kb_->cameo_events_.size() - 1);
@@ -215,11 +216,18 @@ Status KnowledgeBase::Builder::AddTables(const TableTexts& tables) {
   });
   if (!s) return s;
 
+  s = ForEachRow(tables["plover_modes"], "plover_modes.tsv", 2, [&](const auto& f, const std::string&) -> Status {
+    plover_modes_.emplace(f[0], f[1]);
+    return {};
+  });
+  if (!s) return s;
+
   s = ForEachRow(tables["cameo"], "cameo.tsv", 4, [&](const auto& f, const std::string& where) -> Status {
     auto g = ParseNumber<double>(f[1], where);
     if (!g) return Unexpected(g.error());
     kb.cameo_index_[std::string(f[0])] = static_cast<uint32_t>(kb.cameo_events_.size());
-    kb.cameo_events_.push_back({std::string(f[0]), std::string(f[2]), std::string(f[3]), *g, QuadClass(f[0])});
+    kb.cameo_events_.push_back(
+        {std::string(f[0]), std::string(f[2]), std::string(f[3]), PloverModeFor(f[0]), *g, QuadClass(f[0])});
     return {};
   });
   if (!s) return s;

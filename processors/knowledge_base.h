@@ -55,6 +55,7 @@ struct Role {
 
 struct CameoEvent {
   std::string code, plover, description;
+  std::string plover_mode;  // how, within the category (plover_modes.tsv): "phone", "riot", ...; may be empty
   double goldstein = 0;
   uint32_t quad_class = 0;
 };
@@ -84,8 +85,9 @@ struct DictionaryActor {
 // herald's own tables, each processors/knowledge/<name>.tsv, in the order they load
 // (verbs name CAMEO codes, so cameo comes before them). The one list of them: CMake
 // embeds the folder, and a test checks the folder holds exactly these.
-inline constexpr std::string_view kKnowledgeTables[] = {"common_words", "countries", "places", "organizations", "roles",
-                                                        "agents",       "cameo",     "verbs",  "themes",        "tone"};
+inline constexpr std::string_view kKnowledgeTables[] = {"common_words", "countries", "places",       "organizations",
+                                                        "roles",        "agents",    "plover_modes", "cameo",
+                                                        "verbs",        "themes",    "tone"};
 
 // What to load besides (or instead of) the built-in tables. Empty means none.
 struct KnowledgeSources {

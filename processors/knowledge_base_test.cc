@@ -192,16 +192,25 @@ TEST_F(KnowledgeSourcesTest, CameoCodesResolveThroughTheirParents) {
   int exact = (*kb)->CameoIndex("041");
   ASSERT_GE(exact, 0);
   EXPECT_EQ((*kb)->cameo_events()[exact].code, "041");
+  EXPECT_EQ((*kb)->cameo_events()[exact].plover_mode, "phone") << "plover_modes.tsv";
   int parent = (*kb)->CameoIndex("1383");  // no table names it
   ASSERT_GE(parent, 0);
   EXPECT_TRUE(std::string_view("1383").starts_with((*kb)->cameo_events()[parent].code));
   EXPECT_NE((*kb)->cameo_events()[parent].code, "1383");
   EXPECT_EQ((*kb)->cameo_events()[parent].plover, "THREATEN");
+  // Codes the verb lexicon adds take their own mode; one without a mode has none.
+  const auto mode_of = [&](std::string_view code) {
+    return (*kb)->cameo_events()[(*kb)->CameoIndex(code)].plover_mode;
+  };
+  EXPECT_EQ(mode_of("145"), "riot");
+  EXPECT_EQ(mode_of("194"), "heavy-weapons");
+  EXPECT_EQ(mode_of("1823"), "") << "plover_modes.tsv gives 1823 none, so 182's 'beat' does not apply";
   EXPECT_EQ((*kb)->CameoIndex("99"), -1);
 }
 
 TEST_F(KnowledgeSourcesTest, TablesDirectoryReplacesEveryBuiltInTable) {
-  for (const char* t : {"common_words", "places", "organizations", "roles", "agents", "verbs", "themes"}) {
+  for (const char* t :
+       {"common_words", "places", "organizations", "roles", "agents", "plover_modes", "verbs", "themes"}) {
     Write(std::string(t) + ".tsv", "# empty\n");
   }
   Write("countries.tsv", "ATL\tAT\tAtlantis\t\tAtlantean\tPoseidonia\t1\t2\t3\t4\n");

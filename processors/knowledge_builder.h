@@ -13,6 +13,7 @@
 #pragma once
 
 #include <algorithm>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -138,11 +139,19 @@ class KnowledgeBase::Builder {
   // lack it, or bare (no PLOVER category, quad class or Goldstein) for a code
   // under no CAMEO root: a loaded dictionary's own ontology. -1 for a non-code.
   int CameoFor(std::string_view code);
+  // The PLOVER mode plover_modes.tsv gives the code or its closest parent.
+  std::string PloverModeFor(std::string_view code) const {
+    for (size_t n = code.size(); n >= 2; --n) {
+      if (auto it = plover_modes_.find(code.substr(0, n)); it != plover_modes_.end()) return it->second;
+    }
+    return {};
+  }
 
   std::shared_ptr<KnowledgeBase> kb_;
   PhraseMatcher::Builder builder_;
   std::set<std::string> common_words_;  // folded; see knowledge/common_words.tsv
   std::set<std::string> names_;         // folded names already known, so that GeoNames does not shadow them
+  std::map<std::string, std::string, std::less<>> plover_modes_;  // CAMEO code -> mode
 };
 
 }  // namespace herald

@@ -196,6 +196,26 @@ TEST_F(PostgresTest, TheLegacyTableIsMigratedWithEveryRecordKept) {
   EXPECT_EQ(*(*again)->Count(), 2);
 }
 
+TEST_F(PostgresTest, AVersionTwoStoreGainsTheColumnsAddedSince) {
+  v1::EventRecord a = Record("a", "first");
+  a.add_events()->set_plover_mode("visit");
+  {
+    auto store = PostgresEventStore::Open(uri_);
+    ASSERT_TRUE(store) << store.error().reason;
+    ASSERT_TRUE((*store)->Upsert({{&a, "events", 0, 1}}));
+  }
+  // As herald left it before events.plover_mode.
+  Query("ALTER TABLE events DROP COLUMN plover_mode");
+  Query("UPDATE herald_schema SET version = 2");
+  auto store = PostgresEventStore::Open(uri_);
+  ASSERT_TRUE(store) << store.error().reason;
+  EXPECT_EQ(Query("SELECT MAX(version) FROM herald_schema"), std::to_string(store::kSchemaVersion));
+  EXPECT_EQ(Query("SELECT coalesce(plover_mode, 'null') FROM events"), "null") << "stored before: unknown";
+  a.set_id("again");
+  ASSERT_TRUE((*store)->Upsert({{&a, "events", 0, 2}}));
+  EXPECT_EQ(Query("SELECT coalesce(plover_mode, 'null') FROM events ORDER BY article_seq"), "null|visit");
+}
+
 TEST_F(PostgresTest, EveryQueryModeAndFilterGivesTheAnswerSqliteGives) {
   auto store = PostgresEventStore::Open(uri_);
   ASSERT_TRUE(store) << store.error().reason;
@@ -292,6 +312,12 @@ TEST_F(PostgresTest, TheStoreDaemonWritesTheProcessorsRecords) {
     Status st = RunStore(s, {.stop = stop.get_token(), .metrics = &stored});
     EXPECT_TRUE(st) << st.error().reason;
   });
+  // A failed assertion below returns early: the stages must still stop, or the
+  // threads' joins would wait for ever.
+  struct StopOnExit {
+    std::stop_source& source;
+    ~StopOnExit() { source.request_stop(); }
+  } stop_on_exit{stop};
   ProduceOptions o;
   o.kafka.brokers = brokers;
   o.topics = topics;

@@ -144,6 +144,12 @@ const QueryParameter kParameters[] = {
      }},
     {"plover", "a PLOVER category", "PROTEST",
      [](std::string_view v, Query* q) { return Code("plover", v, 2, 32, "_-", &q->plover); }},
+    {"plover_mode", "a PLOVER mode, how within the category (CodedEvent.plover_mode)", "riot",
+     [](std::string_view v, Query* q) {
+       Status s = Code("plover_mode", v, 2, 32, "_-", &q->plover_mode);
+       for (char& c : q->plover_mode) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+       return s;
+     }},
     {"quad_class", "1 verbal cooperation, 2 material cooperation, 3 verbal conflict, 4 material conflict", "4",
      [](std::string_view v, Query* q) { return OptionalInRange("quad_class", v, 1, 4, &q->quad_class); }},
     {"goldstein_min", "events at or above this Goldstein value (-10 to 10)", "-10",

@@ -12,7 +12,7 @@
 // of the matching articles' volume and average tone per day or hour; and the
 // most frequent countries, actors, themes, persons or organisations among
 // them. Filters: time range, country, actor code, person, organisation, theme,
-// CAMEO code or root, PLOVER category, quad class, Goldstein range, tone
+// CAMEO code or root, PLOVER category and mode, quad class, Goldstein range, tone
 // range, near a point, and free text (words all present, any order).
 // Thread-safety: pure functions over immutable tables.
 // Failure: ParseQuery refuses what no store could answer sensibly (unknown or
@@ -73,7 +73,7 @@ struct Query {
   QueryMode mode = QueryMode::kArticles;
   QueryFormat format = QueryFormat::kJson;
   std::optional<int64_t> from, to;  // unix seconds, [from, to)
-  std::string country, actor, person, organization, theme, cameo, plover, text;
+  std::string country, actor, person, organization, theme, cameo, plover, plover_mode, text;
   std::optional<int> quad_class;
   std::optional<double> goldstein_min, goldstein_max, tone_min, tone_max;
   std::optional<Near> near;

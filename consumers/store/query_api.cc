@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "core/bearer_auth.h"
 #include "core/log.h"
 #include "core/stop.h"
 #include "proto/json_text.h"
@@ -61,7 +62,8 @@ void AppendOperation(std::string_view mode, std::string* out) {
   }
   *out +=
       "],\"responses\":{\"200\":{\"description\":\"the rows, in the format asked (JSON: mode, count, next_cursor, "
-      "rows)\"},\"400\":{\"description\":\"a bad parameter: {\\\"error\\\": reason}\"},\"503\":{\"description\":"
+      "rows)\"},\"400\":{\"description\":\"a bad parameter: {\\\"error\\\": reason}\"},\"401\":{\"description\":"
+      "\"serve.tokens is set and the request has none of them\"},\"503\":{\"description\":"
       "\"the query timed out or the database failed; retry after Retry-After seconds\"}}}}";
 }
 
@@ -74,6 +76,11 @@ void DeclareServeSettings(SettingsTable& t, ServeOptions* o) {
   t.Add("serve.threads", &o->threads, "Queries answered at once, each on a database connection of its own.")
       .Flag("--threads")
       .Range(1, 64);
+  t.Add("serve.tokens", &o->tokens,
+        "Bearer tokens the query API accepts (Authorization: Bearer <token>); without any, anyone who reaches the "
+        "port may query. Give them through HERALD_SERVE_TOKENS_FILE (a mounted secret, comma-separated); they are "
+        "never logged. "
+        "The probes and /metrics stay open.");
   t.Add("serve.max_connections", &o->max_connections, "Open connections at most; more are answered 503 at once.")
       .Flag("--max-connections")
       .Range(1, 10000);
@@ -124,7 +131,9 @@ HttpAnswer AnswerQuery(const HttpRequest& request, store::QueryReader& reader) {
 std::string OpenApiDocument() {
   std::string out =
       "{\"openapi\":\"3.0.3\",\"info\":{\"title\":\"herald query API\",\"version\":\"1\",\"description\":"
-      "\"The store's articles and events, filtered, paged, counted (herald serve; docs/STORE.md).\"},\"paths\":{";
+      "\"The store's articles and events, filtered, paged, counted (herald serve; docs/STORE.md).\"},"
+      "\"components\":{\"securitySchemes\":{\"bearer\":{\"type\":\"http\",\"scheme\":\"bearer\",\"description\":"
+      "\"required when serve.tokens is set\"}}},\"security\":[{},{\"bearer\":[]}],\"paths\":{";
   bool first = true;
   for (const auto& m : store::kQueryModeNames) {
     if (!first) out.push_back(',');
@@ -162,12 +171,20 @@ Status RunServe(const ServeOptions& options, std::stop_token stop, metrics::Regi
         .Add();
     return answer;
   };
-  auto server = AdminServer::Start(
-      {.host = options.host, .port = options.port}, *registry, {},
-      {.max_connections = static_cast<size_t>(options.max_connections)},
-      {.prefix = std::string(kQueryApiPrefix), .threads = options.threads, .timeout = timeout, .handler = handler});
+  auto server = AdminServer::Start({.host = options.host, .port = options.port}, *registry, {},
+                                   {.max_connections = static_cast<size_t>(options.max_connections)},
+                                   {.prefix = std::string(kQueryApiPrefix),
+                                    .threads = options.threads,
+                                    .timeout = timeout,
+                                    .handler = handler,
+                                    .bearer_tokens = options.tokens});
   if (!server) return Unexpected(server.error());
-  log::Info("query API listening", {{"address", options.host + ":" + std::to_string((*server)->port())}});
+  const bool open = BearerTokens(options.tokens).open();
+  log::Info("query API listening", {{"address", options.host + ":" + std::to_string((*server)->port())},
+                                    {"authentication", open ? "none" : "bearer token"}});
+  if (open && options.host != "127.0.0.1" && options.host != "localhost" && options.host != "::1") {
+    log::Warn("the query API is open to anyone who reaches it: set serve.tokens", {{"host", options.host}});
+  }
   while (!SleepUnlessStopped(std::chrono::seconds(1), stop)) {
   }
   return {};

@@ -42,6 +42,7 @@ struct ServeOptions {
   int port = 9650;
   int threads = 2;
   int max_connections = 64;
+  std::vector<std::string> tokens;  // bearer tokens; none: open
 };
 
 void DeclareServeSettings(SettingsTable& table, ServeOptions* options);

@@ -79,6 +79,7 @@ std::vector<std::string> EventConditions(const Query& q, Builder& b, const std::
   }
   if (!q.cameo.empty()) CameoRange(q.cameo, b, e + "cameo_code", &c);
   if (!q.plover.empty()) c.push_back(e + "plover = " + b.Text(q.plover));
+  if (!q.plover_mode.empty()) c.push_back(e + "plover_mode = " + b.Text(q.plover_mode));
   if (q.quad_class) c.push_back(e + "quad_class = " + b.Integer(*q.quad_class));
   if (q.goldstein_min) c.push_back(e + "goldstein >= " + b.Real(*q.goldstein_min));
   if (q.goldstein_max) c.push_back(e + "goldstein <= " + b.Real(*q.goldstein_max));
@@ -87,8 +88,8 @@ std::vector<std::string> EventConditions(const Query& q, Builder& b, const std::
 }
 
 bool HasEventConditions(const Query& q) {
-  return !q.actor.empty() || !q.cameo.empty() || !q.plover.empty() || q.quad_class || q.goldstein_min ||
-         q.goldstein_max;
+  return !q.actor.empty() || !q.cameo.empty() || !q.plover.empty() || !q.plover_mode.empty() || q.quad_class ||
+         q.goldstein_min || q.goldstein_max;
 }
 
 // Free text as FTS5 wants it: each word a quoted string, all of them required.
@@ -180,7 +181,8 @@ void Events(const Query& q, Builder& b, SqlStatement* s) {
   s->sql =
       "SELECT e.article_seq, e.ordinal, e.time, e.source_code, e.source_name, e.source_country, e.source_sector, "
       "e.target_code, e.target_name, e.target_country, e.target_sector, e.cameo_code, e.root_code, e.quad_class, "
-      "e.goldstein, e.plover, e.location_name, e.location_type, e.location_country, e.latitude, e.longitude, "
+      "e.goldstein, e.plover, e.plover_mode, e.location_name, e.location_type, e.location_country, e.latitude, "
+      "e.longitude, "
       "e.sentence_begin, e.trigger, e.confidence, "
       "a.id, a.url, a.title, a.tone, a.stored_at FROM events e JOIN articles a ON a.seq = e.article_seq" +
       Join(c) + " ORDER BY e.time DESC, e.article_seq DESC, e.ordinal DESC" + Limit(q, b);

@@ -71,7 +71,7 @@ inline std::vector<v1::EventRecord> FixedRecords() {
                                "Protesters gathered in Lviv demanding ceasefire talks.");
   a3.add_countries()->set_code("UKR");
   a3.add_themes("PROTEST");
-  event(&a3, "UKR", "UKR", "141", "UKRGOV", "UKR", 3, -6.5, "PROTEST");
+  event(&a3, "UKR", "UKR", "141", "UKRGOV", "UKR", 3, -6.5, "PROTEST")->set_plover_mode("demo");
   out.push_back(a3);
   v1::EventRecord a4 = article("a4", "2026-11-03T09:00:00Z", 0, "Markets", "Markets in Paris rallied.");
   a4.add_countries()->set_code("FRA");
@@ -140,6 +140,8 @@ inline std::vector<std::pair<std::vector<std::pair<std::string, std::string>>, s
       {{{"organization", "United Nations"}}, "a1"},
       {{{"theme", "MILITARY"}}, "a2,a1"},
       {{{"mode", "events"}, {"plover", "protest"}}, "a3:141"},
+      {{{"mode", "events"}, {"plover_mode", "Demo"}}, "a3:141"},
+      {{{"mode", "events"}, {"plover_mode", "riot"}}, ""},
       {{{"mode", "events"}, {"quad_class", "4"}}, "a1:190"},
       {{{"mode", "events"}, {"goldstein_max", "-5"}}, "a3:141,a1:190"},
       {{{"mode", "events"}, {"goldstein_min", "-7"}, {"goldstein_max", "0"}}, "a3:141"},

@@ -187,6 +187,26 @@ TEST_F(SqliteEventStoreTest, TheLegacyTableIsMigratedWithEveryRecordKept) {
   EXPECT_EQ(*(*again)->Count(), 2);
 }
 
+TEST_F(SqliteEventStoreTest, AVersionTwoStoreGainsTheColumnsAddedSince) {
+  v1::EventRecord r = RichRecord();
+  r.mutable_events(0)->set_plover_mode("visit");
+  {
+    auto store = SqliteEventStore::Open(path_);
+    ASSERT_TRUE(store) << store.error().reason;
+    ASSERT_TRUE((*store)->Upsert({{&r, "t", 0, 1}}));
+  }
+  // As herald left it before events.plover_mode.
+  Query("ALTER TABLE events DROP COLUMN plover_mode");
+  Query("UPDATE herald_schema SET version = 2");
+  auto store = SqliteEventStore::Open(path_);
+  ASSERT_TRUE(store) << store.error().reason;
+  EXPECT_EQ(Query("SELECT MAX(version) FROM herald_schema"), std::to_string(store::kSchemaVersion));
+  EXPECT_EQ(Query("SELECT coalesce(plover_mode, 'null') FROM events"), "null") << "stored before: unknown";
+  r.set_id("again");
+  ASSERT_TRUE((*store)->Upsert({{&r, "t", 0, 2}}));
+  EXPECT_EQ(Query("SELECT coalesce(plover_mode, 'null') FROM events ORDER BY article_seq"), "null|visit");
+}
+
 TEST_F(SqliteEventStoreTest, ASchemaNewerThanThisHeraldIsRefused) {
   { ASSERT_TRUE(SqliteEventStore::Open(path_)); }
   Query("UPDATE herald_schema SET version = 99");

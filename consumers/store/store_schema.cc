@@ -50,6 +50,12 @@ std::string CreateTableSql(const Table& t, SqlDialect d) {
   return sql + ")\n)" + (d == SqlDialect::kSqlite ? " WITHOUT ROWID" : "");
 }
 
+std::vector<const Table*> AllTables() {
+  std::vector<const Table*> tables = {&ArticlesTable()};
+  for (const Table& t : RecordTables()) tables.push_back(&t);
+  return tables;
+}
+
 void AddTable(const Table& t, SqlDialect d, std::vector<std::string>* out) {
   out->push_back(CreateTableSql(t, d));
   for (std::string_view columns : t.indexes) {
@@ -79,6 +85,20 @@ Result<std::vector<std::string>> SchemaSteps(int version, SqlDialect d) {
   }
   std::vector<std::string> steps;
   if (version == kSchemaVersion) return steps;
+  const std::string record_version =
+      "INSERT INTO herald_schema (version, migrated_at) VALUES (" + std::to_string(kSchemaVersion) + ", " +
+      (d == SqlDialect::kSqlite ? "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')" : "now()::text") + ")";
+  if (version >= kTablesVersion) {
+    for (const Table* t : AllTables()) {
+      for (const Column& c : t->columns) {
+        if (c.since <= version) continue;
+        steps.push_back("ALTER TABLE " + std::string(t->name) + " ADD COLUMN " + std::string(c.name) + " " +
+                        std::string(TypeName(c.type, d)));
+      }
+    }
+    steps.push_back(record_version);
+    return steps;
+  }
   if (version == kLegacyVersion) {
     // herald 0.1's table, out of the way of the new `events`; its rows are
     // copied by the store once the new tables are there.
@@ -89,8 +109,7 @@ Result<std::vector<std::string>> SchemaSteps(int version, SqlDialect d) {
   }
   // Versions 0 and 1 have no record of their version.
   steps.push_back("CREATE TABLE herald_schema (version INTEGER NOT NULL, migrated_at TEXT NOT NULL)");
-  AddTable(ArticlesTable(), d, &steps);
-  for (const Table& t : RecordTables()) AddTable(t, d, &steps);
+  for (const Table* t : AllTables()) AddTable(*t, d, &steps);
   if (d == SqlDialect::kSqlite) {
     // The text stays in articles (snippet() reads it there); the store keeps
     // the index in step with each write.
@@ -107,8 +126,7 @@ Result<std::vector<std::string>> SchemaSteps(int version, SqlDialect d) {
         "'SELECT 2 * 6371.0088 * asin(sqrt(least(1, power(sin(radians(lat2 - lat1) / 2), 2) + "
         "cos(radians(lat1)) * cos(radians(lat2)) * power(sin(radians(lon2 - lon1) / 2), 2))))'");
   }
-  steps.push_back("INSERT INTO herald_schema (version, migrated_at) VALUES (" + std::to_string(kSchemaVersion) + ", " +
-                  (d == SqlDialect::kSqlite ? "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')" : "now()::text") + ")");
+  steps.push_back(record_version);
   return steps;
 }
 

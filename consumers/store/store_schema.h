@@ -8,7 +8,9 @@
 //
 // Versions: 1 is herald 0.1's one wide `events` table (a row per record, lists
 // comma-joined); 2 is store_tables.h's tables, with full-text search over
-// title and body (FTS5 in SQLite, a tsvector in PostgreSQL). A migration runs
+// title and body (FTS5 in SQLite, a tsvector in PostgreSQL); later versions
+// add the columns whose Column::since names them (3: events.plover_mode),
+// empty in the rows stored before. A migration runs
 // in the transaction that records its version, so a database is at one
 // version or the next, never between; the stores take a lock first (BEGIN
 // IMMEDIATE, pg_advisory_xact_lock) so that instances starting together
@@ -27,7 +29,9 @@ namespace herald::store {
 
 enum class SqlDialect { kSqlite, kPostgres };
 
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
+// The first version of store_tables.h's tables; later ones only add columns.
+inline constexpr int kTablesVersion = 2;
 inline constexpr int kLegacyVersion = 1;
 // Where a version-1 table waits while its rows are copied (renamed from `events`).
 inline constexpr std::string_view kLegacyTable = "legacy_events";

@@ -108,6 +108,7 @@ constexpr Column kEventColumns[] = {
     {"trigger", kText, ""},
     {"rule", kText, ""},
     {"confidence", kReal, ""},
+    {"plover_mode", kText, "how, within the PLOVER category: phone, visit, riot, heavy-weapons, ...", 3},
 };
 constexpr std::string_view kEventKey[] = {"article_seq", "ordinal"};
 constexpr std::string_view kEventIndexes[] = {"time",
@@ -150,7 +151,8 @@ void EventRows(const RecordContext& c, RowWriter& w) {
         .Integer(e.sentence().end())
         .Text(e.trigger())
         .Text(e.rule())
-        .Real(FloatAsWritten(e.confidence()));
+        .Real(FloatAsWritten(e.confidence()))
+        .Text(e.plover_mode());
   }
 }
 

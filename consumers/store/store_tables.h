@@ -39,6 +39,7 @@ struct Column {
   std::string_view name;
   SqlType type;
   std::string_view doc;
+  int since = 2;  // the schema version that added it (store_schema.h)
 };
 
 // One value of a row.

@@ -399,6 +399,7 @@ void EventCoding::AddEvents(const EventInputs& in, const SentenceWindow& w, Scra
     event.set_quad_class(cameo.quad_class);
     event.set_goldstein(cameo.goldstein);
     event.set_plover(cameo.plover);
+    event.set_plover_mode(cameo.plover_mode);
     event.mutable_sentence()->set_begin(w.begin);
     event.mutable_sentence()->set_end(w.end);
     const syntax::WordSpan& trigger = s->spans[c.trigger_word];
@@ -410,8 +411,8 @@ void EventCoding::AddEvents(const EventInputs& in, const SentenceWindow& w, Scra
     event.set_confidence(c.confidence);
     if (in.explanation) {
       *in.explanation += "  event " + event.source().code() + " " + cameo.code + " " + event.target().code() + " (" +
-                         cameo.plover + ") trigger \"" + event.trigger() + "\" pattern \"" + event.pattern() +
-                         "\" rule " + event.rule() + "\n";
+                         cameo.plover + (cameo.plover_mode.empty() ? "" : "/" + cameo.plover_mode) + ") trigger \"" +
+                         event.trigger() + "\" pattern \"" + event.pattern() + "\" rule " + event.rule() + "\n";
     }
     *record->add_events() = std::move(event);
   }
