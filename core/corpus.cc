@@ -82,7 +82,7 @@ Result<std::vector<ReutersStory>> ReadReuters(const std::string& dir) {
   return stories;
 }
 
-Result<std::vector<std::string>> ReutersEnvelopes(const std::string& dir) {
+Result<std::vector<std::string>> ReutersEnvelopes(const std::string& dir, EnvelopeIds ids) {
   auto stories = ReadReuters(dir);
   if (!stories) return Unexpected(stories.error());
   std::vector<std::string> out;
@@ -99,8 +99,9 @@ Result<std::vector<std::string>> ReutersEnvelopes(const std::string& dir) {
           if (static_cast<unsigned char>(c) >= 0x20) body.push_back(c);
       }
     }
-    out.push_back("{\"id\":\"reuters-" + std::to_string(out.size()) + "\",\"source\":\"Reuters\",\"body\":\"" + body +
-                  "\"}");
+    const std::string id =
+        ids == EnvelopeIds::kReutersNumber ? "\"id\":\"reuters-" + std::to_string(out.size()) + "\"," : "";
+    out.push_back("{" + id + "\"source\":\"Reuters\",\"body\":\"" + body + "\"}");
   }
   return out;
 }

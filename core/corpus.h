@@ -27,8 +27,12 @@ struct ReutersStory {
 };
 Result<std::vector<ReutersStory>> ReadReuters(const std::string& dir);
 // The same stories as herald JSON envelopes ({"id":"reuters-N","source":"Reuters","body":...}),
-// the form producers most often send: the corpus of the benchmarks.
-Result<std::vector<std::string>> ReutersEnvelopes(const std::string& dir);
+// the form producers most often send: the corpus of the benchmarks. Without
+// ids, a record's id is its message key: `herald bench` sends the corpus
+// several times over, each copy a new article, as a real stream is.
+enum class EnvelopeIds { kReutersNumber, kNone };
+Result<std::vector<std::string>> ReutersEnvelopes(const std::string& dir,
+                                                  EnvelopeIds ids = EnvelopeIds::kReutersNumber);
 
 // The files in `dir` (not below it) whose extension is `ext` (".sgm"), sorted;
 // an Error when there are none.
