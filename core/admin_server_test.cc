@@ -66,6 +66,7 @@ TEST(AdminServerTest, WithTokensTheApiWantsOneAndTheProbesDoNot) {
   auto refused = client.Get("/v1/events");
   ASSERT_TRUE(refused);
   EXPECT_EQ(refused->status, 401);
+  EXPECT_EQ(refused->reason, "Unauthorized");
   EXPECT_EQ(refused->get_header_value("WWW-Authenticate"), "Bearer realm=\"herald\"");
   EXPECT_THAT(refused->body, HasSubstr("bearer token is required"));
   EXPECT_EQ(client.Get("/v1/events", {{"Authorization", "Bearer wrong"}})->status, 401);

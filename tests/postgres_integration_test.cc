@@ -227,7 +227,7 @@ TEST_F(PostgresTest, EveryQueryModeAndFilterGivesTheAnswerSqliteGives) {
     for (const auto& [k, v] : parameters) asked += k + "=" + v + " ";
     auto q = store::ParseQuery(parameters);
     ASSERT_TRUE(q) << asked << q.error().reason;
-    auto rows = (*reader)->Run(store::BuildQuerySql(*q, (*reader)->dialect()));
+    auto rows = store::RunQuery(*q, **reader);
     ASSERT_TRUE(rows) << asked << rows.error().reason;
     EXPECT_EQ(store::testing::Brief(*rows), expected) << asked;
   }

@@ -102,6 +102,18 @@ struct SqlStatement {
   std::vector<SqlValue> values;
   std::deque<std::string> owned;
 };
-SqlStatement BuildQuerySql(const Query& query, SqlDialect dialect);
+// How SQLite's full-text index meets the other conditions of a list (articles
+// or events, newest first, a page at a time). kMatchSet: every article that
+// holds the words, found first, then filtered: fast for rare words, slow for
+// words in a large part of the store. kPerArticle: the window's articles,
+// newest first, each checked against the index until the page is full: fast
+// when the words are common. TextPlanProbe gives the statement that counts
+// the matches up to kCommonWordsMatches; at that count or more, kPerArticle.
+// PostgreSQL's planner weighs its own statistics; top lists and timelines
+// read the whole window and take the match set.
+enum class TextPlan { kMatchSet, kPerArticle };
+inline constexpr int64_t kCommonWordsMatches = 20000;
+std::optional<SqlStatement> TextPlanProbe(const Query& query, SqlDialect dialect);
+SqlStatement BuildQuerySql(const Query& query, SqlDialect dialect, TextPlan plan = TextPlan::kMatchSet);
 
 }  // namespace herald::store

@@ -117,7 +117,7 @@ HttpAnswer AnswerQuery(const HttpRequest& request, store::QueryReader& reader) {
   parameters->emplace_back("mode", std::string(mode));
   auto query = store::ParseQuery(*parameters);
   if (!query) return Refusal(400, query.error().reason);
-  auto rows = reader.Run(store::BuildQuerySql(*query, reader.dialect()));
+  auto rows = store::RunQuery(*query, reader);
   if (!rows) {
     log::Warn("query failed", {{"path", std::string(request.path)}, {"reason", rows.error().reason}});
     return Refusal(503, rows.error().reason);

@@ -38,7 +38,7 @@ int RunQuery(const QueryOptions& options, std::ostream& out, std::ostream& err) 
     err << "herald query: " << reader.error().reason << "\n";
     return 1;
   }
-  auto rows = (*reader)->Run(store::BuildQuerySql(*query, (*reader)->dialect()));
+  auto rows = store::RunQuery(*query, **reader);
   if (!rows) {
     err << "herald query: " << rows.error().reason << "\n";
     return 1;

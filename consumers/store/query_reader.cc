@@ -179,4 +179,14 @@ Result<std::unique_ptr<QueryReader>> OpenQueryReader(const EventStoreOptions& wh
   return SqliteReader::Open(where.sqlite_path, timeout);
 }
 
+Result<QueryRows> RunQuery(const Query& query, QueryReader& reader) {
+  TextPlan plan = TextPlan::kMatchSet;
+  if (std::optional<SqlStatement> probe = TextPlanProbe(query, reader.dialect())) {
+    auto count = reader.Run(*probe);
+    if (!count) return Unexpected(count.error());
+    if (!count->rows.empty() && count->rows[0][0].integer >= kCommonWordsMatches) plan = TextPlan::kPerArticle;
+  }
+  return reader.Run(BuildQuerySql(query, reader.dialect(), plan));
+}
+
 }  // namespace herald::store

@@ -3,7 +3,7 @@
 // asked (JSON, NDJSON, CSV, GeoJSON, GDELT 2.0 event rows).
 //
 //   auto reader = OpenQueryReader({.sqlite_path = "herald.db"}, std::chrono::seconds(5));
-//   auto rows = (*reader)->Run(BuildQuerySql(query, (*reader)->dialect()));
+//   auto rows = RunQuery(query, **reader);                 // BuildQuerySql, then Run
 //   QueryOutput out = FormatQueryRows(query, *rows);   // body, content type, next cursor
 //
 // A query that runs past the time-out is stopped (SQLite's progress handler,
@@ -41,6 +41,10 @@ class QueryReader {
   virtual Result<QueryRows> Run(const SqlStatement& statement) = 0;
 };
 Result<std::unique_ptr<QueryReader>> OpenQueryReader(const EventStoreOptions& where, std::chrono::milliseconds timeout);
+
+// The query's rows: its statement (BuildQuerySql), in the free-text plan
+// that TextPlanProbe's count chooses where there is a choice.
+Result<QueryRows> RunQuery(const Query& query, QueryReader& reader);
 
 struct QueryOutput {
   std::string body;

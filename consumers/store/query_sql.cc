@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <optional>
 
 #include "consumers/store/query.h"
 
@@ -14,8 +15,9 @@ constexpr double kKmPerDegree = 111.2;
 
 class Builder {
  public:
-  Builder(SqlDialect d, SqlStatement* out) : dialect_(d), out_(out) {}
+  Builder(SqlDialect d, SqlStatement* out, TextPlan plan = TextPlan::kMatchSet) : dialect_(d), out_(out), plan_(plan) {}
   SqlDialect dialect() const { return dialect_; }
+  TextPlan text_plan() const { return plan_; }
   std::string Bind(SqlValue v) {
     out_->values.push_back(v);
     return (dialect_ == SqlDialect::kSqlite ? "?" : "$") + std::to_string(out_->values.size());
@@ -30,6 +32,7 @@ class Builder {
  private:
   SqlDialect dialect_;
   SqlStatement* out_;
+  TextPlan plan_;
 };
 
 std::string Join(const std::vector<std::string>& conditions) {
@@ -145,9 +148,14 @@ std::vector<std::string> ArticleConditions(const Query& q, Builder& b, bool with
   if (!q.text.empty()) {
     if (b.dialect() == SqlDialect::kSqlite) {
       const std::string words = Fts5Words(q.text);
-      c.push_back(words.empty()
-                      ? "0 = 1"
-                      : "a.seq IN (SELECT rowid FROM articles_text WHERE articles_text MATCH " + b.Text(words) + ")");
+      if (words.empty()) {
+        c.push_back("0 = 1");
+      } else if (b.text_plan() == TextPlan::kPerArticle) {
+        c.push_back("EXISTS (SELECT 1 FROM articles_text WHERE articles_text MATCH " + b.Text(words) +
+                    " AND rowid = a.seq)");
+      } else {
+        c.push_back("a.seq IN (SELECT rowid FROM articles_text WHERE articles_text MATCH " + b.Text(words) + ")");
+      }
     } else {
       c.push_back("a.search @@ plainto_tsquery('english', " + b.Text(q.text) + ")");
     }
@@ -222,9 +230,23 @@ void TopActors(const Query& q, Builder& b, SqlStatement* s) {
 
 }  // namespace
 
-SqlStatement BuildQuerySql(const Query& q, SqlDialect dialect) {
+std::optional<SqlStatement> TextPlanProbe(const Query& q, SqlDialect dialect) {
+  const bool listed = q.mode == QueryMode::kArticles || q.mode == QueryMode::kEvents;
+  if (dialect != SqlDialect::kSqlite || q.text.empty() || !listed) return std::nullopt;
+  const std::string words = Fts5Words(q.text);
+  if (words.empty()) return std::nullopt;
   SqlStatement s;
   Builder b(dialect, &s);
+  s.sql = "SELECT COUNT(*) FROM (SELECT 1 FROM articles_text WHERE articles_text MATCH " + b.Text(words) + " LIMIT " +
+          b.Integer(kCommonWordsMatches) + ")";
+  return s;
+}
+
+SqlStatement BuildQuerySql(const Query& q, SqlDialect dialect, TextPlan plan) {
+  SqlStatement s;
+  const bool listed = q.mode == QueryMode::kArticles || q.mode == QueryMode::kEvents;
+  // Top lists and timelines read every article of the window: the match set, once.
+  Builder b(dialect, &s, listed ? plan : TextPlan::kMatchSet);
   switch (q.mode) {
     case QueryMode::kArticles: Articles(q, b, &s); break;
     case QueryMode::kEvents: Events(q, b, &s); break;

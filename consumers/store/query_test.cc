@@ -31,7 +31,7 @@ class QueryTest : public ::testing::Test {
     EXPECT_TRUE(q) << q.error().reason;
     if (!q) return Unexpected(q.error());
     if (parsed) *parsed = *q;
-    return reader_->Run(BuildQuerySql(*q, reader_->dialect()));
+    return RunQuery(*q, *reader_);
   }
 
   ScopedTempDir dir_{"herald-query-test"};
@@ -50,6 +50,36 @@ TEST_F(QueryTest, EveryModeAndFilterGivesItsExactAnswer) {
   auto count = reader_->Run({.sql = "SELECT COUNT(*) FROM articles"});
   ASSERT_TRUE(count);
   EXPECT_EQ(count->rows[0][0].integer, 4) << "hostile values were bound, not run";
+}
+
+TEST_F(QueryTest, BothFreeTextPlansGiveTheSameAnswers) {
+  int with_text = 0;
+  for (const auto& [parameters, expected] : testing::Cases()) {
+    auto q = ParseQuery(parameters);
+    ASSERT_TRUE(q) << q.error().reason;
+    if (q->text.empty()) continue;
+    ++with_text;
+    for (TextPlan plan : {TextPlan::kMatchSet, TextPlan::kPerArticle}) {
+      auto rows = reader_->Run(BuildQuerySql(*q, SqlDialect::kSqlite, plan));
+      ASSERT_TRUE(rows) << rows.error().reason;
+      EXPECT_EQ(testing::Brief(*rows), expected)
+          << q->text << (plan == TextPlan::kMatchSet ? " match set" : " per article");
+    }
+  }
+  EXPECT_GE(with_text, 3);
+  Query q;
+  q.mode = QueryMode::kEvents;
+  q.text = "talks";
+  EXPECT_THAT(BuildQuerySql(q, SqlDialect::kSqlite, TextPlan::kPerArticle).sql, HasSubstr("rowid = a.seq"));
+  q.mode = QueryMode::kTimeline;
+  EXPECT_THAT(BuildQuerySql(q, SqlDialect::kSqlite, TextPlan::kPerArticle).sql, HasSubstr("a.seq IN (SELECT rowid"))
+      << "a timeline reads the whole window: the match set, once";
+  auto probe = TextPlanProbe({.mode = QueryMode::kArticles, .text = "talks"}, SqlDialect::kSqlite);
+  ASSERT_TRUE(probe);
+  auto count = reader_->Run(*probe);
+  ASSERT_TRUE(count) << count.error().reason;
+  EXPECT_EQ(count->rows[0][0].integer, 2) << "the fixture's two articles that say 'talks'";
+  EXPECT_FALSE(TextPlanProbe({.mode = QueryMode::kArticles, .text = "talks"}, SqlDialect::kPostgres));
 }
 
 TEST_F(QueryTest, PagesFollowTheCursorToTheEnd) {
