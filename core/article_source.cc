@@ -44,16 +44,6 @@ bool EveryLineIsAnObject(std::string_view text) {
   return lines >= 2;
 }
 
-// kAuto for an extension that names no format.
-ArticleFormat FormatFromExtension(const fs::path& path) {
-  const std::string ext = AsciiLower(path.extension().string());
-  if (ext == ".ndjson" || ext == ".jsonl") return ArticleFormat::kNdjson;
-  if (ext == ".json") return ArticleFormat::kJson;
-  if (ext == ".txt" || ext == ".text" || ext == ".md") return ArticleFormat::kText;
-  if (ext == ".html" || ext == ".htm") return ArticleFormat::kHtml;
-  return ArticleFormat::kAuto;
-}
-
 ArticleFormat SniffFormat(std::string_view text) {
   std::string_view t = TrimView(text);
   if (t.starts_with('{')) return EveryLineIsAnObject(t) ? ArticleFormat::kNdjson : ArticleFormat::kJson;
@@ -142,6 +132,15 @@ void AddArticleFormatOption(CLI::App* app, ArticleFormat* format) {
   app->add_option("--format", *format, "Article format, by extension and content when auto")
       ->transform(CLI::CheckedTransformer(named))
       ->default_str(std::string(NameOf(*format, kArticleFormatNames)));
+}
+
+ArticleFormat FormatFromExtension(const std::filesystem::path& path) {
+  const std::string ext = AsciiLower(path.extension().string());
+  if (ext == ".ndjson" || ext == ".jsonl") return ArticleFormat::kNdjson;
+  if (ext == ".json") return ArticleFormat::kJson;
+  if (ext == ".txt" || ext == ".text" || ext == ".md") return ArticleFormat::kText;
+  if (ext == ".html" || ext == ".htm") return ArticleFormat::kHtml;
+  return ArticleFormat::kAuto;
 }
 
 Status ForEachArticle(const std::vector<std::string>& inputs, ArticleFormat format, const ArticleCallback& each) {

@@ -22,6 +22,7 @@
 // Thread-safety: pure functions.
 #pragma once
 
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -42,6 +43,10 @@ inline constexpr EnumName<ArticleFormat> kArticleFormatNames[] = {{ArticleFormat
                                                                   {ArticleFormat::kNdjson, "ndjson"},
                                                                   {ArticleFormat::kText, "text"},
                                                                   {ArticleFormat::kHtml, "html"}};
+
+// The format a file's extension names (.json, .ndjson/.jsonl, .txt/.text/.md,
+// .html/.htm), or kAuto for any other: a directory's such files are skipped.
+ArticleFormat FormatFromExtension(const std::filesystem::path& path);
 
 // --format, for the commands that read articles (produce, extract).
 void AddArticleFormatOption(CLI::App* app, ArticleFormat* format);

@@ -58,6 +58,7 @@ struct StageName {
   std::string_view name;
   int admin_port;  // 0: no admin endpoint unless asked for
 };
+inline constexpr StageName kProducerStage{"produce", "producer", 9640};  // with --watch
 inline constexpr StageName kProcessorStage{"process", "processor", 9641};
 inline constexpr StageName kStoreStage{"store", "store", 9642};
 inline constexpr StageName kAlertStage{"alert", "alert", 9643};

@@ -392,9 +392,11 @@ void SettingsTable::AddFlags(CLI::App* app) {
         setting->option_ = app->add_flag(setting->flag_, setting->flag_values_, help)
                                ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
         break;
-      case SettingType::kList:
+      case SettingType::kList: setting->option_ = app->add_option(setting->flag_, setting->flag_values_, help); break;
       case SettingType::kProperties:
-        setting->option_ = app->add_option(setting->flag_, setting->flag_values_, help);
+        // -X NAME=VALUE once per property, so that a positional argument after
+        // the last one is not taken for another property.
+        setting->option_ = app->add_option(setting->flag_, setting->flag_values_, help)->allow_extra_args(false);
         break;
       default:
         // One value per occurrence, the last occurrence winning; without allow_extra_args(false)

@@ -90,6 +90,15 @@ TEST_F(SettingsTest, RepeatedListFlag) {
   EXPECT_THAT(o_.actors, ElementsAre("x.txt", "y.txt"));
 }
 
+TEST_F(SettingsTest, AKafkaPropertyFlagTakesOneValueAndLeavesThePositionals) {
+  std::vector<std::string> inputs;
+  app_.add_option("inputs", inputs);
+  Parse({"-X", "acks=1", "-X", "linger.ms=2", "article.txt"});
+  EXPECT_THAT(table_.Resolve(nullptr, {}), IsEmpty());
+  EXPECT_EQ(Property("linger.ms"), "2");
+  EXPECT_THAT(inputs, ElementsAre("article.txt"));
+}
+
 TEST_F(SettingsTest, KafkaPropertiesMergeAcrossLayers) {
   ConfigFile file =
       File("kafka:\n  security.protocol: SASL_SSL\n  sasl.mechanisms: PLAIN\n  sasl:\n    username: herald\n");

@@ -131,6 +131,7 @@ Status StageMetrics::Readiness(std::chrono::seconds batch_stuck) const {
   std::lock_guard lock(mutex_);
   if (!sink_problems_.empty()) return Retriable(sink_problems_.begin()->second);
   auto it = brokers_up_.find("consumer");
+  if (it == brokers_up_.end()) it = brokers_up_.find("producer");  // a stage that only produces (produce --watch)
   if (it == brokers_up_.end()) return Retriable("no broker statistics yet");
   if (it->second == 0) return Retriable("no Kafka broker connection is up");
   return {};

@@ -102,7 +102,7 @@ class StageMetrics {
   Status Liveness(std::chrono::seconds stall) const;
   // Ready when consuming, no batch in hand for longer than batch_stuck (a
   // broker or sink call that does not return), no sink reporting a problem,
-  // and the consumer sees a broker up.
+  // and the consumer (in a stage without one, the producer) sees a broker up.
   Status Readiness(std::chrono::seconds batch_stuck = std::chrono::seconds(15)) const;
 
  private:

@@ -56,6 +56,15 @@ TEST(StageMetricsTest, LagIsWhatTheLoopReports) {
   EXPECT_THAT(registry.RenderPrometheus(), Not(HasSubstr("partition=\"0\""))) << "revoked: left out";
 }
 
+TEST(StageMetricsTest, AStageThatOnlyProducesIsReadyOnItsProducersBrokers) {
+  StageMetrics m("producer");
+  m.SetConsuming(true);
+  m.OnKafkaStatistics("producer", R"({"brokers": {"b/1": {"state": "DOWN"}}})");
+  EXPECT_THAT(m.Readiness().error().reason, HasSubstr("no Kafka broker connection is up"));
+  m.OnKafkaStatistics("producer", R"({"brokers": {"b/1": {"state": "UP"}}})");
+  EXPECT_TRUE(m.Readiness());
+}
+
 TEST(StageMetricsTest, ReadyOnlyWhenConsumingWithABrokerUpAndAHealthySink) {
   StageMetrics m("store");
   EXPECT_FALSE(m.Readiness());

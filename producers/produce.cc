@@ -19,14 +19,38 @@ void DeclareProduceSettings(SettingsTable& t, ProduceOptions* o) {
   t.Add("produce.flush_timeout_s", &o->flush_timeout_s, "Seconds to wait for the last delivery reports.")
       .Flag("--flush-timeout")
       .Range(1, 3600);
+  t.Add("produce.watch", &o->watch_dir,
+        "A directory to watch instead of reading inputs: each file is produced once it is complete (closed by its "
+        "writer or moved in) and then moved to produce.done_dir; runs until stopped.")
+      .Flag("--watch");
+  t.Add("produce.done_dir", &o->done_dir, "Where produced files go (empty: .done inside the watched directory).")
+      .Flag("--done-dir");
+  t.Add("produce.settle_ms", &o->settle_ms,
+        "A watched file untouched this long counts as complete when a rescan finds it (present at start, or its "
+        "events missed); rescans run this often.")
+      .Flag("--settle-ms")
+      .Range(100, 3600000);
 }
 
 void AddProduceArguments(CLI::App* app, ProduceOptions* o) {
-  app->add_option("inputs", o->inputs, "Files, directories, or - for stdin")->required();
+  app->add_option("inputs", o->inputs, "Files, directories, or - for stdin (none with --watch)");
   AddArticleFormatOption(app, &o->format);
 }
 
+Status ProduceArticle(kafka::Producer& producer, const ProduceOptions& options, const SourceArticle& a,
+                      std::string_view ingested_at) {
+  std::string key = ArticleKey(a);
+  kafka::Headers headers = {{std::string(header::kContentType), a.content_type},
+                            {std::string(header::kArticleId), key},
+                            {std::string(header::kIngestedAt), std::string(ingested_at)},
+                            {std::string(header::kProducedAtUs), std::to_string(NowMicros())}};
+  if (!options.source.empty()) headers.push_back({std::string(header::kSource), options.source});
+  if (key.find("://") != std::string::npos) headers.push_back({std::string(header::kUrl), key});
+  return producer.Produce(options.topics.raw, key, a.bytes, headers);
+}
+
 Result<ProduceSummary> RunProduce(const ProduceOptions& options) {
+  if (options.inputs.empty()) return Fatal("nothing to produce: give files, directories or -, or --watch DIR");
   auto articles = ReadArticles(options.inputs, options.format);
   if (!articles) return Unexpected(articles.error());
   auto producer = kafka::Producer::Create(options.kafka.ProducerProperties());
@@ -38,14 +62,7 @@ Result<ProduceSummary> RunProduce(const ProduceOptions& options) {
   Progress progress(static_cast<int64_t>(articles->size()));
   for (const SourceArticle& a : *articles) {
     progress.Update(summary.articles + summary.failed);
-    std::string key = ArticleKey(a);
-    kafka::Headers headers = {{std::string(header::kContentType), a.content_type},
-                              {std::string(header::kArticleId), key},
-                              {std::string(header::kIngestedAt), ingested_at},
-                              {std::string(header::kProducedAtUs), std::to_string(NowMicros())}};
-    if (!options.source.empty()) headers.push_back({std::string(header::kSource), options.source});
-    if (key.find("://") != std::string::npos) headers.push_back({std::string(header::kUrl), key});
-    Status s = (*producer)->Produce(options.topics.raw, key, a.bytes, headers);
+    Status s = ProduceArticle(**producer, options, a, ingested_at);
     if (!s) {
       log::Error("produce failed", {{"origin", a.origin}, {"reason", s.error().reason}});
       if (s.error().kind == ErrorKind::kFatal) return Unexpected(s.error());

@@ -8,6 +8,7 @@
 // url, else a content hash); content-type, id, source, url, ingested-at and the
 // produce time travel as headers (proto/herald/v1/article.proto). The producer
 // is idempotent (no duplicates on retry) and waits for every delivery report.
+// `herald produce --watch DIR` runs as a daemon instead: producers/watch.h.
 // Failure: unreadable inputs fail before anything is sent; records the broker
 // did not acknowledge are counted in ProduceSummary::failed (exit non-zero).
 #pragma once
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "core/article_source.h"
+#include "core/kafka.h"
 #include "core/options.h"
 #include "core/settings.h"
 #include "core/status.h"
@@ -35,6 +37,10 @@ struct ProduceOptions {
   // Publisher name for articles that do not carry one.
   std::string source;
   int flush_timeout_s = 120;
+  // --watch: a directory whose new files are produced as they complete (watch.h).
+  std::string watch_dir;
+  std::string done_dir;  // where produced files go; empty: <watch_dir>/.done
+  int settle_ms = 2000;  // a file untouched this long is complete to a rescan
 };
 
 struct ProduceSummary {
@@ -49,5 +55,11 @@ void DeclareProduceSettings(SettingsTable& table, ProduceOptions* options);
 // The inputs and --format, which are per run, not settings.
 void AddProduceArguments(CLI::App* app, ProduceOptions* options);
 Result<ProduceSummary> RunProduce(const ProduceOptions& options);
+
+// Sends one article to the raw topic with herald's headers (its id, content
+// type, source, url, ingestion and produce times); the delivery report comes
+// later (Producer::Flush). The same for every producer.
+Status ProduceArticle(kafka::Producer& producer, const ProduceOptions& options, const SourceArticle& article,
+                      std::string_view ingested_at);
 
 }  // namespace herald
