@@ -2,6 +2,7 @@
 
 #include <poll.h>
 #include <sys/inotify.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -10,6 +11,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -101,6 +103,7 @@ class Watcher {
   void Produce(const fs::path& path) {
     std::error_code ec;
     if (context_.stop.stop_requested() || !fs::is_regular_file(path, ec)) return;  // moved on already
+    if (unmovable_.contains(path.string())) return;
     if (auto retry = retries_.find(path.string()); retry != retries_.end() && Clock::now() < retry->second.next) {
       return;
     }
@@ -118,8 +121,15 @@ class Watcher {
       s = Retriable(std::to_string(sent - delivered) + " of its " + std::to_string(sent) +
                     " articles were not delivered");
     }
-    if (s) s = MoveToDone(path);
     if (!s) return Failed(path, s.error().reason);
+    if (Status moved = MoveToDone(path); !moved) {
+      // Delivered: trying again would only send its articles twice.
+      unmovable_.insert(path.string());
+      log::Error("file produced but not moved; it is skipped until the daemon restarts",
+                 {{"file", path.string()}, {"reason", moved.error().reason}});
+      failed_.Add();
+      return;
+    }
     retries_.erase(path.string());
     context_.metrics->records_out.Add(delivered);
     done_.Add();
@@ -161,6 +171,7 @@ class Watcher {
   metrics::Counter& done_;
   metrics::Counter& failed_;
   std::map<std::string, Retry> retries_;  // by path
+  std::set<std::string> unmovable_;       // produced, but the move failed
 };
 
 }  // namespace
@@ -181,6 +192,14 @@ Status RunWatch(const ProduceOptions& o, const StageContext& c) {
   if (ec) return Fatal("cannot make the done directory " + done.string() + ": " + ec.message());
   auto events = CompletedFiles::Watch(dir);
   if (!events) return Unexpected(events.error());
+  // Files are moved by rename, which cannot cross filesystems: a done
+  // directory elsewhere would fail each move after the file was sent.
+  struct stat watched {
+  }, finished{};
+  if (::stat(dir.c_str(), &watched) != 0 || ::stat(done.c_str(), &finished) != 0 || watched.st_dev != finished.st_dev) {
+    return Fatal("the done directory " + done.string() + " must be on the filesystem of " + dir.string() +
+                 " (files are moved there by rename)");
+  }
   kafka::Cluster& cluster = c.cluster ? *c.cluster : kafka::Brokers();
   // Its statistics tell readiness whether a broker is up.
   StageMetrics& metrics = *c.metrics;

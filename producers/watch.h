@@ -24,8 +24,11 @@
 // Metrics: herald_records_out_total{stage="producer"} articles delivered,
 // herald_watch_files_total{result="done"|"failed"} files.
 // Thread-safety: one RunWatch per directory.
+// A file sent whose move then fails is skipped (logged as an error) until the
+// daemon restarts, rather than sent again and again.
 // Failure: a directory that cannot be watched, or a done directory that cannot
-// be made, is a fatal Error at start; nothing a file holds stops the daemon.
+// be made or is on another filesystem (files are moved by rename), is a fatal
+// Error at start; nothing a file holds stops the daemon.
 #pragma once
 
 #include "core/stage_metrics.h"

@@ -3,6 +3,8 @@
 #include "producers/watch.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -102,6 +104,26 @@ TEST(IgnoredInWatchTest, HiddenPartialAndForeignFilesWait) {
   }
   EXPECT_FALSE(IgnoredInWatch("feed-2026-12-01", ArticleFormat::kNdjson)) << "--format names the format";
   EXPECT_TRUE(IgnoredInWatch(".feed", ArticleFormat::kNdjson));
+}
+
+TEST(WatchStartTest, ADoneDirectoryOnAnotherFilesystemIsAFatalErrorAtStart) {
+  if (!fs::is_directory("/dev/shm")) GTEST_SKIP() << "no /dev/shm to be another filesystem";
+  ScopedTempDir dir("herald-watch-fs-test");
+  kafka::FakeCluster cluster;
+  StageMetrics metrics("producer");
+  ProduceOptions o;
+  o.watch_dir = dir.path().string();
+  o.done_dir = "/dev/shm/herald-watch-fs-test-" + std::to_string(::getpid());
+  std::stop_source stop;
+  Status s = RunWatch(o, {.stop = stop.get_token(), .metrics = &metrics, .cluster = &cluster});
+  fs::remove_all(o.done_dir);
+  struct stat a {
+  }, b{};
+  if (::stat(o.watch_dir.c_str(), &a) == 0 && ::stat("/dev/shm", &b) == 0 && a.st_dev == b.st_dev) {
+    GTEST_SKIP() << "the temporary directory is on /dev/shm's filesystem";
+  }
+  ASSERT_FALSE(s);
+  EXPECT_NE(s.error().reason.find("must be on the filesystem of"), std::string::npos) << s.error().reason;
 }
 
 TEST(WatchStartTest, AMissingDirectoryIsAFatalErrorAtStart) {
