@@ -4,10 +4,10 @@
 //   BearerTokens tokens(options.tokens);       // empty: the API is open
 //   if (!tokens.Accepts(request_head)) answer 401 with BearerTokens::kChallenge;
 //
-// The tokens are kept only as SHA-256 digests, and a presented token is
-// compared with each in time that does not depend on where they differ or on
-// their lengths, so neither a memory dump nor response timing gives one away.
-// Nothing here logs a token.
+// A presented token is compared with the SHA-256 digests of the configured
+// ones, each in time that does not depend on where they differ or on their
+// lengths, so response timing does not give one away. (The configured tokens
+// themselves stay in the options they came from.) Nothing here logs a token.
 // Thread-safety: immutable once made; Accepts may be called from any thread.
 // Failure: none; a missing, malformed or unknown credential is simply refused.
 #pragma once

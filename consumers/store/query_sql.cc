@@ -228,11 +228,14 @@ void TopActors(const Query& q, Builder& b, SqlStatement* s) {
            ") x GROUP BY name ORDER BY events DESC, name" + Limit(q, b);
 }
 
+// Lists of articles or events, newest first, a page at a time: the modes
+// where a free-text plan can stop once the page is full.
+bool PagesThroughRows(const Query& q) { return q.mode == QueryMode::kArticles || q.mode == QueryMode::kEvents; }
+
 }  // namespace
 
 std::optional<SqlStatement> TextPlanProbe(const Query& q, SqlDialect dialect) {
-  const bool listed = q.mode == QueryMode::kArticles || q.mode == QueryMode::kEvents;
-  if (dialect != SqlDialect::kSqlite || q.text.empty() || !listed) return std::nullopt;
+  if (dialect != SqlDialect::kSqlite || q.text.empty() || !PagesThroughRows(q)) return std::nullopt;
   const std::string words = Fts5Words(q.text);
   if (words.empty()) return std::nullopt;
   SqlStatement s;
@@ -244,9 +247,8 @@ std::optional<SqlStatement> TextPlanProbe(const Query& q, SqlDialect dialect) {
 
 SqlStatement BuildQuerySql(const Query& q, SqlDialect dialect, TextPlan plan) {
   SqlStatement s;
-  const bool listed = q.mode == QueryMode::kArticles || q.mode == QueryMode::kEvents;
   // Top lists and timelines read every article of the window: the match set, once.
-  Builder b(dialect, &s, listed ? plan : TextPlan::kMatchSet);
+  Builder b(dialect, &s, PagesThroughRows(q) ? plan : TextPlan::kMatchSet);
   switch (q.mode) {
     case QueryMode::kArticles: Articles(q, b, &s); break;
     case QueryMode::kEvents: Events(q, b, &s); break;
