@@ -55,6 +55,8 @@ struct Command {
 std::vector<Command> AllCommands();
 
 Command ProduceCommand();
+Command FeedsCommand();
+Command IngestCommand();
 Command ProcessCommand();
 Command StoreCommand();
 Command QueryCommand();

@@ -4,8 +4,8 @@
 namespace herald {
 
 std::vector<Command> AllCommands() {
-  std::vector<Command> all = {ProduceCommand(), ProcessCommand(), StoreCommand(),   QueryCommand(),
-                              ServeCommand(),   AlertCommand(),   ExtractCommand(), ExplainCommand()};
+  std::vector<Command> all = {ProduceCommand(), FeedsCommand(), IngestCommand(), ProcessCommand(), StoreCommand(),
+                              QueryCommand(),   ServeCommand(), AlertCommand(),  ExtractCommand(), ExplainCommand()};
   for (Command& c : DeadLetterCommands()) all.push_back(std::move(c));
   all.push_back(EvalCommand());
   for (Command& c : TrainCommands()) all.push_back(std::move(c));

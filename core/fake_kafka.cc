@@ -67,6 +67,13 @@ class FakeConsumer final : public Consumer {
     });
     return lag;
   }
+  std::vector<std::pair<std::string, int32_t>> Assignment() override {
+    std::lock_guard lock(cluster_.mutex_);
+    std::vector<std::pair<std::string, int32_t>> out;
+    ForEachPartitionLocked(
+        [&](const FakeCluster::TopicPartition& tp, const FakeCluster::Partition&) { out.push_back(tp); });
+    return out;
+  }
   Result<int64_t> Committed(const std::string& topic, int32_t partition, std::chrono::milliseconds) override {
     std::lock_guard lock(cluster_.mutex_);
     return CommittedLocked({topic, partition});

@@ -206,6 +206,9 @@ class Consumer {
   virtual Result<PartitionLag> Lag(std::chrono::milliseconds timeout) = 0;
   // The group's committed offset of a partition (-1 when none), as the group coordinator says.
   virtual Result<int64_t> Committed(const std::string& topic, int32_t partition, std::chrono::milliseconds timeout) = 0;
+  // The partitions assigned to this member now ({topic, partition}), as the
+  // client knows them (no request): empty before the group has assigned any.
+  virtual std::vector<std::pair<std::string, int32_t>> Assignment() = 0;
   // A partition's end offset (its high watermark), asked of its leader.
   virtual Result<int64_t> EndOffset(const std::string& topic, int32_t partition, std::chrono::milliseconds timeout) = 0;
   // Moves each partition in batch back to its first record, so it is consumed again.

@@ -101,6 +101,7 @@ class LibrdkafkaConsumer final : public Consumer {
   void StoreOffsets(const Batch& batch) override;
   Status CommitPending() override;
   Result<PartitionLag> Lag(std::chrono::milliseconds timeout) override;
+  std::vector<std::pair<std::string, int32_t>> Assignment() override;
   Result<int64_t> Committed(const std::string& topic, int32_t partition, std::chrono::milliseconds timeout) override;
   Result<int64_t> EndOffset(const std::string& topic, int32_t partition, std::chrono::milliseconds timeout) override;
   Status Rewind(const Batch& batch) override;
@@ -371,6 +372,16 @@ Result<Consumer::PartitionLag> LibrdkafkaConsumer::Lag(std::chrono::milliseconds
   RdKafka::TopicPartition::destroy(assigned);
   if (err != RdKafka::ERR_NO_ERROR) return Retriable("committed offsets: " + RdKafka::err2str(err));
   return lag;
+}
+
+std::vector<std::pair<std::string, int32_t>> LibrdkafkaConsumer::Assignment() {
+  std::vector<RdKafka::TopicPartition*> assigned;
+  std::vector<std::pair<std::string, int32_t>> out;
+  if (consumer_->assignment(assigned) == RdKafka::ERR_NO_ERROR) {
+    for (const RdKafka::TopicPartition* p : assigned) out.emplace_back(p->topic(), p->partition());
+  }
+  RdKafka::TopicPartition::destroy(assigned);
+  return out;
 }
 
 Status LibrdkafkaConsumer::Rewind(const Batch& batch) {

@@ -2,8 +2,9 @@
 
 #include "core/record_format.h"
 #include "core/utf8.h"
+#include "webpage/charset.h"
+#include "webpage/web_article.h"
 
-#include <gumbo.h>
 #include <simdjson.h>
 
 #include <algorithm>
@@ -115,152 +116,20 @@ void FillFromText(std::string_view text, v1::Article* a) {
 
 // ---- HTML ----
 
-bool SkippedTag(GumboTag tag) {
-  switch (tag) {
-    case GUMBO_TAG_SCRIPT:
-    case GUMBO_TAG_STYLE:
-    case GUMBO_TAG_NOSCRIPT:
-    case GUMBO_TAG_NAV:
-    case GUMBO_TAG_HEADER:
-    case GUMBO_TAG_FOOTER:
-    case GUMBO_TAG_ASIDE:
-    case GUMBO_TAG_FORM:
-    case GUMBO_TAG_TEMPLATE:
-    case GUMBO_TAG_IFRAME:
-    case GUMBO_TAG_SVG:
-    case GUMBO_TAG_HEAD: return true;
-    default: return false;
-  }
-}
-
-bool BlockTag(GumboTag tag) {
-  switch (tag) {
-    case GUMBO_TAG_P:
-    case GUMBO_TAG_DIV:
-    case GUMBO_TAG_BR:
-    case GUMBO_TAG_LI:
-    case GUMBO_TAG_H1:
-    case GUMBO_TAG_H2:
-    case GUMBO_TAG_H3:
-    case GUMBO_TAG_H4:
-    case GUMBO_TAG_H5:
-    case GUMBO_TAG_H6:
-    case GUMBO_TAG_TR:
-    case GUMBO_TAG_BLOCKQUOTE:
-    case GUMBO_TAG_SECTION:
-    case GUMBO_TAG_ARTICLE:
-    case GUMBO_TAG_UL:
-    case GUMBO_TAG_OL:
-    case GUMBO_TAG_TABLE:
-    case GUMBO_TAG_PRE:
-    case GUMBO_TAG_FIGCAPTION: return true;
-    default: return false;
-  }
-}
-
-// Visible text with block elements on lines of their own and runs of white space folded.
-void CollectText(const GumboNode* node, std::string* out) {
-  if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_CDATA) {
-    for (char c : std::string_view(node->v.text.text)) {
-      bool space = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
-      if (space) {
-        if (!out->empty() && out->back() != ' ' && out->back() != '\n') out->push_back(' ');
-      } else {
-        out->push_back(c);
-      }
-    }
-    return;
-  }
-  if (node->type != GUMBO_NODE_ELEMENT) return;
-  GumboTag tag = node->v.element.tag;
-  if (SkippedTag(tag)) return;
-  bool block = BlockTag(tag);
-  auto newline = [out] {
-    while (!out->empty() && out->back() == ' ') out->pop_back();
-    if (!out->empty() && out->back() != '\n') out->push_back('\n');
-  };
-  if (block) newline();
-  const GumboVector& children = node->v.element.children;
-  for (unsigned i = 0; i < children.length; ++i) {
-    CollectText(static_cast<const GumboNode*>(children.data[i]), out);
-  }
-  if (block) newline();
-}
-
-const GumboNode* FindFirst(const GumboNode* node, GumboTag tag) {
-  if (node->type != GUMBO_NODE_ELEMENT) return nullptr;
-  if (node->v.element.tag == tag) return node;
-  const GumboVector& children = node->v.element.children;
-  for (unsigned i = 0; i < children.length; ++i) {
-    if (const GumboNode* found = FindFirst(static_cast<const GumboNode*>(children.data[i]), tag)) return found;
-  }
-  return nullptr;
-}
-
-const char* Attribute(const GumboNode* node, const char* name) {
-  const GumboAttribute* a = gumbo_get_attribute(&node->v.element.attributes, name);
-  return a ? a->value : nullptr;
-}
-
-// <meta property|name=... content=...> and <link rel=canonical> in the head.
-void ReadHeadMetadata(const GumboNode* node, v1::Article* a) {
-  if (node->type != GUMBO_NODE_ELEMENT) return;
-  GumboTag tag = node->v.element.tag;
-  if (tag == GUMBO_TAG_META) {
-    const char* key = Attribute(node, "property");
-    if (!key) key = Attribute(node, "name");
-    const char* content = Attribute(node, "content");
-    if (key && content) {
-      std::string_view k(key);
-      if ((k == "article:published_time" || k == "date" || k == "pubdate") && a->published_at().empty()) {
-        a->set_published_at(content);
-      } else if ((k == "og:site_name") && a->source().empty()) {
-        a->set_source(content);
-      } else if (k == "og:title" && a->title().empty()) {
-        a->set_title(std::string(Trim(content)));
-      }
-    }
-  } else if (tag == GUMBO_TAG_LINK) {
-    const char* rel = Attribute(node, "rel");
-    const char* href = Attribute(node, "href");
-    if (rel && href && std::string_view(rel) == "canonical" && a->url().empty()) a->set_url(href);
-  }
-  const GumboVector& children = node->v.element.children;
-  for (unsigned i = 0; i < children.length; ++i) {
-    ReadHeadMetadata(static_cast<const GumboNode*>(children.data[i]), a);
-  }
-}
-
+// The page's article (webpage/web_article.h): its main text and what the page
+// declares about itself, where the envelope or headers did not say it already.
 void FillFromHtml(std::string_view html, v1::Article* a) {
-  GumboOutput* doc = gumbo_parse_with_options(&kGumboDefaultOptions, html.data(), html.size());
-  const GumboNode* root = doc->root;
-  if (const char* lang = Attribute(root, "lang"); lang && a->language().empty()) a->set_language(lang);
-  ReadHeadMetadata(root, a);
-  if (a->title().empty()) {
-    for (GumboTag t : {GUMBO_TAG_TITLE, GUMBO_TAG_H1}) {
-      if (const GumboNode* n = FindFirst(root, t)) {
-        std::string text;
-        const GumboVector& children = n->v.element.children;
-        for (unsigned i = 0; i < children.length; ++i)
-          CollectText(static_cast<const GumboNode*>(children.data[i]), &text);
-        if (!IsBlank(text)) {
-          a->set_title(std::string(Trim(text)));
-          break;
-        }
-      }
-    }
-  }
-  // Prefer the <article> element: it leaves out the page's chrome.
-  const GumboNode* content = FindFirst(root, GUMBO_TAG_ARTICLE);
-  if (!content) content = FindFirst(root, GUMBO_TAG_BODY);
-  if (!content) content = root;
-  std::string text;
-  CollectText(content, &text);
-  std::string_view body = Trim(text);
-  // The page's <h1> usually repeats the title; the body starts after it.
-  if (!a->title().empty() && body.starts_with(a->title())) body = Trim(body.substr(a->title().size()));
-  a->set_body(std::string(body));
-  gumbo_destroy_output(&kGumboDefaultOptions, doc);
+  webpage::WebArticle page = webpage::ReadWebArticle(webpage::HtmlDocument::Parse(html));
+  auto fill = [](std::string* field, std::string& value) {
+    if (field->empty()) *field = std::move(value);
+  };
+  fill(a->mutable_title(), page.title);
+  fill(a->mutable_author(), page.author);
+  fill(a->mutable_published_at(), page.published_at);
+  fill(a->mutable_language(), page.language);
+  fill(a->mutable_url(), page.canonical_url);
+  fill(a->mutable_source(), page.site_name);
+  a->set_body(std::move(page.text));
 }
 
 // ---- JSON ----
@@ -381,6 +250,8 @@ Status FromJson(std::string_view bytes, const ParseOptions& options, v1::Article
       s = string_field(a.mutable_published_at());
     else if (key == "language" || key == "lang")
       s = string_field(a.mutable_language());
+    else if (key == "author" || key == "byline")
+      s = string_field(a.mutable_author());
     else if (key == "tags") {
       simdjson::ondemand::array tags;
       if (auto e = field.value().get_array().get(tags); e) {
@@ -420,11 +291,17 @@ Status ParseArticle(std::string_view bytes, const ParseOptions& options, v1::Art
                                            std::to_string(options.max_bytes));
   }
   if (IsBlank(bytes)) return Fail(v1::EMPTY_ARTICLE, "article is empty");
+  auto format = FormatOf(bytes, options.content_type);
+  // A web page in another charset is converted (its declaration, else
+  // detection); JSON and plain text must be UTF-8, as their contract says.
+  std::string converted;
   if (!simdjson::validate_utf8(bytes.data(), bytes.size())) {
-    return Fail(v1::INVALID_UTF8, "article is not valid UTF-8");
+    if (!format || *format != Format::kHtml) return Fail(v1::INVALID_UTF8, "article is not valid UTF-8");
+    if (LooksBinary(bytes)) return Fail(v1::BINARY_CONTENT, "article holds binary data, not text");
+    converted = webpage::ToUtf8(bytes, webpage::DetectCharset(bytes, options.content_type.value_or("")));
+    bytes = converted;
   }
   if (LooksBinary(bytes)) return Fail(v1::BINARY_CONTENT, "article holds binary data, not text");
-  auto format = FormatOf(bytes, options.content_type);
   if (!format) return Unexpected(format.error());
 
   v1::Article& a = *article;

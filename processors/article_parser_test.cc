@@ -66,6 +66,27 @@ TEST(ArticleParserTest, HtmlUsesArticleTextAndHeadMetadata) {
   EXPECT_EQ(a->language(), "en");
 }
 
+TEST(ArticleParserTest, HtmlInAnotherCharsetIsConvertedAndItsBylineRead) {
+  std::string page =
+      "<html><head><meta charset=windows-1252><meta name=author content=\"By Zo\xeb Ball\">"
+      "</head><body><div class=story><p>The caf\xe9 on the square reopened on Monday, after a "
+      "year, and its owners said they were \x93"
+      "delighted\x94"
+      " to be back.</p></div></body></html>";
+  auto a = ParseArticle(page, {.content_type = "text/html"});
+  ASSERT_TRUE(a) << a.error().reason;
+  EXPECT_EQ(a->author(), "Zo\u00eb Ball");
+  EXPECT_NE(a->body().find("caf\u00e9 on the square"), std::string::npos) << a->body();
+  EXPECT_NE(a->body().find("\u201cdelighted\u201d"), std::string::npos) << a->body();
+  // Text and JSON must still be UTF-8.
+  auto text = ParseArticle("caf\xe9", {.content_type = "text/plain"});
+  ASSERT_FALSE(text);
+  EXPECT_EQ(text.error().code, v1::INVALID_UTF8);
+  auto json = ParseArticle(R"({"title": "T", "author": "Ann Lee", "body": "B"})", {});
+  ASSERT_TRUE(json);
+  EXPECT_EQ(json->author(), "Ann Lee");
+}
+
 TEST(ArticleParserTest, HeadersFillSourceAndUrlTheArticleLacks) {
   auto a = ParseArticle("Title\nBody", {.source = "feed-1", .url = "https://h/u"});
   ASSERT_TRUE(a);

@@ -217,6 +217,10 @@ Result<EvalReport> EvaluateAll(const std::string& shared, bool test_splits) {
     return Extractor(*kb);
   };
 
+  if (auto pages = webpage::EvalArticleExtraction(shared + "/eval/article-extraction"))
+    report.article_extraction = std::move(*pages);
+  else
+    report.skipped.push_back("article extraction: " + pages.error().reason);
   const std::string reuters = shared + "/corpus/reuters21578";
   add("reuters countries", EvalReutersCountries(extractor, reuters));
   const std::string geo = shared + "/reference/geo/geonames/";
@@ -325,6 +329,10 @@ int RunEval(const EvalOptions& options) {
   for (const auto& [name, s] : report->scores) {
     std::printf("%-30s %7lld %7.3f %7.3f %7.3f\n", name.c_str(), static_cast<long long>(s.items), s.precision(),
                 s.recall(), s.f1());
+  }
+  if (const auto& pages = report->article_extraction) {
+    std::printf("%-30s %7d %7.3f %7.3f %7.3f\n", "article extraction (pages)", pages->pages, pages->precision,
+                pages->recall, pages->f1());
   }
   for (const std::string& skipped : report->skipped) std::printf("skipped: %s\n", skipped.c_str());
   return 0;

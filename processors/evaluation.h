@@ -10,11 +10,13 @@
 //   GUM Wikinews *.conllu  persons, places, organisations against named entity mentions
 //   UNER English EWT .iob2 persons, organisations, places against PER/ORG/LOC spans
 //   PLOVER GSR dev JSON    source and target countries and PLOVER event per sentence
+//   article-extraction     web pages' main text (webpage/extraction_eval.h)
 // Failure: a missing or unreadable data set is an Error (the tests skip on it).
 // Thread-safety: the functions share nothing; run them from any thread.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +24,7 @@
 #include "core/settings.h"
 #include "core/status.h"
 #include "processors/extractor.h"
+#include "webpage/extraction_eval.h"
 
 namespace CLI {
 class App;
@@ -74,7 +77,9 @@ KnowledgeSources PetrarchSources(const std::string& shared_dir);
 // (`herald eval`). Data sets that are absent are reported as skipped.
 struct EvalReport {
   std::vector<std::pair<std::string, Score>> scores;  // name, score
-  std::vector<std::string> skipped;                   // name: reason
+  // Web pages' main text (webpage/extraction_eval.h): precision and recall are means over pages.
+  std::optional<webpage::ExtractionScore> article_extraction;
+  std::vector<std::string> skipped;  // name: reason
 };
 // With `test_splits`, also the test splits (UNER EWT test): to report once, never to tune on.
 Result<EvalReport> EvaluateAll(const std::string& shared_dir, bool test_splits = false);

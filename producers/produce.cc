@@ -37,16 +37,21 @@ void AddProduceArguments(CLI::App* app, ProduceOptions* o) {
   AddArticleFormatOption(app, &o->format);
 }
 
-Status ProduceArticle(kafka::Producer& producer, const ProduceOptions& options, const SourceArticle& a,
-                      std::string_view ingested_at) {
+Status ProduceArticle(kafka::Producer& producer, std::string_view topic, const SourceArticle& a,
+                      const ArticleHeaders& h) {
   std::string key = ArticleKey(a);
-  kafka::Headers headers = {{std::string(header::kContentType), a.content_type},
-                            {std::string(header::kArticleId), key},
-                            {std::string(header::kIngestedAt), std::string(ingested_at)},
-                            {std::string(header::kProducedAtUs), std::to_string(NowMicros())}};
-  if (!options.source.empty()) headers.push_back({std::string(header::kSource), options.source});
+  kafka::Headers headers = {
+      {std::string(header::kContentType), a.content_type},
+      {std::string(header::kArticleId), key},
+      {std::string(header::kIngestedAt), h.ingested_at.empty() ? NowRfc3339() : std::string(h.ingested_at)},
+      {std::string(header::kProducedAtUs), std::to_string(NowMicros())}};
   if (key.find("://") != std::string::npos) headers.push_back({std::string(header::kUrl), key});
-  return producer.Produce(options.topics.raw, key, a.bytes, headers);
+  for (auto [name, value] :
+       {std::pair{header::kSource, h.source}, std::pair{header::kFeed, h.feed},
+        std::pair{header::kFetchedAt, h.fetched_at}, std::pair{header::kDuplicateOf, h.duplicate_of}}) {
+    if (!value.empty()) headers.push_back({std::string(name), std::string(value)});
+  }
+  return producer.Produce(topic, key, a.bytes, headers);
 }
 
 Result<ProduceSummary> RunProduce(const ProduceOptions& options) {
@@ -62,7 +67,8 @@ Result<ProduceSummary> RunProduce(const ProduceOptions& options) {
   Progress progress(static_cast<int64_t>(articles->size()));
   for (const SourceArticle& a : *articles) {
     progress.Update(summary.articles + summary.failed);
-    Status s = ProduceArticle(**producer, options, a, ingested_at);
+    Status s =
+        ProduceArticle(**producer, options.topics.raw, a, {.source = options.source, .ingested_at = ingested_at});
     if (!s) {
       log::Error("produce failed", {{"origin", a.origin}, {"reason", s.error().reason}});
       if (s.error().kind == ErrorKind::kFatal) return Unexpected(s.error());

@@ -56,10 +56,20 @@ void DeclareProduceSettings(SettingsTable& table, ProduceOptions* options);
 void AddProduceArguments(CLI::App* app, ProduceOptions* options);
 Result<ProduceSummary> RunProduce(const ProduceOptions& options);
 
-// Sends one article to the raw topic with herald's headers (its id, content
-// type, source, url, ingestion and produce times); the delivery report comes
-// later (Producer::Flush). The same for every producer.
-Status ProduceArticle(kafka::Producer& producer, const ProduceOptions& options, const SourceArticle& article,
-                      std::string_view ingested_at);
+// What every producer says about an article in its record's headers
+// (proto/herald/v1/article.proto); empty values are left out.
+struct ArticleHeaders {
+  std::string_view source;        // herald-source
+  std::string_view ingested_at;   // herald-ingested-at; empty: now
+  std::string_view feed;          // herald-feed: the feed it came from
+  std::string_view fetched_at;    // herald-fetched-at: when its page was fetched
+  std::string_view duplicate_of;  // herald-duplicate-of: the article id it nearly duplicates
+};
+
+// Sends one article to `topic`, keyed by its id (ArticleKey), with herald's
+// headers: content type, id, url (when the id is one), produce time and the
+// above. The delivery report comes later (Producer::Flush). The same for every producer.
+Status ProduceArticle(kafka::Producer& producer, std::string_view topic, const SourceArticle& article,
+                      const ArticleHeaders& headers);
 
 }  // namespace herald

@@ -111,7 +111,8 @@ class Watcher {
     int64_t sent = 0;
     const std::string ingested_at = NowRfc3339();
     Status s = ForEachArticle({path.string()}, options_.format, [&](SourceArticle&& a) {
-      Status produced = ProduceArticle(producer_, options_, a, ingested_at);
+      Status produced =
+          ProduceArticle(producer_, options_.topics.raw, a, {.source = options_.source, .ingested_at = ingested_at});
       if (produced) ++sent;
       return produced;
     });

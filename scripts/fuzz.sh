@@ -5,6 +5,8 @@
 #   config   any bytes as a config file (the loader and the settings table)
 #   header   any key and header bytes through the UTF-8 edge and dead-letter fitting
 #   syntax   any bytes as a sentence (the tokenizer) and as a syntax model file
+#   webpage  any bytes as a fetched web page (charset, HTML reader, main text, metadata)
+#   feed     any bytes as a feed document (RSS, RDF, Atom, JSON Feed)
 #   scripts/fuzz.sh [SECONDS] [TARGET...]   SECONDS per target, default 300; all targets by default
 # New inputs go to build/fuzz/corpus/<target> (the seeds stay untouched). A crash
 # leaves crash-* in build/fuzz and exits non-zero: once fixed, copy it into

@@ -1,19 +1,19 @@
 #!/usr/bin/env bash
 # Installs what herald needs from Debian's packages, skipping what is present.
 #   scripts/install-deps.sh          build and run herald (the demo)
-#   scripts/install-deps.sh --test   also the test suite: GoogleTest, Benchmark, Java 17, Maven, clang 16 (fuzzing,
+#   scripts/install-deps.sh --test   also the test suite: GoogleTest, Benchmark (and gumbo and libxml2, its comparisons), Java 17, Maven, clang 16 (fuzzing,
 #                                    clang-format, clang-tidy), PostgreSQL, Python's venv (tools from PyPI)
 #   scripts/install-deps.sh --container   only what scripts/container-test.sh needs: podman and its
 #                                    runtime and network, podman-compose, debootstrap
 set -euo pipefail
 
 packages=(cmake ninja-build g++ pkg-config protobuf-compiler libprotobuf-dev librdkafka-dev
-          libsimdjson-dev libyaml-cpp-dev libsqlite3-dev libcurl4-openssl-dev libgumbo-dev libcli11-dev
-          libcpp-httplib-dev libpq-dev libssl-dev)
+          libsimdjson-dev libyaml-cpp-dev libsqlite3-dev libcurl4-openssl-dev libcli11-dev
+          libcpp-httplib-dev libpq-dev libssl-dev libpugixml-dev libuchardet-dev zlib1g-dev)
 if [ "${1:-}" = "--container" ]; then
   packages=(podman runc netavark aardvark-dns podman-compose debootstrap curl)
 elif [ "${1:-}" = "--test" ]; then
-  packages+=(libgtest-dev libgmock-dev libbenchmark-dev openjdk-17-jdk-headless maven sqlite3 clang-16 libclang-rt-16-dev
+  packages+=(libgtest-dev libgmock-dev libbenchmark-dev libgumbo-dev libxml2-dev libbrotli-dev openjdk-17-jdk-headless maven sqlite3 clang-16 libclang-rt-16-dev
             clang-format-16 clang-tidy-16 postgresql python3-venv)
 fi
 

@@ -19,6 +19,7 @@
 #include "core/options.h"
 #include "core/scoped_temp_dir.h"
 #include "core/settings.h"
+#include "producers/feeds/feeds.h"
 
 namespace herald {
 namespace {
@@ -66,7 +67,7 @@ int ConfigCheck(const std::string& path) {
   return std::system((std::string(HERALD_BINARY) + " config check " + path + " > /dev/null").c_str());
 }
 
-const StageName kDaemons[] = {kProcessorStage, kStoreStage, kAlertStage};
+const StageName kDaemons[] = {kProcessorStage, kStoreStage, kAlertStage, kFeedsStage};
 
 class DeployTest : public ::testing::Test {
  protected:
@@ -91,6 +92,13 @@ TEST_F(DeployTest, ConfigFilesPassConfigCheckAndAgree) {
   EXPECT_EQ(ConfigCheck(dir.Write("configmap-herald.yaml", cluster_yaml_)), 0);
   auto rules = AlertRules::LoadString(cluster_rules_, "configmap alert-rules.yaml");
   EXPECT_TRUE(rules) << rules.error().reason;
+  // The feeds' list: the ConfigMap's is the sample's, and it loads.
+  auto configmap = objects_.find({"ConfigMap", "herald-config"});
+  EXPECT_EQ(configmap->second["data"]["feeds.yaml"].as<std::string>(), Read("samples/feeds.yaml"));
+  FeedsOptions feeds{.list_path = "samples/feeds.yaml"};
+  auto list = LoadFeedList(feeds);
+  ASSERT_TRUE(list) << list.error().reason;
+  EXPECT_GE(list->size(), 1u);
   for (const auto& [key, value] : host_) {
     if (key == "brokers") continue;  // the compose service name vs the cluster's bootstrap service
     EXPECT_EQ(cluster_[key], value) << key << " differs between deploy/herald.yaml and the ConfigMap";
@@ -223,9 +231,10 @@ TEST_F(DeployTest, DockerfileBuildsTheImageFromFilesThatExist) {
   EXPECT_THAT(dockerfile, HasSubstr("FROM debian:bookworm-slim AS build"));
   EXPECT_THAT(dockerfile, HasSubstr("\nFROM debian:bookworm-slim\n")) << "the runtime stage";
   EXPECT_THAT(dockerfile, HasSubstr("-t " + kImage));
-  EXPECT_THAT(dockerfile,
-              HasSubstr("EXPOSE " + std::to_string(kProcessorStage.admin_port) + " " +
-                        std::to_string(kStoreStage.admin_port) + " " + std::to_string(kAlertStage.admin_port)));
+  EXPECT_THAT(
+      dockerfile,
+      HasSubstr("EXPOSE " + std::to_string(kProcessorStage.admin_port) + " " + std::to_string(kStoreStage.admin_port) +
+                " " + std::to_string(kAlertStage.admin_port) + " " + std::to_string(kFeedsStage.admin_port)));
   EXPECT_THAT(dockerfile, HasSubstr("ENV HERALD_CONFIG=" + kConfigPath));
   EXPECT_THAT(dockerfile, HasSubstr("org.opencontainers.image.version=\"" + std::string(HERALD_VERSION) + "\""));
   EXPECT_THAT(dockerfile, HasSubstr("\nUSER herald\n"));

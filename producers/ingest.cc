@@ -1,0 +1,247 @@
+// ingest.cc: `herald ingest` (ingest.h): checks, production and the HTTP server around them.
+#include "producers/ingest.h"
+
+#include <httplib.h>
+#include <simdjson.h>
+
+#include <cstdlib>
+#include <mutex>
+
+#include "core/admin_server.h"
+#include "core/bearer_auth.h"
+#include "core/clock.h"
+#include "core/kafka_cluster.h"
+#include "core/log.h"
+#include "core/utf8.h"
+#include "producers/produce.h"
+#include "proto/json_text.h"
+
+namespace herald {
+namespace {
+
+constexpr std::string_view kJsonType = "application/json";
+constexpr std::string_view kNdjsonType = "application/x-ndjson";
+// One producer, one request at a time: its acknowledgement is then the request's.
+std::timed_mutex producing;
+
+std::string ErrorBody(std::string_view error) {
+  std::string body = "{\"error\":";
+  json::AppendString(error, &body);
+  return body + "}";
+}
+
+// Why one envelope cannot be accepted, or empty when it can.
+std::string Problem(std::string_view envelope, size_t max_bytes) {
+  if (envelope.size() > max_bytes)
+    return "envelope of " + std::to_string(envelope.size()) + " bytes; the limit is " + std::to_string(max_bytes);
+  if (!IsValidUtf8(envelope)) return "not valid UTF-8";
+  thread_local simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  if (auto e = parser.parse(envelope.data(), envelope.size()).get(doc); e)
+    return std::string("not JSON: ") + simdjson::error_message(e);
+  simdjson::dom::object object;
+  if (doc.get(object) != simdjson::SUCCESS) return "not a JSON object";
+  bool text = false;
+  for (const char* field : {"title", "body", "html", "text", "content", "headline"}) {
+    simdjson::dom::element value;
+    if (object[field].get(value) != simdjson::SUCCESS) continue;
+    std::string_view s;
+    if (value.get(s) != simdjson::SUCCESS) return std::string("field '") + field + "' must be a string";
+    text |= s.find_first_not_of(" \t\r\n") != std::string_view::npos;
+  }
+  return text ? std::string() : "no title, body or html text";
+}
+
+// The envelopes of a body: one, or one per non-blank line.
+std::vector<std::string_view> Envelopes(std::string_view body, bool ndjson) {
+  std::vector<std::string_view> out;
+  if (!ndjson) {
+    out.push_back(body);
+    return out;
+  }
+  while (!body.empty()) {
+    size_t nl = body.find('\n');
+    std::string_view line = body.substr(0, nl);
+    body = nl == std::string_view::npos ? std::string_view() : body.substr(nl + 1);
+    if (line.ends_with('\r')) line.remove_suffix(1);
+    out.push_back(line);
+  }
+  return out;
+}
+
+}  // namespace
+
+void DeclareIngestSettings(SettingsTable& t, IngestOptions* o) {
+  DeclareKafkaSettings(t, &o->kafka);
+  DeclareTopicSettings(t, &o->topics);
+  t.Add("ingest.host", &o->host, "Address the article API listens on (loopback unless told otherwise).").Flag("--host");
+  t.Add("ingest.port", &o->port, "Port of the article API (POST /v1/articles) and its probes.")
+      .Flag("--port")
+      .Range(1, 65535);
+  t.Add("ingest.tokens", &o->tokens,
+        "Bearer tokens the article API accepts; without any, anyone who reaches the port may send articles. Give "
+        "them through HERALD_INGEST_TOKENS_FILE (a mounted secret, comma-separated); they are never logged.");
+  t.Add("ingest.threads", &o->threads, "Connections served at once.").Range(1, 256);
+  t.Add("ingest.max_request_bytes", &o->max_request_bytes, "Largest request body; larger ones are answered 413.")
+      .Range(1024, 1 << 30);
+  t.Add("ingest.max_article_bytes", &o->max_article_bytes, "Largest envelope; a larger one refuses its request.")
+      .Range(256, 64 << 20);
+  t.Add("ingest.ack_timeout_ms", &o->ack_timeout_ms,
+        "Time the broker has to acknowledge a request's articles before it is answered 503.")
+      .Range(100, 600000);
+  t.Add("ingest.queue_wait_ms", &o->queue_wait_ms,
+        "Time a request waits for the ones before it to be acknowledged before it is answered 429.")
+      .Range(0, 600000);
+}
+
+IngestAnswer IngestArticles(kafka::Producer& producer, const IngestOptions& o, std::string_view content_type,
+                            std::string_view body, std::string_view source) {
+  std::string_view type = content_type.substr(0, content_type.find(';'));
+  while (type.ends_with(' ')) type.remove_suffix(1);
+  const bool ndjson = type == kNdjsonType;
+  if (!ndjson && type != kJsonType)
+    return {415, ErrorBody("Content-Type must be application/json (one article) or application/x-ndjson")};
+  std::vector<std::string_view> envelopes = Envelopes(body, ndjson);
+  std::string rejected;
+  size_t articles = 0;
+  for (size_t i = 0; i < envelopes.size(); ++i) {
+    if (ndjson && envelopes[i].find_first_not_of(" \t") == std::string_view::npos) continue;
+    ++articles;
+    std::string problem = Problem(envelopes[i], static_cast<size_t>(o.max_article_bytes));
+    if (problem.empty()) continue;
+    rejected += rejected.empty() ? "" : ",";
+    rejected += "{\"line\":" + std::to_string(i + 1) + ",\"reason\":";
+    json::AppendString(problem, &rejected);
+    rejected += "}";
+  }
+  if (articles == 0) return {400, ErrorBody("the request holds no article")};
+  if (!rejected.empty())
+    return {400, "{\"error\":\"some articles are not valid; none was sent\",\"rejected\":[" + rejected + "]}"};
+
+  std::unique_lock lock(producing, std::defer_lock);
+  if (!lock.try_lock_for(std::chrono::milliseconds(o.queue_wait_ms)))
+    return {429, ErrorBody("busy with earlier requests; send again shortly"), {{"Retry-After", "1"}}};
+  const std::string ingested_at = NowRfc3339();
+  std::string ids;
+  for (std::string_view e : envelopes) {
+    if (e.find_first_not_of(" \t") == std::string_view::npos) continue;
+    SourceArticle article{.bytes = std::string(e), .content_type = std::string(kJsonType), .origin = "ingest"};
+    const std::string id = ArticleKey(article);
+    if (Status s = ProduceArticle(producer, o.topics.raw, article, {.source = source, .ingested_at = ingested_at});
+        !s) {
+      (void)producer.Flush(
+          std::chrono::milliseconds(o.ack_timeout_ms));  // settles what was sent; the next Flush is fresh
+      return {503, ErrorBody("not sent: " + s.error().reason), {{"Retry-After", "5"}}};
+    }
+    ids += ids.empty() ? "" : ",";
+    json::AppendString(id, &ids);
+  }
+  if (Status s = producer.Flush(std::chrono::milliseconds(o.ack_timeout_ms)); !s)
+    return {503, ErrorBody("not acknowledged by the broker: " + s.error().reason), {{"Retry-After", "5"}}};
+  return {202, "{\"accepted\":" + std::to_string(articles) + ",\"ids\":[" + ids + "]}", {}, static_cast<int>(articles)};
+}
+
+Status RunIngest(const IngestOptions& o, const StageContext& c) {
+  kafka::Cluster& cluster = c.cluster ? *c.cluster : kafka::Brokers();
+  StageMetrics& metrics = *c.metrics;
+  auto producer = cluster.NewProducer(o.kafka.ProducerProperties(),
+                                      [&metrics](std::string_view s) { metrics.OnKafkaStatistics("producer", s); });
+  if (!producer) return Unexpected(producer.error());
+  const BearerTokens tokens(o.tokens);
+  httplib::Server server;
+  server.new_task_queue = [&o] { return new httplib::ThreadPool(static_cast<size_t>(o.threads)); };
+  server.set_read_timeout(5, 0);
+  server.set_write_timeout(5, 0);
+  server.set_keep_alive_max_count(100);
+  server.set_payload_max_length(static_cast<size_t>(o.max_request_bytes));
+  std::map<int, metrics::Counter*> answered;
+  std::mutex answered_mutex;
+  auto count = [&](int status) {
+    std::lock_guard lock(answered_mutex);
+    auto [it, fresh] = answered.try_emplace(status, nullptr);
+    if (fresh)
+      it->second = &metrics.registry().AddCounter("herald_ingest_requests_total", "Article API requests, by answer",
+                                                  {{"code", std::to_string(status)}});
+    it->second->Add();
+  };
+  // Before a body is read: who sends it, and how large it says it is. A body
+  // without a Content-Length (chunked) is refused, since its size is only
+  // known once it has been read.
+  server.set_pre_routing_handler([&](const httplib::Request& q, httplib::Response& r) {
+    if (q.method != "POST") return httplib::Server::HandlerResponse::Unhandled;
+    // BearerTokens reads a request head: the request line, then the headers.
+    if (!tokens.Accepts("POST /v1/articles\r\nAuthorization: " + q.get_header_value("Authorization") + "\r\n")) {
+      r.status = 401;
+      r.set_header("WWW-Authenticate", std::string(BearerTokens::kChallenge));
+      r.set_content(ErrorBody("a valid Authorization: Bearer token is required"), "application/json");
+    } else if (!q.has_header("Content-Length")) {
+      r.status = 411;
+      r.set_content(ErrorBody("a Content-Length is required"), "application/json");
+    } else if (std::strtoull(q.get_header_value("Content-Length").c_str(), nullptr, 10) >
+               static_cast<uint64_t>(o.max_request_bytes)) {
+      r.status = 413;
+    } else {
+      return httplib::Server::HandlerResponse::Unhandled;
+    }
+    return httplib::Server::HandlerResponse::Handled;
+  });
+  server.Post("/v1/articles", [&](const httplib::Request& q, httplib::Response& r) {
+    IngestAnswer a = IngestArticles(**producer, o, q.get_header_value("Content-Type"), q.body,
+                                    RepairUtf8(q.get_header_value("X-Herald-Source")));
+    r.status = a.status;
+    for (const auto& [name, value] : a.headers) r.set_header(name, value);
+    r.set_content(a.body, "application/json");
+    metrics.records_out.Add(a.accepted);
+    if (a.status < 400) count(a.status);  // the error handler counts the others
+  });
+  server.Get("/v1/articles", [&](const httplib::Request&, httplib::Response& r) {
+    r.status = 405;
+    r.set_header("Allow", "POST");
+    r.set_content(ErrorBody("articles are sent with POST"), "application/json");
+  });
+  server.Get(kLivenessPath, [&](const httplib::Request&, httplib::Response& r) {
+    Status live = metrics.Liveness(std::chrono::seconds(120));
+    r.status = live ? 200 : 503;
+    r.set_content(live ? "ok" : live.error().reason, "text/plain");
+  });
+  server.Get(kReadinessPath, [&](const httplib::Request&, httplib::Response& r) {
+    Status ready = metrics.Readiness();
+    r.status = ready ? 200 : 503;
+    r.set_content(ready ? "ok" : ready.error().reason, "text/plain");
+  });
+  server.Get(kMetricsPath, [&](const httplib::Request&, httplib::Response& r) {
+    r.set_content(metrics.registry().RenderPrometheus(), "text/plain; version=0.0.4");
+  });
+  // Every answer of 400 or more comes here, those of the handlers too.
+  server.set_error_handler([&](const httplib::Request&, httplib::Response& r) {
+    if (r.body.empty()) {
+      std::string reason = r.status == 413
+                               ? "request body larger than " + std::to_string(o.max_request_bytes) + " bytes"
+                           : r.status == 404 ? "no such path; articles go to POST /v1/articles"
+                                             : "HTTP " + std::to_string(r.status);
+      r.set_content(ErrorBody(reason), "application/json");
+    }
+    count(r.status);
+  });
+  if (!server.bind_to_port(o.host, o.port)) return Fatal("cannot listen on " + o.host + ":" + std::to_string(o.port));
+  if (tokens.open()) log::Warn("the article API accepts articles from anyone who reaches it: set ingest.tokens", {});
+  std::jthread serving([&] { server.listen_after_bind(); });
+  metrics.SetConsuming(true);
+  log::Info("accepting articles", {{"address", o.host + ":" + std::to_string(o.port)},
+                                   {"topic", o.topics.raw},
+                                   {"authentication", tokens.open() ? "none" : "bearer token"}});
+  while (!c.stop.stop_requested()) {
+    metrics.Heartbeat();
+    {
+      // Between requests: serves the producer's statistics (readiness).
+      std::unique_lock lock(producing, std::defer_lock);
+      if (lock.try_lock()) (void)(*producer)->Flush(std::chrono::milliseconds(0));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  server.stop();
+  // Each request waited for its own acknowledgement: only a refused one's records can remain.
+  return (*producer)->Flush(std::chrono::milliseconds(o.ack_timeout_ms));
+}
+
+}  // namespace herald
