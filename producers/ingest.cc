@@ -141,36 +141,60 @@ IngestAnswer IngestArticles(kafka::Producer& producer, const IngestOptions& o, s
   return {202, "{\"accepted\":" + std::to_string(articles) + ",\"ids\":[" + ids + "]}", {}, static_cast<int>(articles)};
 }
 
-Status RunIngest(const IngestOptions& o, const StageContext& c) {
-  kafka::Cluster& cluster = c.cluster ? *c.cluster : kafka::Brokers();
-  StageMetrics& metrics = *c.metrics;
-  auto producer = cluster.NewProducer(o.kafka.ProducerProperties(),
-                                      [&metrics](std::string_view s) { metrics.OnKafkaStatistics("producer", s); });
-  if (!producer) return Unexpected(producer.error());
-  const BearerTokens tokens(o.tokens);
-  httplib::Server server;
-  server.new_task_queue = [&o] { return new httplib::ThreadPool(static_cast<size_t>(o.threads)); };
-  server.set_read_timeout(5, 0);
-  server.set_write_timeout(5, 0);
-  server.set_keep_alive_max_count(100);
-  server.set_payload_max_length(static_cast<size_t>(o.max_request_bytes));
-  std::map<int, metrics::Counter*> answered;
-  std::mutex answered_mutex;
-  auto count = [&](int status) {
-    std::lock_guard lock(answered_mutex);
-    auto [it, fresh] = answered.try_emplace(status, nullptr);
-    if (fresh)
-      it->second = &metrics.registry().AddCounter("herald_ingest_requests_total", "Article API requests, by answer",
-                                                  {{"code", std::to_string(status)}});
-    it->second->Add();
-  };
+namespace {
+
+// The HTTP side of the article API: limits, admission before the body is
+// read, the route, the probes and the count of answers.
+class ArticleApi {
+ public:
+  ArticleApi(const IngestOptions& o, StageMetrics& metrics, kafka::Producer& producer)
+      : options_(o), metrics_(metrics), producer_(producer), tokens_(o.tokens) {}
+
+  bool open() const { return tokens_.open(); }
+
+  void Install(httplib::Server& server) {
+    server.new_task_queue = [this] { return new httplib::ThreadPool(static_cast<size_t>(options_.threads)); };
+    server.set_read_timeout(5, 0);
+    server.set_write_timeout(5, 0);
+    server.set_keep_alive_max_count(100);
+    server.set_payload_max_length(static_cast<size_t>(options_.max_request_bytes));
+    server.set_pre_routing_handler([this](const httplib::Request& q, httplib::Response& r) { return Admit(q, r); });
+    server.Post("/v1/articles", [this](const httplib::Request& q, httplib::Response& r) {
+      IngestAnswer a = IngestArticles(producer_, options_, q.get_header_value("Content-Type"), q.body,
+                                      RepairUtf8(q.get_header_value("X-Herald-Source")));
+      r.status = a.status;
+      for (const auto& [name, value] : a.headers) r.set_header(name, value);
+      r.set_content(a.body, "application/json");
+      metrics_.records_out.Add(a.accepted);
+      if (a.status < 400) Count(a.status);  // the error handler counts the others
+    });
+    server.Get("/v1/articles", [](const httplib::Request&, httplib::Response& r) {
+      r.status = 405;
+      r.set_header("Allow", "POST");
+      r.set_content(ErrorBody("articles are sent with POST"), "application/json");
+    });
+    InstallProbes(server);
+    // Every answer of 400 or more comes here, those of the handlers too.
+    server.set_error_handler([this](const httplib::Request&, httplib::Response& r) {
+      if (r.body.empty()) {
+        std::string reason = r.status == 413
+                                 ? "request body larger than " + std::to_string(options_.max_request_bytes) + " bytes"
+                             : r.status == 404 ? "no such path; articles go to POST /v1/articles"
+                                               : "HTTP " + std::to_string(r.status);
+        r.set_content(ErrorBody(reason), "application/json");
+      }
+      Count(r.status);
+    });
+  }
+
+ private:
   // Before a body is read: who sends it, and how large it says it is. A body
   // without a Content-Length (chunked) is refused, since its size is only
   // known once it has been read.
-  server.set_pre_routing_handler([&](const httplib::Request& q, httplib::Response& r) {
+  httplib::Server::HandlerResponse Admit(const httplib::Request& q, httplib::Response& r) const {
     if (q.method != "POST") return httplib::Server::HandlerResponse::Unhandled;
     // BearerTokens reads a request head: the request line, then the headers.
-    if (!tokens.Accepts("POST /v1/articles\r\nAuthorization: " + q.get_header_value("Authorization") + "\r\n")) {
+    if (!tokens_.Accepts("POST /v1/articles\r\nAuthorization: " + q.get_header_value("Authorization") + "\r\n")) {
       r.status = 401;
       r.set_header("WWW-Authenticate", std::string(BearerTokens::kChallenge));
       r.set_content(ErrorBody("a valid Authorization: Bearer token is required"), "application/json");
@@ -178,58 +202,64 @@ Status RunIngest(const IngestOptions& o, const StageContext& c) {
       r.status = 411;
       r.set_content(ErrorBody("a Content-Length is required"), "application/json");
     } else if (std::strtoull(q.get_header_value("Content-Length").c_str(), nullptr, 10) >
-               static_cast<uint64_t>(o.max_request_bytes)) {
+               static_cast<uint64_t>(options_.max_request_bytes)) {
       r.status = 413;
     } else {
       return httplib::Server::HandlerResponse::Unhandled;
     }
     return httplib::Server::HandlerResponse::Handled;
-  });
-  server.Post("/v1/articles", [&](const httplib::Request& q, httplib::Response& r) {
-    IngestAnswer a = IngestArticles(**producer, o, q.get_header_value("Content-Type"), q.body,
-                                    RepairUtf8(q.get_header_value("X-Herald-Source")));
-    r.status = a.status;
-    for (const auto& [name, value] : a.headers) r.set_header(name, value);
-    r.set_content(a.body, "application/json");
-    metrics.records_out.Add(a.accepted);
-    if (a.status < 400) count(a.status);  // the error handler counts the others
-  });
-  server.Get("/v1/articles", [&](const httplib::Request&, httplib::Response& r) {
-    r.status = 405;
-    r.set_header("Allow", "POST");
-    r.set_content(ErrorBody("articles are sent with POST"), "application/json");
-  });
-  server.Get(kLivenessPath, [&](const httplib::Request&, httplib::Response& r) {
-    Status live = metrics.Liveness(std::chrono::seconds(120));
-    r.status = live ? 200 : 503;
-    r.set_content(live ? "ok" : live.error().reason, "text/plain");
-  });
-  server.Get(kReadinessPath, [&](const httplib::Request&, httplib::Response& r) {
-    Status ready = metrics.Readiness();
-    r.status = ready ? 200 : 503;
-    r.set_content(ready ? "ok" : ready.error().reason, "text/plain");
-  });
-  server.Get(kMetricsPath, [&](const httplib::Request&, httplib::Response& r) {
-    r.set_content(metrics.registry().RenderPrometheus(), "text/plain; version=0.0.4");
-  });
-  // Every answer of 400 or more comes here, those of the handlers too.
-  server.set_error_handler([&](const httplib::Request&, httplib::Response& r) {
-    if (r.body.empty()) {
-      std::string reason = r.status == 413
-                               ? "request body larger than " + std::to_string(o.max_request_bytes) + " bytes"
-                           : r.status == 404 ? "no such path; articles go to POST /v1/articles"
-                                             : "HTTP " + std::to_string(r.status);
-      r.set_content(ErrorBody(reason), "application/json");
-    }
-    count(r.status);
-  });
+  }
+
+  void InstallProbes(httplib::Server& server) {
+    auto answer = [](httplib::Response& r, const Status& s) {
+      r.status = s ? 200 : 503;
+      r.set_content(s ? "ok" : s.error().reason, "text/plain");
+    };
+    server.Get(kLivenessPath, [this, answer](const httplib::Request&, httplib::Response& r) {
+      answer(r, metrics_.Liveness(std::chrono::seconds(120)));
+    });
+    server.Get(kReadinessPath,
+               [this, answer](const httplib::Request&, httplib::Response& r) { answer(r, metrics_.Readiness()); });
+    server.Get(kMetricsPath, [this](const httplib::Request&, httplib::Response& r) {
+      r.set_content(metrics_.registry().RenderPrometheus(), "text/plain; version=0.0.4");
+    });
+  }
+
+  void Count(int status) {
+    std::lock_guard lock(answered_mutex_);
+    auto [it, fresh] = answered_.try_emplace(status, nullptr);
+    if (fresh)
+      it->second = &metrics_.registry().AddCounter("herald_ingest_requests_total", "Article API requests, by answer",
+                                                   {{"code", std::to_string(status)}});
+    it->second->Add();
+  }
+
+  const IngestOptions& options_;
+  StageMetrics& metrics_;
+  kafka::Producer& producer_;
+  const BearerTokens tokens_;
+  std::mutex answered_mutex_;
+  std::map<int, metrics::Counter*> answered_;
+};
+
+}  // namespace
+
+Status RunIngest(const IngestOptions& o, const StageContext& c) {
+  kafka::Cluster& cluster = c.cluster ? *c.cluster : kafka::Brokers();
+  StageMetrics& metrics = *c.metrics;
+  auto producer = cluster.NewProducer(o.kafka.ProducerProperties(),
+                                      [&metrics](std::string_view s) { metrics.OnKafkaStatistics("producer", s); });
+  if (!producer) return Unexpected(producer.error());
+  ArticleApi api(o, metrics, **producer);
+  httplib::Server server;
+  api.Install(server);
   if (!server.bind_to_port(o.host, o.port)) return Fatal("cannot listen on " + o.host + ":" + std::to_string(o.port));
-  if (tokens.open()) log::Warn("the article API accepts articles from anyone who reaches it: set ingest.tokens", {});
+  if (api.open()) log::Warn("the article API accepts articles from anyone who reaches it: set ingest.tokens", {});
   std::jthread serving([&] { server.listen_after_bind(); });
   metrics.SetConsuming(true);
   log::Info("accepting articles", {{"address", o.host + ":" + std::to_string(o.port)},
                                    {"topic", o.topics.raw},
-                                   {"authentication", tokens.open() ? "none" : "bearer token"}});
+                                   {"authentication", api.open() ? "none" : "bearer token"}});
   while (!c.stop.stop_requested()) {
     metrics.Heartbeat();
     {
