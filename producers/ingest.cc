@@ -225,21 +225,18 @@ class ArticleApi {
     });
   }
 
+  // The registry finds (or adds) the series, under its own lock.
   void Count(int status) {
-    std::lock_guard lock(answered_mutex_);
-    auto [it, fresh] = answered_.try_emplace(status, nullptr);
-    if (fresh)
-      it->second = &metrics_.registry().AddCounter("herald_ingest_requests_total", "Article API requests, by answer",
-                                                   {{"code", std::to_string(status)}});
-    it->second->Add();
+    metrics_.registry()
+        .AddCounter("herald_ingest_requests_total", "Article API requests, by answer",
+                    {{"code", std::to_string(status)}})
+        .Add();
   }
 
   const IngestOptions& options_;
   StageMetrics& metrics_;
   kafka::Producer& producer_;
   const BearerTokens tokens_;
-  std::mutex answered_mutex_;
-  std::map<int, metrics::Counter*> answered_;
 };
 
 }  // namespace

@@ -65,11 +65,9 @@ struct FeedsMetrics {
         bytes(r.AddCounter("herald_feeds_bytes_total", "Bytes received (on the wire) for feeds, pages and robots.txt")),
         fetch_seconds(r.AddHistogram("herald_feeds_fetch_seconds", "Time of one fetch, redirects included")),
         owned(r.AddGauge("herald_feeds_owned", "Feeds this instance polls (its share of feeds.group's)")) {}
+  // The registry finds a series it already has: one call per event is enough.
   metrics::Counter& Count(const char* name, const char* help, const std::string& result) {
-    auto key = std::string(name) + "|" + result;
-    auto it = counters.find(key);
-    if (it == counters.end()) it = counters.emplace(key, &registry.AddCounter(name, help, {{"result", result}})).first;
-    return *it->second;
+    return registry.AddCounter(name, help, {{"result", result}});
   }
   void Poll(const std::string& result) { Count("herald_feeds_polls_total", "Feed polls, by result", result).Add(); }
   void Item(const std::string& result) { Count("herald_feeds_items_total", "Feed items, by result", result).Add(); }
@@ -78,7 +76,6 @@ struct FeedsMetrics {
   metrics::Counter& bytes;
   metrics::Histogram& fetch_seconds;
   metrics::Gauge& owned;
-  std::map<std::string, metrics::Counter*> counters;
 };
 
 // "http_404", "http_5xx" style results and reasons of a failed fetch.
