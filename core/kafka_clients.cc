@@ -109,9 +109,15 @@ class LibrdkafkaConsumer final : public Consumer {
   RdKafka::KafkaConsumer& native() { return *consumer_; }
 
  private:
+  void LogConsumeError(const RdKafka::Message& m);
+
   std::unique_ptr<ClientEvents> events_;  // outlives consumer_, which calls it
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
   bool closed_ = false;
+  // The last consume error logged and when: a partition that keeps failing
+  // (a record too large to fetch, a topic gone) is said once a minute, not per poll.
+  RdKafka::ErrorCode last_error_ = RdKafka::ERR_NO_ERROR;
+  std::chrono::steady_clock::time_point last_error_logged_{};
 };
 
 class DeliveryCounter : public RdKafka::DeliveryReportCb {
@@ -292,12 +298,24 @@ Result<Batch> LibrdkafkaConsumer::Poll(size_t max_records, std::chrono::millisec
         return Fatal("kafka consumer fatal error " + RdKafka::err2str(cause) + ": " + reason);
       }
       default:
-        // Topic not yet created, broker transport errors: librdkafka recovers by itself.
-        log::Debug("consume", {{"error", m->errstr()}});
+        // Topic not yet created, broker transport errors: librdkafka recovers by
+        // itself from most; one that persists stalls a partition, so it is said.
+        LogConsumeError(*m);
         return batch;
     }
   }
   return batch;
+}
+
+void LibrdkafkaConsumer::LogConsumeError(const RdKafka::Message& m) {
+  const auto now = std::chrono::steady_clock::now();
+  if (m.err() == last_error_ && now - last_error_logged_ < std::chrono::minutes(1)) return;
+  last_error_ = m.err();
+  last_error_logged_ = now;
+  log::Warn("consume error", {{"error", m.errstr()},
+                              {"topic", m.topic_name()},
+                              {"partition", std::to_string(m.partition())},
+                              {"offset", std::to_string(m.offset())}});
 }
 
 // For each partition in batch: the record with the lowest (first=true) or highest offset.

@@ -14,6 +14,7 @@
 #include <fstream>
 #include <functional>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -21,6 +22,7 @@
 #include "core/files.h"
 #include "core/kafka.h"
 #include "core/kafka_admin.h"
+#include "core/stage_metrics.h"
 
 extern char** environ;
 
@@ -44,6 +46,19 @@ inline bool WaitFor(const std::function<bool()>& cond, std::chrono::seconds boun
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   return cond();
+}
+
+// A stage's counters and consumer lag as Prometheus text, for a failed wait to
+// say where the records stopped (consumed or not, produced, committed).
+inline std::string StageProgress(StageMetrics& metrics) {
+  std::istringstream all(metrics.registry().RenderPrometheus());
+  std::string out, line;
+  while (std::getline(all, line)) {
+    const bool progress = line.starts_with("herald_records_") || line.starts_with("herald_dead_lettered") ||
+                          line.starts_with("herald_consumer_lag");
+    if (progress) out += line + "\n";
+  }
+  return out;
 }
 
 // A record read back from a topic, copied out: librdkafka's messages must not outlive their consumer.

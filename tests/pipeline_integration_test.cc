@@ -216,7 +216,8 @@ TEST_F(PipelineTest, MalformedAndEmptyArticlesAreDeadLetteredWithReasons) {
   ASSERT_TRUE((*producer)->Flush(std::chrono::seconds(30)));
 
   StartStages();
-  ASSERT_TRUE(WaitFor([&] { return processed_.committed.value() >= 5 && stored_.committed.value() >= 3; }));
+  ASSERT_TRUE(WaitFor([&] { return processed_.committed.value() >= 5 && stored_.committed.value() >= 3; }))
+      << testing::StageProgress(processed_);
 
   std::vector<ReadRecord> dead = ReadTopic(brokers_, topics_.dlq, 2);
   ASSERT_EQ(dead.size(), 2u);
@@ -250,7 +251,7 @@ TEST_F(PipelineTest, MalformedAndEmptyArticlesAreDeadLetteredWithReasons) {
   ASSERT_TRUE(replayed) << replayed.error().reason;
   EXPECT_EQ(replayed->replayed, 1);
   EXPECT_EQ(replayed->skipped, 1);
-  ASSERT_TRUE(WaitFor([&] { return processed_.dead_lettered.value() >= 3; }));
+  ASSERT_TRUE(WaitFor([&] { return processed_.dead_lettered.value() >= 3; })) << testing::StageProgress(processed_);
   std::vector<ReadRecord> again = ReadTopic(brokers_, topics_.dlq, 3);
   ASSERT_EQ(again.size(), 3u);
   EXPECT_EQ(again.back().key, "empty");
@@ -287,7 +288,8 @@ TEST_F(PipelineTest, EveryKindOfBadInputIsDeadLetteredWithItsCode) {
     ASSERT_TRUE((*producer)->Produce(topics_.raw, key, value, headers));
   ASSERT_TRUE((*producer)->Flush(std::chrono::seconds(30)));
   StartStages();
-  ASSERT_TRUE(WaitFor([&] { return processed_.committed.value() >= static_cast<int64_t>(inputs.size()); }));
+  ASSERT_TRUE(WaitFor([&] { return processed_.committed.value() >= static_cast<int64_t>(inputs.size()); }))
+      << testing::StageProgress(processed_);
   std::map<std::string, std::string> codes;
   for (const auto& r : ReadTopic(brokers_, topics_.dlq, inputs.size() - 1))
     codes[r.key] = r.header(header::kDlqErrorCode).value_or("");
