@@ -180,6 +180,16 @@ class FakeProducer final : public Producer {
     if (sent) value.reset();  // taken over, as librdkafka would
     return sent;
   }
+  // Reported at once, as the fake cluster takes or refuses a record at once.
+  Status ProduceTracked(std::string_view topic, std::string_view key, std::string_view value, const Headers& headers,
+                        const std::shared_ptr<Deliveries>& deliveries) override {
+    int64_t failed_before = failed();
+    deliveries->Sent();
+    Status sent = Produce(topic, key, value, headers);
+    deliveries->Reported(!sent ? sent.error().reason : failed() > failed_before ? "refused by the fake cluster" : "");
+    return sent;
+  }
+  void ServeReports(std::chrono::milliseconds) override {}
   Status Flush(std::chrono::milliseconds) override {
     std::lock_guard lock(cluster_.mutex_);
     if (failed_since_flush_ == 0) return {};

@@ -115,6 +115,20 @@ TEST(FakeClusterTest, UndeliverableRecordsFailTheFlushOrTheTransactionAsLibrdkaf
   EXPECT_NE(committed.error().reason.find("Unknown topic"), std::string::npos) << committed.error().reason;
 }
 
+TEST(FakeClusterTest, TrackedDeliveriesSayWhetherTheirOwnRecordsArrived) {
+  FakeCluster cluster;
+  cluster.CreateTopic("small", 1, /*max_message_bytes=*/10);
+  auto producer = NewProducer(cluster);
+  auto good = std::make_shared<Deliveries>(), bad = std::make_shared<Deliveries>();
+  ASSERT_TRUE(producer->ProduceTracked("small", "k", "v", {}, good));
+  ASSERT_TRUE(producer->ProduceTracked("small", "k", std::string(100, 'x'), {}, bad));
+  EXPECT_TRUE(good->Wait(*producer, std::chrono::seconds(1)));
+  Status failed = bad->Wait(*producer, std::chrono::seconds(1));
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(failed.error().kind, ErrorKind::kRetriable);
+  EXPECT_EQ(cluster.Records("small").size(), 1u);
+}
+
 TEST(FakeClusterTest, RefusesWhatLibrdkafkaRefuses) {
   FakeCluster cluster;
   EXPECT_FALSE(cluster.NewProducer({{"linger.ms", "soon"}}));

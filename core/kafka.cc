@@ -106,6 +106,35 @@ Properties ConsumerProperties(std::string_view brokers, std::string_view group, 
                extra);
 }
 
+void Deliveries::Sent() {
+  std::lock_guard lock(mutex_);
+  ++sent_;
+}
+
+void Deliveries::Reported(std::string_view failure) {
+  std::lock_guard lock(mutex_);
+  ++reported_;
+  if (failure.empty()) return;
+  if (failed_++ == 0) first_failure_ = failure;
+}
+
+Status Deliveries::Wait(Producer& producer, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    {
+      std::lock_guard lock(mutex_);
+      if (failed_ > 0) return Retriable("delivery failed: " + first_failure_);
+      if (reported_ >= sent_) return {};
+      if (std::chrono::steady_clock::now() >= deadline) {
+        return Retriable(std::to_string(sent_ - reported_) + " of " + std::to_string(sent_) +
+                         " records not acknowledged after " + std::to_string(timeout.count()) + " ms");
+      }
+    }
+    // Another thread may serve this caller's reports: look again soon.
+    producer.ServeReports(std::chrono::milliseconds(5));
+  }
+}
+
 Status CheckProperty(const std::string& name, const std::string& value) {
   std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
   std::string err;

@@ -34,6 +34,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -136,6 +137,34 @@ struct FreeBytes {
 using MallocBytes = std::unique_ptr<char, FreeBytes>;
 
 class Consumer;
+class Producer;
+
+// The delivery reports of the records one caller produced, apart from other
+// callers' on the same producer: the article API answers each request once
+// the broker has its own articles while other requests are being produced.
+//
+//   auto mine = std::make_shared<kafka::Deliveries>();
+//   producer->ProduceTracked(topic, key, value, headers, mine);  // for each record
+//   Status acked = mine->Wait(*producer, std::chrono::seconds(10));
+//
+// Thread-safety: reports arrive on whichever thread serves the producer's
+// reports; Wait belongs to the caller that produced. A record still in flight
+// when Wait gives up keeps its Deliveries alive until its report.
+class Deliveries {
+ public:
+  // Waits, serving the producer's reports, until every record produced with
+  // this has its report or the timeout; fails when any was not delivered.
+  Status Wait(Producer& producer, std::chrono::milliseconds timeout);
+
+  // For producers: a record enqueued, and a record's report (failure: empty when delivered).
+  void Sent();
+  void Reported(std::string_view failure);
+
+ private:
+  mutable std::mutex mutex_;
+  int64_t sent_ = 0, reported_ = 0, failed_ = 0;
+  std::string first_failure_;
+};
 
 // What herald asks of a producer. Create() makes librdkafka's; tests of stage
 // wiring use kafka::FakeCluster's (core/fake_kafka.h).
@@ -152,6 +181,11 @@ class Producer {
   // (value is released); on failure value still holds them.
   virtual Status Produce(std::string_view topic, std::string_view key, MallocBytes& value, size_t size,
                          const Headers& headers = {}) = 0;
+  // Produce, with the record's delivery report also given to `deliveries`.
+  virtual Status ProduceTracked(std::string_view topic, std::string_view key, std::string_view value,
+                                const Headers& headers, const std::shared_ptr<Deliveries>& deliveries) = 0;
+  // Serves delivery reports (and statistics) for up to `wait`.
+  virtual void ServeReports(std::chrono::milliseconds wait) = 0;
   // Waits until every enqueued record has a delivery report, or the timeout.
   // Fails when records are still in flight or any delivery failed since the
   // last successful Flush.

@@ -66,6 +66,9 @@ class LibrdkafkaProducer final : public Producer {
   Status Produce(std::string_view topic, std::string_view key, std::string_view value, const Headers& headers) override;
   Status Produce(std::string_view topic, std::string_view key, MallocBytes& value, size_t size,
                  const Headers& headers) override;
+  Status ProduceTracked(std::string_view topic, std::string_view key, std::string_view value, const Headers& headers,
+                        const std::shared_ptr<Deliveries>& deliveries) override;
+  void ServeReports(std::chrono::milliseconds wait) override { producer_->poll(static_cast<int>(wait.count())); }
   Status Flush(std::chrono::milliseconds timeout) override;
   int64_t delivered() const override { return delivered_.load(); }
   int64_t failed() const override { return failed_.load(); }
@@ -77,8 +80,8 @@ class LibrdkafkaProducer final : public Producer {
 
  private:
   friend class DeliveryCounter;
-  Status Send(std::string_view topic, std::string_view key, char* value, size_t size, int flags,
-              const Headers& headers);
+  Status Send(std::string_view topic, std::string_view key, char* value, size_t size, int flags, const Headers& headers,
+              void* opaque = nullptr);
 
   std::unique_ptr<DeliveryCounter> reports_;
   std::unique_ptr<ClientEvents> events_;  // outlives producer_, which calls it
@@ -124,6 +127,12 @@ class DeliveryCounter : public RdKafka::DeliveryReportCb {
  public:
   explicit DeliveryCounter(LibrdkafkaProducer* owner) : owner_(owner) {}
   void dr_cb(RdKafka::Message& message) override {
+    // A tracked record's opaque holds its caller's Deliveries (ProduceTracked).
+    if (auto* tracked = static_cast<std::shared_ptr<Deliveries>*>(message.msg_opaque())) {
+      (*tracked)->Reported(message.err() == RdKafka::ERR_NO_ERROR ? ""
+                                                                  : message.topic_name() + ": " + message.errstr());
+      delete tracked;
+    }
     if (message.err() == RdKafka::ERR_NO_ERROR) {
       owner_->delivered_.fetch_add(1, std::memory_order_relaxed);
       return;
@@ -172,8 +181,21 @@ Status LibrdkafkaProducer::Produce(std::string_view topic, std::string_view key,
   return sent;
 }
 
+Status LibrdkafkaProducer::ProduceTracked(std::string_view topic, std::string_view key, std::string_view value,
+                                          const Headers& headers, const std::shared_ptr<Deliveries>& deliveries) {
+  auto* opaque = new std::shared_ptr<Deliveries>(deliveries);
+  deliveries->Sent();  // before the report can arrive on another thread
+  Status sent =
+      Send(topic, key, const_cast<char*>(value.data()), value.size(), RdKafka::Producer::RK_MSG_COPY, headers, opaque);
+  if (!sent) {
+    deliveries->Reported(sent.error().reason);
+    delete opaque;
+  }
+  return sent;
+}
+
 Status LibrdkafkaProducer::Send(std::string_view topic, std::string_view key, char* value, size_t size, int flags,
-                                const Headers& headers) {
+                                const Headers& headers, void* opaque) {
   for (;;) {
     RdKafka::Headers* h = nullptr;
     if (!headers.empty()) {
@@ -183,7 +205,7 @@ Status LibrdkafkaProducer::Send(std::string_view topic, std::string_view key, ch
       }
     }
     RdKafka::ErrorCode err = producer_->produce(std::string(topic), RdKafka::Topic::PARTITION_UA, flags, value, size,
-                                                key.data(), key.size(), 0, h, nullptr);
+                                                key.data(), key.size(), 0, h, opaque);
     if (err == RdKafka::ERR_NO_ERROR) {
       producer_->poll(0);
       return {};

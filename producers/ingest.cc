@@ -5,7 +5,6 @@
 #include <simdjson.h>
 
 #include <cstdlib>
-#include <mutex>
 
 #include "core/admin_server.h"
 #include "core/bearer_auth.h"
@@ -13,6 +12,7 @@
 #include "core/kafka_cluster.h"
 #include "core/log.h"
 #include "core/utf8.h"
+#include "herald/v1/article.pb.h"
 #include "producers/produce.h"
 #include "proto/json_text.h"
 
@@ -21,9 +21,6 @@ namespace {
 
 constexpr std::string_view kJsonType = "application/json";
 constexpr std::string_view kNdjsonType = "application/x-ndjson";
-// One producer, one request at a time: its acknowledgement is then the request's.
-std::timed_mutex producing;
-
 std::string ErrorBody(std::string_view error) {
   std::string body = "{\"error\":";
   json::AppendString(error, &body);
@@ -89,13 +86,26 @@ void DeclareIngestSettings(SettingsTable& t, IngestOptions* o) {
   t.Add("ingest.ack_timeout_ms", &o->ack_timeout_ms,
         "Time the broker has to acknowledge a request's articles before it is answered 503.")
       .Range(100, 600000);
-  t.Add("ingest.queue_wait_ms", &o->queue_wait_ms,
-        "Time a request waits for the ones before it to be acknowledged before it is answered 429.")
-      .Range(0, 600000);
+  t.Add("ingest.max_unacknowledged_bytes", &o->max_unacknowledged_bytes,
+        "Bytes of articles sent and not yet acknowledged by the broker, across requests, past which a request is "
+        "answered 429 (a request alone is always taken).")
+      .Range(1024, 1 << 30);
 }
 
-IngestAnswer IngestArticles(kafka::Producer& producer, const IngestOptions& o, std::string_view content_type,
-                            std::string_view body, std::string_view source) {
+bool UnacknowledgedBytes::TryTake(int64_t bytes) {
+  std::lock_guard lock(mutex_);
+  if (held_ > 0 && held_ + bytes > limit_) return false;
+  held_ += bytes;
+  return true;
+}
+
+void UnacknowledgedBytes::Give(int64_t bytes) {
+  std::lock_guard lock(mutex_);
+  held_ -= bytes;
+}
+
+IngestAnswer IngestArticles(kafka::Producer& producer, const IngestOptions& o, UnacknowledgedBytes& unacknowledged,
+                            std::string_view content_type, std::string_view body, std::string_view source) {
   std::string_view type = content_type.substr(0, content_type.find(';'));
   while (type.ends_with(' ')) type.remove_suffix(1);
   const bool ndjson = type == kNdjsonType;
@@ -118,27 +128,69 @@ IngestAnswer IngestArticles(kafka::Producer& producer, const IngestOptions& o, s
   if (!rejected.empty())
     return {400, "{\"error\":\"some articles are not valid; none was sent\",\"rejected\":[" + rejected + "]}"};
 
-  std::unique_lock lock(producing, std::defer_lock);
-  if (!lock.try_lock_for(std::chrono::milliseconds(o.queue_wait_ms)))
-    return {429, ErrorBody("busy with earlier requests; send again shortly"), {{"Retry-After", "1"}}};
+  const auto bytes = static_cast<int64_t>(body.size());
+  if (!unacknowledged.TryTake(bytes))
+    return {429, ErrorBody("busy with earlier requests' articles; send again shortly"), {{"Retry-After", "1"}}};
+  struct GiveBack {
+    UnacknowledgedBytes& u;
+    int64_t bytes;
+    ~GiveBack() { u.Give(bytes); }
+  } give_back{unacknowledged, bytes};
   const std::string ingested_at = NowRfc3339();
+  auto deliveries = std::make_shared<kafka::Deliveries>();
   std::string ids;
   for (std::string_view e : envelopes) {
     if (e.find_first_not_of(" \t") == std::string_view::npos) continue;
     SourceArticle article{.bytes = std::string(e), .content_type = std::string(kJsonType), .origin = "ingest"};
     const std::string id = ArticleKey(article);
-    if (Status s = ProduceArticle(producer, o.topics.raw, article, {.source = source, .ingested_at = ingested_at});
-        !s) {
-      (void)producer.Flush(
-          std::chrono::milliseconds(o.ack_timeout_ms));  // settles what was sent; the next Flush is fresh
+    if (Status s =
+            ProduceArticle(producer, o.topics.raw, article, {.source = source, .ingested_at = ingested_at}, deliveries);
+        !s)
       return {503, ErrorBody("not sent: " + s.error().reason), {{"Retry-After", "5"}}};
-    }
     ids += ids.empty() ? "" : ",";
     json::AppendString(id, &ids);
   }
-  if (Status s = producer.Flush(std::chrono::milliseconds(o.ack_timeout_ms)); !s)
+  if (Status s = deliveries->Wait(producer, std::chrono::milliseconds(o.ack_timeout_ms)); !s)
     return {503, ErrorBody("not acknowledged by the broker: " + s.error().reason), {{"Retry-After", "5"}}};
   return {202, "{\"accepted\":" + std::to_string(articles) + ",\"ids\":[" + ids + "]}", {}, static_cast<int>(articles)};
+}
+
+std::string IngestOpenApiDocument() {
+  // The envelope's fields are the contract's (article.proto), and html.
+  std::string properties =
+      "\"html\":{\"type\":\"string\",\"description\":\"the page, read as herald feeds reads one\"}";
+  const google::protobuf::Descriptor* article = v1::Article::descriptor();
+  for (int i = 0; i < article->field_count(); ++i) {
+    const google::protobuf::FieldDescriptor* f = article->field(i);
+    properties += ",";
+    json::AppendString(f->name(), &properties);
+    properties += f->is_repeated() ? R"(:{"type":"array","items":{"type":"string"}})" : R"(:{"type":"string"})";
+  }
+  std::string responses;
+  for (const auto& [status, meaning] : kIngestAnswers) {
+    responses += responses.empty() ? "" : ",";
+    json::AppendString(std::to_string(status), &responses);
+    responses += ":{\"description\":";
+    json::AppendString(meaning, &responses);
+    responses += "}";
+  }
+  std::string out = R"({"openapi":"3.0.3","info":{"title":"herald article API","version":"1","description":)"
+                    R"("Partners push articles to herald (herald ingest; producers/ingest.h)."},)"
+                    R"("components":{"securitySchemes":{"bearer":{"type":"http","scheme":"bearer","description":)"
+                    R"("required when ingest.tokens is set"}},"schemas":{"Article":{"type":"object","description":)"
+                    R"("herald.v1.Article in Protobuf's JSON mapping, with a title, body or html","properties":{)" +
+                    properties +
+                    R"(}}}},"security":[{},{"bearer":[]}],"paths":{"/v1/articles":{"post":{"summary":)"
+                    R"("send articles to the raw topic","parameters":[{"name":"X-Herald-Source","in":"header",)"
+                    R"("schema":{"type":"string"},"description":"the herald-source header of each article"}],)"
+                    R"("requestBody":{"required":true,"content":{"application/json":{"schema":)"
+                    R"({"$ref":"#/components/schemas/Article"}},"application/x-ndjson":{"schema":{"type":"string",)"
+                    R"("description":"one Article per line"}}}},"responses":{)" +
+                    responses +
+                    R"(}}},"/v1/openapi.json":{"get":{"summary":"this description","responses":{"200":)"
+                    R"({"description":"OpenAPI 3.0"}}}}}})"
+                    "\n";
+  return out;
 }
 
 namespace {
@@ -159,14 +211,37 @@ class ArticleApi {
     server.set_keep_alive_max_count(100);
     server.set_payload_max_length(static_cast<size_t>(options_.max_request_bytes));
     server.set_pre_routing_handler([this](const httplib::Request& q, httplib::Response& r) { return Admit(q, r); });
-    server.Post("/v1/articles", [this](const httplib::Request& q, httplib::Response& r) {
-      IngestAnswer a = IngestArticles(producer_, options_, q.get_header_value("Content-Type"), q.body,
-                                      RepairUtf8(q.get_header_value("X-Herald-Source")));
-      r.status = a.status;
-      for (const auto& [name, value] : a.headers) r.set_header(name, value);
-      r.set_content(a.body, "application/json");
-      metrics_.records_out.Add(a.accepted);
-      if (a.status < 400) Count(a.status);  // the error handler counts the others
+    // The body is read here, not by the server, whose limit does not bound a chunked one.
+    server.Post(
+        "/v1/articles", [this](const httplib::Request& q, httplib::Response& r, const httplib::ContentReader& read) {
+          // Past the limit the rest is read and dropped, up to as much again, so
+          // that the client is not reset while it sends and does see the 413.
+          std::string body;
+          size_t dropped = 0;
+          const auto limit = static_cast<size_t>(options_.max_request_bytes);
+          read([&](const char* data, size_t size) {
+            if (dropped == 0 && body.size() + size <= limit) {
+              body.append(data, size);
+              return true;
+            }
+            dropped += size;
+            return dropped <= limit;
+          });
+          const bool over = dropped > 0;
+          if (over) {
+            r.status = 413;  // the error handler says why
+            return;
+          }
+          IngestAnswer a = IngestArticles(producer_, options_, unacknowledged_, q.get_header_value("Content-Type"),
+                                          body, RepairUtf8(q.get_header_value("X-Herald-Source")));
+          r.status = a.status;
+          for (const auto& [name, value] : a.headers) r.set_header(name, value);
+          r.set_content(a.body, "application/json");
+          metrics_.records_out.Add(a.accepted);
+          if (a.status < 400) Count(a.status);  // the error handler counts the others
+        });
+    server.Get("/v1/openapi.json", [](const httplib::Request&, httplib::Response& r) {
+      r.set_content(IngestOpenApiDocument(), "application/json");
     });
     server.Get("/v1/articles", [](const httplib::Request&, httplib::Response& r) {
       r.status = 405;
@@ -188,9 +263,9 @@ class ArticleApi {
   }
 
  private:
-  // Before a body is read: who sends it, and how large it says it is. A body
-  // without a Content-Length (chunked) is refused, since its size is only
-  // known once it has been read.
+  // Before a body is read: who sends it, and how large it says it is. A
+  // chunked body (no Content-Length) is read up to max_request_bytes by the
+  // server, which answers 413 past it.
   httplib::Server::HandlerResponse Admit(const httplib::Request& q, httplib::Response& r) const {
     if (q.method != "POST") return httplib::Server::HandlerResponse::Unhandled;
     // BearerTokens reads a request head: the request line, then the headers.
@@ -198,11 +273,9 @@ class ArticleApi {
       r.status = 401;
       r.set_header("WWW-Authenticate", std::string(BearerTokens::kChallenge));
       r.set_content(ErrorBody("a valid Authorization: Bearer token is required"), "application/json");
-    } else if (!q.has_header("Content-Length")) {
-      r.status = 411;
-      r.set_content(ErrorBody("a Content-Length is required"), "application/json");
-    } else if (std::strtoull(q.get_header_value("Content-Length").c_str(), nullptr, 10) >
-               static_cast<uint64_t>(options_.max_request_bytes)) {
+    } else if (q.has_header("Content-Length") &&
+               std::strtoull(q.get_header_value("Content-Length").c_str(), nullptr, 10) >
+                   static_cast<uint64_t>(options_.max_request_bytes)) {
       r.status = 413;
     } else {
       return httplib::Server::HandlerResponse::Unhandled;
@@ -237,6 +310,7 @@ class ArticleApi {
   StageMetrics& metrics_;
   kafka::Producer& producer_;
   const BearerTokens tokens_;
+  UnacknowledgedBytes unacknowledged_{options_.max_unacknowledged_bytes};
 };
 
 }  // namespace
@@ -259,12 +333,8 @@ Status RunIngest(const IngestOptions& o, const StageContext& c) {
                                    {"authentication", api.open() ? "none" : "bearer token"}});
   while (!c.stop.stop_requested()) {
     metrics.Heartbeat();
-    {
-      // Between requests: serves the producer's statistics (readiness).
-      std::unique_lock lock(producing, std::defer_lock);
-      if (lock.try_lock()) (void)(*producer)->Flush(std::chrono::milliseconds(0));
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    // Statistics (readiness) and the reports of records whose requests gave up waiting.
+    (*producer)->ServeReports(std::chrono::milliseconds(200));
   }
   server.stop();
   // Each request waited for its own acknowledgement: only a refused one's records can remain.

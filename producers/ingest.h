@@ -14,12 +14,12 @@
 // 202 only once the broker has acknowledged every article:
 //   202 {"accepted": 3, "ids": ["...", ...]}
 //   400 {"error": "...", "rejected": [{"line": 2, "reason": "..."}]}
-//   401 (WWW-Authenticate: Bearer), 404, 405, 411 (no Content-Length: a
-//       chunked body is refused, its size unknown until read), 413 (larger
-//       than max_request_bytes), 415 (another content type); the first four
-//       before the body is read
-//   429 (Retry-After: 1) when earlier requests still hold the producer for
-//       longer than queue_wait_ms: back-pressure instead of an unbounded queue
+//   401 (WWW-Authenticate: Bearer), 404, 405, 413 (larger than
+//       max_request_bytes: by its Content-Length before it is read, a chunked
+//       one once the limit is passed), 415 (another content type)
+//   429 (Retry-After: 1) when the articles of requests not yet acknowledged
+//       would pass max_unacknowledged_bytes with this one's: back-pressure
+//       instead of an unbounded queue (a request alone is always taken)
 //   503 (Retry-After: 5) when the broker did not acknowledge within
 //       ack_timeout_ms: nothing is lost by sending the request again, since
 //       articles are keyed by their id and the store upserts.
@@ -28,12 +28,17 @@
 // connection is served at most 100 requests; `threads` requests at once.
 // Metrics: herald_ingest_requests_total{code}, herald_records_out_total.
 // Thread-safety: one RunIngest per process; requests are served on the
-// server's threads and produce one at a time.
+// server's threads, `threads` at once, each waiting only for its own articles'
+// acknowledgement (kafka::Deliveries).
 // Failure: a port that cannot be bound or a producer that cannot be made is a
 // fatal Error at start; nothing a request holds stops the daemon.
 #pragma once
 
+#include <cstdint>
+#include <mutex>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/kafka.h"
@@ -54,7 +59,7 @@ struct IngestOptions {
   int max_request_bytes = 16 << 20;
   int max_article_bytes = 1 << 20;
   int ack_timeout_ms = 10000;
-  int queue_wait_ms = 1000;
+  int max_unacknowledged_bytes = 16 << 20;
 };
 
 void DeclareIngestSettings(SettingsTable& table, IngestOptions* options);
@@ -67,10 +72,39 @@ struct IngestAnswer {
   int accepted = 0;  // articles acknowledged
 };
 
+// The bytes of articles produced and not yet acknowledged, across requests:
+// the article API's back-pressure. Thread-safe.
+class UnacknowledgedBytes {
+ public:
+  explicit UnacknowledgedBytes(int64_t limit) : limit_(limit) {}
+  // Takes `bytes` unless that would pass the limit while other requests hold some.
+  bool TryTake(int64_t bytes);
+  void Give(int64_t bytes);
+
+ private:
+  const int64_t limit_;
+  std::mutex mutex_;
+  int64_t held_ = 0;
+};
+
 // Checks and produces the articles of one POST body (the status and JSON
-// body above), waiting for the broker's acknowledgement.
-IngestAnswer IngestArticles(kafka::Producer& producer, const IngestOptions& options, std::string_view content_type,
-                            std::string_view body, std::string_view source);
+// body above), waiting for the broker's acknowledgement of its own articles.
+IngestAnswer IngestArticles(kafka::Producer& producer, const IngestOptions& options,
+                            UnacknowledgedBytes& unacknowledged, std::string_view content_type, std::string_view body,
+                            std::string_view source);
+
+// The answers of POST /v1/articles, for its OpenAPI description.
+inline constexpr std::pair<int, std::string_view> kIngestAnswers[] = {
+    {202, "every article acknowledged by the broker: {accepted, ids}"},
+    {400, "a bad envelope refuses the request, nothing is sent: {error, rejected: [{line, reason}]}"},
+    {401, "a valid Authorization: Bearer token is required (ingest.tokens)"},
+    {413, "the body is larger than ingest.max_request_bytes"},
+    {415, "Content-Type is neither application/json nor application/x-ndjson"},
+    {429, "earlier requests' articles await the broker (ingest.max_unacknowledged_bytes): Retry-After"},
+    {503, "the broker did not acknowledge within ingest.ack_timeout_ms: Retry-After; sending again is safe"}};
+
+// The article API's OpenAPI 3.0 description (docs/ingest-openapi.json, GET /v1/openapi.json).
+std::string IngestOpenApiDocument();
 
 Status RunIngest(const IngestOptions& options, const StageContext& context);
 

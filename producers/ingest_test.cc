@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <atomic>
 #include <thread>
 
 #include "core/admin_server.h"
@@ -21,10 +22,11 @@ class IngestTest : public ::testing::Test {
     producer_ = std::move(*cluster_.NewProducer({}, {}));
   }
   IngestAnswer Send(std::string_view type, std::string_view body) {
-    return IngestArticles(*producer_, options_, type, body, "partner-a");
+    return IngestArticles(*producer_, options_, unacknowledged_, type, body, "partner-a");
   }
 
   IngestOptions options_;
+  UnacknowledgedBytes unacknowledged_{options_.max_unacknowledged_bytes};
   kafka::FakeCluster cluster_;
   std::unique_ptr<kafka::Producer> producer_;
 };
@@ -74,6 +76,29 @@ TEST_F(IngestTest, OneBadEnvelopeRefusesTheRequestWithEachLinesReason) {
   EXPECT_EQ(Send("", "{\"title\": \"t\"}").status, 415);
 }
 
+TEST(UnacknowledgedBytesTest, ARequestAloneIsAlwaysTakenOthersOnlyWithinTheLimit) {
+  UnacknowledgedBytes u(100);
+  EXPECT_TRUE(u.TryTake(500)) << "nothing else held: a request larger than the limit still goes";
+  EXPECT_FALSE(u.TryTake(1));
+  u.Give(500);
+  EXPECT_TRUE(u.TryTake(60));
+  EXPECT_TRUE(u.TryTake(40));
+  EXPECT_FALSE(u.TryTake(1));
+  u.Give(40);
+  EXPECT_TRUE(u.TryTake(40));
+}
+
+TEST_F(IngestTest, WhileEarlierArticlesAwaitTheBrokerAFurtherRequestIsToldToComeBack) {
+  ASSERT_TRUE(unacknowledged_.TryTake(options_.max_unacknowledged_bytes));  // another request's, in flight
+  IngestAnswer a = Send("application/json", R"({"id": "a-1", "title": "T", "body": "B"})");
+  EXPECT_EQ(a.status, 429) << a.body;
+  ASSERT_EQ(a.headers.size(), 1u);
+  EXPECT_EQ(a.headers[0], (std::pair<std::string, std::string>{"Retry-After", "1"}));
+  EXPECT_TRUE(cluster_.Records(options_.topics.raw).empty());
+  unacknowledged_.Give(options_.max_unacknowledged_bytes);
+  EXPECT_EQ(Send("application/json", R"({"id": "a-1", "title": "T", "body": "B"})").status, 202);
+}
+
 TEST(IngestServerTest, AnswersAuthLimitsAndMethodsOverHttp) {
   kafka::FakeCluster cluster;
   IngestOptions o;
@@ -112,17 +137,25 @@ TEST(IngestServerTest, AnswersAuthLimitsAndMethodsOverHttp) {
   auto big = client.Post("/v1/articles", auth, std::string(8192, ' '), "application/json");
   ASSERT_TRUE(big);
   EXPECT_EQ(big->status, 413);
-  // A body of unknown size (chunked) is refused before it is read.
-  auto chunked = client.Post(
-      "/v1/articles", auth,
-      [&](size_t offset, httplib::DataSink& sink) {
-        if (offset == 0) sink.write(article.data(), article.size());
-        sink.done();
-        return true;
-      },
-      "application/json");
-  ASSERT_TRUE(chunked);
-  EXPECT_EQ(chunked->status, 411);
+  // A body of unknown size (chunked) is read up to the limit, and refused past it.
+  auto chunked = [&](const std::string& body) {
+    httplib::Client own("127.0.0.1", o.port);
+    return own.Post(
+        "/v1/articles", auth,
+        [&](size_t offset, httplib::DataSink& sink) {
+          for (size_t at = offset; at < body.size(); at += 1000)
+            sink.write(body.data() + at, std::min<size_t>(1000, body.size() - at));
+          sink.done();
+          return true;
+        },
+        "application/json");
+  };
+  auto small_chunked = chunked(article);
+  ASSERT_TRUE(small_chunked);
+  EXPECT_EQ(small_chunked->status, 202) << small_chunked->body;
+  auto big_chunked = chunked(R"({"title": ")" + std::string(8192, 'x') + R"("})");
+  ASSERT_TRUE(big_chunked);
+  EXPECT_EQ(big_chunked->status, 413);
   // Ten in a row, each accepted: the daemon's own use of the producer does not crowd requests out.
   for (int i = 0; i < 10; ++i) {
     auto again = client.Post("/v1/articles", auth, article, "application/json");
@@ -130,6 +163,24 @@ TEST(IngestServerTest, AnswersAuthLimitsAndMethodsOverHttp) {
     EXPECT_EQ(again->status, 202) << again->body;
     std::this_thread::sleep_for(std::chrono::milliseconds(30));
   }
+  // Requests at once: each waits for its own articles alone, and each is accepted.
+  std::vector<std::jthread> senders;
+  std::atomic<int> accepted_at_once{0};
+  for (int t = 0; t < 6; ++t) {
+    senders.emplace_back([&, t] {
+      httplib::Client own("127.0.0.1", o.port);
+      for (int i = 0; i < 5; ++i) {
+        const std::string one = R"({"id": "c-)" + std::to_string(t) + "-" + std::to_string(i) + R"(", "body": "B"})";
+        auto r = own.Post("/v1/articles", auth, one, "application/json");
+        if (r && r->status == 202) ++accepted_at_once;
+      }
+    });
+  }
+  senders.clear();  // joins
+  EXPECT_EQ(accepted_at_once.load(), 30);
+  auto description = client.Get("/v1/openapi.json");
+  ASSERT_TRUE(description);
+  EXPECT_EQ(description->body, IngestOpenApiDocument());
   auto get = client.Get("/v1/articles", auth);
   ASSERT_TRUE(get);
   EXPECT_EQ(get->status, 405);
@@ -140,7 +191,7 @@ TEST(IngestServerTest, AnswersAuthLimitsAndMethodsOverHttp) {
   ASSERT_TRUE(metrics_page);
   EXPECT_NE(metrics_page->body.find("herald_ingest_requests_total{code=\"401\"} 2"), std::string::npos)
       << metrics_page->body;
-  ASSERT_EQ(cluster.Records(o.topics.raw).size(), 11u);
+  ASSERT_EQ(cluster.Records(o.topics.raw).size(), 42u);
   EXPECT_EQ(cluster.Records(o.topics.raw)[0].header(header::kSource), "partner");
 }
 

@@ -38,7 +38,7 @@ void AddProduceArguments(CLI::App* app, ProduceOptions* o) {
 }
 
 Status ProduceArticle(kafka::Producer& producer, std::string_view topic, const SourceArticle& a,
-                      const ArticleHeaders& h) {
+                      const ArticleHeaders& h, const std::shared_ptr<kafka::Deliveries>& deliveries) {
   std::string key = ArticleKey(a);
   kafka::Headers headers = {
       {std::string(header::kContentType), a.content_type},
@@ -51,7 +51,8 @@ Status ProduceArticle(kafka::Producer& producer, std::string_view topic, const S
         std::pair{header::kFetchedAt, h.fetched_at}, std::pair{header::kDuplicateOf, h.duplicate_of}}) {
     if (!value.empty()) headers.push_back({std::string(name), std::string(value)});
   }
-  return producer.Produce(topic, key, a.bytes, headers);
+  return deliveries ? producer.ProduceTracked(topic, key, a.bytes, headers, deliveries)
+                    : producer.Produce(topic, key, a.bytes, headers);
 }
 
 Result<ProduceSummary> RunProduce(const ProduceOptions& options) {

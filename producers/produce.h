@@ -69,7 +69,8 @@ struct ArticleHeaders {
 // Sends one article to `topic`, keyed by its id (ArticleKey), with herald's
 // headers: content type, id, url (when the id is one), produce time and the
 // above. The delivery report comes later (Producer::Flush). The same for every producer.
+// With `deliveries`, the record's delivery report is also given to it (kafka::Deliveries).
 Status ProduceArticle(kafka::Producer& producer, std::string_view topic, const SourceArticle& article,
-                      const ArticleHeaders& headers);
+                      const ArticleHeaders& headers, const std::shared_ptr<kafka::Deliveries>& deliveries = nullptr);
 
 }  // namespace herald

@@ -5,11 +5,7 @@
 # PyPI cannot be reached to install it.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-kubernetes_validate_version=1.37.0
+source scripts/python-tool.sh
 venv=${HERALD_TOOLS_VENV:-build/python-tools}
-if ! "$venv/bin/python" -c "import kubernetes_validate, sys; sys.exit(kubernetes_validate.__version__ != '$kubernetes_validate_version')" 2>/dev/null; then
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install -q "kubernetes-validate==$kubernetes_validate_version" >"$venv.log" 2>&1 \
-    || { tail -n 5 "$venv.log" >&2; echo "validate-kubernetes: SKIPPED: could not install kubernetes-validate from PyPI" >&2; exit 77; }
-fi
+python_tool "$venv" kubernetes-validate 1.37.0
 exec "$venv/bin/python" tests/deploy/validate_kubernetes.py deploy/kubernetes/*.yaml

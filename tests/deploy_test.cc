@@ -20,6 +20,7 @@
 #include "core/scoped_temp_dir.h"
 #include "core/settings.h"
 #include "producers/feeds/feeds.h"
+#include "producers/ingest.h"
 
 namespace herald {
 namespace {
@@ -145,6 +146,41 @@ TEST_F(DeployTest, DeploymentsRunTheImageWithProbesOnTheAdminPort) {
   }
 }
 
+// The article API serves its probes on its own port, not an admin port: its
+// Deployment, Service, compose service and unit say so, and its tokens come
+// from a secret file, never the config.
+TEST_F(DeployTest, TheArticleApiIsDeployedOnItsPortWithTokensFromASecret) {
+  const std::string port = std::to_string(IngestOptions{}.port);
+  EXPECT_EQ(host_["ingest.port"], port);
+  EXPECT_EQ(host_.count("ingest.tokens"), 0u);
+  const YAML::Node pod = objects_.at({"Deployment", "herald-ingest"})["spec"]["template"];
+  const YAML::Node c = pod["spec"]["containers"][0];
+  EXPECT_THAT(c["args"].as<std::vector<std::string>>(), ElementsAre("ingest", "--config", kConfigPath));
+  EXPECT_EQ(c["ports"][0]["name"].as<std::string>(), "api");
+  EXPECT_EQ(std::to_string(c["ports"][0]["containerPort"].as<int>()), port);
+  for (const char* probe : {"livenessProbe", "readinessProbe"})
+    EXPECT_EQ(c[probe]["httpGet"]["port"].as<std::string>(), "api");
+  EXPECT_EQ(pod["metadata"]["annotations"]["prometheus.io/port"].as<std::string>(), port);
+  EXPECT_EQ(c["env"][0]["name"].as<std::string>(), "HERALD_INGEST_TOKENS_FILE");
+  EXPECT_THAT(c["env"][0]["value"].as<std::string>(),
+              ::testing::StartsWith(c["volumeMounts"][1]["mountPath"].as<std::string>()));
+  EXPECT_EQ(pod["spec"]["volumes"][1]["secret"]["secretName"].as<std::string>(), "herald-ingest-tokens");
+  const YAML::Node service = objects_.at({"Service", "herald-ingest"});
+  EXPECT_EQ(Labels(service["spec"]["selector"]), Labels(pod["metadata"]["labels"]));
+  EXPECT_EQ(service["spec"]["ports"][0]["targetPort"].as<std::string>(), "api");
+  EXPECT_THAT(Read("deploy/Dockerfile"), HasSubstr("ENV HERALD_INGEST_HOST=0.0.0.0"))
+      << "reachable from outside the container";
+
+  const YAML::Node compose = YAML::LoadFile("deploy/docker-compose.yml")["services"]["ingest"];
+  EXPECT_EQ(compose["ports"][0].as<std::string>(), port + ":" + port);
+  EXPECT_THAT(compose["healthcheck"]["test"].as<std::vector<std::string>>(),
+              ::testing::Contains("http://127.0.0.1:" + port + kReadinessPath));
+  EXPECT_TRUE(compose["environment"]["HERALD_INGEST_TOKENS_FILE"]);
+  const std::string unit = Read("deploy/systemd/herald-ingest.service");
+  EXPECT_THAT(unit, HasSubstr("ExecStart=/usr/local/bin/herald ingest --config " + kConfigPath));
+  EXPECT_THAT(unit, HasSubstr("Environment=HERALD_INGEST_TOKENS_FILE="));
+}
+
 TEST_F(DeployTest, AutoscalersAndDisruptionBudgetsTargetTheDeployments) {
   const YAML::Node hpa = objects_.at({"HorizontalPodAutoscaler", "herald-processor-cpu"});
   EXPECT_TRUE(objects_.contains({"Deployment", hpa["spec"]["scaleTargetRef"]["name"].as<std::string>()}));
@@ -231,10 +267,10 @@ TEST_F(DeployTest, DockerfileBuildsTheImageFromFilesThatExist) {
   EXPECT_THAT(dockerfile, HasSubstr("FROM debian:bookworm-slim AS build"));
   EXPECT_THAT(dockerfile, HasSubstr("\nFROM debian:bookworm-slim\n")) << "the runtime stage";
   EXPECT_THAT(dockerfile, HasSubstr("-t " + kImage));
-  EXPECT_THAT(
-      dockerfile,
-      HasSubstr("EXPOSE " + std::to_string(kProcessorStage.admin_port) + " " + std::to_string(kStoreStage.admin_port) +
-                " " + std::to_string(kAlertStage.admin_port) + " " + std::to_string(kFeedsStage.admin_port)));
+  EXPECT_THAT(dockerfile,
+              HasSubstr("EXPOSE " + std::to_string(kProcessorStage.admin_port) + " " +
+                        std::to_string(kStoreStage.admin_port) + " " + std::to_string(kAlertStage.admin_port) + " " +
+                        std::to_string(kFeedsStage.admin_port) + " " + std::to_string(IngestOptions{}.port)));
   EXPECT_THAT(dockerfile, HasSubstr("ENV HERALD_CONFIG=" + kConfigPath));
   EXPECT_THAT(dockerfile, HasSubstr("org.opencontainers.image.version=\"" + std::string(HERALD_VERSION) + "\""));
   EXPECT_THAT(dockerfile, HasSubstr("\nUSER herald\n"));

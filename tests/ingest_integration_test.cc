@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <atomic>
 #include <thread>
 
 #include "core/admin_server.h"
@@ -26,6 +27,7 @@ class IngestDaemon {
   }
   ~IngestDaemon() { stop_.request_stop(); }
   httplib::Client& client() { return *client_; }
+  int port() const { return options_.port; }
 
  private:
   IngestOptions options_;
@@ -52,8 +54,25 @@ TEST(IngestIntegrationTest, AcceptedMeansTheBrokerHasEveryArticle) {
   ASSERT_TRUE(answer);
   ASSERT_EQ(answer->status, 202) << answer->body;
   EXPECT_NE(answer->body.find("\"accepted\":50"), std::string::npos);
-  auto records = testing::ReadTopic(o.kafka.brokers, o.topics.raw, 50);
-  ASSERT_EQ(records.size(), 50u);
+  // Requests at once on one producer: each answered once its own articles are in.
+  std::atomic<int> accepted{0};
+  {
+    std::vector<std::jthread> senders;
+    for (int t = 0; t < 4; ++t) {
+      senders.emplace_back([&, t] {
+        httplib::Client own("127.0.0.1", daemon.port());
+        for (int i = 0; i < 5; ++i) {
+          auto r = own.Post("/v1/articles",
+                            R"({"id": "at-once-)" + std::to_string(t) + "-" + std::to_string(i) + R"(", "body": "B"})",
+                            "application/json");
+          if (r && r->status == 202) ++accepted;
+        }
+      });
+    }
+  }
+  EXPECT_EQ(accepted.load(), 20);
+  auto records = testing::ReadTopic(o.kafka.brokers, o.topics.raw, 70);
+  ASSERT_EQ(records.size(), 70u);
   EXPECT_EQ(records[0].header(header::kSource), "Partner Wire");
   EXPECT_EQ(records[0].header(header::kContentType), "application/json");
 }

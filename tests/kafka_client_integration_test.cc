@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <thread>
 
 #include "core/kafka.h"
 #include "core/kafka_admin.h"
@@ -32,6 +33,33 @@ TEST(KafkaClientIntegrationTest, ProducedMallocBytesArriveAndChangeOwner) {
   EXPECT_EQ(read[0].key, "owned");
   EXPECT_EQ(read[0].value, payload);
   EXPECT_EQ(read[0].header("h"), "v");
+}
+
+// Two callers on one producer each wait for their own records' reports: one
+// whose records reach the broker is told so, although the other's cannot be
+// delivered (too large for its topic) and stay failed.
+TEST(KafkaClientIntegrationTest, TrackedDeliveriesAreEachCallersOwn) {
+  if (!std::getenv("HERALD_TEST_KAFKA_DIR")) GTEST_SKIP() << "run under ctest, whose kafka fixture starts the broker";
+  std::string brokers = testing::Brokers();
+  const std::string open = "tracked-" + std::to_string(::getpid()), small = open + "-small";
+  ASSERT_TRUE(kafka::EnsureTopics(kafka::ProducerProperties(brokers), {open}, 1));
+  ASSERT_TRUE(kafka::EnsureTopics(kafka::ProducerProperties(brokers), {small}, 1, std::chrono::seconds(30),
+                                  {{"max.message.bytes", "2000"}}));
+  auto producer = kafka::Producer::Create(kafka::ProducerProperties(brokers, {{"compression.type", "none"}}));
+  ASSERT_TRUE(producer);
+  auto good = std::make_shared<kafka::Deliveries>(), bad = std::make_shared<kafka::Deliveries>();
+  Status good_acked, bad_acked;
+  std::jthread bad_caller([&] {
+    ASSERT_TRUE((*producer)->ProduceTracked(small, "big", std::string(50'000, 'x'), {}, bad));
+    bad_acked = bad->Wait(**producer, std::chrono::seconds(30));
+  });
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE((*producer)->ProduceTracked(open, "k", "v" + std::to_string(i), {}, good));
+  good_acked = good->Wait(**producer, std::chrono::seconds(30));
+  bad_caller.join();
+  EXPECT_TRUE(good_acked) << good_acked.error().reason;
+  ASSERT_FALSE(bad_acked);
+  EXPECT_NE(bad_acked.error().reason.find("too large"), std::string::npos) << bad_acked.error().reason;
+  EXPECT_EQ(testing::ReadTopic(brokers, open, 20).size(), 20u);
 }
 
 }  // namespace
