@@ -8,6 +8,7 @@
 #include <set>
 
 #include "consumers/alert_state.h"
+#include "core/backoff.h"
 #include "core/clock.h"
 #include "core/log.h"
 
@@ -225,8 +226,7 @@ class WebhookDispatcher::Loop {
       return;
     }
     retried_.Add();
-    const int64_t base =
-        std::min<int64_t>(options_.max_backoff.count(), options_.first_backoff.count() << std::min(entry.attempts, 20));
+    const int64_t base = DoubledBackoff(options_.first_backoff, entry.attempts + 1, options_.max_backoff).count();
     const int64_t wait = base / 2 + static_cast<int64_t>(jitter_() % static_cast<uint64_t>(base / 2 + 1));
     (void)state_->Retry(entry, NowMs() + wait, error);
   }

@@ -58,9 +58,10 @@ class FeedsIntegrationTest : public ::testing::Test {
     ASSERT_TRUE(kafka::EnsureTopics(kafka::ProducerProperties(brokers_), {o_.topics.raw, o_.topics.dlq}, 3));
     Serve();
     server_.Start();
-    for (const char* path :
-         {"/rss.xml", "/atom.xml", "/rdf.xml", "/feed.json", "/cp1252.xml", "/bad.xml", "/busy.xml", "/huge.xml"})
+    for (const char* path : {"/rss.xml", "/atom.xml", "/rdf.xml", "/feed.json", "/cp1252.xml", "/bad.xml", "/huge.xml"})
       o_.urls.push_back(server_.Url(path));
+    // Another origin (the same server by name): the host backoff its 429 starts holds no other fetch.
+    o_.urls.push_back("http://localhost:" + std::to_string(server_.port()) + "/busy.xml");
   }
 
   void Serve() {
@@ -206,6 +207,13 @@ TEST_F(FeedsIntegrationTest, EachArticleArrivesOnceWithItsHeadersAcrossARestart)
         "herald_feeds_polls_total{result=\"http_429\"} 1", "herald_feeds_items_total{result=\"duplicate\"} 1",
         "herald_feeds_pages_total{result=\"robots\"} 1"})
     EXPECT_NE(metrics_text_.find(line), std::string::npos) << line << " not in\n" << metrics_text_;
+  // The busy host's backoff, from its Retry-After, beside the others' none.
+  const std::string busy_backoff =
+      "herald_feeds_host_backoff_seconds{host=\"http://localhost:" + std::to_string(server_.port()) + "\"} ";
+  const size_t at = metrics_text_.find(busy_backoff);
+  ASSERT_NE(at, std::string::npos) << metrics_text_;
+  EXPECT_GT(std::stod(metrics_text_.substr(at + busy_backoff.size())), 60);
+  EXPECT_NE(metrics_text_.find("herald_feeds_host_backoff_seconds{host=\"" + base + "\"} 0"), std::string::npos);
 
   // A restart: nothing is sent again, and no page is fetched again.
   ASSERT_TRUE(RunOnce());

@@ -7,6 +7,7 @@
 #include <random>
 #include <set>
 
+#include "core/backoff.h"
 #include "core/clock.h"
 #include "core/kafka_cluster.h"
 #include "core/log.h"
@@ -72,6 +73,12 @@ struct FeedsMetrics {
   void Poll(const std::string& result) { Count("herald_feeds_polls_total", "Feed polls, by result", result).Add(); }
   void Item(const std::string& result) { Count("herald_feeds_items_total", "Feed items, by result", result).Add(); }
   void Page(const std::string& result) { Count("herald_feeds_pages_total", "Page fetches, by result", result).Add(); }
+  void HostBackoff(const std::string& host, double seconds) {
+    registry
+        .AddGauge("herald_feeds_host_backoff_seconds",
+                  "Seconds a host that answered 429/503 or could not be reached gets no request", {{"host", host}})
+        .Set(seconds);
+  }
   metrics::Registry& registry;
   metrics::Counter& bytes;
   metrics::Histogram& fetch_seconds;
@@ -148,6 +155,7 @@ class FeedsDaemon {
   }
 
   void Handle(FetchResult& r) {
+    metrics_.HostBackoff(r.origin, r.origin_backoff_s);
     metrics_.bytes.Add(static_cast<int64_t>(r.wire_bytes));
     metrics_.fetch_seconds.Observe(r.seconds);
     switch (KindOf(r.tag)) {
@@ -164,9 +172,8 @@ class FeedsDaemon {
     f.failures = failed ? f.failures + 1 : 0;
     seconds extra(0);
     if (failed) {
-      auto doubled = seconds(f.spec.interval_s) * (1LL << std::min(f.failures - 1, 10));
-      std::uniform_real_distribution<double> jitter(0.8, 1.2);
-      wait = std::chrono::duration_cast<seconds>(std::min<seconds>(doubled, kLongestFeedBackoff) * jitter(random_));
+      wait = Jittered(DoubledBackoff(seconds(f.spec.interval_s), f.failures, std::max(kLongestFeedBackoff, wait)),
+                      random_);
       if (r.retry_after_s) wait = std::max(wait, seconds(*r.retry_after_s));
       extra = wait - seconds(f.spec.interval_s);
     }
@@ -275,7 +282,8 @@ class FeedsDaemon {
     if (r.status != 200) {
       if (Retriable(r) && job.attempts < options_.page_retries) {
         metrics_.Page("retried");
-        auto wait = r.retry_after_s ? seconds(*r.retry_after_s) : seconds(1LL << std::min(job.attempts, 8));
+        auto wait =
+            r.retry_after_s ? seconds(*r.retry_after_s) : DoubledBackoff(seconds(2), job.attempts, seconds(256));
         job.next_try = Clock::now() + std::min<Clock::duration>(wait, seconds(600));
         return;
       }

@@ -38,6 +38,7 @@
 // Metrics: herald_feeds_polls_total{result}, herald_feeds_items_total{result},
 // herald_feeds_pages_total{result}, herald_feeds_bytes_total,
 // herald_feeds_fetch_seconds (histogram), herald_feeds_backoff_seconds{feed},
+// herald_feeds_host_backoff_seconds{host} (http_fetcher.h's per-origin backoff),
 // herald_feeds_owned (the feeds this instance polls).
 // Thread-safety: one RunFeeds per process.
 #pragma once

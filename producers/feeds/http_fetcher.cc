@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "core/backoff.h"
 #include "core/utf8.h"
 #include "producers/feeds/robots.h"
 
@@ -98,15 +99,22 @@ HttpFetcher::~HttpFetcher() {
 
 void HttpFetcher::Submit(FetchRequest request) {
   std::string origin(OriginOf(request.url));
-  Origin& o = origins_[origin];
-  if (o.delay_ms == 0) o.delay_ms = options_.per_host_delay_ms;
+  Origin& o = OriginNamed(origin);
   o.queue.push_back(std::move(request));
   ++queued_;
 }
 
+HttpFetcher::Origin& HttpFetcher::OriginNamed(const std::string& name) {
+  Origin& o = origins_[name];
+  if (o.name.empty()) {
+    o.name = name;
+    o.delay_ms = options_.per_host_delay_ms;
+  }
+  return o;
+}
+
 void HttpFetcher::SetOriginDelay(const std::string& origin, int delay_ms) {
-  Origin& o = origins_[origin];
-  o.delay_ms = std::max(delay_ms, options_.per_host_delay_ms);
+  OriginNamed(origin).delay_ms = std::max(delay_ms, options_.per_host_delay_ms);
 }
 
 void HttpFetcher::Start(Origin& origin, const std::string& name, FetchRequest request) {
@@ -186,6 +194,23 @@ FetchResult HttpFetcher::Finish(Transfer& t, int curl_code) {
   return r;
 }
 
+void HttpFetcher::BackOff(Origin& o, FetchResult& r) {
+  r.origin = o.name;
+  const bool pushed_back = r.status == 429 || r.status == 503 || (r.status == 0 && !r.error.starts_with("response"));
+  if (!pushed_back) {
+    o.failures = 0;
+    return;
+  }
+  ++o.failures;
+  const std::chrono::milliseconds longest(options_.host_backoff_longest_ms);
+  auto wait =
+      Jittered(DoubledBackoff(std::chrono::milliseconds(options_.host_backoff_first_ms), o.failures, longest), random_);
+  if (r.retry_after_s) wait = std::min<std::chrono::milliseconds>(std::chrono::seconds(*r.retry_after_s), longest);
+  const auto now = std::chrono::steady_clock::now();
+  o.next_start = std::max(o.next_start, now + wait);
+  r.origin_backoff_s = std::chrono::duration<double>(o.next_start - now).count();
+}
+
 std::vector<FetchResult> HttpFetcher::Poll(std::chrono::milliseconds timeout) {
   std::optional<std::chrono::steady_clock::time_point> next = StartReady();
   int running = 0;
@@ -209,6 +234,7 @@ std::vector<FetchResult> HttpFetcher::Poll(std::chrono::milliseconds timeout) {
     Origin& o = origins_[t.origin];
     --o.active;
     done.push_back(Finish(t, m->data.result));
+    BackOff(o, done.back());
     active_.erase(it);
   }
   StartReady();

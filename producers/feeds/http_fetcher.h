@@ -18,6 +18,12 @@
 // A result carries the status, the validators and cache lifetime to send
 // next time, Retry-After (seconds or HTTP date, as libcurl reads it), the
 // final URL after redirects, and the bytes on the wire.
+// Backoff, per origin: a host that answers 429 or 503, or that cannot be
+// reached, gets nothing more from this fetcher (feeds, pages and robots.txt
+// alike) for its Retry-After (at most the longest backoff), else for a wait doubling from
+// `host_backoff_first_ms` per failure in a row up to `host_backoff_longest_ms`,
+// with jitter; any other answer ends it. The result says the origin's
+// backoff, for the caller's metrics.
 //
 // Thread-safety: one thread owns a fetcher.
 // Failure: transfers fail into their result (status 0 and `error`: DNS,
@@ -31,6 +37,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -45,6 +52,8 @@ struct FetcherOptions {
   int timeout_ms = 30000;
   int max_redirects = 5;
   size_t max_body_bytes = 8 << 20;
+  int host_backoff_first_ms = 5000;
+  int host_backoff_longest_ms = 600000;
 };
 
 struct FetchRequest {
@@ -63,6 +72,8 @@ struct FetchResult {
   std::optional<int> max_age_s;      // Cache-Control max-age (or s-maxage)
   size_t wire_bytes = 0;
   double seconds = 0;
+  std::string origin;           // scheme://host[:port] of `url`
+  double origin_backoff_s = 0;  // how long the origin now waits before its next request (0: none)
 };
 
 class HttpFetcher {
@@ -86,11 +97,16 @@ class HttpFetcher {
 
  private:
   struct Origin {
+    std::string name;
     std::deque<FetchRequest> queue;
     int active = 0;
     int delay_ms = 0;
+    int failures = 0;  // 429s, 503s and unreachable in a row
     std::chrono::steady_clock::time_point next_start{};
   };
+  Origin& OriginNamed(const std::string& name);
+  // After a transfer of the origin's: its backoff, ended or extended by `r`.
+  void BackOff(Origin& origin, FetchResult& r);
   void Start(Origin& origin, const std::string& name, FetchRequest request);
   // When the next queued request may start (for the poll's wait), or nullopt.
   std::optional<std::chrono::steady_clock::time_point> StartReady();
@@ -101,6 +117,7 @@ class HttpFetcher {
   std::map<std::string, Origin> origins_;
   std::map<void*, std::unique_ptr<Transfer>> active_;  // by CURL* handle
   size_t queued_ = 0;
+  std::mt19937 random_{std::random_device{}()};
 };
 
 }  // namespace herald

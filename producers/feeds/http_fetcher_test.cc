@@ -54,6 +54,10 @@ class HttpFetcherTest : public ::testing::Test {
       r.status = 429;
       r.set_header("Retry-After", "7");
     });
+    h.Get("/unavailable", [this](const httplib::Request&, httplib::Response& r) {
+      ++unavailable_hits_;
+      r.status = 503;
+    });
     h.Get("/slow", [](const httplib::Request&, httplib::Response& r) {
       std::this_thread::sleep_for(milliseconds(3000));
       r.set_content("late", "text/plain");
@@ -71,7 +75,7 @@ class HttpFetcherTest : public ::testing::Test {
   }
 
   testing::FeedServer server_;
-  std::atomic<int> active_{0}, most_{0};
+  std::atomic<int> active_{0}, most_{0}, unavailable_hits_{0};
 };
 
 TEST_F(HttpFetcherTest, AConditionalGetReturnsNotModifiedWithTheValidatorsOfTheLast200) {
@@ -128,6 +132,42 @@ TEST_F(HttpFetcherTest, FailsTooLargeSlowAndRefusedFetchesWithTheReason) {
   EXPECT_FALSE(results.at(4).error.empty());
   EXPECT_EQ(results.at(5).status, 0);  // only http and https
   EXPECT_FALSE(results.at(5).error.empty());
+}
+
+// A host that pushes back gets nothing more, whatever the request, until its
+// backoff is over; one that answers gets no backoff.
+TEST_F(HttpFetcherTest, AHostThatPushesBackIsLeftAloneForItsBackoff) {
+  HttpFetcher fetcher({.per_host_connections = 1, .per_host_delay_ms = 0, .host_backoff_first_ms = 60000});
+  fetcher.Submit({.url = server_.Url("/unavailable"), .tag = 1});
+  fetcher.Submit({.url = server_.Url("/unavailable"), .tag = 2});
+  std::vector<FetchResult> first;
+  while (first.empty()) first = fetcher.Poll(milliseconds(50));
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(first[0].status, 503);
+  EXPECT_EQ(first[0].origin, server_.Url(""));
+  EXPECT_GE(first[0].origin_backoff_s, 48);  // 60 s less a fifth of jitter
+  for (int i = 0; i < 6; ++i) EXPECT_TRUE(fetcher.Poll(milliseconds(50)).empty());
+  EXPECT_EQ(unavailable_hits_.load(), 1) << "the second request waits out the host's backoff";
+  EXPECT_EQ(fetcher.pending(), 1u);
+
+  // Doubling while the host keeps pushing back; an answer ends it, and the next
+  // failure starts from the first wait again.
+  HttpFetcher doubling({.per_host_connections = 1, .per_host_delay_ms = 0, .host_backoff_first_ms = 200});
+  for (const char* path : {"/unavailable", "/unavailable", "/feed", "/unavailable"})
+    doubling.Submit({.url = server_.Url(path), .tag = doubling.pending()});
+  auto results = FetchAll(doubling);
+  EXPECT_NEAR(results.at(0).origin_backoff_s, 0.2, 0.041);
+  EXPECT_NEAR(results.at(1).origin_backoff_s, 0.4, 0.081);
+  EXPECT_EQ(results.at(2).status, 200);
+  EXPECT_EQ(results.at(2).origin_backoff_s, 0);
+  EXPECT_NEAR(results.at(3).origin_backoff_s, 0.2, 0.041);
+  // Retry-After says how long, on another origin (the same server by name).
+  HttpFetcher told({.per_host_delay_ms = 0});
+  told.Submit({.url = "http://localhost:" + std::to_string(server_.port()) + "/busy"});
+  FetchResult busy = FetchAll(told).at(0);
+  EXPECT_EQ(busy.status, 429);
+  EXPECT_GT(busy.origin_backoff_s, 6.5) << "Retry-After: 7";
+  EXPECT_LE(busy.origin_backoff_s, 7.0);
 }
 
 TEST_F(HttpFetcherTest, KeepsToTheConnectionsAllowedPerHost) {
