@@ -220,7 +220,20 @@ TEST_F(FeedsIntegrationTest, EachArticleArrivesOnceWithItsHeadersAcrossARestart)
   EXPECT_EQ(testing::ReadTopic(brokers_, o_.topics.raw, 8, std::chrono::seconds(5)).size(), 7u);
   EXPECT_EQ(testing::ReadTopic(brokers_, o_.topics.dlq, 2, std::chrono::seconds(5)).size(), 1u);
   EXPECT_NE(metrics_text_.find("herald_feeds_items_total{result=\"seen\"}"), std::string::npos);
+  EXPECT_NE(metrics_text_.find("herald_feeds_polls_total{result=\"not_modified\"} 1"), std::string::npos)
+      << "the RSS feed's ETag, saved by the first run, makes the second poll conditional\n"
+      << metrics_text_;
   EXPECT_EQ(metrics_text_.find("herald_feeds_pages_total{result=\"fetched\"}"), std::string::npos) << metrics_text_;
+  // Reading the seen topic whole at each start leaves only empty groups
+  // without offsets, which the broker drops at its next clean-up.
+  int readers = 0;
+  for (const std::string& group : testing::ConsumerGroups(brokers_)) {
+    if (!group.starts_with("herald-feeds-seen-" + std::to_string(::getpid()))) continue;
+    ++readers;
+    const std::vector<int64_t> offsets = testing::CommittedOffsets(brokers_, group, o_.seen_topic, 6);
+    EXPECT_EQ(offsets, std::vector<int64_t>(6, RD_KAFKA_OFFSET_INVALID)) << group;
+  }
+  EXPECT_EQ(readers, 2) << "one per start";
 }
 
 // Two daemons in one group share the feeds: each feed has one poller, each page

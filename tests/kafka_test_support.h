@@ -61,6 +61,44 @@ inline std::string StageProgress(StageMetrics& metrics) {
   return out;
 }
 
+// The consumer groups the cluster knows, as an outsider lists them.
+inline std::vector<std::string> ConsumerGroups(const std::string& brokers) {
+  char error[256];
+  rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  rd_kafka_conf_set(conf, "bootstrap.servers", brokers.c_str(), error, sizeof error);
+  rd_kafka_t* handle = rd_kafka_new(RD_KAFKA_PRODUCER, conf, error, sizeof error);
+  if (!handle) return {};
+  const rd_kafka_group_list* list = nullptr;
+  std::vector<std::string> names;
+  if (rd_kafka_list_groups(handle, nullptr, &list, 10000) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    for (int i = 0; i < list->group_cnt; ++i) names.emplace_back(list->groups[i].group);
+    rd_kafka_group_list_destroy(list);
+  }
+  rd_kafka_destroy(handle);
+  return names;
+}
+
+// The offsets `group` has committed on partitions 0..partitions-1 of `topic`
+// (RD_KAFKA_OFFSET_INVALID where none), asked without joining the group.
+inline std::vector<int64_t> CommittedOffsets(const std::string& brokers, const std::string& group,
+                                             const std::string& topic, int partitions) {
+  char error[256];
+  rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  rd_kafka_conf_set(conf, "bootstrap.servers", brokers.c_str(), error, sizeof error);
+  rd_kafka_conf_set(conf, "group.id", group.c_str(), error, sizeof error);
+  rd_kafka_t* handle = rd_kafka_new(RD_KAFKA_CONSUMER, conf, error, sizeof error);
+  if (!handle) return {};
+  rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(partitions);
+  for (int p = 0; p < partitions; ++p) rd_kafka_topic_partition_list_add(list, topic.c_str(), p);
+  std::vector<int64_t> offsets;
+  if (rd_kafka_committed(handle, list, 10000) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    for (int i = 0; i < list->cnt; ++i) offsets.push_back(list->elems[i].offset);
+  }
+  rd_kafka_topic_partition_list_destroy(list);
+  rd_kafka_destroy(handle);
+  return offsets;
+}
+
 // A record read back from a topic, copied out: librdkafka's messages must not outlive their consumer.
 struct ReadRecord {
   std::string key, value;

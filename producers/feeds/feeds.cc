@@ -113,6 +113,10 @@ class FeedsDaemon {
         random_(std::random_device{}()) {
     for (FeedSpec& spec : feeds) {
       FeedState f{.spec = std::move(spec)};
+      if (const FeedValidators* saved = seen.Validators(f.spec.url)) {
+        f.etag = saved->etag;
+        f.last_modified = saved->last_modified;
+      }
       f.backoff = &c.metrics->registry().AddGauge(
           "herald_feeds_backoff_seconds", "Seconds a failing feed waits beyond its interval", {{"feed", f.spec.url}});
       feeds_.push_back(std::move(f));
@@ -129,10 +133,31 @@ class FeedsDaemon {
       if (Status s = Settle(); !s && s.error().kind == ErrorKind::kFatal) return s;
       if (options_.once && Done()) break;
     }
+    SaveValidators();
     return producer_.Flush(seconds(options_.flush_timeout_s));
   }
 
  private:
+  // For the next start's conditional GETs: the validators of this instance's
+  // feeds that changed, once every item of their polls is settled.
+  void SaveValidators() {
+    if (!Settle() || !jobs_.empty()) return;  // items left unsent: full GETs next time
+    for (const FeedState& f : feeds_) {
+      const FeedValidators now{f.etag, f.last_modified};
+      const FeedValidators* saved = seen_.Validators(f.spec.url);
+      if (!f.polled || !seen_.Owns(f.spec.url) || (saved ? *saved == now : now == FeedValidators{})) continue;
+      if (Status s = seen_.SaveValidators(f.spec.url, now); !s)
+        log::Warn("feed validators not saved", {{"feed", f.spec.url}, {"reason", s.error().reason}});
+    }
+  }
+
+  // An item of the feed's last poll was not sent: the next poll must not be
+  // answered 304, or the item would wait for the feed to change.
+  void ForgetValidators(FeedState& f) {
+    f.etag.clear();
+    f.last_modified.clear();
+  }
+
   bool Done() {
     return std::all_of(feeds_.begin(), feeds_.end(),
                        [this](const FeedState& f) { return (f.polled || !seen_.Owns(f.spec.url)) && !f.in_flight; }) &&
@@ -356,6 +381,7 @@ class FeedsDaemon {
     SourceArticle out{.bytes = v1::ToJson(article), .content_type = "application/json", .origin = url};
     if (Status s = ProduceArticle(producer_, options_.topics.raw, out, headers); !s) {
       log::Error("article not produced", {{"url", url}, {"reason", s.error().reason}});
+      ForgetValidators(feeds_[job.feed]);
       return Finish(id);  // not marked: the next poll of its feed offers it again
     }
     context_.metrics->records_out.Add();
@@ -388,6 +414,8 @@ class FeedsDaemon {
       log::Warn("page dead-lettered", {{"url", job.item.url}, {"reason", reason}});
       // Not offered again at the next poll: `herald dlq replay` sends it when wanted.
       unsettled_.push_back({.key = job.key, .url = job.item.url});
+    } else {
+      ForgetValidators(feeds_[job.feed]);
     }
     Finish(id);
   }
@@ -405,6 +433,7 @@ class FeedsDaemon {
       log::Warn("articles not acknowledged; they are offered again at their feed's next poll",
                 {{"articles", std::to_string(unsettled_.size())}, {"reason", flushed.error().reason}});
       unsettled_.clear();
+      for (FeedState& f : feeds_) ForgetValidators(f);
       return flushed;
     }
     for (SeenEntry& e : unsettled_) {

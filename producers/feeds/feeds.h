@@ -6,7 +6,10 @@
 //   Status s = RunFeeds(o, context);     // until context.stop, or one round with o.once
 //
 // Each feed is polled every interval_s with a conditional GET (the last
-// ETag and Last-Modified), sooner when its Cache-Control max-age says so and
+// ETag and Last-Modified; saved in the seen topic when the daemon stops or a
+// `once` round ends with every item settled, so the next start polls
+// conditionally too; forgotten when an item of the poll could not be sent, so
+// that a 304 never hides it), sooner when its Cache-Control max-age says so and
 // later after a failure (doubling with jitter up to an hour, or what a 429 or
 // 503 says in Retry-After). Every new item (dedup.h: its canonical URL not
 // seen before, by this instance or another, since the seen topic's oldest

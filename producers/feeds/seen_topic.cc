@@ -19,6 +19,7 @@ namespace herald {
 namespace {
 
 constexpr auto kLoadTimeout = std::chrono::seconds(60);
+constexpr std::string_view kFeedKeyPrefix = "feed:";
 // Created with this many partitions: as many instances can share the feeds.
 constexpr int kSeenPartitions = 6;
 
@@ -57,6 +58,18 @@ bool SeenTopic::Decode(std::string_view key, std::string_view value, SeenEntry* 
 size_t SeenTopic::Apply(const kafka::Batch& batch) {
   size_t applied = 0;
   for (const kafka::Record& r : batch) {
+    int64_t& read = read_up_to_[r.partition()];
+    read = std::max(read, r.offset() + 1);
+    if (r.key().starts_with(kFeedKeyPrefix)) {
+      thread_local simdjson::dom::parser parser;
+      simdjson::dom::element root;
+      std::string_view etag, last_modified;
+      if (parser.parse(r.value().data(), r.value().size()).get(root) == simdjson::SUCCESS &&
+          root["etag"].get(etag) == simdjson::SUCCESS && root["last_modified"].get(last_modified) == simdjson::SUCCESS)
+        validators_[std::string(r.key().substr(kFeedKeyPrefix.size()))] = {std::string(etag),
+                                                                           std::string(last_modified)};
+      continue;
+    }
     SeenEntry e;
     if (!Decode(r.key(), r.value(), &e)) continue;  // not ours, or a tombstone
     index_.Add(std::move(e));
@@ -71,10 +84,14 @@ Status SeenTopic::Load(const std::stop_token& stop) {
                                      {{"cleanup.policy", "compact"}});
       !s)
     return s;
-  // A group of its own: every partition, from the beginning, every start.
+  // A group of its own, which commits nothing: every partition from the
+  // beginning, every start, and no group left behind once it closes (the
+  // broker drops an empty group without offsets).
   std::random_device random;
   std::string group = "herald-feeds-seen-" + std::to_string(::getpid()) + "-" + std::to_string(random());
-  auto consumer = cluster_.NewConsumer(options_.kafka.ConsumerProperties(group), {options_.seen_topic}, {});
+  kafka::Properties properties = options_.kafka.ConsumerProperties(group);
+  properties.emplace_back("enable.auto.commit", "false");
+  auto consumer = cluster_.NewConsumer(properties, {options_.seen_topic}, {});
   if (!consumer) return Unexpected(consumer.error());
   consumer_ = std::move(*consumer);
   const auto deadline = std::chrono::steady_clock::now() + kLoadTimeout;
@@ -83,23 +100,22 @@ Status SeenTopic::Load(const std::stop_token& stop) {
     Result<kafka::Batch> batch = consumer_->Poll(5000, std::chrono::milliseconds(200));
     if (!batch) return Unexpected(batch.error());
     loaded += Apply(*batch);
-    if (!batch->empty()) {
-      if (Status c = consumer_->Commit(*batch); !c) return c;
-      continue;
-    }
-    Result<kafka::Consumer::PartitionLag> lag = consumer_->Lag(std::chrono::seconds(5));
-    // Every assigned partition fetched from, and nothing left on any.
-    const size_t assigned = consumer_->Assignment().size();
-    bool caught_up = lag && assigned > 0 && lag->size() == assigned;
-    if (lag) {
-      for (const auto& [partition, behind] : *lag) caught_up &= behind <= 0;
+    if (!batch->empty()) continue;
+    // Every assigned partition read up to its end offset (the topic is
+    // compacted, never emptied, and written outside transactions: its last
+    // record is at end - 1).
+    const std::vector<std::pair<std::string, int32_t>> assigned = consumer_->Assignment();
+    bool caught_up = !assigned.empty();
+    for (const auto& [topic, partition] : assigned) {
+      Result<int64_t> end = consumer_->EndOffset(topic, partition, std::chrono::seconds(5));
+      caught_up &= end && *end <= read_up_to_[partition];
     }
     if (caught_up) {
       log::Info("seen articles loaded", {{"topic", options_.seen_topic},
                                          {"records", std::to_string(loaded)},
                                          {"kept", std::to_string(index_.size())},
-                                         {"partitions", std::to_string(assigned)}});
-      partitions_ = assigned;
+                                         {"partitions", std::to_string(assigned.size())}});
+      partitions_ = assigned.size();
       return JoinFeedsGroup(stop, deadline);
     }
     if (std::chrono::steady_clock::now() > deadline)
@@ -127,7 +143,7 @@ void SeenTopic::Drain() {
     Result<kafka::Batch> batch = c->Poll(5000, std::chrono::milliseconds(0));
     if (batch && !batch->empty()) {
       Apply(*batch);
-      c->StoreOffsets(*batch);
+      if (c == owner_.get()) c->StoreOffsets(*batch);
     }
   }
 }
@@ -147,6 +163,21 @@ bool SeenTopic::Owns(std::string_view feed_url) {
     if (p == partition) return true;
   }
   return false;
+}
+
+const FeedValidators* SeenTopic::Validators(const std::string& feed_url) const {
+  auto it = validators_.find(feed_url);
+  return it == validators_.end() ? nullptr : &it->second;
+}
+
+Status SeenTopic::SaveValidators(const std::string& feed_url, const FeedValidators& v) {
+  std::string value = "{\"etag\":";
+  json::AppendString(v.etag, &value);
+  value += ",\"last_modified\":";
+  json::AppendString(v.last_modified, &value);
+  value += "}";
+  validators_[feed_url] = v;
+  return producer_.Produce(options_.seen_topic, std::string(kFeedKeyPrefix) + feed_url, value);
 }
 
 Status SeenTopic::Mark(SeenEntry e) {

@@ -8,10 +8,12 @@
 //   if (!seen.index().Find(key)) { ...send...; seen.Mark(entry); }
 //
 // Record: key the dedup key, value JSON {"url","article_id","simhash","seen_at_ms"}
-// (simhash as 16 hex digits). The topic is created (compacted, 6 partitions:
-// as many instances can share the feeds) when missing. Each instance reads it with a consumer group of
-// its own (a fresh id per start), so it reads every partition from the
-// beginning; Load returns once the group's lag is zero on every partition.
+// (simhash as 16 hex digits); or key "feed:" + a feed URL, value JSON
+// {"etag","last_modified"} (FeedValidators). The topic is created (compacted, 6 partitions:
+// as many instances can share the feeds) when missing. Each instance reads it
+// with a consumer group of its own (a fresh id per start) that commits
+// nothing, so it reads every partition from the beginning and leaves no group
+// behind; Load returns once every partition is read to its end offset.
 // A second consumer, in the group feeds.group shared by every instance, says
 // which feeds are this instance's (Owns); Load also waits for its first
 // assignment. While the group rebalances (an instance starts or stops) a feed
@@ -23,6 +25,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <stop_token>
 
@@ -32,6 +35,14 @@
 #include "producers/feeds/feeds.h"
 
 namespace herald {
+
+// A feed's validators for its next conditional GET, kept in the seen topic
+// (key "feed:" + the feed's URL) so that a restart, or the next `--once` run,
+// polls conditionally too.
+struct FeedValidators {
+  std::string etag, last_modified;
+  bool operator==(const FeedValidators&) const = default;
+};
 
 class SeenTopic {
  public:
@@ -47,6 +58,9 @@ class SeenTopic {
   bool Owns(std::string_view feed_url);
   // Sends an entry and remembers it.
   Status Mark(SeenEntry entry);
+  // A feed's validators as last saved by any instance, or null.
+  const FeedValidators* Validators(const std::string& feed_url) const;
+  Status SaveValidators(const std::string& feed_url, const FeedValidators& validators);
   const SeenIndex& index() const { return index_; }
 
   static std::string Encode(const SeenEntry& entry);
@@ -62,8 +76,10 @@ class SeenTopic {
   std::unique_ptr<kafka::Consumer> consumer_;  // every partition: a group of its own
   std::unique_ptr<kafka::Consumer> owner_;     // the feeds' group: which feeds are this instance's
   size_t partitions_ = 0;
+  std::map<int32_t, int64_t> read_up_to_;                  // per partition: the offset after the last record read
   std::vector<std::pair<std::string, int32_t>> assigned_;  // the owner's, as last logged
   SeenIndex index_;
+  std::map<std::string, FeedValidators> validators_;  // by feed URL
 };
 
 }  // namespace herald
