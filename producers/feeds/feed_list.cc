@@ -41,6 +41,10 @@ void DeclareFeedsSettings(SettingsTable& t, FeedsOptions* o) {
         "Consumer group of the feeds daemons: instances in one group share the feeds, each polled by one.")
       .Flag("--group");
   t.Add("feeds.seen_capacity", &o->seen_capacity, "Newest seen articles kept in memory.").Range(1000, 100000000);
+  t.Add("feeds.seen_retention_days", &o->seen_retention_days,
+        "Days an article stays in the seen topic (created with this retention beside compaction): an item older "
+        "than this that a feed still lists is sent again.")
+      .Range(1, 3650);
   t.Add("feeds.duplicates", BindEnum(&o->duplicates, kDuplicatePolicyNames),
         "A near-duplicate of an article sent (the same text under another URL): skip it, or mark it "
         "(herald-duplicate-of) and send it.");

@@ -26,7 +26,8 @@
 //
 // Once across restarts and instances: after the broker acknowledges an
 // article, a record keyed by its dedup key goes to the seen topic (compacted,
-// created when missing): {"url", "article_id", "simhash", "seen_at_ms"} as
+// and records older than seen_retention_days deleted, so the topic and the
+// read at start stay bounded; created so when missing): {"url", "article_id", "simhash", "seen_at_ms"} as
 // JSON. Each instance reads the whole seen topic at start (its own consumer
 // group, so it reads every partition) before its first poll, and keeps
 // reading it, so what another instance sent is skipped too; the newest
@@ -92,6 +93,7 @@ struct FeedsOptions {
   std::string seen_topic = "herald.feeds.seen";
   std::string group = "herald-feeds";  // the instances that share the feeds
   int seen_capacity = 200000;
+  int seen_retention_days = 30;
   DuplicatePolicy duplicates = DuplicatePolicy::kSkip;
   int flush_timeout_s = 60;
   bool once = false;

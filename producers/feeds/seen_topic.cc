@@ -80,8 +80,10 @@ size_t SeenTopic::Apply(const kafka::Batch& batch) {
 
 Status SeenTopic::Load(const std::stop_token& stop) {
   kafka::Properties admin = options_.kafka.ProducerProperties();
-  if (Status s = kafka::EnsureTopics(admin, {options_.seen_topic}, kSeenPartitions, std::chrono::seconds(30),
-                                     {{"cleanup.policy", "compact"}});
+  if (Status s =
+          kafka::EnsureTopics(admin, {options_.seen_topic}, kSeenPartitions, std::chrono::seconds(30),
+                              {{"cleanup.policy", "compact,delete"},
+                               {"retention.ms", std::to_string(int64_t{options_.seen_retention_days} * 86'400'000)}});
       !s)
     return s;
   // A group of its own, which commits nothing: every partition from the

@@ -9,7 +9,8 @@
 //
 // Record: key the dedup key, value JSON {"url","article_id","simhash","seen_at_ms"}
 // (simhash as 16 hex digits); or key "feed:" + a feed URL, value JSON
-// {"etag","last_modified"} (FeedValidators). The topic is created (compacted, 6 partitions:
+// {"etag","last_modified"} (FeedValidators). The topic is created (compacted and kept
+// feeds.seen_retention_days, 6 partitions:
 // as many instances can share the feeds) when missing. Each instance reads it
 // with a consumer group of its own (a fresh id per start) that commits
 // nothing, so it reads every partition from the beginning and leaves no group
