@@ -25,17 +25,11 @@ constexpr std::string_view kJson = "application/json";
 constexpr std::string_view kText = "text/plain";
 constexpr std::string_view kHtml = "text/html";
 
-std::string_view TrimView(std::string_view s) {
-  size_t b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string_view::npos) return {};
-  return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
-}
-
 bool EveryLineIsAnObject(std::string_view text) {
   size_t lines = 0;
   for (size_t start = 0; start < text.size();) {
     size_t newline = std::min(text.find('\n', start), text.size());
-    std::string_view t = TrimView(text.substr(start, newline - start));
+    std::string_view t = TrimAsciiSpace(text.substr(start, newline - start));
     start = newline + 1;
     if (t.empty()) continue;
     if (!t.starts_with('{') || !t.ends_with('}')) return false;
@@ -45,7 +39,7 @@ bool EveryLineIsAnObject(std::string_view text) {
 }
 
 ArticleFormat SniffFormat(std::string_view text) {
-  std::string_view t = TrimView(text);
+  std::string_view t = TrimAsciiSpace(text);
   if (t.starts_with('{')) return EveryLineIsAnObject(t) ? ArticleFormat::kNdjson : ArticleFormat::kJson;
   if (t.starts_with('<')) return ArticleFormat::kHtml;
   return ArticleFormat::kText;
@@ -70,7 +64,7 @@ Status EachLine(const std::string& buffer, bool at_end, const std::string& origi
     ++*line_number;
     std::string_view line(buffer.data() + *start, newline - *start);
     *start = std::min(newline + 1, buffer.size());
-    if (TrimView(line).empty()) continue;
+    if (TrimAsciiSpace(line).empty()) continue;
     if (Status s = each({std::string(line), std::string(kJson), origin + ":" + std::to_string(*line_number)}); !s) {
       return s;
     }
@@ -82,7 +76,7 @@ size_t CompleteNonBlankLines(std::string_view text, size_t enough) {
   size_t lines = 0;
   for (size_t start = 0, newline; lines < enough && (newline = text.find('\n', start)) != std::string_view::npos;
        start = newline + 1) {
-    lines += !TrimView(text.substr(start, newline - start)).empty();
+    lines += !TrimAsciiSpace(text.substr(start, newline - start)).empty();
   }
   return lines;
 }

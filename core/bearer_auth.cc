@@ -6,15 +6,7 @@
 #include "core/utf8.h"
 
 namespace herald {
-namespace {
-
-std::string_view TrimBlanks(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 std::string_view HeaderValue(std::string_view head, std::string_view name) {
   size_t line_end = head.find('\n');  // past the request line
@@ -25,7 +17,7 @@ std::string_view HeaderValue(std::string_view head, std::string_view name) {
         head.substr(start, line_end == std::string_view::npos ? std::string_view::npos : line_end - start);
     const size_t colon = line.find(':');
     if (colon != std::string_view::npos && EqualsFolded(line.substr(0, colon), name)) {
-      return TrimBlanks(line.substr(colon + 1));
+      return TrimAsciiSpace(line.substr(colon + 1));
     }
   }
   return {};
@@ -50,7 +42,7 @@ bool BearerTokens::Accepts(std::string_view request_head) const {
   if (credentials.size() <= kScheme.size() || !EqualsFolded(credentials.substr(0, kScheme.size()), kScheme)) {
     return false;
   }
-  const Digest presented = DigestOf(TrimBlanks(credentials.substr(kScheme.size())));
+  const Digest presented = DigestOf(TrimAsciiSpace(credentials.substr(kScheme.size())));
   bool accepted = false;
   // Every digest is compared, so the time taken does not say which one matched.
   for (const Digest& d : digests_) accepted |= CRYPTO_memcmp(d.data(), presented.data(), d.size()) == 0;

@@ -5,6 +5,7 @@
 //   std::string source = RepairUtf8(header_value);   // invalid sequences -> U+FFFD
 //   std::cout << EscapeControl(key);                  // "\x1b[2J" printed as text
 //   AsciiLower("Attacked")                            // "attacked"
+//   TrimAsciiSpace("  x \r\n")                         // "x"
 //
 // Thread-safety: pure functions.
 // Failure: none; every input has an output.
@@ -38,6 +39,15 @@ inline constexpr bool EqualsFolded(std::string_view text, std::string_view lower
     if (FoldCase(text[i]) != lower[i]) return false;
   }
   return true;
+}
+
+// s without the ASCII white space (space, \t, \n, \v, \f, \r) at its ends;
+// a view into s. Every parser's trimming: headers, table cells, feed fields.
+inline constexpr std::string_view TrimAsciiSpace(std::string_view s) {
+  constexpr std::string_view kSpace = " \t\n\v\f\r";
+  const size_t begin = s.find_first_not_of(kSpace);
+  if (begin == std::string_view::npos) return {};
+  return s.substr(begin, s.find_last_not_of(kSpace) - begin + 1);
 }
 
 }  // namespace herald

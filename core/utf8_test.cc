@@ -44,3 +44,17 @@ TEST(Utf8Test, ControlCharactersAreShownNotObeyed) {
 
 }  // namespace
 }  // namespace herald
+
+namespace herald {
+namespace {
+
+TEST(TrimAsciiSpaceTest, TakesAsciiSpaceOffBothEndsOnly) {
+  EXPECT_EQ(TrimAsciiSpace("  a b\t\r\n"), "a b");
+  EXPECT_EQ(TrimAsciiSpace("\f\vx\v"), "x");
+  EXPECT_EQ(TrimAsciiSpace(" \t\r\n"), "");
+  EXPECT_EQ(TrimAsciiSpace(""), "");
+  EXPECT_EQ(TrimAsciiSpace("\xC2\xA0x\xC2\xA0"), "\xC2\xA0x\xC2\xA0") << "no-break space is not ASCII space";
+}
+
+}  // namespace
+}  // namespace herald

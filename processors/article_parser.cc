@@ -24,13 +24,6 @@ constexpr size_t kMaxTitleLength = 160;
 
 bool IsBlank(std::string_view s) { return s.find_first_not_of(" \t\r\n\f\v") == std::string_view::npos; }
 
-std::string_view Trim(std::string_view s) {
-  size_t b = s.find_first_not_of(" \t\r\n\f\v");
-  if (b == std::string_view::npos) return {};
-  size_t e = s.find_last_not_of(" \t\r\n\f\v");
-  return s.substr(b, e - b + 1);
-}
-
 #ifdef __SSE2__
 // The set bits of a 16-bit movemask. std::popcount compiles to a library call
 // on baseline x86-64 (no POPCNT instruction); this is a few shifts and adds.
@@ -74,14 +67,14 @@ enum class Format { kJson, kText, kHtml };
 
 Result<Format> FormatOf(std::string_view bytes, std::optional<std::string_view> content_type) {
   if (content_type) {
-    std::string_view ct = Trim(content_type->substr(0, content_type->find(';')));
+    std::string_view ct = TrimAsciiSpace(content_type->substr(0, content_type->find(';')));
     if (ct == "application/json" || ct == "application/x-ndjson" || ct == "text/json") return Format::kJson;
     if (ct == "text/plain") return Format::kText;
     if (ct == "text/html" || ct == "application/xhtml+xml") return Format::kHtml;
     return Fail(v1::UNKNOWN_CONTENT_TYPE, "content type '" + std::string(*content_type) +
                                               "' is not one herald reads (application/json, text/plain, text/html)");
   }
-  std::string_view t = Trim(bytes);
+  std::string_view t = TrimAsciiSpace(bytes);
   if (t.starts_with('{') || t.starts_with('[')) return Format::kJson;
   if (t.starts_with('<')) return Format::kHtml;
   return Format::kText;
@@ -99,14 +92,14 @@ std::string HeadlineFrom(std::string_view text) {
 
 // Plain text: a short first line followed by more text is the title.
 void FillFromText(std::string_view text, v1::Article* a) {
-  text = Trim(text);
+  text = TrimAsciiSpace(text);
   size_t nl = text.find('\n');
   if (nl != std::string_view::npos) {
-    std::string_view first = Trim(text.substr(0, nl));
+    std::string_view first = TrimAsciiSpace(text.substr(0, nl));
     bool title_like = first.size() <= kMaxTitleLength && !first.ends_with('.');
     if (title_like && a->title().empty()) {
       a->set_title(std::string(first));
-      a->set_body(std::string(Trim(text.substr(nl + 1))));
+      a->set_body(std::string(TrimAsciiSpace(text.substr(nl + 1))));
       return;
     }
   }

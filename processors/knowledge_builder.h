@@ -42,12 +42,6 @@ inline std::vector<std::string_view> Split(std::string_view s, char sep) {
 }
 
 // `s` without the blanks around it.
-inline std::string_view Trim(std::string_view s) {
-  size_t b = s.find_first_not_of(" \t\r");
-  if (b == std::string_view::npos) return {};
-  return s.substr(b, s.find_last_not_of(" \t\r") - b + 1);
-}
-
 // A fatal error in a table or dictionary, `where` being "file:line: ".
 inline Unexpected<Error> TableError(const std::string& where, const std::string& what) {
   return Fail(v1::INTERNAL, where + what, ErrorKind::kFatal);

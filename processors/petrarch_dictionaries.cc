@@ -12,14 +12,13 @@ namespace herald {
 
 using knowledge_internal::Split;
 using knowledge_internal::TableError;
-using knowledge_internal::Trim;
 
 namespace {
 
 // PETRARCH dictionaries write phrases in capitals with underscores for spaces;
 // a trailing underscore marks a whole word.
 std::string PetrarchPhrase(std::string_view s) {
-  s = Trim(s);
+  s = TrimAsciiSpace(s);
   while (!s.empty() && (s.back() == '_' || s.back() == ' ')) s.remove_suffix(1);
   std::string out(s);
   std::replace(out.begin(), out.end(), '_', ' ');
@@ -59,7 +58,7 @@ std::map<std::string, std::vector<std::string>, std::less<>> ReadSynsets(std::st
   std::map<std::string, std::vector<std::string>, std::less<>> synsets;
   std::vector<std::string>* open = nullptr;
   for (std::string_view raw : Split(text, '\n')) {
-    std::string_view line = Trim(raw.substr(0, raw.find('#')));
+    std::string_view line = TrimAsciiSpace(raw.substr(0, raw.find('#')));
     if (line.starts_with('&') && line.find(' ') == std::string_view::npos) {
       open = &synsets[std::string(line.substr(1))];
     } else if (open != nullptr && line.starts_with('+') && line.size() > 1) {
@@ -81,7 +80,7 @@ std::vector<std::string> PatternWords(std::string_view words,
   constexpr size_t kMaxExpansions = 64;
   std::vector<std::string> lists = {""};
   for (std::string_view word : Split(words, ' ')) {
-    word = Trim(word);
+    word = TrimAsciiSpace(word);
     if (word.empty() || word == "$" || word == "+" || word == "^" || word == "%") continue;
     if (word.find_first_of("*<>|$+^%") != std::string_view::npos) return {};
     std::vector<std::string> alternatives;
@@ -116,7 +115,7 @@ Status KnowledgeBase::Builder::AddPetrarchVerbs(const std::string& path) {
     size_t b = line.find('[');
     size_t e = line.find(']', b);
     if (b == std::string_view::npos || e == std::string_view::npos) return "";
-    std::string code(Trim(line.substr(b + 1, e - b - 1)));
+    std::string code(TrimAsciiSpace(line.substr(b + 1, e - b - 1)));
     code = code.substr(0, code.find(':'));  // "036:036": the active-voice code
     return code == "---" ? "" : code;
   };
@@ -129,7 +128,7 @@ Status KnowledgeBase::Builder::AddPetrarchVerbs(const std::string& path) {
   };
   bool in_patterns = false;
   for (std::string_view raw : Split(*text, '\n')) {
-    std::string_view line = Trim(raw.substr(0, raw.find('#')));
+    std::string_view line = TrimAsciiSpace(raw.substr(0, raw.find('#')));
     if (raw.starts_with("####### VERB PATTERNS")) in_patterns = true;
     if (!in_patterns || line.empty()) continue;
     if (line.starts_with("---")) {
@@ -142,12 +141,12 @@ Status KnowledgeBase::Builder::AddPetrarchVerbs(const std::string& path) {
       // the verb ("- + * TROOPS $": who acts and on whom) says nothing the
       // parse does not.
       std::string code = code_in(line);
-      std::string_view pattern = Trim(line.substr(2, line.find('[') - 2));
+      std::string_view pattern = TrimAsciiSpace(line.substr(2, line.find('[') - 2));
       while (pattern.starts_with("$ ") || pattern.starts_with("+ ") || pattern.starts_with("% ")) {
-        pattern = Trim(pattern.substr(2));
+        pattern = TrimAsciiSpace(pattern.substr(2));
       }
       if (code.empty() || !pattern.starts_with("* ")) continue;
-      std::string words(Trim(pattern.substr(2)));
+      std::string words(TrimAsciiSpace(pattern.substr(2)));
       std::erase_if(words, [](char c) { return c == '(' || c == ')' || c == '{' || c == '}'; });
       const int cameo = CameoFor(code);
       // A synset's members are lemma patterns only: as surface phrases, one
@@ -176,7 +175,7 @@ Status KnowledgeBase::Builder::AddPetrarchVerbs(const std::string& path) {
       forms.push_back(base);
       std::string_view inside = line.substr(brace + 1, line.find('}', brace) - brace - 1);
       for (std::string_view form : Split(inside, ' ')) {
-        form = Trim(form);
+        form = TrimAsciiSpace(form);
         if (form.starts_with('+')) form.remove_prefix(1);
         if (!form.empty()) forms.push_back(PetrarchPhrase(form));
       }
@@ -213,12 +212,12 @@ Status KnowledgeBase::Builder::AddPetrarchActors(const std::string& path) {
   };
   for (std::string_view raw : Split(*text, '\n')) {
     std::string_view line = raw.substr(0, raw.find('#'));
-    std::string_view trimmed = Trim(line);
+    std::string_view trimmed = TrimAsciiSpace(line);
     if (trimmed.empty() || trimmed.starts_with("<!--")) continue;
     if (trimmed.starts_with('[')) {
       // "[FRAGOV 810521-950517]": the undated code, else the first one, stands for the actor.
       std::string_view inner = trimmed.substr(1, trimmed.find(']') - 1);
-      std::string code(Trim(inner.substr(0, inner.find(' '))));
+      std::string code(TrimAsciiSpace(inner.substr(0, inner.find(' '))));
       bool dated = inner.find(' ') != std::string_view::npos;
       if (pending_code.empty() || !dated) pending_code = code;
       continue;
@@ -232,7 +231,7 @@ Status KnowledgeBase::Builder::AddPetrarchActors(const std::string& path) {
     pending.push_back(PetrarchPhrase(trimmed.substr(0, bracket)));
     if (bracket != std::string_view::npos) {
       std::string_view inner = trimmed.substr(bracket + 1, trimmed.find(']', bracket) - bracket - 1);
-      pending_code = std::string(Trim(inner.substr(0, inner.find(' '))));
+      pending_code = std::string(TrimAsciiSpace(inner.substr(0, inner.find(' '))));
     }
   }
   flush();
@@ -244,18 +243,18 @@ Status KnowledgeBase::Builder::AddPetrarchAgents(const std::string& path) {
   if (!text) return Unexpected(text.error());
   std::map<std::string, std::vector<std::string>> macros;  // !PERSON! -> MAN, MEN, ...
   for (std::string_view raw : Split(*text, '\n')) {
-    std::string_view line = Trim(raw.substr(0, raw.find('#')));
+    std::string_view line = TrimAsciiSpace(raw.substr(0, raw.find('#')));
     if (line.empty()) continue;
     if (line.front() == '!') {
       size_t eq = line.find('=');
       if (eq == std::string_view::npos) continue;
-      std::string name(Trim(line.substr(0, eq)));
-      for (std::string_view v : Split(line.substr(eq + 1), ',')) macros[name].push_back(std::string(Trim(v)));
+      std::string name(TrimAsciiSpace(line.substr(0, eq)));
+      for (std::string_view v : Split(line.substr(eq + 1), ',')) macros[name].push_back(std::string(TrimAsciiSpace(v)));
       continue;
     }
     size_t b = line.find("[~");
     if (b == std::string_view::npos) continue;
-    std::string sector(Trim(line.substr(b + 2, line.find(']', b) - b - 2)));
+    std::string sector(TrimAsciiSpace(line.substr(b + 2, line.find(']', b) - b - 2)));
     std::string phrase = PetrarchPhrase(line.substr(0, b));
     std::vector<std::string> expanded = {phrase};
     size_t m = phrase.find('!');

@@ -12,17 +12,10 @@
 namespace herald::webpage {
 namespace {
 
-std::string_view Trim(std::string_view s) {
-  auto space = [](char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f'; };
-  while (!s.empty() && space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && space(s.back())) s.remove_suffix(1);
-  return s;
-}
-
 // White space runs folded to one space.
 std::string Folded(std::string_view s) {
   std::string out;
-  for (char c : Trim(s)) {
+  for (char c : TrimAsciiSpace(s)) {
     bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f';
     if (!space)
       out.push_back(c);
@@ -135,7 +128,7 @@ void ReadMeta(const HtmlDocument& doc, uint32_t meta, WebArticle* a) {
     SetIfEmpty(&a->language, tag);
   } else if (key == "author" || key == "article:author" || key == "byl" || key == "parsely-author" ||
              key == "sailthru.author" || key == "dc.creator" || key == "dcterms.creator") {
-    std::string_view name = Trim(content);
+    std::string_view name = TrimAsciiSpace(content);
     if (name.starts_with("http://") || name.starts_with("https://")) return;  // a profile page, not a name
     if (name.size() > 3 && EqualsFolded(name.substr(0, 3), "by ")) name.remove_prefix(3);
     SetIfEmpty(&a->author, name);

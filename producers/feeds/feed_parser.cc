@@ -17,13 +17,6 @@ constexpr std::string_view kAtomNs = "http://www.w3.org/2005/Atom";
 constexpr std::string_view kContentNs = "http://purl.org/rss/1.0/modules/content/";
 constexpr std::string_view kDcNs = "http://purl.org/dc/elements/1.1/";
 
-std::string_view Trim(std::string_view s) {
-  auto space = [](char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; };
-  while (!s.empty() && space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && space(s.back())) s.remove_suffix(1);
-  return s;
-}
-
 // Elements by local name and namespace URI: pugixml keeps prefixes as written,
 // so a prefix is looked up in the xmlns declarations around the element.
 std::string_view LocalName(const pugi::xml_node& n) {
@@ -54,14 +47,15 @@ std::string Text(const pugi::xml_node& n) {
       out += Text(d);
     }
   }
-  return std::string(Trim(out));
+  return std::string(TrimAsciiSpace(out));
 }
 
 std::string Attribute(const pugi::xml_node& n, const char* name) {
   for (pugi::xml_attribute a = n.first_attribute(); a; a = a.next_attribute()) {
     std::string_view an = a.name();
     size_t colon = an.find(':');
-    if ((colon == std::string_view::npos ? an : an.substr(colon + 1)) == name) return std::string(Trim(a.value()));
+    if ((colon == std::string_view::npos ? an : an.substr(colon + 1)) == name)
+      return std::string(TrimAsciiSpace(a.value()));
   }
   return {};
 }
@@ -193,7 +187,7 @@ Result<ParsedFeed> ParseXmlFeed(std::string_view bytes, std::string_view content
 
 std::string JsonString(simdjson::dom::element e, const char* key) {
   std::string_view s;
-  return e[key].get(s) == simdjson::SUCCESS ? std::string(Trim(s)) : std::string();
+  return e[key].get(s) == simdjson::SUCCESS ? std::string(TrimAsciiSpace(s)) : std::string();
 }
 
 Result<ParsedFeed> ParseJsonFeed(std::string_view bytes, std::string_view base, size_t max_items) {
@@ -252,7 +246,7 @@ std::string_view FeedFormatName(FeedFormat format) {
 
 Result<ParsedFeed> ParseFeed(std::string_view bytes, std::string_view content_type, std::string_view base_url,
                              size_t max_items) {
-  std::string_view body = Trim(bytes);
+  std::string_view body = TrimAsciiSpace(bytes);
   if (body.starts_with("\xEF\xBB\xBF")) body.remove_prefix(3);
   if (body.empty()) return Fail(v1::MALFORMED_FEED, "feed is empty");
   if (body.size() > static_cast<size_t>(INT32_MAX)) return Fail(v1::MALFORMED_FEED, "feed is over 2 GiB");
@@ -261,7 +255,7 @@ Result<ParsedFeed> ParseFeed(std::string_view bytes, std::string_view content_ty
 }
 
 std::string ResolveUrl(std::string_view base, std::string_view link) {
-  link = Trim(link);
+  link = TrimAsciiSpace(link);
   auto scheme_end = [](std::string_view u) {
     size_t colon = u.find(':');
     if (colon == std::string_view::npos || colon == 0) return std::string_view::npos;

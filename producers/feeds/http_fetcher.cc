@@ -39,12 +39,6 @@ size_t OnBody(char* data, size_t size, size_t count, void* user) {
   return n;
 }
 
-std::string_view TrimHeader(std::string_view v) {
-  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
-  while (!v.empty() && (v.back() == '\r' || v.back() == '\n' || v.back() == ' ')) v.remove_suffix(1);
-  return v;
-}
-
 // Each response's headers; a redirect's are replaced by the next response's.
 size_t OnHeader(char* data, size_t size, size_t count, void* user) {
   auto* t = static_cast<HttpFetcher::Transfer*>(user);
@@ -60,7 +54,7 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
   size_t colon = line.find(':');
   if (colon == std::string_view::npos) return size * count;
   std::string name = AsciiLower(line.substr(0, colon));
-  std::string_view value = TrimHeader(line.substr(colon + 1));
+  std::string_view value = TrimAsciiSpace(line.substr(colon + 1));
   if (name == "content-type") {
     r.content_type = value;
   } else if (name == "etag") {

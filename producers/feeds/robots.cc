@@ -8,12 +8,6 @@
 namespace herald {
 namespace {
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
-
 // Whether `pattern` (with '*' and a final '$') matches a prefix of `path`, or all of it with '$'.
 bool Matches(std::string_view pattern, std::string_view path) {
   bool anchored = pattern.ends_with('$');
@@ -58,11 +52,11 @@ RobotsRules RobotsRules::Parse(std::string_view body, std::string_view user_agen
     size_t nl = body.find('\n');
     std::string_view line = body.substr(0, nl);
     body = nl == std::string_view::npos ? std::string_view() : body.substr(nl + 1);
-    line = Trim(line.substr(0, line.find('#')));
+    line = TrimAsciiSpace(line.substr(0, line.find('#')));
     size_t colon = line.find(':');
     if (colon == std::string_view::npos) continue;
-    std::string key = AsciiLower(Trim(line.substr(0, colon)));
-    std::string_view value = Trim(line.substr(colon + 1));
+    std::string key = AsciiLower(TrimAsciiSpace(line.substr(0, colon)));
+    std::string_view value = TrimAsciiSpace(line.substr(colon + 1));
     if (key == "user-agent") {
       if (!in_agents) group_ours = group_star = false;
       in_agents = true;
