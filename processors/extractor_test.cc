@@ -109,6 +109,27 @@ TEST_F(ExtractorTest, ThemesNeedMoreThanOneKeyword) {
   EXPECT_THAT(r.themes(), ::testing::Not(Contains("TRADE")));
 }
 
+// "Belgium beat Japan" in a match report is two teams, not an assault of one
+// state on another; the same verb between states is still coded.
+TEST_F(ExtractorTest, InASportsReportCountriesAreTeamsAndCodeNoEvent) {
+  v1::EventRecord match = Run(
+      "Belgium beat Japan in World Cup thriller\nBelgium came from two goals down to beat Japan 3-2 in the World Cup "
+      "round of 16 on Monday. Belgium scored three times in the second half, the equaliser a header. Belgium face "
+      "Brazil in the quarter-finals.");
+  EXPECT_THAT(match.themes(), Contains("SPORTS"));
+  EXPECT_EQ(match.events_size(), 0);
+  EXPECT_THAT(match.organizations(), Contains(Property(&v1::Organization::name, "Belgium")));
+  EXPECT_THAT(match.organizations(), Contains(Property(&v1::Organization::country_code, "JPN")));
+  EXPECT_THAT(match.locations(), ::testing::Not(Contains(Property(&v1::Location::name, "Belgium"))));
+  EXPECT_THAT(Codes(match), Contains("BEL")) << "the article is still about Belgium";
+
+  v1::EventRecord war = Run("Offensive\nRussia attacked Ukraine on Monday, and the goal of the talks was a ceasefire.");
+  EXPECT_THAT(war.themes(), ::testing::Not(Contains("SPORTS")));
+  ASSERT_GE(war.events_size(), 1);
+  EXPECT_EQ(war.events(0).source().code(), "RUS");
+  EXPECT_THAT(war.locations(), Contains(Property(&v1::Location::name, "Ukraine")));
+}
+
 TEST_F(ExtractorTest, QuotesAreExtractedWithSpans) {
   v1::EventRecord r = Run("Q\n\"We will not back down now,\" said President Joe Biden.");
   ASSERT_EQ(r.quotes_size(), 1);

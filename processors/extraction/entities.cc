@@ -81,6 +81,7 @@ class EntityPass {
         persons_(*ctx.record->mutable_persons()) {}
 
   void Run() {
+    sports_report_ = IsSportsReport();
     PersonsWithRoles();
     NamesByShape();
     DictionaryEntities();
@@ -88,6 +89,21 @@ class EntityPass {
   }
 
  private:
+  // A report of a match or a tournament: SPORTS keywords (themes.tsv) three times or more.
+  bool IsSportsReport() const {
+    constexpr uint32_t kSportsReportHits = 3;
+    const std::vector<Theme>& themes = ctx_.kb.themes();
+    const auto sports = std::find_if(themes.begin(), themes.end(), [](const Theme& t) { return t.name == "SPORTS"; });
+    if (sports == themes.end()) return false;
+    const auto index = static_cast<uint32_t>(sports - themes.begin());
+    uint32_t hits = 0;
+    for (const Match& m : ctx_.all) {
+      const KnowledgeBase::Term& t = ctx_.kb.term(m.id);
+      hits += t.kind == TermKind::kThemeKeyword && t.index == index;
+    }
+    return hits >= kSportsReportHits;
+  }
+
   // Persons first: a name after a role title wins over a place of the same name
   // ("Defense Secretary Lloyd Austin", not Austin, Texas).
   void PersonsWithRoles() {
@@ -242,6 +258,14 @@ class EntityPass {
         case TermKind::kDemonym: {
           const Country& c = ctx_.kb.countries()[t.index];
           AddCountryMention(&countries_, c, m.begin, m.end);
+          if (sports_report_ && t.kind == TermKind::kCountryName) {
+            // "Belgium beat Japan 3-2": a national team, not the state; no event between states.
+            v1::Organization& team = organizations_[c.name];
+            team.set_name(c.name);
+            team.set_country_code(c.iso3);
+            SetSpan(team.add_spans(), m.begin, m.end);
+            break;
+          }
           if (t.kind == TermKind::kCountryName) {
             AddLocation("C:" + c.iso3, c.name, "COUNTRY", c.iso3, c.lat, c.lon, m.begin, m.end);
           }
@@ -371,6 +395,7 @@ class EntityPass {
   }
 
   Context& ctx_;
+  bool sports_report_ = false;
   KeyedMessages<v1::CountryMention> countries_;
   KeyedMessages<v1::Location> locations_;
   KeyedMessages<v1::Organization> organizations_;
