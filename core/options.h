@@ -63,8 +63,9 @@ inline constexpr StageName kProcessorStage{"process", "processor", 9641};
 inline constexpr StageName kStoreStage{"store", "store", 9642};
 inline constexpr StageName kAlertStage{"alert", "alert", 9643};
 inline constexpr StageName kFeedsStage{"feeds", "feeds", 9644};  // producers/feeds/
-// The article API serves its probes on its own port (ingest.port, 9645).
-inline constexpr StageName kIngestStage{"ingest", "ingest", 0};
+// The article API itself is on ingest.port (9645); its probes and metrics on
+// the admin port, whose server slow clients of the API cannot hold up.
+inline constexpr StageName kIngestStage{"ingest", "ingest", 9646};
 inline constexpr StageName kPassthroughStage{"passthrough", "passthrough", 0};
 
 // What a long-running stage adds to its own settings.

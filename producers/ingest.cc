@@ -6,7 +6,6 @@
 
 #include <cstdlib>
 
-#include "core/admin_server.h"
 #include "core/bearer_auth.h"
 #include "core/clock.h"
 #include "core/kafka_cluster.h"
@@ -72,7 +71,8 @@ void DeclareIngestSettings(SettingsTable& t, IngestOptions* o) {
   DeclareKafkaSettings(t, &o->kafka);
   DeclareTopicSettings(t, &o->topics);
   t.Add("ingest.host", &o->host, "Address the article API listens on (loopback unless told otherwise).").Flag("--host");
-  t.Add("ingest.port", &o->port, "Port of the article API (POST /v1/articles) and its probes.")
+  t.Add("ingest.port", &o->port,
+        "Port of the article API (POST /v1/articles, GET /v1/openapi.json); the probes are on ingest.admin_port.")
       .Flag("--port")
       .Range(1, 65535);
   t.Add("ingest.tokens", &o->tokens,
@@ -248,7 +248,6 @@ class ArticleApi {
       r.set_header("Allow", "POST");
       r.set_content(ErrorBody("articles are sent with POST"), "application/json");
     });
-    InstallProbes(server);
     // Every answer of 400 or more comes here, those of the handlers too.
     server.set_error_handler([this](const httplib::Request&, httplib::Response& r) {
       if (r.body.empty()) {
@@ -281,21 +280,6 @@ class ArticleApi {
       return httplib::Server::HandlerResponse::Unhandled;
     }
     return httplib::Server::HandlerResponse::Handled;
-  }
-
-  void InstallProbes(httplib::Server& server) {
-    auto answer = [](httplib::Response& r, const Status& s) {
-      r.status = s ? 200 : 503;
-      r.set_content(s ? "ok" : s.error().reason, "text/plain");
-    };
-    server.Get(kLivenessPath, [this, answer](const httplib::Request&, httplib::Response& r) {
-      answer(r, metrics_.Liveness(std::chrono::seconds(120)));
-    });
-    server.Get(kReadinessPath,
-               [this, answer](const httplib::Request&, httplib::Response& r) { answer(r, metrics_.Readiness()); });
-    server.Get(kMetricsPath, [this](const httplib::Request&, httplib::Response& r) {
-      r.set_content(metrics_.registry().RenderPrometheus(), "text/plain; version=0.0.4");
-    });
   }
 
   // The registry finds (or adds) the series, under its own lock.

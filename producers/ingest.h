@@ -23,7 +23,9 @@
 //   503 (Retry-After: 5) when the broker did not acknowledge within
 //       ack_timeout_ms: nothing is lost by sending the request again, since
 //       articles are keyed by their id and the store upserts.
-// GET /healthz, /readyz and /metrics are served on the same port, open.
+// GET /healthz, /readyz and /metrics are on the daemon's admin port
+// (ingest.admin_port, 9646), served by core/admin_server.h, which no slow
+// client of the API can hold up.
 // Slow clients: each read and write must make progress within 5 s; a
 // connection is served at most 100 requests; `threads` requests at once.
 // Metrics: herald_ingest_requests_total{code}, herald_records_out_total.

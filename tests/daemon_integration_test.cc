@@ -267,6 +267,47 @@ TEST_F(DaemonIntegrationTest, AHangingWebhookDelaysNeitherAlertsNorShutdown) {
   EXPECT_EQ(*(*state)->PendingDeliveries(), 20) << "left in the outbox for the next start";
 }
 
+// Clients that open requests to the article API and never finish them hold
+// its workers, not its probes: those are on the admin server.
+TEST_F(DaemonIntegrationTest, SlowClientsOfTheArticleApiCannotSilenceItsProbes) {
+  const int api = FreeLoopbackPort(), admin = FreeLoopbackPort();
+  std::string config = dir_.Write("ingest.yaml", "brokers: " + brokers_ + "\ningest:\n  threads: 2\n");
+  Daemon ingest({HERALD_BINARY, "ingest", "--config", config, "--port", std::to_string(api), "--admin-port",
+                 std::to_string(admin)},
+                Log("ingest"));
+  ASSERT_TRUE(WaitFor([&] { return Status(admin, kReadinessPath) == 200; }, std::chrono::seconds(30)));
+  std::vector<std::jthread> holders;
+  for (int i = 0; i < 4; ++i) {
+    holders.emplace_back([api] {
+      httplib::Client c("127.0.0.1", api);
+      c.set_read_timeout(8, 0);
+      // A body promised and sent one byte at a time, slower than the API reads.
+      c.Post(
+          "/v1/articles",
+          [](size_t offset, httplib::DataSink& sink) {
+            if (offset >= 3) return false;
+            std::this_thread::sleep_for(std::chrono::seconds(2));
+            sink.write("{", 1);
+            return true;
+          },
+          "application/json");
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  // Answered while every API worker is held (each slow request holds one for 6 s).
+  auto probe = [admin](const char* path) {
+    httplib::Client c("127.0.0.1", admin);
+    c.set_read_timeout(3, 0);
+    auto r = c.Get(path);
+    return r ? r->status : -1;
+  };
+  EXPECT_EQ(probe(kLivenessPath), 200);
+  EXPECT_EQ(probe(kReadinessPath), 200);
+  EXPECT_THAT(Scrape(admin), HasSubstr("herald_records_out_total{stage=\"ingest\"}"));
+  holders.clear();
+  EXPECT_EQ(ingest.Terminate(), 0);
+}
+
 TEST_F(DaemonIntegrationTest, ABadConfigFileStopsTheDaemonBeforeItStarts) {
   std::string bad = dir_.Write("bad.yaml", "brokers: " + brokers_ + "\nstore:\n  batch_sise: 10\n");
   Daemon store({HERALD_BINARY, "store", "--config", bad}, Log("bad"));

@@ -22,7 +22,7 @@ class IngestDaemon {
     thread_ =
         std::jthread([this] { status_ = RunIngest(options_, {.stop = stop_.get_token(), .metrics = &metrics_}); });
     client_ = std::make_unique<httplib::Client>("127.0.0.1", options_.port);
-    for (int i = 0; i < 400 && !client_->Get(kLivenessPath); ++i)
+    for (int i = 0; i < 400 && !client_->Get("/v1/openapi.json"); ++i)
       std::this_thread::sleep_for(std::chrono::milliseconds(25));
   }
   ~IngestDaemon() { stop_.request_stop(); }
