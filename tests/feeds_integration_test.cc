@@ -51,10 +51,10 @@ class FeedsIntegrationTest : public ::testing::Test {
     o_.topics.raw = "feeds-raw-" + suffix;
     o_.topics.dlq = "feeds-dlq-" + suffix;
     o_.seen_topic = "feeds-seen-" + suffix;
-    o_.per_host_delay_ms = 0;
-    o_.timeout_ms = 5000;
+    o_.fetch.per_host_delay_ms = 0;
+    o_.fetch.timeout_ms = 5000;
     o_.once = true;
-    o_.max_page_bytes = 1 << 20;
+    o_.fetch.max_body_bytes = 1 << 20;
     ASSERT_TRUE(kafka::EnsureTopics(kafka::ProducerProperties(brokers_), {o_.topics.raw, o_.topics.dlq}, 3));
     Serve();
     server_.Start();

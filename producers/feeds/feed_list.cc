@@ -23,18 +23,19 @@ void DeclareFeedsSettings(SettingsTable& t, FeedsOptions* o) {
         "Fetch each new item's page and extract its article; off: produce the feed's own content.")
       .Flag("--fetch-pages");
   t.Add("feeds.max_items", &o->max_items, "Items read from one poll of a feed, newest first.").Range(1, 10000);
-  t.Add("feeds.per_host_connections", &o->per_host_connections, "Requests in flight to one host at once.").Range(1, 16);
-  t.Add("feeds.per_host_delay_ms", &o->per_host_delay_ms,
+  t.Add("feeds.per_host_connections", &o->fetch.per_host_connections, "Requests in flight to one host at once.")
+      .Range(1, 16);
+  t.Add("feeds.per_host_delay_ms", &o->fetch.per_host_delay_ms,
         "Least time between two requests to one host (a longer robots.txt Crawl-delay wins).")
       .Range(0, 600000);
-  t.Add("feeds.timeout_ms", &o->timeout_ms, "Time one request may take, redirects included.").Range(1000, 600000);
-  t.Add("feeds.max_redirects", &o->max_redirects, "Redirects followed per request.").Range(0, 20);
-  t.Add("feeds.max_page_bytes", &o->max_page_bytes,
+  t.Add("feeds.timeout_ms", &o->fetch.timeout_ms, "Time one request may take, redirects included.").Range(1000, 600000);
+  t.Add("feeds.max_redirects", &o->fetch.max_redirects, "Redirects followed per request.").Range(0, 20);
+  t.Add("feeds.max_page_bytes", &o->fetch.max_body_bytes,
         "Largest feed or page body read (after decompression); larger ones fail.")
       .Range(1024, 256 << 20);
   t.Add("feeds.page_retries", &o->page_retries, "Attempts at a page before it is dead-lettered.").Range(1, 20);
   t.Add("feeds.robots", &o->robots, "Honour robots.txt for page fetches.");
-  t.Add("feeds.user_agent", &o->user_agent, "User-Agent of every request; robots.txt groups are matched on it.");
+  t.Add("feeds.user_agent", &o->fetch.user_agent, "User-Agent of every request; robots.txt groups are matched on it.");
   t.Add("feeds.seen_topic", &o->seen_topic,
         "Compacted topic of the articles sent, shared by every instance and read at start.");
   t.Add("feeds.group", &o->group,

@@ -87,7 +87,7 @@ struct FeedsMetrics {
 
 // "http_404", "http_5xx" style results and reasons of a failed fetch.
 std::string FailureResult(const FetchResult& r) {
-  if (r.status == 0) return r.error.starts_with("response larger") ? "too_large" : "network";
+  if (r.status == 0) return r.too_large ? "too_large" : "network";
   return "http_" + std::to_string(r.status);
 }
 std::string FailureReason(const FetchResult& r) {
@@ -104,12 +104,7 @@ class FeedsDaemon {
         producer_(producer),
         seen_(seen),
         metrics_(c.metrics->registry()),
-        fetcher_({.user_agent = o.user_agent,
-                  .per_host_connections = o.per_host_connections,
-                  .per_host_delay_ms = o.per_host_delay_ms,
-                  .timeout_ms = o.timeout_ms,
-                  .max_redirects = o.max_redirects,
-                  .max_body_bytes = static_cast<size_t>(o.max_page_bytes)}),
+        fetcher_(o.fetch),
         random_(std::random_device{}()) {
     for (FeedSpec& spec : feeds) {
       FeedState f{.spec = std::move(spec)};
@@ -289,7 +284,7 @@ class FeedsDaemon {
     e.fetching = false;
     e.expires = Clock::now() + kRobotsLifetime;
     if (r.status >= 200 && r.status < 300) {
-      e.rules = RobotsRules::Parse(r.body, options_.user_agent);
+      e.rules = RobotsRules::Parse(r.body, options_.fetch.user_agent);
       if (e.rules.crawl_delay_ms()) fetcher_.SetOriginDelay(origin, *e.rules.crawl_delay_ms());
     } else if (r.status >= 400 && r.status < 500) {
       e.rules = RobotsRules::AllowAll();

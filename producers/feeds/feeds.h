@@ -54,6 +54,7 @@
 #include "core/settings.h"
 #include "core/stage_metrics.h"
 #include "core/status.h"
+#include "producers/feeds/http_fetcher.h"
 
 namespace CLI {
 class App;
@@ -82,14 +83,11 @@ struct FeedsOptions {
   int interval_s = 300;
   bool fetch_pages = true;
   int max_items = 200;
-  int per_host_connections = 2;
-  int per_host_delay_ms = 1000;
-  int timeout_ms = 30000;
-  int max_redirects = 5;
-  int max_page_bytes = 8 << 20;
+  // feeds.per_host_connections, per_host_delay_ms, timeout_ms, max_redirects,
+  // max_page_bytes (max_body_bytes) and user_agent.
+  FetcherOptions fetch;
   int page_retries = 3;
   bool robots = true;
-  std::string user_agent = "herald/0.1 (news event pipeline)";
   std::string seen_topic = "herald.feeds.seen";
   std::string group = "herald-feeds";  // the instances that share the feeds
   int seen_capacity = 200000;

@@ -18,7 +18,6 @@ struct HttpFetcher::Transfer {
   std::string origin;
   FetchResult result;
   size_t max_body = 0;
-  bool too_large = false;
   std::chrono::steady_clock::time_point started;
   ~Transfer() {
     curl_slist_free_all(headers);
@@ -32,7 +31,7 @@ size_t OnBody(char* data, size_t size, size_t count, void* user) {
   auto* t = static_cast<HttpFetcher::Transfer*>(user);
   size_t n = size * count;
   if (t->result.body.size() + n > t->max_body) {
-    t->too_large = true;
+    t->result.too_large = true;
     return 0;  // aborts the transfer (CURLE_WRITE_ERROR)
   }
   t->result.body.append(data, n);
@@ -175,8 +174,9 @@ FetchResult HttpFetcher::Finish(Transfer& t, int curl_code) {
   curl_off_t wire = 0;
   if (curl_easy_getinfo(t.easy, CURLINFO_SIZE_DOWNLOAD_T, &wire) == CURLE_OK) r.wire_bytes = static_cast<size_t>(wire);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t.started).count();
-  if (t.too_large || curl_code == CURLE_FILESIZE_EXCEEDED) {
+  if (r.too_large || curl_code == CURLE_FILESIZE_EXCEEDED) {
     r.error = "response larger than " + std::to_string(options_.max_body_bytes) + " bytes";
+    r.too_large = true;
     r.status = 0;
     r.body.clear();
   } else if (curl_code != CURLE_OK) {
@@ -190,7 +190,7 @@ FetchResult HttpFetcher::Finish(Transfer& t, int curl_code) {
 
 void HttpFetcher::BackOff(Origin& o, FetchResult& r) {
   r.origin = o.name;
-  const bool pushed_back = r.status == 429 || r.status == 503 || (r.status == 0 && !r.error.starts_with("response"));
+  const bool pushed_back = r.status == 429 || r.status == 503 || (r.status == 0 && !r.too_large);
   if (!pushed_back) {
     o.failures = 0;
     return;

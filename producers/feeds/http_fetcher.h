@@ -65,8 +65,9 @@ struct FetchRequest {
 struct FetchResult {
   uint64_t tag = 0;
   std::string url, final_url;
-  long status = 0;    // the last response's HTTP status; 0 when none came
-  std::string error;  // why there is no usable response (empty on any HTTP status)
+  long status = 0;         // the last response's HTTP status; 0 when none came
+  std::string error;       // why there is no usable response (empty on any HTTP status)
+  bool too_large = false;  // the error: the body passed max_body_bytes (the host answered)
   std::string body, content_type, etag, last_modified;
   std::optional<int> retry_after_s;  // Retry-After of a 429/503
   std::optional<int> max_age_s;      // Cache-Control max-age (or s-maxage)
