@@ -63,10 +63,8 @@ inline std::string StageProgress(StageMetrics& metrics) {
 
 // The consumer groups the cluster knows, as an outsider lists them.
 inline std::vector<std::string> ConsumerGroups(const std::string& brokers) {
-  char error[256];
-  rd_kafka_conf_t* conf = rd_kafka_conf_new();
-  rd_kafka_conf_set(conf, "bootstrap.servers", brokers.c_str(), error, sizeof error);
-  rd_kafka_t* handle = rd_kafka_new(RD_KAFKA_PRODUCER, conf, error, sizeof error);
+  std::string error;
+  rd_kafka_t* handle = kafka::internal::NewClientHandle(RD_KAFKA_PRODUCER, {{"bootstrap.servers", brokers}}, &error);
   if (!handle) return {};
   const rd_kafka_group_list* list = nullptr;
   std::vector<std::string> names;
@@ -82,11 +80,9 @@ inline std::vector<std::string> ConsumerGroups(const std::string& brokers) {
 // (RD_KAFKA_OFFSET_INVALID where none), asked without joining the group.
 inline std::vector<int64_t> CommittedOffsets(const std::string& brokers, const std::string& group,
                                              const std::string& topic, int partitions) {
-  char error[256];
-  rd_kafka_conf_t* conf = rd_kafka_conf_new();
-  rd_kafka_conf_set(conf, "bootstrap.servers", brokers.c_str(), error, sizeof error);
-  rd_kafka_conf_set(conf, "group.id", group.c_str(), error, sizeof error);
-  rd_kafka_t* handle = rd_kafka_new(RD_KAFKA_CONSUMER, conf, error, sizeof error);
+  std::string error;
+  rd_kafka_t* handle = kafka::internal::NewClientHandle(RD_KAFKA_CONSUMER,
+                                                        {{"bootstrap.servers", brokers}, {"group.id", group}}, &error);
   if (!handle) return {};
   rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(partitions);
   for (int p = 0; p < partitions; ++p) rd_kafka_topic_partition_list_add(list, topic.c_str(), p);
